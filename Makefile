@@ -1,0 +1,45 @@
+# Two commands matter: `make demo` and `make test`. Both set up .venv on first use.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+GOLD   := $(firstword $(wildcard ../shared/eval/seeds.gold.json) eval/seeds.gold.json)
+export PIP_DISABLE_PIP_VERSION_CHECK=1
+export HF_HUB_OFFLINE=1
+export TRANSFORMERS_OFFLINE=1
+
+.PHONY: setup demo test reports eval bench fuse-eval clean
+
+setup: $(STAMP)
+
+# torch first and pinned exactly: the CPU wheel is local; a looser spec pulls CUDA.
+$(STAMP): pyproject.toml requirements.lock
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q torch==2.13.0
+	$(PY) -m pip install -q -r requirements.lock
+	$(PY) -m pip install -q --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(VENV)/bin/reconcile report seeds
+
+test: $(STAMP)
+	$(PY) -m pytest -q tests
+	$(VENV)/bin/reconcile eval --gold $(GOLD) --thresholds eval/thresholds.json seeds
+
+eval: $(STAMP)
+	$(VENV)/bin/reconcile eval --gold $(GOLD) seeds
+
+reports: $(STAMP)
+	$(VENV)/bin/reconcile report seeds --format md --output reports/seeds.md
+	$(VENV)/bin/reconcile report seeds --format html --output reports/seeds.html
+	$(VENV)/bin/reconcile report seeds --format json --output reports/seeds.json
+
+fuse-eval: $(STAMP)
+	$(PY) bench/fuse_weather.py ../shared/truth/weather
+
+bench: $(STAMP)
+	$(PY) bench/run.py --sizes 1000 10000
+
+clean:
+	rm -rf $(VENV) .pytest_cache build *.egg-info

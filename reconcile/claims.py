@@ -1,0 +1,353 @@
+"""Claims: quantities in statements of fact, with what is counted, who says so, how sure, and when.
+
+Built on ``quantities`` per sentence. Attribution and modality cues, time expressions and cumulative
+markers come from ``rules/lexicon/cues.yml``; a cue applies to a figure in its own clause or before it
+in the sentence, and an attribution at the end of a sentence (", sagte X", "X zufolge") applies back.
+A sentence that only names a source ("Die Angaben beruhen auf Schätzungen der ...") qualifies the one before.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import simplemma
+
+from reconcile.dates import MONTHS, MONTH_RE
+from reconcile.lexicon import Lexicon, load_lexicon
+from reconcile.model import Claim, Document
+from reconcile.quantities import RawQuantity, _ARTICLE_BEFORE, extract, noun_after
+from reconcile.sentences import ViewSentence, document_sentences
+
+__all__ = ["extract_claims", "document_quantities", "claim_sentences"]
+
+_CLAUSE_SPLIT = re.compile(r"[,;:–—()]|\s-\s|\b(?:dass|weil|während|obwohl|that|because|while|although)\b")
+_TOKEN = re.compile(r"[\w][\w\-‑.]*[\w]|[\w]|[,;:()„“\"–—]")
+_ARTICLES = {"der", "die", "das", "des", "dem", "den", "the", "ein", "eine", "einer", "eines", "a", "an"}
+_CONNECT = {"und", "and", "of"}
+_ADJ = re.compile(r"^[a-zäöüß][\w-]*(?:e|en|er|es|em|ische|ischen|ischer)$")
+_PARTICIPLE = re.compile(r"^ge[a-zäöüß]{3,}(?:t|en)$")
+_CARRY = re.compile(r"^\s*(?:Demnach|Dem Bericht zufolge|Außerdem habe|Zudem habe|Laut dem Bericht|The report|"
+                    r"According to the report)\b", re.I)
+_NON_SUBJECT = {"Laut", "Nach", "Doch", "Aber", "Und", "Die", "Der", "Das", "Dem", "Den", "Des", "Im", "Am", "In",
+                "Bei", "Mit", "Von", "Zu", "Zum", "Zur", "Für", "Auch", "So", "Nun", "Bereits", "Zuletzt", "Zudem",
+                "Außerdem", "Darüber", "Während", "Wenn", "Dass", "Es", "Er", "Sie", "Wir", "Ich", "The", "A", "An",
+                "In", "On", "At", "According", "But", "And", "It", "He", "She", "They", "We", "This", "That",
+                "Allein", "Stattdessen", "Demnach", "Damit", "Dabei", "Daher", "Jetzt", "Insgesamt"}
+
+
+@dataclass
+class _Cue:
+    start: int
+    end: int
+    text: str
+
+
+def _clauses(text: str) -> list[tuple[int, int]]:
+    out = []
+    prev = 0
+    for m in _CLAUSE_SPLIT.finditer(text):
+        if m.start() > prev:
+            out.append((prev, m.start()))
+        prev = m.start() if m.group().isalpha() else m.end()
+    if prev < len(text):
+        out.append((prev, len(text)))
+    return out or [(0, len(text))]
+
+
+def _clause_of(clauses: list[tuple[int, int]], pos: int) -> tuple[int, int]:
+    for a, b in clauses:
+        if a <= pos < b:
+            return a, b
+    return clauses[-1]
+
+
+def _np_after(text: str, pos: int) -> str | None:
+    toks = [(m.start() + pos, m.end() + pos, m.group()) for m in _TOKEN.finditer(text[pos:pos + 120])]
+    words: list[str] = []
+    for _, _, w in toks[:10]:
+        if w in ",;:()„“\"–—":
+            break
+        low = w.lower()
+        if low in _ARTICLES or low in _CONNECT or w[:1].isupper() or _ADJ.match(w) or re.match(r"^[A-Z]{2,}", w):
+            words.append(w)
+            continue
+        break
+    while words and (words[-1].lower() in _ARTICLES or words[-1].lower() in _CONNECT or _ADJ.match(words[-1])):
+        words.pop()
+    while words and words[0].lower() in _ARTICLES:
+        words.pop(0)
+    if not any(w[:1].isupper() for w in words):
+        return None
+    return " ".join(words) or None
+
+
+def _np_before(text: str, pos: int) -> str | None:
+    seg = text[max(0, pos - 120):pos]
+    toks = [m.group() for m in _TOKEN.finditer(seg)]
+    words: list[str] = []
+    for w in reversed(toks):
+        if w in ",;:()„“\"–—":
+            break
+        low = w.lower()
+        if w[:1].isupper() or low in _ARTICLES or low in _CONNECT or _ADJ.match(w):
+            words.insert(0, w)
+            if len(words) >= 8:
+                break
+            continue
+        break
+    while words and (words[0].lower() in _ARTICLES or words[0].lower() in _CONNECT):
+        words.pop(0)
+    if not words or not any(w[:1].isupper() for w in words):
+        return None
+    return " ".join(words)
+
+
+def _find_attribution(text: str, qpos: int, qend: int, lang: str, lex: Lexicon) -> str | None:
+    """The source named in ``text`` that governs the figure at ``qpos``."""
+    best: tuple[int, str] | None = None
+    for rx in lex.att_after[lang]:
+        forward_only = rx.pattern in lex.att_forward_only
+        for m in rx.finditer(text):
+            if m.start() > qpos:
+                # after the figure, only a clause of its own (", sagte X") speaks of it
+                if forward_only or not re.search(r"[,;]\s*$", text[qend:m.start()]):
+                    continue
+            np_ = _np_after(text, m.end())
+            if not np_:
+                continue
+            dist = qpos - m.end() if m.end() <= qpos else (m.start() - qend) + 1000
+            if best is None or dist < best[0]:
+                best = (dist, np_)
+    for rx in lex.att_before[lang]:
+        for m in rx.finditer(text):
+            np_ = None
+            if m.group().startswith(("-", "‑")):
+                tok = re.search(r"([\w]+)$", text[:m.start()])
+                np_ = tok.group(1) if tok else None
+            else:
+                before = text[:m.start()].rstrip()
+                if before.endswith(("bekannt", "mit")):
+                    before = before.rsplit(" ", 1)[0].rstrip()
+                if before.endswith((",", ")")):
+                    wm = list(re.finditer(r"\bwie\s+", before))
+                    if wm:
+                        np_ = _np_after(before, wm[-1].end())
+                    else:
+                        np_ = _np_after(text, 0)
+                else:
+                    np_ = _np_before(text, len(before))
+            if not np_:
+                continue
+            dist = abs(qpos - m.start())
+            if best is None or dist < best[0]:
+                best = (dist, np_)
+    return best[1] if best else None
+
+
+def _source_noun(text: str, lex: Lexicon) -> str | None:
+    for m in re.finditer(r"[\wäöüÄÖÜß-]+", text):
+        w = m.group().lower()
+        if any(w.endswith(n) for n in lex.source_nouns) and len(w) > 3:
+            before = [t for t in re.findall(r"[\wäöüÄÖÜß-]+", text[max(0, m.start() - 40):m.start()])][-2:]
+            before = [t for t in before if _ADJ.match(t) or t[:1].isupper()]
+            after = _np_after(text, m.end())
+            words = [t for t in before if t.lower() not in _ARTICLES] + [m.group()]
+            if after and re.match(r"^[A-Z]{2,}", after):
+                words.append(after.split()[0])
+            return " ".join(words)
+    return None
+
+
+def _modality(sentence: str, qpos: int, lang: str, lex: Lexicon) -> str:
+    clauses = _clauses(sentence)
+    ca, cb = _clause_of(clauses, qpos)
+    own = sentence[ca:cb]
+    upto = sentence[:cb]
+    for mod in ("hypothetical", "planned", "estimated", "reported", "reported_anywhere"):
+        for rx in lex.modality.get(mod, {}).get(lang, []):
+            if mod == "reported_anywhere":
+                if rx.search(sentence):
+                    return "reported"
+                continue
+            if rx.pattern.startswith("^"):
+                if rx.search(sentence):
+                    return mod
+                continue
+            if rx.search(own):
+                return mod
+            if mod in ("estimated", "reported", "planned"):
+                for m in rx.finditer(upto):
+                    if m.end() <= qpos:
+                        if mod == "planned" and ".*" in rx.pattern:
+                            continue
+                        return mod
+    return "asserted"
+
+
+def _as_of(sentence: str, qpos: int, published: str | None, lang: str, lex: Lexicon) -> str | None:
+    year = int(published[:4]) if published and published[:4].isdigit() else None
+    clauses = _clauses(sentence)
+    ca, cb = _clause_of(clauses, qpos)
+    for scope in (sentence[ca:cb], sentence):
+        m = re.search(rf"\b({MONTH_RE})\.?\s+(\d{{4}})\b", scope, re.I)
+        if m:
+            return f"{m.group(2)}-{MONTHS[m.group(1).lower()]:02d}"
+        m = re.search(r"\b(?:im Jahr(?:e)?|in|seit|since)\s+((?:19|20)\d{2})\b", scope)
+        if m:
+            return m.group(1)
+        if year:
+            if any(rx.search(scope) for rx in lex.previous_year[lang]):
+                return str(year - 1)
+            for season, month in lex.seasons.items():
+                if re.search(rf"\b(?:im|in the|in|this)\s+{season}\b", scope, re.I):
+                    return f"{year}-{month:02d}"
+            if any(rx.search(scope) for rx in lex.this_year[lang]):
+                return str(year)
+    return published
+
+
+def _predicate(sentence: str, qpos: int, qend: int, lang: str, lex: Lexicon) -> str | None:
+    clauses = _clauses(sentence)
+    ca, cb = _clause_of(clauses, qpos)
+    after = [(m.group()) for m in re.finditer(r"[\wäöüß]+", sentence[qend:cb])]
+    before = [(m.group()) for m in re.finditer(r"[\wäöüß]+", sentence[ca:qpos])]
+    candidates = after + list(reversed(before)) if lang == "de" else list(reversed(before)) + after
+    fallback = None
+    for w in candidates:
+        if len(w) < 4 or w.lower() in _ARTICLES:
+            continue
+        if w[:1].isupper() and lang == "de" and not w.startswith("Entsendung"):
+            continue
+        if lex.predicate_group(w.lower()) and not w[:1].isupper():
+            return w.lower()
+        lemma = simplemma.lemmatize(w, lang=lang).lower()
+        if lex.predicate_group(lemma):
+            return lemma
+        if fallback is None and (_PARTICIPLE.match(w) or (lang == "en" and re.match(r"^[a-z]{3,}ed$", w))):
+            fallback = lemma
+    # a trailing infinitive ("... entsenden", "... zu schicken")
+    if fallback is None and lang == "de" and after:
+        last = after[-1]
+        if last.islower() and last.endswith("en") and len(last) > 4:
+            fallback = simplemma.lemmatize(last, lang="de").lower()
+    return fallback
+
+
+def _subject(sentence: str, qpos: int, lang: str, attribution: str | None) -> str | None:
+    clauses = _clauses(sentence)
+    ca, _ = _clause_of(clauses, qpos)
+    toks = list(re.finditer(r"[\wäöüÄÖÜß][\w\-äöüÄÖÜß]*", sentence[:qpos]))
+    att = set((attribution or "").split())
+    for i in range(len(toks) - 1, -1, -1):
+        w = toks[i].group()
+        if not w[:1].isupper() or w in _NON_SUBJECT or w in att:
+            continue
+        prev = toks[i - 1].group().lower() if i > 0 else ""
+        if lang == "de" and (prev in _ARTICLES or _ADJ.match(prev)):
+            continue
+        if toks[i].start() < ca and i < len(toks) - 6:
+            break
+        return w
+    return None
+
+
+def _mask(clause: str, a: int, b: int) -> str:
+    return (clause[:a] + "#" + clause[b:]).strip()
+
+
+def claim_sentences(doc: Document, lex: Lexicon | None = None) -> list[tuple[ViewSentence, list[RawQuantity]]]:
+    """Each sentence of a document with the quantities found in it (sentence-relative offsets)."""
+    lex = lex or load_lexicon()
+    _, sents = document_sentences(doc)
+    lang = doc.language if doc.language in ("de", "en") else "en"
+    return [(s, extract(s.sentence.text, lang, lex)) for s in sents]
+
+
+def document_quantities(doc: Document, lex: Lexicon | None = None) -> list[tuple[RawQuantity, int, int]]:
+    """All quantities of a document with their (start, end) in ``Document.text``."""
+    lex = lex or load_lexicon()
+    view, sents = document_sentences(doc)
+    lang = doc.language if doc.language in ("de", "en") else "en"
+    out = []
+    for vs in sents:
+        for q in extract(vs.sentence.text, lang, lex):
+            out.append((q, *view.orig_span(vs.vstart + q.start, vs.vstart + q.end)))
+    return out
+
+
+def extract_claims(doc: Document, lex: Lexicon | None = None) -> list[Claim]:
+    """The claims of one document, in document order."""
+    lex = lex or load_lexicon()
+    view, sents = document_sentences(doc)
+    lang = doc.language if doc.language in ("de", "en") else "en"
+    per_sentence = [(vs, extract(vs.sentence.text, lang, lex)) for vs in sents]
+    claims: list[Claim] = []
+    last_attr: list[str | None] = []
+    for si, (vs, qs) in enumerate(per_sentence):
+        text = vs.sentence.text
+        sent_attr_prev = next((a for a in reversed(last_attr[-3:]) if a), None)
+        next_source: tuple[str | None, bool] = (None, False)
+        if si + 1 < len(per_sentence) and not per_sentence[si + 1][1]:
+            nt = per_sentence[si + 1][0].sentence.text
+            na = _find_attribution(nt, len(nt), len(nt), lang, lex)
+            if na:
+                est = any(rx.search(nt) for rx in lex.modality.get("estimated", {}).get(lang, []))
+                next_source = (na, est)
+        found_attr = None
+        prev_counted: tuple[str | None, str | None, list[str]] = (None, None, [])
+        for q in qs:
+            counted_text, lemma, mods, _ = noun_after(text, q.end, lang)
+            if lemma is None and q.unit_class == "count":
+                counted_text, lemma, mods = prev_counted
+            elif lemma is not None:
+                prev_counted = (counted_text, lemma, mods)
+            unit_class = q.unit_class
+            if unit_class == "count":
+                unit_class = lex.unit_class(lemma) or "count"
+            if unit_class in lex.non_claim_classes:
+                continue
+            if q.kind == "word" and q.value < 20 and _ARTICLE_BEFORE.search(text[:q.start]):
+                continue  # "die beiden", "den zwei Ländern": a reference, not a figure
+            attribution = _find_attribution(text, q.start, q.end, lang, lex)
+            modality = _modality(text, q.start, lang, lex)
+            if attribution is None and next_source[0]:
+                attribution = next_source[0]
+                if next_source[1] and modality in ("asserted", "reported"):
+                    modality = "estimated"
+            if attribution is None and _CARRY.match(text):
+                attribution = sent_attr_prev
+                if modality == "asserted":
+                    modality = "reported"
+            if attribution is None and modality in ("reported", "estimated", "planned"):
+                attribution = _source_noun(text, lex)
+            if attribution and attribution.lower() in lex.generic_sources:
+                attribution = None
+            if attribution and modality == "asserted":
+                modality = "reported"
+            found_attr = found_attr or attribution
+            clauses = _clauses(text)
+            ca, cb = _clause_of(clauses, q.start)
+            # widen short clauses with their neighbours so the embedded text says what the fact is
+            while cb - ca < 60 and (ca > 0 or cb < len(text)):
+                ca = max(0, ca - 30)
+                cb = min(len(text), cb + 30)
+            clause = text[ca:cb]
+            masked = _mask(clause, q.start - ca, q.end - ca)
+            predicate = _predicate(text, q.start, q.end, lang, lex)
+            subject = _subject(text, q.start, lang, attribution)
+            cumulative = any(rx.search(text) for rx in lex.cumulative[lang])
+            start, end = view.orig_span(vs.vstart + q.start, vs.vstart + q.end)
+            counted = lemma
+            key = "; ".join(x for x in (counted_text or lemma, predicate, subject, masked) if x)
+            claims.append(Claim(
+                id=f"{doc.id}#{start}", document=doc.id, start=start, end=end, surface=q.surface,
+                value=q.value, low=q.low, high=q.high, unit=q.unit or counted, unit_class=unit_class,
+                hedge=q.hedge, change=q.change, counted=counted, counted_text=counted_text, modifiers=mods,
+                subject=subject, predicate=predicate, attribution=attribution, modality=modality,
+                as_of=_as_of(text, q.start, doc.published, lang, lex), cumulative=cumulative,
+                sentence=text, sentence_start=vs.sentence.start, language=lang, key_text=key,
+                counted_group=lex.counted_group(lemma),
+            ))
+        last_attr.append(found_attr)
+    return claims

@@ -1,0 +1,67 @@
+"""Small, dependency-free date parsing for metadata lines and ``as_of`` expressions (German, English)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+__all__ = ["MONTHS", "parse_date_line", "iso", "MONTH_RE"]
+
+MONTHS: dict[str, int] = {}
+for _i, _names in enumerate(
+    [
+        "januar jan january jänner",
+        "februar feb february",
+        "märz mär mar march maerz",
+        "april apr",
+        "mai may",
+        "juni jun june",
+        "juli jul july",
+        "august aug",
+        "september sep sept",
+        "oktober okt oct october",
+        "november nov",
+        "dezember dez dec december",
+    ],
+    start=1,
+):
+    for _n in _names.split():
+        MONTHS[_n] = _i
+
+MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
+_DMY_NAME = re.compile(rf"^(\d{{1,2}})\.?\s+({MONTH_RE})\.?\s+(\d{{4}})$", re.I)
+_MDY_NAME = re.compile(rf"^({MONTH_RE})\.?\s+(\d{{1,2}}),?\s+(\d{{4}})$", re.I)
+_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ].*)?$")
+_DMY_NUM = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
+_WEEKDAY = re.compile(
+    r"^(?:montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|monday|tuesday|wednesday|thursday|"
+    r"friday|saturday|sunday|mo|di|mi|do|fr|sa|so|mon|tue|wed|thu|fri|sat|sun)\.?,?\s+",
+    re.I,
+)
+
+
+def iso(y: int, m: int, d: int) -> str | None:
+    try:
+        return date(y, m, d).isoformat()
+    except ValueError:
+        return None
+
+
+def parse_date_line(s: str) -> str | None:
+    """Parse a string that is only a date ("18 Jun 2025", "2. Juli 2025", "2025-06-18") to ISO, else None."""
+    s = _WEEKDAY.sub("", s.strip().strip("|").strip())
+    if len(s) > 40:
+        return None
+    m = _ISO.match(s)
+    if m:
+        return iso(int(m[1]), int(m[2]), int(m[3]))
+    m = _DMY_NAME.match(s)
+    if m:
+        return iso(int(m[3]), MONTHS[m[2].lower()], int(m[1]))
+    m = _MDY_NAME.match(s)
+    if m:
+        return iso(int(m[3]), MONTHS[m[1].lower()], int(m[2]))
+    m = _DMY_NUM.match(s)
+    if m:
+        return iso(int(m[3]), int(m[2]), int(m[1]))
+    return None

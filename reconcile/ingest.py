@@ -1,0 +1,397 @@
+"""Read inputs (files, folders, ``-`` for stdin) into ``Document`` records with metadata.
+
+Formats: plain text (including the taz export with ``| ... | |`` borders), Markdown with front matter,
+HTML (main text via trafilatura), and JSON Lines corpora. Metadata comes from, in rising priority:
+the text itself, a sidecar manifest (``sources.toml`` beside the files), then JSONL fields or front matter.
+Boilerplate is marked in ``Document.skipped`` and never removed from ``Document.text``.
+
+Bad inputs never stop the run: each yields an ``InputError`` naming the file and the problem.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import re
+import sys
+import tomllib
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from reconcile.dates import parse_date_line
+from reconcile.lexicon import Lexicon, load_lexicon
+from reconcile.model import Document, InputError, Span
+from reconcile.textview import build_view, split_lines
+
+__all__ = ["read_inputs", "read_path", "parse_text", "detect_language", "MAX_BYTES", "MANIFEST_NAMES",
+           "SUPPORTED_LANGUAGES"]
+
+MAX_BYTES = 20 * 1024 * 1024  # one document; a JSON Lines corpus is streamed and limited per record
+MANIFEST_NAMES = ("sources.toml", "manifest.toml")
+TEXT_EXT = {".txt", ".text", ""}
+MD_EXT = {".md", ".markdown"}
+HTML_EXT = {".html", ".htm", ".xhtml"}
+JSONL_EXT = {".jsonl", ".ndjson"}
+KNOWN_EXT = TEXT_EXT | MD_EXT | HTML_EXT | JSONL_EXT
+SUPPORTED_LANGUAGES = ("de", "en")
+
+_FRONT = re.compile(r"\A---\s*\n(.*?)\n---\s*(?:\n|\Z)", re.S)
+_SITE_HEADER = re.compile(r"^#\s*([\w.-]+\.[a-z]{2,})\s+--\s+(.*)$")
+_META_KEYS = ("outlet", "published", "url", "title", "authors", "language", "agency")
+
+
+# --------------------------------------------------------------------------- decoding
+
+def _decode(data: bytes, path: str) -> tuple[str | None, str | None, str | None]:
+    """Return (text, error, warning). Binary content is an error; non-UTF-8 falls back to cp1252."""
+    if not data.strip():
+        return None, "empty file", None
+    head = data[:8192]
+    if b"\x00" in head:
+        return None, "binary file (contains NUL bytes), not text", None
+    ctrl = sum(1 for b in head if b < 9 or 13 < b < 32)
+    if ctrl / max(1, len(head)) > 0.05:
+        return None, "binary file (too many control characters), not text", None
+    try:
+        text = data.decode("utf-8-sig")
+        return text, None, None
+    except UnicodeDecodeError as exc:
+        bad = exc.start
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        text = data.decode("latin-1")
+    return text, None, f"not valid UTF-8 (first bad byte at offset {bad}); read as Windows-1252 instead"
+
+
+# --------------------------------------------------------------------------- language
+
+@lru_cache(maxsize=1)
+def _detector() -> Any:
+    from lingua import Language, LanguageDetectorBuilder
+
+    langs = [Language.GERMAN, Language.ENGLISH, Language.FRENCH, Language.SPANISH, Language.ITALIAN, Language.DUTCH]
+    return LanguageDetectorBuilder.from_languages(*langs).with_preloaded_language_models().build()
+
+
+def detect_language(text: str) -> str | None:
+    """ISO 639-1 code of the text's language (German, English and a few neighbours), or None."""
+    sample = text[:3000]
+    if len(re.findall(r"[^\W\d_]{2,}", sample)) < 3:
+        return None
+    lang = _detector().detect_language_of(sample)
+    return lang.iso_code_639_1.name.lower() if lang is not None else None
+
+
+# --------------------------------------------------------------------------- boilerplate and metadata
+
+def _mark(text: str, lex: Lexicon) -> tuple[list[Span], dict[str, Any]]:
+    """Find boilerplate spans and the metadata the text states about itself."""
+    lines = split_lines(text)
+    spans: list[Span] = []
+    meta: dict[str, Any] = {}
+    authors: list[str] = []
+    section: str | None = None
+    tail = False
+    first_content = True
+    for ln in lines:
+        if ln.kind == "blank":
+            continue
+        content = ln.content(text)
+        if tail:
+            spans.append(Span(ln.start, ln.end, "boilerplate", "navigation"))
+            continue
+        if ln.kind == "heading":
+            heading = content.lstrip("#").strip()
+            m = _SITE_HEADER.match(content)
+            if m:
+                meta.setdefault("outlet", m.group(1).rsplit(".", 1)[0])
+                meta.setdefault("title", m.group(2).strip())
+                spans.append(Span(ln.start, ln.end, "metadata", "site header"))
+                first_content = False
+                continue
+            if heading.upper() in lex.section_headings:
+                section = heading.upper()
+                spans.append(Span(ln.start, ln.end, "boilerplate", f"section {heading}"))
+                continue
+            section = None
+            if first_content:
+                meta.setdefault("title", heading)
+                first_content = False
+            continue
+        if section is not None:
+            spans.append(Span(ln.start, ln.end, "boilerplate", f"section {section}"))
+            if section.startswith("AUTOR") and len(content) < 80:
+                authors.append(content.strip())
+            continue
+        if any(p.search(content) for p in lex.tail_starts):
+            tail = True
+            spans.append(Span(ln.start, ln.end, "boilerplate", "navigation"))
+            continue
+        date = parse_date_line(content)
+        if date:
+            meta.setdefault("published", date)
+            spans.append(Span(ln.start, ln.end, "metadata", "date line"))
+            continue
+        why = next((w for p, w in lex.line_patterns if p.search(content)), None)
+        if why:
+            spans.append(Span(ln.start, ln.end, "boilerplate", why))
+            if why == "source line":
+                src = content.split(":", 1)[1].strip()
+                if any(a.lower() in src.lower() for a in lex.agencies):
+                    meta["agency"] = True
+                meta.setdefault("outlet", src)
+            elif why == "byline":
+                m = re.match(r"^(?:Von|By)\s+(.+)$", content)
+                if m:
+                    authors.append(m.group(1).strip())
+                elif " / " in content:
+                    name, outlet = content.split(" / ", 1)
+                    authors.append(name.strip())
+                    meta.setdefault("outlet", outlet.strip())
+            continue
+        if first_content:
+            first_content = False
+            if len(content) < 160 and not re.search(r"[.!?]$", content):
+                meta.setdefault("title", content.strip())
+                spans.append(Span(ln.start, ln.end, "heading", "title"))
+                continue
+    if authors:
+        meta.setdefault("authors", list(dict.fromkeys(authors)))
+    return spans, meta
+
+
+# --------------------------------------------------------------------------- documents
+
+def _finish(doc: Document, meta_layers: list[dict[str, Any]], lex: Lexicon) -> Document:
+    """Apply metadata layers in rising priority, detect the language, and hash the content."""
+    for layer in meta_layers:
+        for key in _META_KEYS:
+            val = layer.get(key)
+            if val in (None, "", []):
+                continue
+            if key == "authors":
+                val = [val] if isinstance(val, str) else [str(a) for a in val]
+            elif key == "published":
+                val = _norm_date(val)
+                if val is None:
+                    continue
+            elif key == "agency":
+                val = bool(val)
+            else:
+                val = str(val)
+            setattr(doc, key, val)
+    if not doc.language:
+        view = build_view(doc.text, doc.skipped)
+        doc.language = detect_language(view.text)
+    h = hashlib.sha256(doc.text.encode("utf-8", "surrogatepass"))
+    h.update(json.dumps([doc.outlet, doc.published, doc.url, doc.title, doc.authors, doc.language]).encode())
+    doc.content_hash = h.hexdigest()
+    return doc
+
+
+def _norm_date(val: Any) -> str | None:
+    if hasattr(val, "isoformat"):
+        return str(val.isoformat())[:10]
+    s = str(val).strip()
+    return parse_date_line(s) or (s if re.fullmatch(r"\d{4}(-\d{2}){0,2}", s) else None)
+
+
+def parse_text(text: str, doc_id: str, path: str, lex: Lexicon | None = None,
+               meta_layers: list[dict[str, Any]] | None = None, markdown: bool = False) -> Document:
+    """Build a Document from text as read; ``meta_layers`` rise in priority after the text's own."""
+    lex = lex or load_lexicon()
+    skipped, own = _mark(text, lex)
+    front: dict[str, Any] = {}
+    if markdown:
+        m = _FRONT.match(text)
+        if m:
+            try:
+                loaded = yaml.safe_load(m.group(1))
+            except yaml.YAMLError as exc:
+                raise ValueError(f"malformed front matter: {exc}") from exc
+            if isinstance(loaded, dict):
+                front = loaded
+            skipped.insert(0, Span(0, m.end(), "metadata", "front matter"))
+    doc = Document(id=doc_id, path=path, text=text, skipped=skipped)
+    layers = [own] + list(meta_layers or []) + ([front] if front else [])
+    if front.get("author") and not front.get("authors"):
+        front["authors"] = front["author"]
+    return _finish(doc, layers, lex)
+
+
+def _parse_html(raw: str, doc_id: str, path: str, lex: Lexicon, layers: list[dict[str, Any]]) -> Document:
+    import trafilatura
+
+    try:
+        res = trafilatura.bare_extraction(
+            raw, with_metadata=True, include_comments=False, include_tables=False,
+            date_extraction_params={"extensive_search": False, "original_date": True},
+        )
+    except Exception as exc:  # trafilatura raises many kinds on hostile markup
+        raise ValueError(f"HTML could not be parsed: {type(exc).__name__}: {exc}") from exc
+    if res is None:
+        raise ValueError("HTML has no extractable main text")
+    get = (lambda k: getattr(res, k, None)) if not isinstance(res, dict) else res.get
+    text = get("text") or ""
+    if not text.strip():
+        raise ValueError("HTML has no extractable main text")
+    meta = {"title": get("title"), "url": get("url"), "published": get("date"),
+            "outlet": get("sitename") or get("hostname"),
+            "authors": [a.strip() for a in re.split(r";|,| and ", get("author") or "") if a.strip()]}
+    return parse_text(text, doc_id, path, lex, [meta] + layers)
+
+
+# --------------------------------------------------------------------------- manifests
+
+def _load_manifest(folder: Path) -> tuple[dict[str, dict[str, Any]], list[InputError]]:
+    for name in MANIFEST_NAMES:
+        p = folder / name
+        if p.is_file():
+            try:
+                data = tomllib.loads(p.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+                return {}, [InputError(str(p), f"malformed manifest: {exc}")]
+            errors = []
+            out = {}
+            for key, val in data.items():
+                if not isinstance(val, dict):
+                    errors.append(InputError(str(p), f"entry {key!r} must be a table of outlet, published, url"))
+                    continue
+                if not (folder / key).exists():
+                    errors.append(InputError(str(p), f"names a file that does not exist: {key}"))
+                    continue
+                out[key] = val
+            return out, errors
+    return {}, []
+
+
+# --------------------------------------------------------------------------- reading
+
+def _read_jsonl_stream(stream: Iterable[bytes], path: str, lex: Lexicon,
+                       layers: list[dict[str, Any]]) -> Iterator[Document | InputError]:
+    seen: set[str] = set()
+    for lineno, raw in enumerate(stream, start=1):
+        if not raw.strip():
+            continue
+        where = f"{path}:{lineno}"
+        if len(raw) > MAX_BYTES:
+            yield InputError(where, f"record too large ({len(raw) / 1e6:.1f} MB > {MAX_BYTES / 1e6:.0f} MB)")
+            continue
+        try:
+            rec = json.loads(raw.decode("utf-8-sig"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            yield InputError(where, f"malformed JSON Lines record: {exc}")
+            continue
+        if not isinstance(rec, dict) or not isinstance(rec.get("text"), str):
+            yield InputError(where, "record must be an object with a string 'text'")
+            continue
+        if not rec["text"].strip():
+            yield InputError(where, "record has empty text")
+            continue
+        doc_id = str(rec.get("id") or f"{Path(path).stem}-{lineno}")
+        if doc_id in seen:
+            yield InputError(where, f"duplicate id {doc_id!r}; record skipped")
+            continue
+        seen.add(doc_id)
+        try:
+            yield parse_text(rec["text"], doc_id, where, lex, layers + [rec])
+        except ValueError as exc:
+            yield InputError(where, str(exc))
+
+
+def read_path(path: Path, lex: Lexicon, manifest: dict[str, Any] | None = None,
+              warnings: list[InputError] | None = None) -> Iterator[Document | InputError]:
+    """Read one file (any supported format) into documents or errors."""
+    name = str(path)
+    layers = [manifest] if manifest else []
+    ext = path.suffix.lower()
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        yield InputError(name, f"cannot read: {exc.strerror or exc}")
+        return
+    if ext in JSONL_EXT:
+        try:
+            with path.open("rb") as fh:
+                yield from _read_jsonl_stream(fh, name, lex, layers)
+        except OSError as exc:
+            yield InputError(name, f"cannot read: {exc.strerror or exc}")
+        return
+    if size > MAX_BYTES:
+        yield InputError(name, f"file too large ({size / 1e6:.1f} MB > {MAX_BYTES / 1e6:.0f} MB limit)")
+        return
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        yield InputError(name, f"cannot read: {exc.strerror or exc}")
+        return
+    text, err, warn = _decode(data, name)
+    if err or text is None:
+        yield InputError(name, err or "unreadable")
+        return
+    if warn and warnings is not None:
+        warnings.append(InputError(name, warn))
+    try:
+        if ext in HTML_EXT or (ext not in KNOWN_EXT and text.lstrip()[:1] == "<"):
+            yield _parse_html(text, path.stem, name, lex, layers)
+        else:
+            yield parse_text(text, path.stem, name, lex, layers, markdown=ext in MD_EXT)
+    except ValueError as exc:
+        yield InputError(name, str(exc))
+
+
+def _walk(folder: Path) -> list[Path]:
+    out = []
+    for p in sorted(folder.rglob("*")):
+        rel = p.relative_to(folder)
+        if any(part.startswith(".") for part in rel.parts):
+            continue
+        if p.is_file() and p.suffix.lower() in KNOWN_EXT - {""} and p.name not in MANIFEST_NAMES:
+            out.append(p)
+    return out
+
+
+def read_inputs(paths: Iterable[str], lex: Lexicon | None = None, stdin: io.BufferedIOBase | None = None,
+                warnings: list[InputError] | None = None) -> Iterator[Document | InputError]:
+    """Yield a Document or an InputError for every input; folders are read recursively."""
+    lex = lex or load_lexicon()
+    manifests: dict[Path, dict[str, Any]] = {}
+    for raw in paths:
+        if raw == "-":
+            data = (stdin or sys.stdin.buffer).read()
+            text, err, warn = _decode(data, "<stdin>")
+            if err or text is None:
+                yield InputError("<stdin>", err or "unreadable")
+                continue
+            if warn and warnings is not None:
+                warnings.append(InputError("<stdin>", warn))
+            head = text.lstrip()[:1]
+            try:
+                if head == "{":
+                    yield from _read_jsonl_stream(io.BytesIO(text.encode("utf-8")), "<stdin>", lex, [])
+                elif head == "<":
+                    yield _parse_html(text, "stdin", "<stdin>", lex, [])
+                else:
+                    yield parse_text(text, "stdin", "<stdin>", lex, [], markdown=text.startswith("---"))
+            except ValueError as exc:
+                yield InputError("<stdin>", str(exc))
+            continue
+        p = Path(raw)
+        if not p.exists():
+            yield InputError(raw, "no such file or folder")
+            continue
+        files = _walk(p) if p.is_dir() else [p]
+        if p.is_dir() and not files:
+            yield InputError(raw, "folder holds no readable articles (.txt, .md, .html, .jsonl)")
+        for f in files:
+            folder = f.parent
+            if folder not in manifests:
+                manifests[folder], errs = _load_manifest(folder)
+                yield from errs
+            yield from read_path(f, lex, manifests[folder].get(f.name), warnings)

@@ -1,0 +1,181 @@
+"""The language data under ``rules/lexicon/``: hedges, vague quantities, units, synonyms, cues, boilerplate.
+
+Code reads these files; it does not hold their content. A user folder with a ``lexicon/`` of its own
+overrides the packaged files key by key (dictionaries merge recursively; lists and scalars replace).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+__all__ = ["Lexicon", "LexiconError", "default_rules_dir", "load_lexicon", "deep_merge"]
+
+LEXICON_FILES = ("hedges", "vague", "units", "counted", "cues", "boilerplate")
+
+
+class LexiconError(ValueError):
+    """A lexicon file is missing or malformed; the message names the file and the problem."""
+
+
+def default_rules_dir() -> Path:
+    """The packaged rule pack: ``$RECONCILE_RULES_DIR`` or the ``rules/`` folder beside the package."""
+    env = os.environ.get("RECONCILE_RULES_DIR")
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parent.parent / "rules"
+
+
+def deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for k, v in over.items():
+        if isinstance(v, dict) and isinstance(out.get(k), dict):
+            out[k] = deep_merge(out[k], v)
+        else:
+            out[k] = v
+    return out
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise LexiconError(f"{path}: cannot read lexicon file: {exc}") from exc
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise LexiconError(f"{path}: a lexicon file must be a mapping at the top level")
+    return data
+
+
+def _compile(patterns: list[str], where: str, case: bool = False) -> list[re.Pattern[str]]:
+    out = []
+    for p in patterns:
+        try:
+            out.append(re.compile(p, 0 if case else re.I))
+        except re.error as exc:
+            raise LexiconError(f"{where}: bad pattern {p!r}: {exc}") from exc
+    return out
+
+
+@dataclass
+class Lexicon:
+    """Parsed lexicon data, with the regular expressions compiled once."""
+
+    raw: dict[str, dict[str, Any]]
+    sources: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        h = self.raw["hedges"]
+        self.hedges: dict[str, dict[str, str]] = {lang: {k.lower(): v for k, v in h.get(lang, {}).items()}
+                                                  for lang in ("de", "en")}
+        self.rounding_min_relative = float(h.get("rounding", {}).get("min_relative", 0.02))
+        u = self.raw["units"]
+        self.scales: dict[str, dict[str, float]] = {
+            lang: {k.lower(): float(v) for k, v in u.get("scales", {}).get(lang, {}).items()} for lang in ("de", "en")
+        }
+        self.currencies: dict[str, str] = {}
+        for code, names in u.get("currencies", {}).items():
+            for n in names:
+                self.currencies[n] = code
+        self.percent: list[str] = list(u.get("percent", []))
+        self.classes: dict[str, list[str]] = {k: [w.lower() for w in v] for k, v in u.get("classes", {}).items()}
+        self.non_claim_classes: set[str] = set(u.get("non_claim_classes", []))
+        v = self.raw["vague"]
+        self.vague = v
+        c = self.raw["counted"]
+        self.groups: dict[str, list[str]] = {k: [w.lower() for w in ws] for k, ws in c.get("groups", {}).items()}
+        self.predicate_groups: dict[str, list[str]] = {
+            k: [w.lower() for w in ws] for k, ws in c.get("predicates", {}).items()
+        }
+        q = self.raw["cues"]
+        att = q.get("attribution", {})
+        self.att_after = {lg: _compile(att.get("after", {}).get(lg, []), "cues.yml attribution.after") for lg in ("de", "en")}
+        self.att_before = {lg: _compile(att.get("before", {}).get(lg, []), "cues.yml attribution.before")
+                           for lg in ("de", "en")}
+        self.att_forward_only = {p for p in att.get("forward_only", [])}
+        self.source_nouns = [w.lower() for w in att.get("source_nouns", [])]
+        self.generic_sources = {w.lower() for w in att.get("generic", [])}
+        self.modality: dict[str, dict[str, list[re.Pattern[str]]]] = {}
+        for mod, langs in q.get("modality", {}).items():
+            self.modality[mod] = {lg: _compile(langs.get(lg, []), f"cues.yml modality.{mod}") for lg in ("de", "en")}
+        self.cumulative = {lg: _compile(q.get("cumulative", {}).get(lg, []), "cues.yml cumulative") for lg in ("de", "en")}
+        t = q.get("time", {})
+        self.previous_year = {lg: _compile(t.get("previous_year", {}).get(lg, []), "cues.yml time") for lg in ("de", "en")}
+        self.this_year = {lg: _compile(t.get("this_year", {}).get(lg, []), "cues.yml time") for lg in ("de", "en")}
+        self.seasons: dict[str, int] = {k.lower(): int(v) for k, v in t.get("seasons", {}).items()}
+        b = self.raw["boilerplate"]
+        self.section_headings = {s.upper() for s in b.get("section_headings", [])}
+        self.tail_starts = _compile(b.get("tail_starts", []), "boilerplate.yml tail_starts", case=True)
+        self.line_patterns = [(re.compile(p), why) for p, why in b.get("lines", [])]
+        self.agencies = [a for a in b.get("agencies", [])]
+        self._group_index = self._tail_index(self.groups)
+        self._pred_index = self._tail_index(self.predicate_groups)
+
+    @staticmethod
+    def _tail_index(groups: dict[str, list[str]]) -> list[tuple[str, str]]:
+        pairs = [(w, g) for g, ws in groups.items() for w in ws]
+        # longest first, so that "bausoldat" wins over "soldat"
+        return sorted(pairs, key=lambda p: -len(p[0]))
+
+    @staticmethod
+    def _lookup(index: list[tuple[str, str]], lemma: str | None) -> str | None:
+        if not lemma:
+            return None
+        low = lemma.lower()
+        for w, g in index:
+            if low == w:
+                return g
+        for w, g in index:
+            if len(w) >= 4 and low.endswith(w):
+                return g
+        return None
+
+    def counted_group(self, lemma: str | None) -> str | None:
+        return self._lookup(self._group_index, lemma)
+
+    def predicate_group(self, lemma: str | None) -> str | None:
+        return self._lookup(self._pred_index, lemma)
+
+    def unit_class(self, lemma: str | None) -> str | None:
+        if not lemma:
+            return None
+        low = lemma.lower()
+        best: tuple[int, str] | None = None
+        for cls, words in self.classes.items():
+            for w in words:
+                if low == w or (len(w) >= 4 and low.endswith(w)):
+                    if best is None or len(w) > best[0]:
+                        best = (len(w), cls)
+        return best[1] if best else None
+
+
+def _load(dirs: tuple[str, ...]) -> Lexicon:
+    raw: dict[str, dict[str, Any]] = {}
+    sources = []
+    for name in LEXICON_FILES:
+        merged: dict[str, Any] = {}
+        for d in dirs:
+            p = Path(d) / "lexicon" / f"{name}.yml"
+            if p.is_file():
+                merged = deep_merge(merged, _read_yaml(p))
+                sources.append(str(p))
+        raw[name] = merged
+    return Lexicon(raw, sources)
+
+
+@lru_cache(maxsize=8)
+def _cached(dirs: tuple[str, ...]) -> Lexicon:
+    return _load(dirs)
+
+
+def load_lexicon(extra_dirs: list[str] | tuple[str, ...] = ()) -> Lexicon:
+    """The packaged lexicon, overridden key by key by each of ``extra_dirs`` in order."""
+    dirs = (str(default_rules_dir()),) + tuple(str(d) for d in extra_dirs)
+    return _cached(dirs)

@@ -1,0 +1,155 @@
+"""The one data model that flows through every stage.
+
+All offsets are Python string indices into ``Document.text``: the text exactly as read (the decoded
+file, or a JSON Lines record's ``text``). Cleaned views map back to these indices (see ``textview``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+__all__ = [
+    "Document", "Span", "Sentence", "Quantity", "Claim", "Fact", "Finding", "InputError", "MODALITIES",
+    "VERDICTS", "LEVELS",
+]
+
+MODALITIES = ("asserted", "reported", "estimated", "planned", "hypothetical")
+VERDICTS = ("conflict", "update", "scope", "agree", "single-source")
+LEVELS = ("info", "warning", "error")
+
+
+@dataclass
+class Span:
+    """A marked region of a document: ``kind`` says why (``boilerplate``, ``metadata``, ``heading``)."""
+
+    start: int
+    end: int
+    kind: str
+    reason: str
+
+
+@dataclass
+class Document:
+    """One article as read, with its metadata and the regions that are not its own claims."""
+
+    id: str
+    path: str
+    text: str
+    outlet: str | None = None
+    published: str | None = None
+    url: str | None = None
+    title: str | None = None
+    authors: list[str] = field(default_factory=list)
+    language: str | None = None
+    agency: bool = False
+    skipped: list[Span] = field(default_factory=list)
+    content_hash: str = ""
+
+
+@dataclass
+class Sentence:
+    """A sentence of a document's kept text; ``text`` is the cleaned view, ``start``/``end`` index the original."""
+
+    document: str
+    start: int
+    end: int
+    text: str
+    index: int = 0
+
+
+@dataclass
+class Quantity:
+    """A number expression: a value with an interval (``None`` = unbounded) and what qualifies it."""
+
+    document: str
+    start: int
+    end: int
+    surface: str
+    value: float
+    low: float | None
+    high: float | None
+    unit: str | None
+    hedge: str | None
+    change: str  # '=', '~', '<', '>'
+    kind: str = "number"  # number | range | vague | word
+    unit_class: str = "count"
+    scale_text: str | None = None
+    # offsets into the sentence view where the expression stands (for masking and context)
+    view_start: int = 0
+    view_end: int = 0
+
+
+@dataclass
+class Claim:
+    """A quantity in a statement of fact: what is counted, who says so, how sure, as of when."""
+
+    id: str
+    document: str
+    start: int
+    end: int
+    surface: str
+    value: float
+    low: float | None
+    high: float | None
+    unit: str | None
+    unit_class: str
+    hedge: str | None
+    change: str
+    counted: str | None
+    counted_text: str | None
+    modifiers: list[str]
+    subject: str | None
+    predicate: str | None
+    attribution: str | None
+    modality: str
+    as_of: str | None
+    cumulative: bool
+    sentence: str
+    sentence_start: int
+    language: str
+    key_text: str = ""  # the text embedded to identify the fact (number masked)
+    counted_group: str | None = None
+
+
+@dataclass
+class Fact:
+    """A cluster of claims about one fact, and once reconciled, its verdict and confidence."""
+
+    id: str
+    label: str
+    claims: list[str]
+    unit_class: str
+    verdict: str = "single-source"
+    value: float | None = None
+    low: float | None = None
+    high: float | None = None
+    spread_low: float | None = None
+    spread_high: float | None = None
+    confidence: float = 0.0
+    independent_sources: int = 0
+    origins: list[str] = field(default_factory=list)
+    explanation: list[str] = field(default_factory=list)
+    rules: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Finding:
+    """A rule's observation about a fact; the fingerprint hashes what it is about, never a position."""
+
+    rule: str
+    name: str
+    level: str
+    fact: str
+    claims: list[str]
+    message: str
+    fingerprint: str
+    data: dict[str, object] = field(default_factory=dict)
+    suppressed: bool = False
+
+
+@dataclass
+class InputError:
+    """An input that could not be read: the file and the problem, in words a user can act on."""
+
+    path: str
+    problem: str

@@ -1,0 +1,185 @@
+"""Cleaned views of a document's text that map every character back to the text as read.
+
+Cleaning (taz table borders ``| ... | |``, ``> `` standfirst markers, hard line wraps, runs of white
+space) happens only here, on a *view*; nothing downstream holds an offset into a cleaned copy without
+its map. ``View.orig_span`` turns a view span into ``(start, end)`` of ``Document.text``.
+"""
+
+from __future__ import annotations
+
+import re
+from array import array
+from dataclasses import dataclass, field
+
+from reconcile.model import Span
+
+__all__ = ["Line", "View", "split_lines", "build_view", "is_bordered"]
+
+_BORDER_OPEN = re.compile(r"^\|\s?")
+_BORDER_CLOSE = re.compile(r"\s?\|\s*\|?\s*$")
+_STANDFIRST = re.compile(r"^>\s?")
+_HEADING = re.compile(r"^#{1,6}\s")
+_SENT_END = re.compile(r"[.!?:;\"“”»«)…]\s*$")
+_WORD = re.compile(r"\S+")
+
+
+@dataclass
+class Line:
+    """One physical line: where it starts and ends, and where its content sits inside the borders."""
+
+    start: int
+    end: int
+    cstart: int
+    cend: int
+    kind: str  # text | heading | standfirst | blank
+
+    def content(self, text: str) -> str:
+        return text[self.cstart:self.cend]
+
+
+@dataclass
+class View:
+    """A cleaned text plus ``pos``: for each view character, its index in the original text."""
+
+    text: str
+    pos: array
+    blocks: list[tuple[int, int]] = field(default_factory=list)
+
+    def orig(self, i: int) -> int:
+        return self.pos[i]
+
+    def orig_span(self, start: int, end: int) -> tuple[int, int]:
+        """Map a view span to the original text; ``end`` is exclusive in both."""
+        if end <= start:
+            o = self.pos[start] if start < len(self.pos) else (self.pos[-1] + 1 if len(self.pos) else 0)
+            return o, o
+        return self.pos[start], self.pos[end - 1] + 1
+
+
+def is_bordered(text: str) -> bool:
+    """True for the taz export format, where most lines are wrapped in ``| ... | |``."""
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    if not lines:
+        return False
+    bordered = sum(1 for ln in lines if ln.startswith("|"))
+    return bordered / len(lines) >= 0.5
+
+
+def split_lines(text: str, bordered: bool | None = None) -> list[Line]:
+    """Split into lines and find each line's content inside table borders and standfirst markers."""
+    if bordered is None:
+        bordered = is_bordered(text)
+    out: list[Line] = []
+    pos = 0
+    for raw in text.splitlines(keepends=True):
+        start = pos
+        pos += len(raw)
+        body = raw.rstrip("\r\n")
+        end = start + len(body)
+        cs, ce = 0, len(body)
+        if bordered:
+            m = _BORDER_OPEN.match(body)
+            if m:
+                cs = m.end()
+            m2 = _BORDER_CLOSE.search(body, cs)
+            if m2 and m2.start() >= cs:
+                ce = m2.start()
+        kind = "text"
+        m3 = _STANDFIRST.match(body[cs:ce])
+        if m3:
+            cs += m3.end()
+            kind = "standfirst"
+        # trim white space inside the content bounds
+        while cs < ce and body[cs].isspace():
+            cs += 1
+        while ce > cs and body[ce - 1].isspace():
+            ce -= 1
+        if cs >= ce:
+            kind = "blank"
+        elif _HEADING.match(body[cs:ce]):
+            kind = "heading"
+        out.append(Line(start, end, start + cs, start + ce, kind))
+    return out
+
+
+def _wrapped(text: str, lines: list[Line]) -> bool:
+    """Hard-wrapped prose: most content lines are long and do not end a sentence."""
+    contents = [ln for ln in lines if ln.kind in ("text", "standfirst")]
+    if len(contents) < 4:
+        return False
+    lengths = sorted(ln.cend - ln.cstart for ln in contents)
+    median = lengths[len(lengths) // 2]
+    open_ends = sum(1 for ln in contents if not _SENT_END.search(ln.content(text)))
+    return 50 <= median <= 100 and open_ends / len(contents) > 0.5
+
+
+def _in_spans(start: int, end: int, spans: list[Span]) -> bool:
+    return any(s.start <= start and end <= s.end for s in spans)
+
+
+def build_view(text: str, skipped: list[Span] | None = None, lines: list[Line] | None = None) -> View:
+    """Build the cleaned view of ``text``, leaving out lines that lie inside ``skipped`` spans.
+
+    Blocks (paragraphs, headings) are separated by a newline in the view; lines of one block are joined
+    with a single space, and white space runs are folded to one space.
+    """
+    skipped = skipped or []
+    if lines is None:
+        lines = split_lines(text)
+    wrapped = _wrapped(text, lines)
+    parts: list[str] = []
+    pos = array("l")
+    blocks: list[tuple[int, int]] = []
+    vlen = 0
+    block_start: int | None = None
+    prev_kind = None
+
+    def close_block() -> None:
+        nonlocal block_start
+        if block_start is not None and vlen > block_start:
+            blocks.append((block_start, vlen))
+        block_start = None
+
+    for ln in lines:
+        if ln.kind == "blank" or _in_spans(ln.start, ln.end, skipped):
+            close_block()
+            prev_kind = "blank"
+            continue
+        content = ln.content(text)
+        joins = (
+            wrapped
+            and block_start is not None
+            and ln.kind == prev_kind
+            and ln.kind in ("text", "standfirst")
+        )
+        if not joins:
+            close_block()
+        if block_start is None:
+            if vlen:
+                parts.append("\n")
+                pos.append(ln.cstart - 1 if ln.cstart > 0 else 0)
+                vlen += 1
+            block_start = vlen
+        else:
+            last = parts[-1] if parts else ""
+            if not (last.endswith("-") and content[:1].islower()):
+                parts.append(" ")
+                pos.append(ln.cstart - 1 if ln.cstart > 0 else 0)
+                vlen += 1
+        first = True
+        for m in _WORD.finditer(content):
+            if not first:
+                parts.append(" ")
+                pos.append(ln.cstart + m.start() - 1)
+                vlen += 1
+            first = False
+            w = m.group()
+            parts.append(w)
+            a = ln.cstart + m.start()
+            pos.extend(range(a, a + len(w)))
+            vlen += len(w)
+        if ln.kind == "heading" or not wrapped:
+            close_block()
+        prev_kind = ln.kind
+    close_block()
+    return View("".join(parts), pos, blocks)
