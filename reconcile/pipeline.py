@@ -1,0 +1,100 @@
+"""Run the stages in order: ingest -> claims -> embed -> cluster -> rules -> confidence.
+
+The library never prints: progress goes to an optional callback, problems into ``RunResult.errors``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from reconcile.claims import extract_claims
+from reconcile.cluster import ClusterParams, cluster_claims
+from reconcile.config import Config
+from reconcile.embed import Embedder
+from reconcile.ingest import read_inputs
+from reconcile.lexicon import load_lexicon
+from reconcile.model import Claim, Document, Fact, Finding, InputError
+
+__all__ = ["RunResult", "run", "analyse", "Progress"]
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class RunResult:
+    """Everything one run produced, in the shared data model."""
+
+    documents: list[Document] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+    facts: list[Fact] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    errors: list[InputError] = field(default_factory=list)
+    warnings: list[InputError] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    reliability: dict[str, float] = field(default_factory=dict)
+    embeddings: Any = None
+
+
+def ingest(paths: Iterable[str], config: Config, result: RunResult) -> None:
+    lex = load_lexicon(config.rules_dirs)
+    t = time.perf_counter()
+    seen: set[str] = set()
+    for item in read_inputs(paths, lex, warnings=result.warnings):
+        if isinstance(item, InputError):
+            result.errors.append(item)
+        elif item.id in seen:
+            result.errors.append(InputError(item.path, f"duplicate document id {item.id!r}; skipped"))
+        else:
+            seen.add(item.id)
+            result.documents.append(item)
+    result.documents.sort(key=lambda d: d.id)
+    result.timings["ingest"] = time.perf_counter() - t
+
+
+def analyse(result: RunResult, config: Config, embedder: Embedder | None = None,
+            progress: Progress | None = None) -> RunResult:
+    """Extract, embed, cluster and judge the documents already in ``result``."""
+    from reconcile.confidence import reconcile_facts
+    from reconcile.rules import load_rules, run_rules
+
+    lex = load_lexicon(config.rules_dirs)
+    t = time.perf_counter()
+    for i, doc in enumerate(result.documents):
+        try:
+            result.claims.extend(extract_claims(doc, lex))
+        except Exception as exc:  # one bad document must not stop the corpus
+            result.errors.append(InputError(doc.path, f"extraction failed: {type(exc).__name__}: {exc}"))
+        if progress:
+            progress("extract", i + 1, len(result.documents))
+    result.timings["extract"] = time.perf_counter() - t
+    t = time.perf_counter()
+    embedder = embedder or Embedder(config.model, use_cache=config.cache)
+    emb = embedder.encode([c.key_text for c in result.claims],
+                          progress=(lambda d, n: progress("embed", d, n)) if progress else None)
+    result.embeddings = emb
+    result.timings["embed"] = time.perf_counter() - t
+    t = time.perf_counter()
+    result.facts = cluster_claims(result.claims, emb if len(result.claims) else np.zeros((0, 512)),
+                                  ClusterParams(threshold=config.cluster_threshold))
+    result.timings["cluster"] = time.perf_counter() - t
+    t = time.perf_counter()
+    rules = load_rules(config)
+    docs = {d.id: d for d in result.documents}
+    result.reliability = reconcile_facts(result.facts, result.claims, docs, config)
+    result.findings = run_rules(rules, result.facts, result.claims, docs, config)
+    reconcile_facts(result.facts, result.claims, docs, config, result.findings, result.reliability)
+    result.timings["rules"] = time.perf_counter() - t
+    return result
+
+
+def run(paths: Iterable[str], config: Config, embedder: Embedder | None = None,
+        progress: Progress | None = None) -> RunResult:
+    """The whole pipeline on ``paths``."""
+    result = RunResult()
+    ingest(paths, config, result)
+    return analyse(result, config, embedder, progress)

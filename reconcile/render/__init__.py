@@ -1,0 +1,22 @@
+"""Renderers of the one report record: ``json``, ``md``, ``html``, ``rich`` (terminal)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["render_text", "FORMATS"]
+
+FORMATS = ("rich", "json", "md", "html")
+
+
+def render_text(record: dict[str, Any], fmt: str) -> str:
+    """Render a machine or document format to a string (the terminal format renders through rich)."""
+    if fmt == "json":
+        from reconcile.render.jsonfmt import render
+    elif fmt == "md":
+        from reconcile.render.markdown import render
+    elif fmt == "html":
+        from reconcile.render.html import render
+    else:
+        raise ValueError(f"unknown format {fmt!r}")
+    return render(record)

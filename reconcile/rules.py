@@ -1,0 +1,166 @@
+"""The rules engine: load rule files, validate them, run their check kinds over facts.
+
+One rule per file, ``rules/<group>/<CODE>.yml``, validated by ``schemas/rule.schema.json`` plus the
+parameter schema of the check kind it ``extends``. A user folder (``--rules DIR`` or ``rules`` in the
+config) adds rules; ``[tool.reconcile.rule.CODE]`` changes a rule's level, parameters or ``enabled``.
+Messages are filled with ``str.format_map`` on plain values: nothing is evaluated.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import string
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+from reconcile.checks import KINDS, Context
+from reconcile.config import Config
+from reconcile.lexicon import default_rules_dir
+from reconcile.model import Claim, Document, Fact, Finding
+
+__all__ = ["Rule", "RuleError", "load_rules", "load_rule_file", "run_rules", "fingerprint", "LEVEL_ORDER"]
+
+LEVEL_ORDER = {"info": 0, "warning": 1, "error": 2}
+
+
+class RuleError(ValueError):
+    """A rule file is malformed or unknown; the message names the file and the field."""
+
+
+@dataclass
+class Rule:
+    code: str
+    name: str
+    level: str
+    message: str
+    description: str
+    kind: str
+    params: dict[str, Any]
+    path: str
+    enabled: bool = True
+
+
+def _schema() -> dict[str, Any]:
+    return json.loads(resources.files("reconcile").joinpath("schemas/rule.schema.json").read_text())
+
+
+def _validate_params(kind: str, params: dict[str, Any], where: str) -> dict[str, Any]:
+    mod = KINDS[kind]
+    schema = {"type": "object", "properties": mod.PARAMS, "additionalProperties": False}
+    try:
+        jsonschema.validate(params, schema)
+    except jsonschema.ValidationError as exc:
+        field = ".".join(str(p) for p in exc.absolute_path) or "params"
+        raise RuleError(f"{where}: params.{field}: {exc.message}") from exc
+    return {**mod.DEFAULTS, **params}
+
+
+def load_rule_file(path: Path) -> Rule:
+    where = str(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RuleError(f"{where}: cannot read: {exc}") from exc
+    except yaml.YAMLError as exc:
+        raise RuleError(f"{where}: malformed YAML: {exc}") from exc
+    if not isinstance(data, dict):
+        raise RuleError(f"{where}: a rule file must be a mapping")
+    try:
+        jsonschema.validate(data, _schema())
+    except jsonschema.ValidationError as exc:
+        field = ".".join(str(p) for p in exc.absolute_path) or (
+            exc.message.split("'")[1] if exc.validator == "required" else "rule")
+        raise RuleError(f"{where}: field {field}: {exc.message}") from exc
+    if data["extends"] not in KINDS:
+        raise RuleError(f"{where}: field extends: unknown check kind {data['extends']!r}; "
+                        f"known: {', '.join(sorted(KINDS))}")
+    if path.stem != data["code"]:
+        raise RuleError(f"{where}: field code: {data['code']!r} does not match the file name {path.name}")
+    try:
+        list(string.Formatter().parse(data["message"]))
+    except ValueError as exc:
+        raise RuleError(f"{where}: field message: {exc}") from exc
+    params = _validate_params(data["extends"], data.get("params") or {}, where)
+    return Rule(data["code"], data["name"], data["level"], data["message"], data["description"], data["extends"],
+                params, where, data.get("enabled", True))
+
+
+def load_rules(config: Config | None = None, extra_dirs: list[str] | None = None) -> list[Rule]:
+    """The packaged rules, the user's rule folders, then the config's per-rule overrides."""
+    config = config or Config()
+    dirs = [default_rules_dir(), *[Path(d) for d in (config.rules_dirs + (extra_dirs or []))]]
+    rules: dict[str, Rule] = {}
+    for d in dirs:
+        if not d.is_dir():
+            raise RuleError(f"{d}: rules folder does not exist")
+        for p in sorted(d.glob("*/*.yml")):
+            if p.parent.name == "lexicon":
+                continue
+            r = load_rule_file(p)
+            rules[r.code] = r
+    for code, over in config.rule_overrides.items():
+        where = f"{config.source or 'config'} [rule.{code}]"
+        if code not in rules:
+            raise RuleError(f"{where}: unknown rule {code}")
+        r = rules[code]
+        for key, val in over.items():
+            if key == "level":
+                if val not in LEVEL_ORDER:
+                    raise RuleError(f"{where}: field level: must be info, warning or error")
+                r.level = val
+            elif key == "enabled":
+                if not isinstance(val, bool):
+                    raise RuleError(f"{where}: field enabled: must be true or false")
+                r.enabled = val
+            else:
+                r.params = _validate_params(r.kind, {**{k: v for k, v in r.params.items() if k in KINDS[r.kind].PARAMS},
+                                                     key: val}, where)
+    return [rules[k] for k in sorted(rules)]
+
+
+def fingerprint(rule: str, fact_key: str, claims: list[Claim]) -> str:
+    """Hash of what a finding is about: the rule, the fact, the normalised claims. Never a position."""
+    norm = sorted(f"{c.document}|{(c.counted or '').lower()}|{c.value:g}|{c.hedge or ''}|{c.unit or ''}" for c in claims)
+    h = hashlib.sha256("\x1f".join([rule, fact_key, *norm]).encode("utf-8"))
+    return h.hexdigest()[:32]
+
+
+def fact_key(fact: Fact, claims: list[Claim]) -> str:
+    """A description of the fact that survives edits: its counted things and unit class."""
+    things = sorted({(c.counted_group or (c.counted or "").lower()) for c in claims})
+    return fact.unit_class + ":" + ",".join(things)
+
+
+class _Safe(dict):  # type: ignore[type-arg]  # a dict that leaves unknown placeholders as written
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def run_rules(rules: list[Rule], facts: list[Fact], claims: list[Claim], docs: dict[str, Document],
+              config: Config | None = None) -> list[Finding]:
+    from reconcile.confidence import origins_for
+
+    by_id = {c.id: c for c in claims}
+    findings: list[Finding] = []
+    for fact in facts:
+        fc = [by_id[cid] for cid in fact.claims]
+        ctx = Context(fact, fc, docs, origins_for(fc, docs), facts, by_id)
+        fk = fact_key(fact, fc)
+        fact.rules = []
+        for rule in rules:
+            if not rule.enabled:
+                continue
+            for hit in KINDS[rule.kind].check(ctx, rule.params):
+                values = _Safe({"label": fact.label, **{k: v for k, v in hit.values.items()}})
+                msg = rule.message.format_map(values)
+                findings.append(Finding(rule.code, rule.name, rule.level, fact.id, [c.id for c in hit.claims], msg,
+                                        fingerprint(rule.code, fk + "|" + hit.key, hit.claims), dict(hit.values)))
+                if rule.code not in fact.rules:
+                    fact.rules.append(rule.code)
+    return findings

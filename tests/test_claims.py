@@ -1,0 +1,34 @@
+"""Claims on the seeds (against the gold file) and on English translations of seed passages."""
+
+from __future__ import annotations
+
+from reconcile.claims import extract_claims
+from reconcile.ingest import parse_text
+
+EN_TEXT = """North Korea: prestige through the alliance with Russia
+July 2, 2025
+Sergei Shoigu, head of Russia's Security Council, announced in May that Kim Jong Un had agreed to send another 6,000 military engineers and workers to the Kursk region.
+According to NIS information, North Korea has so far delivered more than 10 million artillery shells and rockets to Russia.
+Western intelligence services estimate that of the roughly 11,000 North Korean soldiers deployed so far, about 6,000 were killed, wounded or captured.
+"""
+
+
+def test_english_claims():
+    doc = parse_text(EN_TEXT, "en1", "en1.txt")
+    assert doc.language == "en"
+    cs = {c.surface: c for c in extract_claims(doc)}
+    assert cs["6,000 military"[:5]].value == 6000
+    assert cs["10 million"].low == 10_000_001 and cs["10 million"].high is None
+    assert cs["10 million"].attribution and "NIS" in cs["10 million"].attribution
+    assert cs["11,000"].low == 10500 and cs["11,000"].high == 11500
+    assert cs["11,000"].counted == "soldier"
+    assert cs["6,000"].modality in ("planned", "estimated")
+
+
+def test_seed_modality_examples(seeds_result):
+    by = {(c.document[:3], c.surface): c for c in seeds_result.claims}
+    assert by[("002", "12.000")].modality == "planned"
+    assert by[("002", "1.500")].modality == "reported"
+    assert by[("004", "10.000")].attribution.startswith("Südkoreanischen")
+    assert by[("001", "6.000")].modality in ("estimated", "hypothetical")
+    assert by[("000", "1.000")].attribution.endswith("Tass")

@@ -1,0 +1,145 @@
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from reconcile.ingest import read_inputs
+from reconcile.model import Document, InputError
+from reconcile.textview import build_view
+
+from .conftest import GOLD, ROOT, SEEDS, SHARED_GOLD
+
+
+def _read(paths, **kw):
+    items = list(read_inputs([str(p) for p in paths], **kw))
+    return [i for i in items if isinstance(i, Document)], [i for i in items if isinstance(i, InputError)]
+
+
+def test_seeds_are_byte_identical_to_shared():
+    shared = ROOT.parent / "shared" / "seeds"
+    if not shared.is_dir():
+        return
+    for f in shared.iterdir():
+        assert (SEEDS / f.name).read_bytes() == f.read_bytes()
+    if SHARED_GOLD.is_file():
+        assert GOLD.read_bytes() == SHARED_GOLD.read_bytes()
+
+
+def test_seed_metadata_from_text_and_manifest(gold):
+    docs, errors = _read([SEEDS])
+    assert not errors
+    assert len(docs) == 5
+    by_file = {Path(d.path).name: d for d in docs}
+    for key, meta in gold["documents"].items():
+        d = by_file[meta["file"]]
+        assert d.language == "de"
+        if meta["published"]:
+            assert d.published == meta["published"]
+        for a in meta["authors"]:
+            assert a in d.authors
+    assert by_file["004_47646d8e4ab2ceb1.txt"].agency
+
+
+def test_boilerplate_is_marked_not_deleted(gold):
+    docs, _ = _read([SEEDS])
+    by_file = {Path(d.path).name: d for d in docs}
+    for ex in gold["excluded_sections"]:
+        d = by_file[gold["documents"][ex["doc"]]["file"]]
+        i = d.text.find(ex["marker"])
+        assert i >= 0
+        assert any(s.start <= i < s.end for s in d.skipped), ex
+        assert ex["marker"].split()[-1] not in build_view(d.text, d.skipped).text or ex["marker"].startswith("PREV")
+
+
+def test_text_offsets_index_original(tmp_path):
+    p = tmp_path / "a.txt"
+    p.write_text("| Erste Zeile mit 11.000 | |\n| Soldaten im Text. | |\n", encoding="utf-8")
+    docs, _ = _read([p])
+    v = build_view(docs[0].text, docs[0].skipped)
+    for i, ch in enumerate(v.text):
+        if ch not in " \n":
+            assert docs[0].text[v.pos[i]] == ch
+
+
+def test_markdown_front_matter_wins(tmp_path):
+    (tmp_path / "sources.toml").write_text('["a.md"]\noutlet = "Manifest"\npublished = "2024-01-01"\n')
+    (tmp_path / "a.md").write_text("---\noutlet: Front\ntitle: T\n---\n# Heading\n\nRussia sent 1,000 troops.\n")
+    docs, errors = _read([tmp_path])
+    assert not errors
+    assert docs[0].outlet == "Front" and docs[0].published == "2024-01-01" and docs[0].title == "T"
+
+
+def test_jsonl_records_and_malformed_line(tmp_path):
+    p = tmp_path / "c.jsonl"
+    p.write_text(json.dumps({"id": "x1", "text": "North Korea sent 12,000 troops.", "outlet": "A"}) + "\n{oops\n"
+                 + json.dumps({"id": "x2", "text": "Nordkorea schickte 11.000 Soldaten.", "language": "de"}) + "\n")
+    docs, errors = _read([p])
+    assert [d.id for d in docs] == ["x1", "x2"]
+    assert docs[0].outlet == "A" and docs[0].language == "en"
+    assert len(errors) == 1 and "c.jsonl:2" in errors[0].path and "malformed" in errors[0].problem
+
+
+def test_html_main_text_and_metadata(tmp_path):
+    p = tmp_path / "a.html"
+    body = "<p>" + "Russia said North Korea sent about 11,000 soldiers to Kursk last year. " * 6 + "</p>"
+    p.write_text(f"<html><head><title>Troops</title><meta property='og:site_name' content='Example News'></head>"
+                 f"<body><nav>Home | About</nav><article><h1>Troops</h1>{body}</article>"
+                 f"<script>alert(1)</script></body></html>")
+    docs, errors = _read([p])
+    assert not errors
+    assert "11,000" in docs[0].text and "alert" not in docs[0].text
+
+
+def test_bad_inputs_each_named_and_others_processed(tmp_path):
+    (tmp_path / "ok.txt").write_text("Russland hat 1.000 Soldaten geschickt, sagte Selenskyj am Montag in Kiew.")
+    (tmp_path / "bin.txt").write_bytes(b"\x00\x01\x02binary" * 100)
+    (tmp_path / "empty.txt").write_text("")
+    (tmp_path / "latin.txt").write_bytes("Gr\xfc\xdfe: 5.000 Soldaten wurden nach Kursk geschickt.".encode("cp1252"))
+    big = tmp_path / "big.txt"
+    with big.open("wb") as fh:
+        fh.truncate(100 * 1024 * 1024)
+    (tmp_path / "sources.toml").write_text('["missing.txt"]\noutlet = "X"\n')
+    warnings: list = []
+    docs, errors = _read([tmp_path, tmp_path / "nope.txt"], warnings=warnings)
+    names = {Path(d.path).name for d in docs}
+    assert names == {"ok.txt", "latin.txt"}
+    problems = {Path(e.path).name: e.problem for e in errors}
+    assert "binary" in problems["bin.txt"]
+    assert "empty" in problems["empty.txt"]
+    assert "too large" in problems["big.txt"]
+    assert "missing.txt" in problems["sources.toml"]
+    assert "no such file" in problems["nope.txt"]
+    assert any("Windows-1252" in w.problem for w in warnings)
+
+
+def test_stdin():
+    items = list(read_inputs(["-"], stdin=io.BytesIO("Russia sent 1,000 troops to Kursk.".encode())))
+    assert isinstance(items[0], Document) and items[0].id == "stdin"
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.binary(max_size=400))
+def test_random_bytes_never_crash(tmp_path_factory, data):
+    p = tmp_path_factory.mktemp("rb") / "r.txt"
+    p.write_bytes(data)
+    for item in read_inputs([str(p)]):
+        if isinstance(item, Document):
+            v = build_view(item.text, item.skipped)
+            assert all(0 <= i < len(item.text) for i in v.pos)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(max_size=300))
+def test_random_text_offsets_index_original(tmp_path_factory, text):
+    p = tmp_path_factory.mktemp("rt") / "r.txt"
+    p.write_text(text, encoding="utf-8")
+    for item in read_inputs([str(p)]):
+        if isinstance(item, Document):
+            v = build_view(item.text, item.skipped)
+            for i, ch in enumerate(v.text):
+                if not ch.isspace():
+                    assert item.text[v.pos[i]] == ch

@@ -1,0 +1,114 @@
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from reconcile.quantities import extract, parse_number
+
+CASES = [
+    ("de", "rund 10.000 Soldaten", 10000, 9500, 10500, "~"),
+    ("de", "mehr als 10 Millionen Granaten", 1e7, 1e7 + 1, None, ">"),
+    ("de", "bis zu 5,5 Milliarden US-Dollar", 5.5e9, 0, 5.5e9, "<"),
+    ("de", "mindestens 6.000 Soldaten", 6000, 6000, None, ">"),
+    ("de", "mehrere Tausend Tote", 3000, 2000, 9999, "~"),
+    ("de", "Hunderttausende Tote", 200000, 200000, 999999, "~"),
+    ("de", "zehn- bis zwölftausend Soldaten", 11000, 10000, 12000, "~"),
+    ("de", "zwischen 5 und 6 Millionen Euro", 5.5e6, 5e6, 6e6, "~"),
+    ("de", "fünfeinhalb Milliarden Euro", 5.5e9, 5.5e9, 5.5e9, "="),
+    ("de", "eine Million Menschen", 1e6, 1e6, 1e6, "="),
+    ("de", "2 Mio. Euro", 2e6, 2e6, 2e6, "="),
+    ("de", "3 Mrd. Dollar", 3e9, 3e9, 3e9, "="),
+    ("de", "zwölftausend Soldaten", 12000, 12000, 12000, "="),
+    ("en", "about 11,000 troops", 11000, 10500, 11500, "~"),
+    ("en", "$5.5bn in sales", 5.5e9, 5.5e9, 5.5e9, "="),
+    ("en", "1.3 million people", 1.3e6, 1.3e6, 1.3e6, "="),
+    ("en", "several thousand soldiers", 3000, 2000, 9999, "~"),
+    ("en", "10,000-12,000 troops", 11000, 10000, 12000, "~"),
+    ("en", "three hundred soldiers", 300, 300, 300, "="),
+    ("en", "a dozen tanks", 12, 12, 12, "="),
+    ("en", "fewer than 500 people", 500, 0, 499, "<"),
+    ("en", "at least 6,000 soldiers", 6000, 6000, None, ">"),
+]
+
+
+def test_cases():
+    for lang, text, value, low, high, change in CASES:
+        qs = extract(text, lang)
+        assert len(qs) == 1, (text, qs)
+        q = qs[0]
+        assert abs(q.value - value) < 1e-6 * max(1, value), (text, q)
+        assert (q.low is None) == (low is None) and (q.high is None) == (high is None), (text, q)
+        if low is not None:
+            assert abs(q.low - low) < 1e-6 * max(1, low), (text, q)
+        if high is not None:
+            assert abs(q.high - high) < 1e-6 * max(1, high), (text, q)
+        assert q.change == change, (text, q)
+
+
+def test_percent_and_currency_units():
+    assert extract("5,5 Prozent", "de")[0].unit == "%"
+    assert extract("10 Millionen Euro", "de")[0].unit == "EUR"
+
+
+NON_CLAIMS = ["am 17.06.2025", "am 30.6.25", "am 4. Juni", "im Jahr 1945", "122-mm-Geschosse", "die MiG-29",
+              "Hwasong-11-Klasse", "/Suedkorea/!6088546", "[1]", "um 10:30 Uhr", "auf Seite 12", "seit 2023",
+              "im Dezember 2024", "18 Jun 2025"]
+
+
+def test_non_claims_are_not_quantities():
+    for t in NON_CLAIMS:
+        assert extract(t, "de") == [], t
+
+
+def test_year_then_count():
+    qs = extract("im Jahr 2024 1.500 russische Touristen", "de")
+    assert [q.value for q in qs] == [1500]
+
+
+def _fmt(n: int, lang: str) -> str:
+    s = f"{n:,}"
+    return s.replace(",", ".") if lang == "de" else s
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(min_value=1000, max_value=10**12), st.sampled_from(["de", "en"]))
+def test_integers_round_trip(n, lang):
+    q = extract(f"Es waren {_fmt(n, lang)} Menschen" if lang == "de" else f"There were {_fmt(n, lang)} people", lang)
+    assert len(q) == 1 and q[0].value == n and q[0].low == n and q[0].high == n
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(min_value=1, max_value=999), st.integers(min_value=1, max_value=9),
+       st.sampled_from(["de", "en"]), st.sampled_from([("Millionen", "million", 10**6), ("Milliarden", "billion", 10**9)]),
+       st.sampled_from([None, "approx", "above"]))
+def test_decimals_with_scales_and_hedges(whole, frac, lang, scale, hedge):
+    word = scale[0] if lang == "de" else scale[1]
+    sep = "," if lang == "de" else "."
+    hedge_word = {None: "", "approx": "rund " if lang == "de" else "about ",
+                  "above": "mehr als " if lang == "de" else "more than "}[hedge]
+    text = f"{hedge_word}{whole}{sep}{frac} {word} Euro" if lang == "de" else f"{hedge_word}{whole}{sep}{frac} {word} euros"
+    qs = extract(text, lang)
+    assert len(qs) == 1, (text, qs)
+    expected = (whole + frac / 10) * scale[2]
+    assert abs(qs[0].value - expected) < 1e-6 * expected
+    if hedge is None:
+        assert qs[0].low == qs[0].value == qs[0].high
+    elif hedge == "approx":
+        assert qs[0].low < expected < qs[0].high
+    else:
+        assert qs[0].low > expected and qs[0].high is None
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=200), st.sampled_from(["de", "en"]))
+def test_extraction_never_crashes(text, lang):
+    for q in extract(text, lang):
+        assert 0 <= q.start <= q.end <= len(text)
+
+
+def test_parse_number_styles():
+    assert parse_number("11.000", "de") == 11000
+    assert parse_number("11,000", "en") == 11000
+    assert parse_number("5,5", "de") == 5.5
+    assert parse_number("5.5", "en") == 5.5
+    assert parse_number("1.234.567,5", "de") == 1234567.5

@@ -1,0 +1,70 @@
+"""Rule files: the schema rejects malformed files; per-rule cases in tests/data/rule_cases.yml."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from reconcile.checks import KINDS, Context
+from reconcile.config import Config
+from reconcile.model import Claim, Document, Fact
+from reconcile.rules import RuleError, load_rule_file, load_rules
+
+CASES = yaml.safe_load((Path(__file__).parent / "data" / "rule_cases.yml").read_text(encoding="utf-8"))
+
+
+def test_packaged_rules_load():
+    codes = [r.code for r in load_rules(Config())]
+    assert {"NU01", "NU02", "NU03", "NU04", "TI01", "SC01", "SC02", "OR01", "OR02", "OR03"} <= set(codes)
+
+
+@pytest.mark.parametrize("body,field", [
+    ("code: NU99\nname: x\nlevel: fatal\nmessage: m\ndescription: d\nextends: conflict\n", "level"),
+    ("code: NU99\nname: x\nlevel: info\nmessage: m\ndescription: d\nextends: nonsense\n", "extends"),
+    ("code: NU99\nname: x\nlevel: info\nmessage: m\ndescription: d\nextends: conflict\nparams: {tolerance: 7}\n",
+     "params.tolerance"),
+    ("code: NU99\nlevel: info\nmessage: m\ndescription: d\nextends: conflict\n", "name"),
+    ("code: [\n", "YAML"),
+])
+def test_malformed_rules_name_file_and_field(tmp_path, body, field):
+    p = tmp_path / "NU99.yml"
+    p.write_text(body)
+    with pytest.raises(RuleError) as exc:
+        load_rule_file(p)
+    assert str(p) in str(exc.value) and field in str(exc.value)
+
+
+def _claim(i: int, spec: dict) -> Claim:
+    v = float(spec["value"])
+    return Claim(id=f"c{i}", document=spec.get("doc", f"d{i}"), start=0, end=1, surface=str(spec["value"]), value=v,
+                 low=spec.get("low", v), high=spec.get("high", v), unit=None, unit_class="people",
+                 hedge=spec.get("hedge"), change="=", counted=spec.get("counted", "Soldat"), counted_text=None,
+                 modifiers=[], subject=None, predicate=None, attribution=spec.get("attribution"),
+                 modality=spec.get("modality", "asserted"), as_of=spec.get("as_of"),
+                 cumulative=spec.get("cumulative", False), sentence=spec.get("sentence", f"sentence {i}"),
+                 sentence_start=spec.get("sentence_start", i), language="de",
+                 counted_group=spec.get("group", "soldier"))
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
+def test_rule_case(case):
+    from reconcile.confidence import origins_for
+
+    rule = next(r for r in load_rules(Config()) if r.code == case["rule"])
+    claims = [_claim(i, s) for i, s in enumerate(case["claims"])]
+    docs = {c.document: Document(c.document, c.document, "", outlet=s.get("outlet", c.document),
+                                 authors=s.get("authors", []))
+            for c, s in zip(claims, case["claims"])}
+    facts = [Fact("F0", "fact", [c.id for c in claims], "people", value=case.get("value"))]
+    extra = case.get("other_facts", [])
+    for j, of in enumerate(extra):
+        oc = [_claim(100 + 10 * j + k, s) for k, s in enumerate(of["claims"])]
+        claims += oc
+        facts.append(Fact(f"F{j + 1}", f"other {j}", [c.id for c in oc], "people", value=of["value"]))
+    by_id = {c.id: c for c in claims}
+    fc = [by_id[cid] for cid in facts[0].claims]
+    ctx = Context(facts[0], fc, docs, origins_for(fc, docs), facts, by_id)
+    hits = KINDS[rule.kind].check(ctx, rule.params)
+    assert len(hits) == case["expect"], (case["name"], hits)
