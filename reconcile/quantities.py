@@ -288,8 +288,10 @@ def noun_after(text: str, pos: int, lang: str, limit: int = 60) -> tuple[str | N
     return surface, lemma, mod_lemmas, end
 
 
-def _integral_unit_class(unit_class: str) -> bool:
-    return unit_class not in ("percent", "money")
+def _clean(v: float) -> float:
+    """Undo binary float noise of scaling (4.1 x 10^6 is 4,100,000, not 4,099,999.9999999995)."""
+    r = round(v)
+    return float(r) if abs(v - r) <= 1e-9 * max(1.0, abs(v)) else v
 
 
 # --------------------------------------------------------------------------- extraction
@@ -443,7 +445,7 @@ def extract(text: str, lang: str | None, lex: Lexicon | None = None) -> list[Raw
             else:
                 scale = lex.scales[lang].get(word) or lex.scales["en" if lang == "de" else "de"].get(word, 1.0)
                 end += sm.end()
-        value = val * scale
+        value = _clean(val * scale)
         low: float | None = value
         high: float | None = value
         qkind = kind
@@ -482,8 +484,7 @@ def extract(text: str, lang: str | None, lex: Lexicon | None = None) -> list[Raw
         i += 1
     core_ends = {e for _, e, _, _ in cores}
     for s, e, val, lo, hi in vague_found:
-        lead = text[max(0, s - 2):s]
-        if any(s - k in core_ends for k in (0, 1, 2)) and not lead.strip():
+        if any(s - k in core_ends and not text[s - k:s].strip() for k in (0, 1, 2)):
             continue  # "fünfeinhalb Milliarden": the scale of a number, not a vague quantity
         found.append(RawQuantity(s, e, text[s:e], val, lo, hi, None, "vague", "~", "vague", "count"))
     found.sort(key=lambda q: q.start)
@@ -511,7 +512,7 @@ def extract(text: str, lang: str | None, lex: Lexicon | None = None) -> list[Raw
                 hkind = lex.hedges[lang].get(hedge.lower())
                 if q.kind != "range" and hkind:
                     q.hedge = hedge
-                    q.low, q.high = hedge_interval(q.value, hkind, lex, _integral_unit_class(q.unit_class))
+                    q.low, q.high = hedge_interval(q.value, hkind, lex, q.unit_class != "percent")
                     q.change = CHANGE.get(hkind, "=")
         else:
             for w in ("mehrere", "einige", "etliche", "several", "wenige", "a few", "some", "many", "viele"):

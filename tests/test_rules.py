@@ -43,7 +43,7 @@ def _claim(i: int, spec: dict) -> Claim:
                  hedge=spec.get("hedge"), change="=", counted=spec.get("counted", "Soldat"), counted_text=None,
                  modifiers=[], subject=None, predicate=None, attribution=spec.get("attribution"),
                  modality=spec.get("modality", "asserted"), as_of=spec.get("as_of"),
-                 cumulative=spec.get("cumulative", False), sentence=spec.get("sentence", f"sentence {i}"),
+                 cumulative=spec.get("cumulative", False), sentence=spec.get("sentence", ""),
                  sentence_start=spec.get("sentence_start", i), language="de",
                  counted_group=spec.get("group", "soldier"))
 

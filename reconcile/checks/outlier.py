@@ -18,11 +18,8 @@ def check(ctx: Context, p: dict[str, Any]) -> list[Hit]:
     if len(ctx.origins(cs)) < p["min_origins"]:
         return []
     hits = []
+    med = statistics.median(c.value for c in cs)
     for c in cs:
-        others = [o.value for o in cs if ctx.origin[o.id] != ctx.origin[c.id]]
-        if len(others) < 2:
-            continue
-        med = statistics.median(others)
         if med and abs(c.value - med) / abs(med) > p["factor"]:
             hits.append(Hit([c], {"figure": describe(c, ctx.docs), "median": fmt(med)}, key=f"{c.document}:{c.value:g}"))
     return hits
