@@ -350,4 +350,32 @@ def extract_claims(doc: Document, lex: Lexicon | None = None) -> list[Claim]:
                 counted_group=lex.counted_group(lemma),
             ))
         last_attr.append(found_attr)
+    _resolve_acronyms(claims, [vs.sentence.text for vs in sents], lex)
     return claims
+
+
+_ACRONYM = re.compile(r"\b([a-zäöüß]+)\s+([A-ZÄÖÜ][a-zäöüß]+)\s+([A-Z]{2,6})\b")
+
+
+def _resolve_acronyms(claims: list[Claim], sentences: list[str], lex: Lexicon) -> None:
+    """Name the source by its acronym where the document introduces one ("Geheimdienst NIS").
+
+    "der südkoreanische Nachrichtendienst" and, later, "der südkoreanische Geheimdienst NIS" are one source:
+    an attribution that shares the qualifier and names a source noun gets the acronym added.
+    """
+    acr: dict[str, str] = {}
+    for text in sentences:
+        for m in _ACRONYM.finditer(text):
+            if any(m.group(2).lower().endswith(n) for n in lex.source_nouns):
+                acr.setdefault(m.group(1).lower()[:8], m.group(3))
+    if not acr:
+        return
+    for c in claims:
+        if not c.attribution or re.search(r"\b[A-Z]{2,6}\b", c.attribution):
+            continue
+        words = c.attribution.split()
+        if not any(any(w.lower().endswith(n) for n in lex.source_nouns) for w in words):
+            continue
+        hit = next((acr[w.lower()[:8]] for w in words if w.lower()[:8] in acr), None)
+        if hit:
+            c.attribution = f"{c.attribution} ({hit})"
