@@ -12,8 +12,6 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from typing import Any
-
 from reconcile.checks.base import bounds, fmt
 from reconcile.config import Config
 from reconcile.model import Claim, Document, Fact, Finding
@@ -185,7 +183,6 @@ def reconcile_facts(facts: list[Fact], claims: list[Claim], docs: dict[str, Docu
         value, low, high, support, sup = consensus(_items(actual, org, rel, docs))
         # a later update supersedes: reconcile to the newest figure when TI01 says so
         fds = by_fact.get(f.id, [])
-        kinds = {fd.rule for fd in fds}
         updates = [fd for fd in fds if fd.data.get("later_date")]
         if updates:
             latest = max(actual, key=lambda c: (c.as_of or "", c.value))
@@ -203,12 +200,11 @@ def reconcile_facts(facts: list[Fact], claims: list[Claim], docs: dict[str, Docu
         f.verdict = _verdict(f, fds)
         f.confidence = _confidence(f, cs, actual, org, sup, support, rel, docs)
         f.explanation = _explain(f, cs, org, fds, docs, support)
-        del kinds
     return rel
 
 
 def _verdict(f: Fact, fds: list[Finding]) -> str:
-    kinds = {fd.data.get("_kind") or fd.rule for fd in fds}
+    kinds = {fd.rule for fd in fds}
     if f.independent_sources <= 1:
         return "single-source"
     if "NU01" in kinds:
@@ -256,6 +252,3 @@ def _explain(f: Fact, cs: list[Claim], org: dict[str, str], fds: list[Finding], 
         lines.append(f"{fd.rule} {fd.name} ({fd.level}): {fd.message}")
     return lines
 
-
-def explain_data(f: Fact) -> dict[str, Any]:  # pragma: no cover - convenience for notebooks
-    return {"verdict": f.verdict, "value": f.value, "confidence": f.confidence}

@@ -75,7 +75,7 @@ def _plot(f: dict[str, Any], claims: dict[str, dict[str, Any]], docs: dict[str, 
     return re.sub(r"<!--.*?-->", "", svg, flags=re.S)
 
 
-def _quote(c: dict[str, Any], doc_text_offset: int = 0) -> str:
+def _quote(c: dict[str, Any]) -> str:
     s = c["sentence"]
     i = s.find(c["surface"])
     if i < 0:
