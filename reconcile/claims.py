@@ -217,7 +217,10 @@ def _predicate(sentence: str, qpos: int, qend: int, lang: str, lex: Lexicon) -> 
     for w in candidates:
         if len(w) < 4 or w.lower() in _ARTICLES:
             continue
-        if w[:1].isupper() and lang == "de" and not w.startswith("Entsendung"):
+        if w[:1].isupper() and lang == "de":
+            # a noun names the action only when it is one of the listed nominalisations ("Entsendung")
+            if w.lower() in lex.predicate_words:
+                return w.lower()
             continue
         if lex.predicate_group(w.lower()) and not w[:1].isupper():
             return w.lower()
@@ -228,9 +231,12 @@ def _predicate(sentence: str, qpos: int, qend: int, lang: str, lex: Lexicon) -> 
             fallback = lemma
     # a trailing infinitive ("... entsenden", "... zu schicken")
     if fallback is None and lang == "de" and after:
-        last = after[-1]
-        if last.islower() and last.endswith("en") and len(last) > 4:
-            fallback = simplemma.lemmatize(last, lang="de").lower()
+        for last in reversed(after):
+            if last.lower() in lex.auxiliaries:
+                continue
+            if last.islower() and len(last) > 4 and (last.endswith("en") or last.endswith("t")):
+                fallback = simplemma.lemmatize(last, lang="de").lower()
+            break
     return fallback
 
 

@@ -1,90 +1,206 @@
-"""Topic clustering of claims into facts: scikit-learn agglomerative clustering on a sparse kNN graph.
+"""Topic clustering of claims into facts: average linkage on a sparse nearest-neighbour graph.
 
-The distance combines embedding similarity with what the claims already say: the counted thing's
-synonym group and the predicate's group (``rules/lexicon/counted.yml``). Claims are blocked by unit
-class (people, money, materiel, ...), and only k nearest neighbours are connected, so no n x n matrix
-is ever built. Claims of one document share a fact only when they repeat the same figure.
+Candidate pairs come from scikit-learn's nearest neighbours on the sentence embeddings, within blocks of
+one unit class (people, money, materiel, ...), so no n x n matrix is ever built and memory grows with
+``n * neighbours``. Each candidate pair gets a combined distance: the embedding's cosine distance, the
+counted thing's synonym group and the predicate's group from ``rules/lexicon/counted.yml`` (when both
+claims have one; a generic word such as "Militärangehöriger" is close to every group), and how far
+apart the figures are. Clusters are merged closest first (average linkage over the known pairs) until the
+distance threshold, never joining two claims of one document unless they speak of the same fact.
 """
 
 from __future__ import annotations
 
 import hashlib
+import heapq
+import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 import numpy as np
 
+from reconcile.lexicon import Lexicon, load_lexicon
 from reconcile.model import Claim, Fact
 
-__all__ = ["ClusterParams", "features", "cluster_claims", "label_for", "fact_id"]
+__all__ = ["ClusterParams", "pair_distance", "same_fact_in_document", "cluster_claims", "label_for", "fact_id"]
 
 
 @dataclass
 class ClusterParams:
-    """Weights of the combined distance and the cut of the dendrogram (cosine distance)."""
+    """Weights of the combined distance and where merging stops."""
 
-    threshold: float = 0.35
+    threshold: float = 0.38
     w_embedding: float = 1.0
     w_counted: float = 1.0
     w_predicate: float = 1.0
+    w_value: float = 1.0
+    # figures this many times apart are as different as two figures can be (value distance 1)
+    value_scale: float = 2.0
+    generic_distance: float = 0.3
     neighbours: int = 15
+    # figures of one document about one fact: overlapping, or at most this ratio apart
+    document_ratio: float = 1.5
 
 
-def _hash_vec(token: str, dim: int = 32) -> np.ndarray:
-    seed = int.from_bytes(hashlib.sha256(token.encode()).digest()[:8], "little")
-    v = np.random.default_rng(seed).standard_normal(dim).astype(np.float32)
-    return v / np.linalg.norm(v)
+def _bounds(c: Claim) -> tuple[float, float]:
+    return (c.low if c.low is not None else -math.inf, c.high if c.high is not None else math.inf)
 
 
-def features(claims: list[Claim], emb: np.ndarray, params: ClusterParams) -> np.ndarray:
-    """Concatenate the embedding with hashed vectors of the counted and predicate groups, normalised."""
-    from reconcile.lexicon import load_lexicon
-
-    lex = load_lexicon()
-    rows = []
-    for c, e in zip(claims, emb):
-        cg = c.counted_group or (c.counted.lower() if c.counted else None)
-        pg = lex.predicate_group(c.predicate) if c.predicate else None
-        parts = [e * params.w_embedding,
-                 (_hash_vec("c:" + cg) if cg else np.zeros(32, np.float32)) * params.w_counted,
-                 (_hash_vec("p:" + pg) if pg else np.zeros(32, np.float32)) * params.w_predicate]
-        v = np.concatenate(parts)
-        rows.append(v / (np.linalg.norm(v) or 1.0))
-    return np.vstack(rows).astype(np.float32) if rows else np.zeros((0, emb.shape[1] + 64), np.float32)
-
-
-def _compatible(a: Claim, b: Claim) -> bool:
-    lo_a = a.low if a.low is not None else -np.inf
-    hi_a = a.high if a.high is not None else np.inf
-    lo_b = b.low if b.low is not None else -np.inf
-    hi_b = b.high if b.high is not None else np.inf
+def _overlap(a: Claim, b: Claim) -> bool:
+    lo_a, hi_a = _bounds(a)
+    lo_b, hi_b = _bounds(b)
     return lo_a <= hi_b and lo_b <= hi_a
 
 
-def _repeats(a: Claim, b: Claim) -> bool:
-    """Within one document: the same figure of the same thing, told again."""
-    if a.counted_group != b.counted_group:
+def _ratio(a: Claim, b: Claim) -> float:
+    x, y = abs(a.value), abs(b.value)
+    if x == y:
+        return 1.0
+    if min(x, y) == 0:
+        return math.inf
+    return max(x, y) / min(x, y)
+
+
+def _counted_distance(a: Claim, b: Claim, lex: Lexicon, params: ClusterParams) -> float | None:
+    """0 for the same thing, 1 for different things, None when the claims don't say."""
+    ga, gb = a.counted_group, b.counted_group
+    gen_a, gen_b = lex.is_generic(a.counted), lex.is_generic(b.counted)
+    if ga and gb and not (gen_a or gen_b):
+        return 0.0 if ga == gb else 1.0
+    if (gen_a and (gb or gen_b)) or (gen_b and ga):
+        return params.generic_distance
+    if a.counted and b.counted and not ga and not gb:
+        return 0.0 if a.counted.lower() == b.counted.lower() else None
+    return None
+
+
+def pair_distance(a: Claim, b: Claim, cos_distance: float, lex: Lexicon, params: ClusterParams) -> float:
+    """The combined distance of two claims, a weighted mean of what both claims say."""
+    total = params.w_embedding * cos_distance
+    weight = params.w_embedding
+    dc = _counted_distance(a, b, lex, params)
+    if dc is not None:
+        total += params.w_counted * dc
+        weight += params.w_counted
+    pa = lex.predicate_group(a.predicate) if a.predicate else None
+    pb = lex.predicate_group(b.predicate) if b.predicate else None
+    if pa and pb:
+        total += params.w_predicate * (0.0 if pa == pb else 1.0)
+        weight += params.w_predicate
+    ratio = _ratio(a, b)
+    dv = 0.0 if _overlap(a, b) else min(1.0, math.log(ratio) / math.log(params.value_scale))
+    total += params.w_value * dv
+    weight += params.w_value
+    return total / weight
+
+
+def same_fact_in_document(a: Claim, b: Claim, lex: Lexicon, params: ClusterParams) -> bool:
+    """Two figures of one document may belong to one fact: the same thing, done, and close figures.
+
+    An article gives one fact several figures when it reports plans beside counts, a vague figure beside a
+    precise one, or a figure over time; it gives different facts when the things, the actions or the
+    magnitudes differ ("1.000 Minenentschärfer und 5.000 Bausoldaten", "3.000 more" beside "11.000").
+    """
+    dc = _counted_distance(a, b, lex, params)
+    if dc is None:
+        if (a.counted or "").lower() != (b.counted or "").lower():
+            return False
+    elif dc >= 1.0:
         return False
-    return abs(a.value - b.value) <= 0.05 * max(abs(a.value), abs(b.value), 1e-9) and _compatible(a, b)
+    pa = lex.predicate_group(a.predicate) if a.predicate else None
+    pb = lex.predicate_group(b.predicate) if b.predicate else None
+    if pa and pb and pa != pb:
+        return False
+    if a.as_of and b.as_of and a.as_of != b.as_of and a.cumulative == b.cumulative:
+        return True
+    return _overlap(a, b) or _ratio(a, b) <= params.document_ratio
 
 
-def _cluster_block(X: np.ndarray, params: ClusterParams) -> np.ndarray:
-    n = X.shape[0]
+def _edges(E: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Symmetric k-nearest-neighbour pairs (i < j) with their cosine distances."""
+    n = E.shape[0]
+    if n < 2:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, np.zeros(0, dtype=np.float64)
+    from sklearn.neighbors import NearestNeighbors
+
+    k = min(k, n - 1)
+    nn = NearestNeighbors(n_neighbors=k + 1, metric="cosine", algorithm="brute").fit(E)
+    dist, ind = nn.kneighbors(E)
+    rows = np.repeat(np.arange(n), k + 1)
+    cols = ind.ravel()
+    d = dist.ravel()
+    keep = rows != cols
+    i, j, d = rows[keep], cols[keep], d[keep]
+    lo, hi = np.minimum(i, j), np.maximum(i, j)
+    key = lo.astype(np.int64) * n + hi
+    _, first = np.unique(key, return_index=True)
+    return lo[first], hi[first], np.clip(d[first], 0.0, 2.0)
+
+
+def _link(claims: list[Claim], idx: list[int], E: np.ndarray, lex: Lexicon, params: ClusterParams) -> list[list[int]]:
+    """Constrained average linkage on the block ``idx`` (indices into ``claims``)."""
+    n = len(idx)
     if n == 1:
-        return np.zeros(1, dtype=int)
-    from sklearn.cluster import AgglomerativeClustering
-    from sklearn.neighbors import kneighbors_graph
+        return [idx]
+    ei, ej, ed = _edges(E, params.neighbours)
+    # cluster state: members, documents, and for each neighbouring cluster the sum and count of pair distances
+    members: dict[int, list[int]] = {c: [c] for c in range(n)}
+    docs: dict[int, dict[str, list[int]]] = {c: {claims[idx[c]].document: [c]} for c in range(n)}
+    nbr: dict[int, dict[int, list[float]]] = defaultdict(dict)
+    heap: list[tuple[float, int, int]] = []
+    for a, b, cd in zip(ei.tolist(), ej.tolist(), ed.tolist()):
+        ca, cb = claims[idx[a]], claims[idx[b]]
+        if ca.document == cb.document and not same_fact_in_document(ca, cb, lex, params):
+            continue
+        d = pair_distance(ca, cb, cd, lex, params)
+        nbr[a][b] = [d, 1.0]
+        nbr[b][a] = [d, 1.0]
+        if d <= params.threshold:
+            heap.append((d, a, b))
+    heapq.heapify(heap)
+    while heap:
+        d, a, b = heapq.heappop(heap)
+        if a not in members or b not in members or b not in nbr[a]:
+            continue
+        s, cnt = nbr[a][b]
+        if abs(s / cnt - d) > 1e-12:
+            continue  # stale entry
+        if not _compatible_documents(a, b, docs, claims, idx, lex, params):
+            del nbr[a][b], nbr[b][a]
+            continue
+        if len(members[a]) < len(members[b]):
+            a, b = b, a
+        members[a].extend(members.pop(b))
+        for doc, ms in docs.pop(b).items():
+            docs[a].setdefault(doc, []).extend(ms)
+        del nbr[a][b]
+        for c, (s2, n2) in nbr.pop(b).items():
+            if c == a:
+                continue
+            del nbr[c][b]
+            if c in nbr[a]:
+                nbr[a][c][0] += s2
+                nbr[a][c][1] += n2
+            else:
+                nbr[a][c] = [s2, n2]
+            nbr[c][a] = nbr[a][c]
+        for c, (s2, n2) in nbr[a].items():
+            avg = s2 / n2
+            if avg <= params.threshold:
+                heapq.heappush(heap, (avg, min(a, c), max(a, c)))
+    return [[idx[m] for m in sorted(ms)] for ms in members.values()]
 
-    k = min(params.neighbours, n - 1)
-    conn = kneighbors_graph(X, n_neighbors=k, metric="cosine", include_self=False)
-    conn = conn.maximum(conn.T)
-    import warnings
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # sklearn warns when it completes a disconnected graph
-        model = AgglomerativeClustering(n_clusters=None, distance_threshold=params.threshold, metric="cosine",
-                                        linkage="average", connectivity=conn)
-        return model.fit_predict(X)
+def _compatible_documents(a: int, b: int, docs: dict[int, dict[str, list[int]]], claims: list[Claim],
+                          idx: list[int], lex: Lexicon, params: ClusterParams) -> bool:
+    shared = docs[a].keys() & docs[b].keys()
+    for doc in shared:
+        for x in docs[a][doc]:
+            for y in docs[b][doc]:
+                if not same_fact_in_document(claims[idx[x]], claims[idx[y]], lex, params):
+                    return False
+    return True
 
 
 def label_for(claims: list[Claim]) -> str:
@@ -110,52 +226,30 @@ def fact_id(claim_ids: list[str]) -> str:
     return "F" + hashlib.sha1("\n".join(sorted(claim_ids)).encode()).hexdigest()[:10]
 
 
-def cluster_claims(claims: list[Claim], emb: np.ndarray, params: ClusterParams | None = None) -> list[Fact]:
+def block_key(c: Claim) -> str:
+    """Claims are only compared within one block: the unit class, and the currency or percent unit."""
+    return c.unit_class + (":" + c.unit if c.unit_class in ("money", "percent") and c.unit else "")
+
+
+def cluster_claims(claims: list[Claim], emb: np.ndarray, params: ClusterParams | None = None,
+                   lex: Lexicon | None = None) -> list[Fact]:
     """Group claims into facts. Deterministic for a given set of claims, whatever their input order."""
     params = params or ClusterParams()
+    lex = lex or load_lexicon()
     order = sorted(range(len(claims)), key=lambda i: claims[i].id)
     claims = [claims[i] for i in order]
-    emb = emb[order] if len(order) else emb
-    X = features(claims, emb, params)
+    emb = np.asarray(emb, dtype=np.float32)[order] if len(order) else np.asarray(emb, dtype=np.float32)
     blocks: dict[str, list[int]] = defaultdict(list)
     for i, c in enumerate(claims):
-        key = c.unit_class + (":" + c.unit if c.unit_class in ("money", "percent") and c.unit else "")
-        blocks[key].append(i)
+        blocks[block_key(c)].append(i)
     groups: list[list[int]] = []
     for key in sorted(blocks):
         idx = blocks[key]
-        labels = _cluster_block(X[idx], params)
-        by: dict[int, list[int]] = defaultdict(list)
-        for j, lab in zip(idx, labels):
-            by[int(lab)].append(j)
-        for members in by.values():
-            groups.extend(_split_same_document(members, claims, X))
+        groups.extend(_link(claims, idx, emb[idx], lex, params))
     facts = []
-    for members in groups:
-        cs = [claims[i] for i in members]
+    for ms in groups:
+        cs = [claims[i] for i in ms]
         facts.append(Fact(id=fact_id([c.id for c in cs]), label=label_for(cs), claims=[c.id for c in cs],
                           unit_class=cs[0].unit_class))
     facts.sort(key=lambda f: f.claims[0])
     return facts
-
-
-def _split_same_document(members: list[int], claims: list[Claim], X: np.ndarray) -> list[list[int]]:
-    """Keep at most one figure per document unless the document repeats a compatible figure."""
-    if len(members) < 2:
-        return [members]
-    centroid = X[members].mean(axis=0)
-    by_doc: dict[str, list[int]] = defaultdict(list)
-    for i in members:
-        by_doc[claims[i].document].append(i)
-    keep: list[int] = []
-    out: list[list[int]] = []
-    for doc in sorted(by_doc):
-        idx = sorted(by_doc[doc], key=lambda i: -float(X[i] @ centroid))
-        anchor = idx[0]
-        keep.append(anchor)
-        for i in idx[1:]:
-            if _repeats(claims[i], claims[anchor]):
-                keep.append(i)
-            else:
-                out.append([i])
-    return [sorted(keep)] + out

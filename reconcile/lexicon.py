@@ -94,6 +94,9 @@ class Lexicon:
         self.predicate_groups: dict[str, list[str]] = {
             k: [w.lower() for w in ws] for k, ws in c.get("predicates", {}).items()
         }
+        self.predicate_words: set[str] = {w for ws in self.predicate_groups.values() for w in ws}
+        self.generic: set[str] = {w.lower() for w in c.get("generic", [])}
+        self.auxiliaries: set[str] = {w.lower() for w in c.get("auxiliaries", [])}
         q = self.raw["cues"]
         att = q.get("attribution", {})
         self.att_after = {lg: _compile(att.get("after", {}).get(lg, []), "cues.yml attribution.after") for lg in ("de", "en")}
@@ -139,6 +142,13 @@ class Lexicon:
 
     def counted_group(self, lemma: str | None) -> str | None:
         return self._lookup(self._group_index, lemma)
+
+    def is_generic(self, lemma: str | None) -> bool:
+        """A word for people or things in general ("Militärangehöriger", "personnel"): close to every group."""
+        if not lemma:
+            return False
+        low = lemma.lower()
+        return low in self.generic or any(len(w) >= 6 and low.endswith(w) for w in self.generic)
 
     def predicate_group(self, lemma: str | None) -> str | None:
         return self._lookup(self._pred_index, lemma)
