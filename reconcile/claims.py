@@ -21,11 +21,15 @@ from reconcile.sentences import ViewSentence, document_sentences
 
 __all__ = ["extract_claims", "document_quantities", "claim_sentences"]
 
-_CLAUSE_SPLIT = re.compile(r"[,;:–—()]|\s-\s|\b(?:dass|weil|während|obwohl|that|because|while|although)\b")
+# a comma or colon between digits ("5,5", "12:30") is part of a number, not a clause boundary
+_CLAUSE_SPLIT = re.compile(r"(?<!\d)[,:]|[,:](?!\d)|[;–—()]|\s-\s|\b(?:dass|weil|während|obwohl|that|because|while|although)\b")
 _TOKEN = re.compile(r"[\w][\w\-‑.]*[\w]|[\w]|[,;:()„“\"–—]")
 _ARTICLES = {"der", "die", "das", "des", "dem", "den", "the", "ein", "eine", "einer", "eines", "a", "an"}
 _CONNECT = {"und", "and", "of"}
 _ADJ = re.compile(r"^[a-zäöüß][\w-]*(?:e|en|er|es|em|ische|ischen|ischer)$")
+# lower-case English words that belong to the name of a source ("the Russian news agency Tass")
+_EN_SOURCE_WORDS = {"news", "service", "services", "state", "defence", "defense", "foreign", "security", "council",
+                    "south", "north", "western", "russian", "ukrainian", "british", "american", "'s"}
 _PARTICIPLE = re.compile(r"^ge[a-zäöüß]{3,}(?:t|en)$")
 _CARRY = re.compile(r"^\s*(?:Demnach|Dem Bericht zufolge|Außerdem habe|Zudem habe|Laut dem Bericht|The report|"
                     r"According to the report)\b", re.I)
@@ -62,14 +66,23 @@ def _clause_of(clauses: list[tuple[int, int]], pos: int) -> tuple[int, int]:
     return clauses[-1]
 
 
-def _np_after(text: str, pos: int) -> str | None:
+def _np_word(w: str, lang: str, nouns: frozenset[str]) -> bool:
+    """Can ``w`` stand in the name of a source? German capitalises nouns; English names its source nouns."""
+    low = w.lower()
+    if low in _ARTICLES or low in _CONNECT or w[:1].isupper():
+        return True
+    if lang == "en":
+        return low in nouns or low.rstrip("s") in nouns or low in _EN_SOURCE_WORDS
+    return bool(_ADJ.match(w))
+
+
+def _np_after(text: str, pos: int, lang: str = "de", nouns: frozenset[str] = frozenset()) -> str | None:
     toks = [(m.start() + pos, m.end() + pos, m.group()) for m in _TOKEN.finditer(text[pos:pos + 120])]
     words: list[str] = []
     for _, _, w in toks[:10]:
         if w in ",;:()„“\"–—":
             break
-        low = w.lower()
-        if low in _ARTICLES or low in _CONNECT or w[:1].isupper() or _ADJ.match(w) or re.match(r"^[A-Z]{2,}", w):
+        if _np_word(w, lang, nouns) or re.match(r"^[A-Z]{2,}", w):
             words.append(w)
             continue
         break
@@ -82,15 +95,14 @@ def _np_after(text: str, pos: int) -> str | None:
     return " ".join(words) or None
 
 
-def _np_before(text: str, pos: int) -> str | None:
+def _np_before(text: str, pos: int, lang: str = "de", nouns: frozenset[str] = frozenset()) -> str | None:
     seg = text[max(0, pos - 120):pos]
     toks = [m.group() for m in _TOKEN.finditer(seg)]
     words: list[str] = []
     for w in reversed(toks):
         if w in ",;:()„“\"–—":
             break
-        low = w.lower()
-        if w[:1].isupper() or low in _ARTICLES or low in _CONNECT or _ADJ.match(w):
+        if _np_word(w, lang, nouns):
             words.insert(0, w)
             if len(words) >= 8:
                 break
@@ -106,14 +118,18 @@ def _np_before(text: str, pos: int) -> str | None:
 def _find_attribution(text: str, qpos: int, qend: int, lang: str, lex: Lexicon) -> str | None:
     """The source named in ``text`` that governs the figure at ``qpos``."""
     best: tuple[int, str] | None = None
+    nouns = frozenset(lex.source_nouns)
     for rx in lex.att_after[lang]:
         forward_only = rx.pattern in lex.att_forward_only
+        backward_only = rx.pattern in lex.att_backward_only
         for m in rx.finditer(text):
+            if backward_only and m.start() < qpos:
+                continue  # "X said 6,000 ...": X stands before the cue, found below
             if m.start() > qpos:
                 # after the figure, only a clause of its own (", sagte X") speaks of it
                 if forward_only or not re.search(r"[,;]\s*$", text[qend:m.start()]):
                     continue
-            np_ = _np_after(text, m.end())
+            np_ = _np_after(text, m.end(), lang, nouns)
             if not np_:
                 continue
             dist = qpos - m.end() if m.end() <= qpos else (m.start() - qend) + 1000
@@ -132,11 +148,11 @@ def _find_attribution(text: str, qpos: int, qend: int, lang: str, lex: Lexicon) 
                 if before.endswith((",", ")")):
                     wm = list(re.finditer(r"\bwie\s+", before))
                     if wm:
-                        np_ = _np_after(before, wm[-1].end())
+                        np_ = _np_after(before, wm[-1].end(), lang, nouns)
                     else:
-                        np_ = _np_after(text, 0)
+                        np_ = _np_after(text, 0, lang, nouns)
                 else:
-                    np_ = _np_before(text, len(before))
+                    np_ = _np_before(text, len(before), lang, nouns)
             if not np_:
                 continue
             dist = abs(qpos - m.start())
@@ -164,7 +180,7 @@ def _modality(sentence: str, qpos: int, lang: str, lex: Lexicon) -> str:
     ca, cb = _clause_of(clauses, qpos)
     own = sentence[ca:cb]
     upto = sentence[:cb]
-    for mod in ("hypothetical", "planned", "estimated", "reported", "reported_anywhere"):
+    for mod in ("hypothetical", "estimated", "planned", "reported", "reported_anywhere"):
         for rx in lex.modality.get(mod, {}).get(lang, []):
             if mod == "reported_anywhere":
                 if rx.search(sentence):
@@ -353,7 +369,7 @@ def extract_claims(doc: Document, lex: Lexicon | None = None) -> list[Claim]:
                 subject=subject, predicate=predicate, attribution=attribution, modality=modality,
                 as_of=_as_of(text, q.start, doc.published, lang, lex), cumulative=cumulative,
                 sentence=text, sentence_start=vs.sentence.start, language=lang, key_text=key,
-                counted_group=lex.counted_group(lemma),
+                counted_group=lex.counted_group(" ".join([*mods, lemma]) if lang == "en" and lemma else lemma),
             ))
         last_attr.append(found_attr)
     _resolve_acronyms(claims, [vs.sentence.text for vs in sents], lex)

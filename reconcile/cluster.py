@@ -111,8 +111,8 @@ def same_fact_in_document(a: Claim, b: Claim, lex: Lexicon, params: ClusterParam
     pb = lex.predicate_group(b.predicate) if b.predicate else None
     if pa and pb and pa != pb:
         return False
-    if a.as_of and b.as_of and a.as_of != b.as_of and a.cumulative == b.cumulative:
-        return True
+    if a.as_of and b.as_of and a.as_of != b.as_of and (a.cumulative or b.cumulative):
+        return True  # a running total told at two dates ("bisher", "so far")
     return _overlap(a, b) or _ratio(a, b) <= params.document_ratio
 
 

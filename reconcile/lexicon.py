@@ -103,6 +103,7 @@ class Lexicon:
         self.att_before = {lg: _compile(att.get("before", {}).get(lg, []), "cues.yml attribution.before")
                            for lg in ("de", "en")}
         self.att_forward_only = {p for p in att.get("forward_only", [])}
+        self.att_backward_only = {p for p in att.get("backward_only", [])}
         self.source_nouns = [w.lower() for w in att.get("source_nouns", [])]
         self.generic_sources = {w.lower() for w in att.get("generic", [])}
         self.modality: dict[str, dict[str, list[re.Pattern[str]]]] = {}

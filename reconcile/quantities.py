@@ -249,7 +249,12 @@ def noun_after(text: str, pos: int, lang: str, limit: int = 60) -> tuple[str | N
     stop_de = {"bei", "in", "im", "an", "am", "auf", "nach", "mit", "von", "vom", "zu", "zur", "zum", "und", "oder",
                "aus", "für", "gegen", "durch", "über", "unter", "seit", "als", "wie", "die", "der", "das", "den"}
     stop_en = {"in", "at", "on", "to", "into", "from", "with", "by", "and", "or", "of", "for", "as", "the", "a",
-               "an", "were", "was", "have", "had", "has", "are", "is", "be", "been", "who", "that", "which"}
+               "an", "were", "was", "have", "had", "has", "are", "is", "be", "been", "who", "that", "which",
+               "around", "near", "across", "over", "under", "after", "before", "during", "since", "per", "within",
+               "along", "among", "between", "behind", "outside", "inside", "toward", "towards", "through", "via",
+               "about", "than", "will", "would", "could", "can", "may", "might", "must", "should", "shall", "did",
+               "do", "does", "said", "say", "says", "remain", "remained", "died", "fled", "left", "went", "came",
+               "this", "last", "next", "each", "so", "more", "less"}
     mods: list[str] = []
     words: list[str] = []
     end = pos
@@ -268,8 +273,8 @@ def noun_after(text: str, pos: int, lang: str, limit: int = 60) -> tuple[str | N
                 break
             mods.append(w)
         else:
-            if low in stop_en:
-                break
+            if low in stop_en or (words and re.match(r"^[a-z]{3,}ed$", w)):
+                break  # a preposition, an auxiliary or a verb in the past ("tourists visited") ends the phrase
             words.append(w)
             end = e
         prev_end = e
@@ -281,6 +286,8 @@ def noun_after(text: str, pos: int, lang: str, limit: int = 60) -> tuple[str | N
     if lang == "en" and len(words) > 1:
         mods = words[:-1]
     lemma = simplemma.lemmatize(head, lang=lang)
+    if lang == "en" and lemma == head and len(head) > 4 and head.endswith("s") and not head.endswith("ss"):
+        lemma = head[:-3] + "y" if head.endswith("ies") else head[:-1]  # plurals simplemma does not know
     if lang == "de":
         lemma = lemma[:1].upper() + lemma[1:]
     mod_lemmas = [simplemma.lemmatize(m, lang=lang) for m in mods]

@@ -1,0 +1,123 @@
+"""Clustering: cross-lingual joins with the default model, the sentence-transformers path with MiniLM,
+and the constraints of the combined distance."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from reconcile.cluster import ClusterParams, cluster_claims, pair_distance, same_fact_in_document
+from reconcile.config import Config
+from reconcile.embed import Embedder, ModelError, load_model
+from reconcile.evaluate import score
+from reconcile.lexicon import load_lexicon
+from reconcile.pipeline import run
+
+from .conftest import ROOT, SEEDS
+
+EN = ROOT / "tests" / "data" / "en"
+
+
+@pytest.fixture(scope="module")
+def mixed_result():
+    return run([str(SEEDS), str(EN)], Config())
+
+
+def _fact(result, doc_prefix, surface):
+    cid = next(c.id for c in result.claims if c.document.startswith(doc_prefix) and c.surface == surface)
+    return next(f for f in result.facts if cid in f.claims)
+
+
+@pytest.mark.parametrize("en_doc,en_surface,de_doc,de_surface", [
+    ("wire_kursk", "11,000", "003", "10.000"),          # troops sent
+    ("analysis_weapons", "10,000", "000", "11.000"),
+    ("wire_kursk", "6,000", "004", "mehrere Tausend"),  # casualties
+    ("wire_kursk", "1,000", "004", "tausend"),          # deminers
+    ("wire_kursk", "5,000", "000", "5.000"),            # construction soldiers
+    ("analysis_weapons", "1,500", "003", "1.500"),      # Russian tourists
+    ("analysis_weapons", "10 million", "001", "10 Millionen"),
+    ("analysis_weapons", "$5.5 billion", "003", "5,5 Milliarden US-Dollar"),
+])
+def test_english_claims_join_german_facts(mixed_result, en_doc, en_surface, de_doc, de_surface):
+    assert _fact(mixed_result, en_doc, en_surface).id == _fact(mixed_result, de_doc, de_surface).id
+
+
+def test_shared_numbers_of_different_facts_stay_apart(mixed_result):
+    tourists = _fact(mixed_result, "analysis_weapons", "1,500")
+    assert tourists.id != _fact(mixed_result, "002", "1.500").id   # 1,500 soldiers shipped
+    casualties = _fact(mixed_result, "wire_kursk", "6,000")
+    assert casualties.id != _fact(mixed_result, "001", "6000").id  # 6,000 new engineers and workers
+
+
+def test_one_document_shares_a_fact_only_when_it_repeats_it(mixed_result):
+    lex = load_lexicon()
+    by = {c.id: c for c in mixed_result.claims}
+    for f in mixed_result.facts:
+        cs = [by[i] for i in f.claims]
+        for i, a in enumerate(cs):
+            for b in cs[i + 1:]:
+                if a.document == b.document:
+                    assert same_fact_in_document(a, b, lex, ClusterParams()), (f.label, a.surface, b.surface)
+
+
+def test_english_articles_against_their_gold():
+    gold = json.loads((EN / "en.gold.json").read_text(encoding="utf-8"))
+    s = score(run([str(EN)], Config()), gold)
+    m = s["metrics"]
+    assert m["mention_recall"] == 1.0 and m["mention_precision"] == 1.0, s["missed"]
+    assert m["non_claim_false_positives"] == 0, s["non_claim_false_positives"]
+    assert m["interval_recall"] >= 0.9, s["wrong_values"]
+    assert m["attribution_accuracy"] >= 0.8, s["wrong_attribution"]
+    assert m["modality_accuracy"] >= 0.8, s["wrong_modality"]
+
+
+def test_pair_distance_uses_what_claims_say(mixed_result):
+    lex = load_lexicon()
+    p = ClusterParams()
+    deminer = next(c for c in mixed_result.claims if c.surface == "1.000")
+    builder = next(c for c in mixed_result.claims if c.surface == "5.000" and c.document.startswith("000"))
+    en_deminer = next(c for c in mixed_result.claims if c.surface == "1,000")
+    # the same embedding distance: a different counted thing and a 5x figure push apart
+    assert pair_distance(deminer, builder, 0.3, lex, p) > pair_distance(deminer, en_deminer, 0.3, lex, p) + 0.3
+    assert not same_fact_in_document(deminer, builder, lex, p)
+
+
+@pytest.fixture(scope="module")
+def minilm():
+    return load_model("all-minilm-l6-v2")
+
+
+def test_minilm_through_sentence_transformers(minilm, tmp_path):
+    """Any sentence-transformers model can replace the default; MiniLM (English) clusters English claims."""
+    emb = Embedder("all-minilm-l6-v2", cache_dir=tmp_path)
+    emb._model = minilm
+    result = run([str(EN)], Config(model="all-minilm-l6-v2"), embedder=emb)
+    assert result.embeddings.shape[1] == 384
+    by = {(c.document, c.surface): i for i, c in enumerate(result.claims)}
+    e = result.embeddings / np.linalg.norm(result.embeddings, axis=1, keepdims=True)
+    troops, troops2 = by[("wire_kursk", "11,000")], by[("analysis_weapons", "10,000")]
+    tourists = by[("analysis_weapons", "1,500")]
+    assert e[troops] @ e[troops2] > e[troops] @ e[tourists] + 0.05
+    assert _fact(result, "wire_kursk", "1,000").id != _fact(result, "wire_kursk", "5,000").id
+    assert _fact(result, "analysis_weapons", "1,500").id != _fact(result, "wire_kursk", "11,000").id
+    # the cache is keyed by model: the default model does not read MiniLM's vectors
+    again = Embedder("all-minilm-l6-v2", cache_dir=tmp_path)
+    again._model = minilm
+    texts = [c.key_text for c in result.claims]
+    np.testing.assert_allclose(again.encode(texts), result.embeddings, rtol=1e-5, atol=1e-6)
+    assert again.hits == len(set(texts))
+
+
+def test_unknown_model_is_a_clear_error(tmp_path):
+    with pytest.raises(ModelError, match="--model PATH"):
+        load_model(str(tmp_path / "no-such-model"))
+
+
+def test_clustering_is_order_independent(mixed_result):
+    claims = mixed_result.claims
+    rev = list(reversed(range(len(claims))))
+    a = cluster_claims(claims, mixed_result.embeddings)
+    b = cluster_claims([claims[i] for i in rev], mixed_result.embeddings[rev])
+    assert [f.claims for f in a] == [f.claims for f in b]
