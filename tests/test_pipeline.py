@@ -91,3 +91,4 @@ def test_reports_are_current(monkeypatch):
     committed = ROOT / "reports" / "seeds.json"
     assert committed.read_text(encoding="utf-8") == render_text(rec, "json"), "run `make reports`"
     assert (ROOT / "reports" / "seeds.md").read_text(encoding="utf-8") == render_text(rec, "md"), "run `make reports`"
+    assert (ROOT / "reports" / "seeds.html").read_text(encoding="utf-8") == render_text(rec, "html"), "run `make reports`"

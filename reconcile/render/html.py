@@ -40,12 +40,20 @@ def _e(s: Any) -> str:
 
 def _plot(f: dict[str, Any], claims: dict[str, dict[str, Any]], docs: dict[str, dict[str, Any]]) -> str:
     import matplotlib
+    import matplotlib.dates  # noqa: F401 (registers the date converter)
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    matplotlib.rcParams["svg.hashsalt"] = "reconcile"  # stable ids: the same report byte for byte
+
     cs = [claims[cid] for cid in f["claims"]]
-    fig, ax = plt.subplots(figsize=(7.5, 0.5 + 0.38 * len(cs)))
+    dates = {c["as_of"]: _date_of(c["as_of"]) for c in cs if c["as_of"]}
+    over_time = len({d for d in dates.values() if d is not None}) >= 2
+    if over_time:
+        fig, (ax, tax) = plt.subplots(1, 2, figsize=(10, 0.9 + 0.38 * len(cs)), width_ratios=(3, 2))
+    else:
+        fig, ax = plt.subplots(figsize=(7.5, 0.5 + 0.38 * len(cs)))
     vals = [c["value"] for c in cs] + [v for c in cs for v in (c["low"], c["high"]) if v is not None]
     span = (max(vals) - min(vals)) or max(abs(max(vals)), 1.0)
     lo_lim, hi_lim = min(vals) - 0.15 * span, max(vals) + 0.15 * span
@@ -66,13 +74,55 @@ def _plot(f: dict[str, Any], claims: dict[str, dict[str, Any]], docs: dict[str, 
     ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: fmt(v)))
     for side in ("top", "right", "left"):
         ax.spines[side].set_visible(False)
+    if over_time:
+        _time_panel(tax, cs, dates, (lo_lim, hi_lim))
     fig.tight_layout()
     buf = io.StringIO()
-    fig.savefig(buf, format="svg")
+    fig.savefig(buf, format="svg", metadata={"Date": None})
     plt.close(fig)
     svg = buf.getvalue()
     svg = svg[svg.find("<svg"):]
     return re.sub(r"<!--.*?-->", "", svg, flags=re.S)
+
+
+def _date_of(as_of: str | None) -> Any:
+    """The middle of the period an ``as_of`` names ("2024" -> 1 July 2024), or None."""
+    import datetime as dt
+
+    if not as_of:
+        return None
+    m = re.match(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$", as_of)
+    if not m:
+        return None
+    y, mo, d = int(m.group(1)), m.group(2), m.group(3)
+    try:
+        return dt.date(y, int(mo) if mo else 7, int(d) if d else (15 if mo else 1))
+    except ValueError:
+        return None
+
+
+def _time_panel(ax: Any, cs: list[dict[str, Any]], dates: dict[str, Any], ylim: tuple[float, float]) -> None:
+    """Each figure at the date it refers to, its interval as an error bar: updates read left to right."""
+    import matplotlib
+    import matplotlib.dates  # noqa: F401 (registers the date converter)
+
+    for c in cs:
+        when = dates.get(c["as_of"]) if c["as_of"] else None
+        if when is None:
+            continue
+        lo = c["low"] if c["low"] is not None else ylim[0]
+        hi = c["high"] if c["high"] is not None else ylim[1]
+        color = _COLORS.get(c["modality"], "#333")
+        ax.plot([when, when], [lo, hi], color=color, linewidth=4, alpha=0.5, solid_capstyle="butt")
+        ax.plot([when], [c["value"]], "o", color=color)
+    ax.set_ylim(*ylim)
+    ax.set_title("over time (as of)", fontsize=8)
+    ax.tick_params(labelsize=7)
+    ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: fmt(v)))
+    ax.xaxis.set_major_formatter(matplotlib.dates.DateFormatter("%Y-%m"))
+    ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(4))
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
 
 
 def _quote(c: dict[str, Any]) -> str:
