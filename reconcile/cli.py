@@ -135,6 +135,7 @@ def cli() -> None:
     reconcile report seeds/             confidence report of a folder of articles
     reconcile claims article.txt        the quantitative claims of articles
     reconcile eval --gold G.json seeds  score against a gold annotation
+    reconcile fuse claims.csv           reconcile structured (object, property, value, source) rows
     """
 
 
@@ -303,6 +304,69 @@ def eval_cmd(paths: tuple[str, ...], config_path: str | None, rules_dirs: tuple[
         sys.exit(EXIT_ERROR)
     if bad:
         sys.exit(EXIT_FINDINGS)
+
+
+@cli.command()
+@click.argument("csv_paths", nargs=-1, required=True, type=click.Path())
+@click.option("--format", "fmt", type=click.Choice(["json", "table"]), default="table", show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write to FILE (atomically).")
+@click.option("--gold", type=click.Path(exists=True, dir_okay=False),
+              help="CSV of accepted values (object, property, value): print accuracy per property to stderr.")
+@click.option("--property", "properties", multiple=True, help="Only these properties.")
+@click.option("--skip-bad", is_flag=True, help="Do not exit 2 when some inputs could not be read.")
+def fuse(csv_paths: tuple[str, ...], fmt: str, output: str | None, gold: str | None, properties: tuple[str, ...],
+         skip_bad: bool) -> None:
+    """Reconcile structured claims: CSV rows of object, property, value, source (and optionally time)."""
+    from reconcile.fuse import fuse as run_fuse
+    from reconcile.fuse import read_claims, read_truth, score_against
+
+    rows, errors = read_claims(list(csv_paths))
+    for e in errors:
+        _err(f"reconcile: error: {e.path}: {e.problem}")
+    if properties:
+        rows = [r for r in rows if r.property in properties]
+    if not rows:
+        _err("reconcile: no claims to fuse")
+        sys.exit(EXIT_ERROR)
+    result = run_fuse(rows)
+    if result.skipped_rows:
+        _err(f"reconcile: warning: {result.skipped_rows} value(s) that are not numbers in numeric properties skipped")
+    if fmt == "json":
+        doc = {
+            "schema": "reconcile.fuse/1",
+            "facts": [{"object": f.object, "property": f.property, "value": f.value, "low": f.low, "high": f.high,
+                       "confidence": f.confidence, "verdict": f.verdict,
+                       "claims": [{"source": c.source, "value": c.raw, "time": c.time} for c in f.claims]}
+                      for f in result.facts],
+            "sources": [{"id": s, "reliability": round(r, 4),
+                         "by_property": {p: round(v[s], 4) for p, v in sorted(result.by_property.items()) if s in v}}
+                        for s, r in sorted(result.reliability.items())],
+            "summary": {"facts": len(result.facts), "claims": len(rows), "iterations": result.iterations,
+                        "skipped_values": result.skipped_rows},
+        }
+        _emit(json.dumps(doc, indent=1, ensure_ascii=False) + "\n", output)
+    else:
+        from rich.console import Console
+        from rich.table import Table
+
+        console = Console(file=open(output, "w", encoding="utf-8") if output else None,
+                          width=None if sys.stdout.isatty() else 120)
+        t = Table("source", "reliability", *sorted(result.by_property), title="sources")
+        for s_id, r in sorted(result.reliability.items(), key=lambda x: -x[1]):
+            t.add_row(s_id, f"{r:.3f}", *[f"{result.by_property[p].get(s_id, float('nan')):.3f}"
+                                          for p in sorted(result.by_property)])
+        console.print(t)
+        verdicts: dict[str, int] = {}
+        for f in result.facts:
+            verdicts[f.verdict] = verdicts.get(f.verdict, 0) + 1
+        console.print(f"{len(result.facts)} facts from {len(rows)} claims: "
+                      + ", ".join(f"{n} {v}" for v, n in sorted(verdicts.items())))
+    if gold:
+        for prop, m in score_against(result, read_truth(gold)).items():
+            _err(f"{prop}: {m['objects']} objects, exact {m['exact']:.4f}, "
+                 f"within 1 {m['within_tolerance']:.4f}")
+    if errors and not skip_bad:
+        sys.exit(EXIT_ERROR)
 
 
 def main() -> None:
