@@ -274,6 +274,31 @@ def _subject(sentence: str, qpos: int, lang: str, attribution: str | None) -> st
     return None
 
 
+_PLACE = {
+    "de": re.compile(r"\b(?:in|nach|aus|bei|um|von|vor|an|auf|über|für|Region|Stadt|Provinz|Gebiet|Hafen|Oblast)\s+"
+                     r"([A-ZÄÖÜ][\w\-äöüß]{2,})"),
+    "en": re.compile(r"\b(?:in|to|from|at|near|of|around|into|across|for)\s+(?:the\s+)?([A-Z][\w\-]{2,})"),
+}
+
+
+def places_in(clause: str, lang: str, lex: Lexicon) -> list[str]:
+    """Proper names right after a locative preposition ("nach Kursk", "the port of Odessa"), lower case.
+
+    A German noun after a bare preposition is often not a place ("nach Angaben", "bei Kämpfen"): those
+    are listed in ``rules/lexicon/counted.yml`` under ``not_places``.
+    """
+    rx = _PLACE.get(lang)
+    if rx is None:
+        return []
+    out = []
+    for m in rx.finditer(clause):
+        w = m.group(1).lower()
+        if w in lex.not_places or w in out:
+            continue
+        out.append(w)
+    return out
+
+
 def _mask(clause: str, a: int, b: int) -> str:
     return (clause[:a] + "#" + clause[b:]).strip()
 
@@ -370,6 +395,7 @@ def extract_claims(doc: Document, lex: Lexicon | None = None) -> list[Claim]:
                 as_of=_as_of(text, q.start, doc.published, lang, lex), cumulative=cumulative,
                 sentence=text, sentence_start=vs.sentence.start, language=lang, key_text=key,
                 counted_group=lex.counted_group(" ".join([*mods, lemma]) if lang == "en" and lemma else lemma),
+                places=places_in(clause, lang, lex),
             ))
         last_attr.append(found_attr)
     _resolve_acronyms(claims, [vs.sentence.text for vs in sents], lex)

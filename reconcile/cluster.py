@@ -34,6 +34,7 @@ class ClusterParams:
     w_counted: float = 1.0
     w_predicate: float = 1.0
     w_value: float = 1.0
+    w_place: float = 1.0
     # figures this many times apart are as different as two figures can be (value distance 1)
     value_scale: float = 2.0
     generic_distance: float = 0.3
@@ -87,6 +88,9 @@ def pair_distance(a: Claim, b: Claim, cos_distance: float, lex: Lexicon, params:
     if pa and pb:
         total += params.w_predicate * (0.0 if pa == pb else 1.0)
         weight += params.w_predicate
+    if a.places and b.places:
+        total += params.w_place * (0.0 if set(a.places) & set(b.places) else 1.0)
+        weight += params.w_place
     ratio = _ratio(a, b)
     dv = 0.0 if _overlap(a, b) else min(1.0, math.log(ratio) / math.log(params.value_scale))
     total += params.w_value * dv

@@ -56,29 +56,60 @@ class _UF:
 
 
 def origins_for(claims: list[Claim], docs: dict[str, Document]) -> dict[str, str]:
-    """Map each claim id to a readable name of its independent origin."""
+    """Map each claim id to a readable name of its independent origin.
+
+    Claims share an origin when they come from one document or outlet, share an author, name the same
+    source (attributions with Jaccard >= 0.5 of their words), or stand in near-identical sentences (Jaccard
+    >= 0.7: agency copy). Keys are computed once per claim and pairs are only compared within buckets
+    (a shared outlet, author, attribution word or rarest sentence word), so large facts stay near-linear.
+    """
     uf = _UF([c.id for c in claims])
     names: dict[str, str] = {}
-    for i, a in enumerate(claims):
-        da = docs.get(a.document)
-        names[a.id] = a.attribution or (da.outlet if da and da.outlet else a.document)
-        for b in claims[i + 1:]:
-            db = docs.get(b.document)
-            same = False
-            if a.document == b.document or _outlet_key(da) == _outlet_key(db):
-                same = True
-            elif da and db and set(da.authors) & set(db.authors):
-                same = True
-            else:
-                ka, kb = attribution_key(a.attribution), attribution_key(b.attribution)
+    buckets: dict[tuple[str, str], list[int]] = defaultdict(list)
+    att_keys: list[frozenset[str]] = []
+    text_keys: list[set[str]] = []
+    df: dict[str, int] = defaultdict(int)
+    for i, c in enumerate(claims):
+        d = docs.get(c.document)
+        names[c.id] = c.attribution or (d.outlet if d and d.outlet else c.document)
+        buckets[("doc", c.document)].append(i)
+        buckets[("outlet", _outlet_key(d))].append(i)
+        for a in (d.authors if d else []):
+            buckets[("author", a)].append(i)
+        att_keys.append(attribution_key(c.attribution))
+        toks = _tokens(c.sentence)
+        text_keys.append(toks)
+        for t in toks:
+            df[t] += 1
+    for key, members in buckets.items():
+        for j in members[1:]:
+            uf.union(claims[members[0]].id, claims[j].id)
+    # attributions and sentences: compare only claims that share a word (the attribution's, or the
+    # sentence's two rarest: near-identical sentences share them)
+    cand: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for i in range(len(claims)):
+        for w in att_keys[i]:
+            cand[("att", w)].append(i)
+        for w in sorted(text_keys[i], key=lambda t: (df[t], t))[:2]:
+            cand[("txt", w)].append(i)
+    seen: set[tuple[int, int]] = set()
+    for (kind, _), members in cand.items():
+        if len(members) < 2:
+            continue
+        for x in range(len(members)):
+            a = members[x]
+            for b in members[x + 1:]:
+                pair = (a, b) if a < b else (b, a)
+                if pair in seen:
+                    continue
+                seen.add(pair)
+                ka, kb = att_keys[a], att_keys[b]
                 if ka and kb and len(ka & kb) / len(ka | kb) >= 0.5:
-                    same = True
-                else:
-                    ta, tb = _tokens(a.sentence), _tokens(b.sentence)
-                    if ta and tb and len(ta & tb) / len(ta | tb) >= 0.7:
-                        same = True
-            if same:
-                uf.union(a.id, b.id)
+                    uf.union(claims[a].id, claims[b].id)
+                    continue
+                ta, tb = text_keys[a], text_keys[b]
+                if ta and tb and len(ta & tb) / len(ta | tb) >= 0.7:
+                    uf.union(claims[a].id, claims[b].id)
     groups: dict[str, list[str]] = defaultdict(list)
     for c in claims:
         groups[uf.find(c.id)].append(c.id)

@@ -97,6 +97,7 @@ class Lexicon:
         self.predicate_words: set[str] = {w for ws in self.predicate_groups.values() for w in ws}
         self.generic: set[str] = {w.lower() for w in c.get("generic", [])}
         self.auxiliaries: set[str] = {w.lower() for w in c.get("auxiliaries", [])}
+        self.not_places: set[str] = {w.lower() for w in c.get("not_places", [])}
         q = self.raw["cues"]
         att = q.get("attribution", {})
         self.att_after = {lg: _compile(att.get("after", {}).get(lg, []), "cues.yml attribution.after") for lg in ("de", "en")}

@@ -109,6 +109,7 @@ class Claim:
     language: str
     key_text: str = ""  # the text embedded to identify the fact (number masked)
     counted_group: str | None = None
+    places: list[str] = field(default_factory=list)  # where: proper names after a locative preposition
 
 
 @dataclass
