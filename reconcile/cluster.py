@@ -129,8 +129,11 @@ def _edges(E: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     from sklearn.neighbors import NearestNeighbors
 
     k = min(k, n - 1)
+    from sklearn import config_context
+
     nn = NearestNeighbors(n_neighbors=k + 1, metric="cosine", algorithm="brute").fit(E)
-    dist, ind = nn.kneighbors(E)
+    with config_context(working_memory=128):  # MB per chunk of the distance computation: memory stays linear
+        dist, ind = nn.kneighbors(E)
     rows = np.repeat(np.arange(n), k + 1)
     cols = ind.ravel()
     d = dist.ravel()

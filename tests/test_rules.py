@@ -57,7 +57,9 @@ def test_rule_case(case):
     docs = {c.document: Document(c.document, c.document, "", outlet=s.get("outlet", c.document),
                                  authors=s.get("authors", []))
             for c, s in zip(claims, case["claims"])}
-    facts = [Fact("F0", "fact", [c.id for c in claims], "people", value=case.get("value"))]
+    draft = [_claim(200 + i, s) for i, s in enumerate(case.get("draft", []))]
+    facts = [Fact("F0", "fact", [c.id for c in claims], "people", value=case.get("value"), low=case.get("low"),
+                  high=case.get("high"), verdict=case.get("verdict", "single-source"))]
     extra = case.get("other_facts", [])
     for j, of in enumerate(extra):
         oc = [_claim(100 + 10 * j + k, s) for k, s in enumerate(of["claims"])]
@@ -65,6 +67,46 @@ def test_rule_case(case):
         facts.append(Fact(f"F{j + 1}", f"other {j}", [c.id for c in oc], "people", value=of["value"]))
     by_id = {c.id: c for c in claims}
     fc = [by_id[cid] for cid in facts[0].claims]
-    ctx = Context(facts[0], fc, docs, origins_for(fc, docs), facts, by_id)
+    ctx = Context(facts[0], fc, docs, origins_for(fc, docs), facts, by_id, draft)
     hits = KINDS[rule.kind].check(ctx, rule.params)
     assert len(hits) == case["expect"], (case["name"], hits)
+
+
+def test_user_rule_folder_and_config_overrides(tmp_path):
+    """A folder of the user's rules adds rules of the existing kinds; the config changes levels and params."""
+    from reconcile.config import load_config
+
+    mine = tmp_path / "house" / "numeric"
+    mine.mkdir(parents=True)
+    (mine / "HX01.yml").write_text("code: HX01\nname: tight-conflict\nlevel: warning\nextends: conflict\n"
+                                   "message: 'Off by more than 1%: {figures}'\ndescription: House rule.\n"
+                                   "params: {tolerance: 0.01}\n")
+    cfg_file = tmp_path / "reconcile.toml"
+    cfg_file.write_text(f'rules = ["{(tmp_path / "house").as_posix()}"]\n'
+                        '[rule.NU01]\nlevel = "warning"\ntolerance = 0.2\n[rule.OR01]\nenabled = false\n')
+    cfg = load_config(cfg_file)
+    rules = {r.code: r for r in load_rules(cfg)}
+    assert rules["HX01"].level == "warning" and rules["HX01"].params["tolerance"] == 0.01
+    assert rules["NU01"].level == "warning" and rules["NU01"].params["tolerance"] == 0.2
+    assert rules["NU01"].params["modalities"] == ["asserted", "reported", "estimated"]  # the rest kept
+    assert rules["OR01"].enabled is False
+    cfg_file.write_text('[rule.NU01]\ntolerance = "lots"\n')
+    with pytest.raises(RuleError, match="NU01"):
+        load_rules(load_config(cfg_file))
+    cfg_file.write_text('[rule.ZZ99]\nlevel = "info"\n')
+    with pytest.raises(RuleError, match="unknown rule ZZ99"):
+        load_rules(load_config(cfg_file))
+
+
+def test_rules_option_on_the_cli(tmp_path):
+    from click.testing import CliRunner
+
+    from reconcile.cli import cli
+
+    bad = tmp_path / "mine" / "x"
+    bad.mkdir(parents=True)
+    (bad / "XX01.yml").write_text("code: XX01\nname: x\nlevel: info\nmessage: m\ndescription: d\nextends: nope\n")
+    art = tmp_path / "a.txt"
+    art.write_text("Russland schickte 1.000 Soldaten nach Kursk.\n")
+    r = CliRunner().invoke(cli, ["report", str(art), "--rules", str(tmp_path / "mine"), "--format", "json"])
+    assert r.exit_code == 2 and "XX01.yml" in r.stderr and "extends" in r.stderr

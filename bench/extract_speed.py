@@ -1,0 +1,61 @@
+"""Extraction throughput in MB of text per second, on one core, on real article text.
+
+Builds a large corpus from real articles (the seeds and the English test articles, or any folder given),
+repeated under distinct ids until it reaches --mb megabytes, then times the text stages alone (ingest
+with language detection, sentences, quantities, claims) after a warm-up that loads the lemmatiser's
+dictionaries and compiles the lexicon once. Also reports the quantity stage on its own.
+
+Usage: python bench/extract_speed.py [--mb 5] [FOLDER...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def main() -> int:
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    ap = argparse.ArgumentParser()
+    ap.add_argument("folders", nargs="*", default=[str(ROOT / "seeds"), str(ROOT / "tests" / "data" / "en")])
+    ap.add_argument("--mb", type=float, default=5.0)
+    a = ap.parse_args()
+    from reconcile.claims import document_quantities, extract_claims
+    from reconcile.ingest import parse_text, read_inputs
+    from reconcile.lexicon import load_lexicon
+    from reconcile.model import Document
+
+    lex = load_lexicon()
+    base = [d for d in read_inputs(a.folders, lex) if isinstance(d, Document)]
+    for d in base:  # warm-up: dictionaries, compiled patterns, the language detector
+        extract_claims(d, lex)
+    size = sum(len(d.text.encode()) for d in base)
+    copies = max(1, int(a.mb * 1e6 / size))
+    texts = [(f"{d.id}-{i}", d.text) for i in range(copies) for d in base]
+    mb = size * copies / 1e6
+    t = time.perf_counter()
+    docs = [parse_text(text, doc_id, doc_id + ".txt", lex) for doc_id, text in texts]
+    t_ingest = time.perf_counter() - t
+    t = time.perf_counter()
+    n_q = sum(len(document_quantities(d, lex)) for d in docs)
+    t_quant = time.perf_counter() - t
+    t = time.perf_counter()
+    n_c = sum(len(extract_claims(d, lex)) for d in docs)
+    t_claims = time.perf_counter() - t
+    out = {"documents": len(docs), "megabytes": round(mb, 2), "quantities": n_q, "claims": n_c,
+           "ingest_mb_per_s": round(mb / t_ingest, 2), "quantities_mb_per_s": round(mb / t_quant, 2),
+           "claims_mb_per_s": round(mb / t_claims, 2),
+           "ingest_and_claims_mb_per_s": round(mb / (t_ingest + t_claims), 2)}
+    print(json.dumps(out, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
