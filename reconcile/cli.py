@@ -98,6 +98,7 @@ def _run(paths: tuple[str, ...], cfg: Any) -> Any:
 
 
 def _report_errors(result: Any) -> None:
+    """Warnings and input errors of any run (report, index, check), each naming its file."""
     for w in result.warnings:
         _err(f"reconcile: warning: {w.path}: {w.problem}")
     for e in result.errors:
@@ -402,10 +403,7 @@ def index_cmd(paths: tuple[str, ...], config_path: str | None, rules_dirs: tuple
     except (StoreError, ModelError, RuleError, LexiconError) as exc:
         _err(f"reconcile: {exc}")
         sys.exit(EXIT_ERROR)
-    for w in stats.warnings:
-        _err(f"reconcile: warning: {w.path}: {w.problem}")
-    for e in stats.errors:
-        _err(f"reconcile: error: {e.path}: {e.problem}")
+    _report_errors(stats)
     _err(f"reconcile: {db}: {stats.documents} documents ({stats.added} added, {stats.changed} changed, "
          f"{stats.unchanged} unchanged, {stats.removed} removed), {stats.claims} claims, {stats.facts} facts")
     if stats.errors and not skip_bad:
@@ -470,10 +468,7 @@ def check_cmd(drafts: tuple[str, ...], against: str | None, fmt: str, output: st
     except (StoreError, ModelError, RuleError, LexiconError) as exc:
         _err(f"reconcile: {exc}")
         sys.exit(EXIT_ERROR)
-    for w in res.warnings:
-        _err(f"reconcile: warning: {w.path}: {w.problem}")
-    for e in res.errors:
-        _err(f"reconcile: error: {e.path}: {e.problem}")
+    _report_errors(res)
     rec = record(res)
     for u in rec["unused_suppressions"]:
         _err(f"reconcile: warning: {u['path']}:{u['line']}: suppression "
