@@ -39,7 +39,8 @@ fuse-eval: $(STAMP)
 	$(PY) bench/fuse_weather.py ../shared/truth/weather
 
 bench: $(STAMP)
-	$(PY) bench/run.py --sizes 1000 10000
+	$(PY) bench/run.py --sizes 1000 10000 --check 10000 --json bench/results.json
+	$(PY) bench/extract_speed.py --mb 3
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info
