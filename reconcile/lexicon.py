@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -122,6 +123,7 @@ class Lexicon:
         self.agencies = [a for a in b.get("agencies", [])]
         self._group_index = self._tail_index(self.groups)
         self._pred_index = self._tail_index(self.predicate_groups)
+        self._cache: dict[tuple[str, str], Any] = {}
 
     @staticmethod
     def _tail_index(groups: dict[str, list[str]]) -> list[tuple[str, str]]:
@@ -142,18 +144,26 @@ class Lexicon:
                 return g
         return None
 
+    def _memo(self, kind: str, lemma: str | None, compute: Callable[[str], Any]) -> Any:
+        """Look a lemma up once: the clustering asks for the same lemmas on every pair of claims."""
+        key = (kind, lemma or "")
+        if key not in self._cache:
+            self._cache[key] = compute(lemma or "")
+        return self._cache[key]
+
     def counted_group(self, lemma: str | None) -> str | None:
-        return self._lookup(self._group_index, lemma)
+        return self._memo("group", lemma, lambda w: self._lookup(self._group_index, w))  # type: ignore[no-any-return]
 
     def is_generic(self, lemma: str | None) -> bool:
         """A word for people or things in general ("Militärangehöriger", "personnel"): close to every group."""
-        if not lemma:
-            return False
-        low = lemma.lower()
-        return low in self.generic or any(len(w) >= 6 and low.endswith(w) for w in self.generic)
+        def compute(w: str) -> bool:
+            low = w.lower()
+            return bool(low) and (low in self.generic or any(len(g) >= 6 and low.endswith(g) for g in self.generic))
+
+        return self._memo("generic", lemma, compute)  # type: ignore[no-any-return]
 
     def predicate_group(self, lemma: str | None) -> str | None:
-        return self._lookup(self._pred_index, lemma)
+        return self._memo("pred", lemma, lambda w: self._lookup(self._pred_index, w))  # type: ignore[no-any-return]
 
     def unit_class(self, lemma: str | None) -> str | None:
         if not lemma:
