@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from reconcile.checks import DRAFT_KINDS
 from reconcile.claims import extract_claims
 from reconcile.cluster import ClusterParams, block_key, pair_distance
 from reconcile.config import Config
@@ -24,6 +25,7 @@ from reconcile.embed import Embedder
 from reconcile.lexicon import Lexicon, load_lexicon
 from reconcile.model import Claim, Document, Fact, Finding, InputError
 from reconcile.pipeline import RunResult, ingest
+from reconcile.rules import Rule, load_rules, run_draft_rules
 from reconcile.store import ArchiveSnapshot
 
 __all__ = ["CheckResult", "Suppression", "check_drafts", "match_claims", "parse_suppressions", "read_baseline",
@@ -57,6 +59,7 @@ class CheckResult:
     warnings: list[InputError] = field(default_factory=list)
     archive: ArchiveSnapshot | None = None
     suppressed_by: dict[int, str] = field(default_factory=dict)  # finding index -> "inline" | "baseline"
+    rules: list[Rule] = field(default_factory=list)  # the rules as configured for this check
 
 
 def line_col(text: str, offset: int) -> tuple[int, int]:
@@ -122,8 +125,6 @@ def match_claims(draft: list[Claim], demb: np.ndarray, snap: ArchiveSnapshot, le
 def check_drafts(paths: list[str], snap: ArchiveSnapshot, config: Config, embedder: Embedder | None = None,
                  baseline: set[str] | None = None) -> CheckResult:
     """Extract the drafts' claims, match them to the archive's facts, run the draft rules, apply suppressions."""
-    from reconcile.rules import load_rules, run_draft_rules
-
     res = CheckResult(archive=snap)
     read = RunResult()
     ingest(paths, config, read)
@@ -153,8 +154,8 @@ def check_drafts(paths: list[str], snap: ArchiveSnapshot, config: Config, embedd
     pairs = [(facts[fid], cs) for fid, cs in sorted(grouped.items())] + alone
     docs = {d.id: d for d in snap.documents}
     docs.update({d.id: d for d in res.drafts})
-    rules = load_rules(config)
-    res.findings = run_draft_rules(rules, pairs, snap.claims + res.claims, docs)
+    res.rules = load_rules(config)
+    res.findings = run_draft_rules(res.rules, pairs, snap.claims + res.claims, docs)
     _suppress(res, baseline or set())
     return res
 
@@ -195,14 +196,12 @@ def baseline_text(res: CheckResult) -> str:
 
 def record(res: CheckResult) -> dict[str, Any]:
     """The one structure every check output renders from."""
-    from reconcile.rules import load_rules
-
     by_id = {c.id: c for c in res.claims}
     snap = res.archive
     facts = {f.id: f for f in snap.facts} if snap else {}
     texts = {d.id: d for d in res.drafts}
     rules_meta = {r.code: {"name": r.name, "level": r.level, "description": r.description}
-                  for r in load_rules() if r.kind == "draft"}
+                  for r in res.rules if r.kind in DRAFT_KINDS}
     out_findings = []
     for n, f in enumerate(res.findings):
         c = by_id[f.claims[0]]

@@ -180,3 +180,14 @@ def test_not_an_archive(tmp_path):
     assert r.exit_code == 2 and "junk.db" in r.stderr
     r = _run("check", d, "--against", str(tmp_path / "none.db"))
     assert r.exit_code == 2 and "none.db" in r.stderr
+
+
+def test_configured_levels_reach_the_sarif_rule_metadata(archive, tmp_path):
+    (tmp_path / "reconcile.toml").write_text('[rule.DR01]\nlevel = "warning"\n')
+    d = _draft(tmp_path, "Nordkorea hat 12.000 Soldaten nach Kursk geschickt.\n")
+    r = _run("check", d, "--against", str(archive), "--format", "sarif")
+    assert r.exit_code == 0  # DR01 is a warning here, below the default fail level
+    run = json.loads(r.stdout)["runs"][0]
+    meta = {x["id"]: x for x in run["tool"]["driver"]["rules"]}
+    assert meta["DR01"]["defaultConfiguration"]["level"] == "warning"
+    assert [x["level"] for x in run["results"] if x["ruleId"] == "DR01"] == ["warning"]
