@@ -118,7 +118,8 @@ def _parse_time(t: str | None) -> datetime | None:
         return None
 
 
-def _columns(header: list[str], path: str) -> dict[str, int]:
+def _columns(header: list[str], path: str,
+             required: tuple[str, ...] = ("object", "property", "value", "source")) -> dict[str, int]:
     low = [h.strip().lower() for h in header]
     out: dict[str, int] = {}
     for key, names in COLUMNS.items():
@@ -126,7 +127,7 @@ def _columns(header: list[str], path: str) -> dict[str, int]:
             if h in names:
                 out[key] = i
                 break
-    missing = [k for k in ("object", "property", "value", "source") if k not in out]
+    missing = [k for k in required if k not in out]
     if missing:
         raise ValueError(f"{path}: missing column(s) {', '.join(missing)} (header: {', '.join(header)})")
     return out
@@ -347,15 +348,11 @@ def read_truth(path: str) -> list[StructuredClaim]:
     """Gold rows (object, property, value); the source column is optional here."""
     text = Path(path).read_text(encoding="utf-8-sig")
     rows = csv.reader(text.splitlines())
-    header = [h.strip().lower() for h in next(rows)]
-    idx = {}
-    for key in ("object", "property", "value"):
-        idx[key] = next((i for i, h in enumerate(header) if h in COLUMNS[key]), -1)
-        if idx[key] < 0:
-            raise ValueError(f"{path}: missing column {key}")
+    idx = _columns(next(rows), path, required=("object", "property", "value"))
+    need = max(idx[k] for k in ("object", "property", "value"))
     out = []
     for row in rows:
-        if len(row) <= max(idx.values()):
+        if len(row) <= need:
             continue
         c = StructuredClaim(object=row[idx["object"]], property=row[idx["property"]], raw=row[idx["value"]],
                             source="gold")
