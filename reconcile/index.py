@@ -58,7 +58,7 @@ def index(paths: list[str], store: Store, config: Config, embedder: Embedder | N
     todo = [d for d in read.documents if known.get(d.id) != d.content_hash]
     failed = {e.path for e in read.errors}
     # a document that could not be read this time is kept as it was, not removed
-    removed = sorted(i for i, d in ((d.id, d) for d in snap.documents) if i not in current and d.path not in failed)
+    removed = sorted(d.id for d in snap.documents if d.id not in current and d.path not in failed)
     stats.added = sum(1 for d in todo if d.id not in known)
     stats.changed = len(todo) - stats.added
     stats.unchanged = len(read.documents) - len(todo)

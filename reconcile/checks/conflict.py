@@ -29,7 +29,6 @@ def check(ctx: Context, p: dict[str, Any]) -> list[Hit]:
                 continue
             if a.counted_group != b.counted_group and a.counted_group and b.counted_group:
                 continue  # different things counted: a scope question (SC02), not a conflict
-                continue
             if p["skip_updates"] and (is_update(a, b) or is_update(b, a)):
                 continue
             pairs.append((a, b))
