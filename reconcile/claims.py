@@ -48,6 +48,7 @@ class _Cue:
 
 
 def _clauses(text: str) -> list[tuple[int, int]]:
+    """Clause spans of a sentence; computed once per sentence and handed to the helpers below."""
     out = []
     prev = 0
     for m in _CLAUSE_SPLIT.finditer(text):
@@ -115,26 +116,32 @@ def _np_before(text: str, pos: int, lang: str = "de", nouns: frozenset[str] = fr
     return " ".join(words)
 
 
-def _find_attribution(text: str, qpos: int, qend: int, lang: str, lex: Lexicon) -> str | None:
-    """The source named in ``text`` that governs the figure at ``qpos``."""
-    best: tuple[int, str] | None = None
+@dataclass(frozen=True)
+class _AttCue:
+    """An attribution cue found in a sentence and the source it names."""
+
+    start: int
+    end: int
+    source: str
+    after: bool  # a cue before its source ("laut X", "according to X"); False: "X zufolge", "X said"
+    forward_only: bool
+    backward_only: bool
+
+
+def _attribution_cues(text: str, lang: str, lex: Lexicon) -> tuple[_AttCue, ...]:
+    """Every attribution cue of a sentence with its source; which one governs a figure depends on where."""
+    out: list[_AttCue] = []
+    any_cue = lex.att_any[lang]
+    if any_cue is not None and not any_cue.search(text):
+        return ()
     nouns = frozenset(lex.source_nouns)
     for rx in lex.att_after[lang]:
         forward_only = rx.pattern in lex.att_forward_only
         backward_only = rx.pattern in lex.att_backward_only
         for m in rx.finditer(text):
-            if backward_only and m.start() < qpos:
-                continue  # "X said 6,000 ...": X stands before the cue, found below
-            if m.start() > qpos:
-                # after the figure, only a clause of its own (", sagte X") speaks of it
-                if forward_only or not re.search(r"[,;]\s*$", text[qend:m.start()]):
-                    continue
             np_ = _np_after(text, m.end(), lang, nouns)
-            if not np_:
-                continue
-            dist = qpos - m.end() if m.end() <= qpos else (m.start() - qend) + 1000
-            if best is None or dist < best[0]:
-                best = (dist, np_)
+            if np_:
+                out.append(_AttCue(m.start(), m.end(), np_, True, forward_only, backward_only))
     for rx in lex.att_before[lang]:
         for m in rx.finditer(text):
             np_ = None
@@ -153,11 +160,27 @@ def _find_attribution(text: str, qpos: int, qend: int, lang: str, lex: Lexicon) 
                         np_ = _np_after(text, 0, lang, nouns)
                 else:
                     np_ = _np_before(text, len(before), lang, nouns)
-            if not np_:
-                continue
-            dist = abs(qpos - m.start())
-            if best is None or dist < best[0]:
-                best = (dist, np_)
+            if np_:
+                out.append(_AttCue(m.start(), m.end(), np_, False, False, False))
+    return tuple(out)
+
+
+def _find_attribution(text: str, qpos: int, qend: int, cues: tuple[_AttCue, ...]) -> str | None:
+    """The source named in ``text`` that governs the figure at ``qpos``: the nearest cue that may."""
+    best: tuple[int, str] | None = None
+    for cue in cues:
+        if cue.after:
+            if cue.backward_only and cue.start < qpos:
+                continue  # "X said 6,000 ...": X stands before the cue, found as a cue of the other kind
+            if cue.start > qpos:
+                # after the figure, only a clause of its own (", sagte X") speaks of it
+                if cue.forward_only or not re.search(r"[,;]\s*$", text[qend:cue.start]):
+                    continue
+            dist = qpos - cue.end if cue.end <= qpos else (cue.start - qend) + 1000
+        else:
+            dist = abs(qpos - cue.start)
+        if best is None or dist < best[0]:
+            best = (dist, cue.source)
     return best[1] if best else None
 
 
@@ -175,8 +198,7 @@ def _source_noun(text: str, lex: Lexicon) -> str | None:
     return None
 
 
-def _modality(sentence: str, qpos: int, lang: str, lex: Lexicon) -> str:
-    clauses = _clauses(sentence)
+def _modality(sentence: str, qpos: int, lang: str, lex: Lexicon, clauses: list[tuple[int, int]]) -> str:
     ca, cb = _clause_of(clauses, qpos)
     own = sentence[ca:cb]
     upto = sentence[:cb]
@@ -201,30 +223,32 @@ def _modality(sentence: str, qpos: int, lang: str, lex: Lexicon) -> str:
     return "asserted"
 
 
-def _as_of(sentence: str, qpos: int, published: str | None, lang: str, lex: Lexicon) -> str | None:
+_MONTH_YEAR = re.compile(rf"\b({MONTH_RE})\.?\s+(\d{{4}})\b", re.I)
+_IN_YEAR = re.compile(r"\b(?:im Jahr(?:e)?|in|seit|since)\s+((?:19|20)\d{2})\b")
+
+
+def _as_of(sentence: str, qpos: int, published: str | None, lang: str, lex: Lexicon, clauses: list[tuple[int, int]]) -> str | None:
     year = int(published[:4]) if published and published[:4].isdigit() else None
-    clauses = _clauses(sentence)
     ca, cb = _clause_of(clauses, qpos)
     for scope in (sentence[ca:cb], sentence):
-        m = re.search(rf"\b({MONTH_RE})\.?\s+(\d{{4}})\b", scope, re.I)
+        m = _MONTH_YEAR.search(scope)
         if m:
             return f"{m.group(2)}-{MONTHS[m.group(1).lower()]:02d}"
-        m = re.search(r"\b(?:im Jahr(?:e)?|in|seit|since)\s+((?:19|20)\d{2})\b", scope)
+        m = _IN_YEAR.search(scope)
         if m:
             return m.group(1)
         if year:
             if any(rx.search(scope) for rx in lex.previous_year[lang]):
                 return str(year - 1)
-            for season, month in lex.seasons.items():
-                if re.search(rf"\b(?:im|in the|in|this)\s+{season}\b", scope, re.I):
-                    return f"{year}-{month:02d}"
+            sm = lex.season_re.search(scope) if lex.season_re else None
+            if sm:
+                return f"{year}-{lex.seasons[sm.group(1).lower()]:02d}"
             if any(rx.search(scope) for rx in lex.this_year[lang]):
                 return str(year)
     return published
 
 
-def _predicate(sentence: str, qpos: int, qend: int, lang: str, lex: Lexicon) -> str | None:
-    clauses = _clauses(sentence)
+def _predicate(sentence: str, qpos: int, qend: int, lang: str, lex: Lexicon, clauses: list[tuple[int, int]]) -> str | None:
     ca, cb = _clause_of(clauses, qpos)
     after = [(m.group()) for m in re.finditer(r"[\wäöüß]+", sentence[qend:cb])]
     before = [(m.group()) for m in re.finditer(r"[\wäöüß]+", sentence[ca:qpos])]
@@ -256,8 +280,7 @@ def _predicate(sentence: str, qpos: int, qend: int, lang: str, lex: Lexicon) -> 
     return fallback
 
 
-def _subject(sentence: str, qpos: int, lang: str, attribution: str | None) -> str | None:
-    clauses = _clauses(sentence)
+def _subject(sentence: str, qpos: int, lang: str, attribution: str | None, clauses: list[tuple[int, int]]) -> str | None:
     ca, _ = _clause_of(clauses, qpos)
     toks = list(re.finditer(r"[\wäöüÄÖÜß][\w\-äöüÄÖÜß]*", sentence[:qpos]))
     att = set((attribution or "").split())
@@ -335,13 +358,15 @@ def extract_claims(doc: Document, lex: Lexicon | None = None) -> list[Claim]:
         text = vs.sentence.text
         sent_attr_prev = next((a for a in reversed(last_attr[-3:]) if a), None)
         next_source: tuple[str | None, bool] = (None, False)
-        if si + 1 < len(per_sentence) and not per_sentence[si + 1][1]:
+        if qs and si + 1 < len(per_sentence) and not per_sentence[si + 1][1]:
             nt = per_sentence[si + 1][0].sentence.text
-            na = _find_attribution(nt, len(nt), len(nt), lang, lex)
+            na = _find_attribution(nt, len(nt), len(nt), _attribution_cues(nt, lang, lex))
             if na:
                 est = any(rx.search(nt) for rx in lex.modality.get("estimated", {}).get(lang, []))
                 next_source = (na, est)
         found_attr = None
+        clauses = _clauses(text) if qs else []
+        cues = _attribution_cues(text, lang, lex) if qs else ()
         prev_counted: tuple[str | None, str | None, list[str]] = (None, None, [])
         for q in qs:
             counted_text, lemma, mods, _ = noun_after(text, q.end, lang)
@@ -356,8 +381,8 @@ def extract_claims(doc: Document, lex: Lexicon | None = None) -> list[Claim]:
                 continue
             if q.kind == "word" and q.value < 20 and _ARTICLE_BEFORE.search(text[:q.start]):
                 continue  # "die beiden", "den zwei Ländern": a reference, not a figure
-            attribution = _find_attribution(text, q.start, q.end, lang, lex)
-            modality = _modality(text, q.start, lang, lex)
+            attribution = _find_attribution(text, q.start, q.end, cues)
+            modality = _modality(text, q.start, lang, lex, clauses)
             if attribution is None and next_source[0]:
                 attribution = next_source[0]
                 if next_source[1] and modality in ("asserted", "reported"):
@@ -373,7 +398,6 @@ def extract_claims(doc: Document, lex: Lexicon | None = None) -> list[Claim]:
             if attribution and modality == "asserted":
                 modality = "reported"
             found_attr = found_attr or attribution
-            clauses = _clauses(text)
             ca, cb = _clause_of(clauses, q.start)
             # widen short clauses with their neighbours so the embedded text says what the fact is
             while cb - ca < 60 and (ca > 0 or cb < len(text)):
@@ -381,8 +405,8 @@ def extract_claims(doc: Document, lex: Lexicon | None = None) -> list[Claim]:
                 cb = min(len(text), cb + 30)
             clause = text[ca:cb]
             masked = _mask(clause, q.start - ca, q.end - ca)
-            predicate = _predicate(text, q.start, q.end, lang, lex)
-            subject = _subject(text, q.start, lang, attribution)
+            predicate = _predicate(text, q.start, q.end, lang, lex, clauses)
+            subject = _subject(text, q.start, lang, attribution, clauses)
             cumulative = any(rx.search(text) for rx in lex.cumulative[lang])
             start, end = view.orig_span(vs.vstart + q.start, vs.vstart + q.end)
             counted = lemma
@@ -392,7 +416,7 @@ def extract_claims(doc: Document, lex: Lexicon | None = None) -> list[Claim]:
                 value=q.value, low=q.low, high=q.high, unit=q.unit or counted, unit_class=unit_class,
                 hedge=q.hedge, change=q.change, counted=counted, counted_text=counted_text, modifiers=mods,
                 subject=subject, predicate=predicate, attribution=attribution, modality=modality,
-                as_of=_as_of(text, q.start, doc.published, lang, lex), cumulative=cumulative,
+                as_of=_as_of(text, q.start, doc.published, lang, lex, clauses), cumulative=cumulative,
                 sentence=text, sentence_start=vs.sentence.start, language=lang, key_text=key,
                 counted_group=lex.counted_group(" ".join([*mods, lemma]) if lang == "en" and lemma else lemma),
                 places=places_in(clause, lang, lex),

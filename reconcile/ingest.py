@@ -79,9 +79,13 @@ def _detector() -> Any:
     return LanguageDetectorBuilder.from_languages(*langs).with_preloaded_language_models().build()
 
 
+# lingua is sure of German against English well within this many characters, and its time grows with them
+_LANGUAGE_SAMPLE = 1200
+
+
 def detect_language(text: str) -> str | None:
     """ISO 639-1 code of the text's language (German, English and a few neighbours), or None."""
-    sample = text[:3000]
+    sample = text[:_LANGUAGE_SAMPLE]
     if len(re.findall(r"[^\W\d_]{2,}", sample)) < 3:
         return None
     lang = _detector().detect_language_of(sample)
@@ -187,7 +191,7 @@ def _finish(doc: Document, meta_layers: list[dict[str, Any]], lex: Lexicon) -> D
                 val = str(val)
             setattr(doc, key, val)
     if not doc.language:
-        view = build_view(doc.text, doc.skipped)
+        view = build_view(doc.text, doc.skipped, limit=_LANGUAGE_SAMPLE)
         doc.language = detect_language(view.text)
     h = hashlib.sha256(doc.text.encode("utf-8", "surrogatepass"))
     h.update(json.dumps([doc.outlet, doc.published, doc.url, doc.title, doc.authors, doc.language]).encode())

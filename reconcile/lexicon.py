@@ -65,9 +65,22 @@ def _compile(patterns: list[str], where: str, case: bool = False) -> list[re.Pat
     return out
 
 
-@dataclass
+def _any_of(patterns: list[re.Pattern[str]]) -> re.Pattern[str] | None:
+    """One alternation of ``patterns`` that matches wherever one of them does, or None if it cannot be built."""
+    if not patterns:
+        return re.compile(r"(?!)")
+    try:
+        return re.compile("|".join(f"(?:{p.pattern})" for p in patterns), re.I)
+    except re.error:  # e.g. a pattern with a global inline flag: callers then try each pattern
+        return None
+
+
+@dataclass(eq=False)
 class Lexicon:
-    """Parsed lexicon data, with the regular expressions compiled once."""
+    """Parsed lexicon data, with the regular expressions compiled once.
+
+    Compared and hashed by identity: two loads of the same files are still two lexicons.
+    """
 
     raw: dict[str, dict[str, Any]]
     sources: list[str] = field(default_factory=list)
@@ -104,6 +117,8 @@ class Lexicon:
         self.att_after = {lg: _compile(att.get("after", {}).get(lg, []), "cues.yml attribution.after") for lg in ("de", "en")}
         self.att_before = {lg: _compile(att.get("before", {}).get(lg, []), "cues.yml attribution.before")
                            for lg in ("de", "en")}
+        # one scan that tells whether a sentence has any attribution cue at all (most have none)
+        self.att_any = {lg: _any_of(self.att_after[lg] + self.att_before[lg]) for lg in ("de", "en")}
         self.att_forward_only = {p for p in att.get("forward_only", [])}
         self.att_backward_only = {p for p in att.get("backward_only", [])}
         self.source_nouns = [w.lower() for w in att.get("source_nouns", [])]
@@ -116,6 +131,9 @@ class Lexicon:
         self.previous_year = {lg: _compile(t.get("previous_year", {}).get(lg, []), "cues.yml time") for lg in ("de", "en")}
         self.this_year = {lg: _compile(t.get("this_year", {}).get(lg, []), "cues.yml time") for lg in ("de", "en")}
         self.seasons: dict[str, int] = {k.lower(): int(v) for k, v in t.get("seasons", {}).items()}
+        self.season_re = (re.compile(r"\b(?:im|in the|in|this)\s+(" + "|".join(
+            re.escape(w) for w in sorted(self.seasons, key=len, reverse=True)) + r")\b", re.I)
+            if self.seasons else None)
         b = self.raw["boilerplate"]
         self.section_headings = {s.upper() for s in b.get("section_headings", [])}
         self.tail_starts = _compile(b.get("tail_starts", []), "boilerplate.yml tail_starts", case=True)
@@ -166,16 +184,18 @@ class Lexicon:
         return self._memo("pred", lemma, lambda w: self._lookup(self._pred_index, w))  # type: ignore[no-any-return]
 
     def unit_class(self, lemma: str | None) -> str | None:
-        if not lemma:
-            return None
-        low = lemma.lower()
-        best: tuple[int, str] | None = None
-        for cls, words in self.classes.items():
-            for w in words:
-                if low == w or (len(w) >= 4 and low.endswith(w)):
-                    if best is None or len(w) > best[0]:
-                        best = (len(w), cls)
-        return best[1] if best else None
+        """The unit class of a counted noun (people, money, munitions ...): the longest listed ending."""
+        def compute(w: str) -> str | None:
+            low = w.lower()
+            best: tuple[int, str] | None = None
+            for cls, words in self.classes.items():
+                for u in words:
+                    if low == u or (len(u) >= 4 and low.endswith(u)):
+                        if best is None or len(u) > best[0]:
+                            best = (len(u), cls)
+            return best[1] if best else None
+
+        return self._memo("unit", lemma, compute) if lemma else None  # type: ignore[no-any-return]
 
 
 def _load(dirs: tuple[str, ...]) -> Lexicon:

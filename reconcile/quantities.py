@@ -28,6 +28,10 @@ _DE_MORPH = ("dreizehn|vierzehn|fünfzehn|sechzehn|siebzehn|achtzehn|neunzehn|zw
              "sechzig|siebzig|achtzig|neunzig|hundert|tausend|eins|ein|zwei|drei|vier|fünf|sechs|sieben|acht|"
              "neun|zehn|elf|zwölf|und")
 _DE_WORD = re.compile(rf"^(?:{_DE_MORPH})+(?:einhalb)?$")
+# candidate German number words in running text, found in one scan (a Python loop over every word was slow)
+_DE_WORD_IN_TEXT = re.compile(rf"(?<![\w-])((?:{_DE_MORPH})+(?:einhalb)?)(-?)(?![\w])", re.I)
+_HAS_DIGIT = re.compile(r"\d")
+_DE_SPECIAL = re.compile(r"(?<![\w-])(?:anderthalb|(?:eine|ein|einer)\s+(?:Million|Milliarde|Billion))")
 _EN_UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
              "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
              "seventeen": 17, "eighteen": 18, "nineteen": 19}
@@ -200,13 +204,34 @@ def _build_patterns(lex: Lexicon) -> dict[str, dict[str, re.Pattern[str]]]:
             "vague_several": re.compile(
                 rf"(?<![\w-])({alt(several + few)})\s+({alt(list(vs))})(?![\w-])(?:\s+of\b)?", re.I),
         }
+        # anything a quantity can start with, in one scan: most sentences have none and stop here
+        words = _DE_WORD_IN_TEXT if lang == "de" else _EN_SEQ
+        out[lang]["candidate"] = re.compile("|".join(f"(?:{p.pattern})" for p in (
+            _HAS_DIGIT, words, out[lang]["vague_several"], out[lang]["vague_plural"], _DE_SPECIAL)), re.I)
     return out
 
 
 # --------------------------------------------------------------------------- helpers
 
+_VSCALE_CACHE: dict[tuple[int, str], tuple[Lexicon, dict[str, float]]] = {}
+
+
+def _vague_scales(lex: Lexicon, lang: str) -> dict[str, float]:
+    """Scale words of vague quantities ("mehrere Tausend") of both languages, looked up once per lexicon."""
+    hit = _VSCALE_CACHE.get((id(lex), lang))
+    if hit is not None and hit[0] is lex:
+        return hit[1]
+    scales = lex.vague.get("scales", {})
+    out = {k.lower(): float(v) for k, v in scales.get(lang, {}).items()}
+    out.update({k.lower(): float(v) for k, v in scales.get("en" if lang == "de" else "de", {}).items()})
+    _VSCALE_CACHE[(id(lex), lang)] = (lex, out)
+    return out
+
+
 def _excluded_spans(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
+    if not _HAS_DIGIT.search(text):
+        return spans  # every excluded form (dates, times, link ids) has a digit
     for rx in (_DATE_NUM, _DATE_ISO, _TIME, _DAY_MONTH, _MONTH_DAY, _LINKID):
         spans.extend((m.start(), m.end()) for m in rx.finditer(text))
     for m in _MONTH_YEAR.finditer(text):
@@ -308,14 +333,15 @@ def extract(text: str, lang: str | None, lex: Lexicon | None = None) -> list[Raw
     lex = lex or load_lexicon()
     lang = lang if lang in ("de", "en") else "en"
     pats = _patterns(lex)[lang]
+    if not pats["candidate"].search(text):
+        return []
     excluded = _excluded_spans(text)
     cores: list[tuple[int, int, float, str]] = []  # start, end, value, kind
     taken: list[tuple[int, int]] = []
 
     # vague quantities first, so that "mehrere Tausend" is not read as "Tausend"
     vague_cfg = lex.vague
-    vscales = {k.lower(): float(v) for k, v in vague_cfg.get("scales", {}).get(lang, {}).items()}
-    vscales.update({k.lower(): float(v) for k, v in vague_cfg.get("scales", {}).get("en" if lang == "de" else "de", {}).items()})
+    vscales = _vague_scales(lex, lang)
     vague_found: list[tuple[int, int, float, float, float]] = []
     for m in pats["vague_several"].finditer(text):
         word = m.group(1).lower()
@@ -352,7 +378,7 @@ def extract(text: str, lang: str | None, lex: Lexicon | None = None) -> list[Raw
         taken.append((s, e))
 
     # digits
-    for m in _DIGITS.finditer(text):
+    for m in (_DIGITS.finditer(text) if excluded or _HAS_DIGIT.search(text) else ()):
         s, e = m.span()
         if _overlaps(s, e, excluded) or _overlaps(s, e, taken):
             continue
@@ -378,10 +404,10 @@ def extract(text: str, lang: str | None, lex: Lexicon | None = None) -> list[Raw
 
     # number words
     if lang == "de":
-        for m in re.finditer(r"(?<![\w-])([A-Za-zäöüß]+)(-?)(?![\w])", text):
+        for m in _DE_WORD_IN_TEXT.finditer(text):
             w = m.group(1)
             low = w.lower()
-            if low in ("ein", "eine", "eins", "und", "einen", "einem", "einer", "eines") or not _DE_WORD.match(low):
+            if low in ("ein", "eine", "eins", "und", "einen", "einem", "einer", "eines"):
                 continue
             if w[0].isupper() and not (m.start() == 0 or re.search(r"[.!?:„\"]\s*$", text[:m.start()])):
                 continue

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from array import array
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from reconcile.model import Span
@@ -21,6 +22,7 @@ _STANDFIRST = re.compile(r"^>\s?")
 _HEADING = re.compile(r"^#{1,6}\s")
 _SENT_END = re.compile(r"[.!?:;\"“”»«)…]\s*$")
 _WORD = re.compile(r"\S+")
+_FOLDED = re.compile(r"\s\s|[^\S ]")  # white space the view folds: runs, tabs, no-break spaces
 
 
 @dataclass
@@ -113,17 +115,32 @@ def _wrapped(text: str, lines: list[Line]) -> bool:
     return 50 <= median <= 100 and open_ends / len(contents) > 0.5
 
 
-def _in_spans(start: int, end: int, spans: list[Span]) -> bool:
-    return any(s.start <= start and end <= s.end for s in spans)
+class _Cover:
+    """Answers "does one of these spans contain [start, end)?" in log time (lines x spans was slow)."""
+
+    def __init__(self, spans: list[Span]) -> None:
+        ordered = sorted(spans, key=lambda sp: sp.start)
+        self.starts = [sp.start for sp in ordered]
+        self.max_end: list[int] = []
+        top = -1
+        for sp in ordered:
+            top = max(top, sp.end)
+            self.max_end.append(top)
+
+    def covers(self, start: int, end: int) -> bool:
+        i = bisect_right(self.starts, start) - 1
+        return i >= 0 and self.max_end[i] >= end
 
 
-def build_view(text: str, skipped: list[Span] | None = None, lines: list[Line] | None = None) -> View:
+def build_view(text: str, skipped: list[Span] | None = None, lines: list[Line] | None = None,
+               limit: int | None = None) -> View:
     """Build the cleaned view of ``text``, leaving out lines that lie inside ``skipped`` spans.
 
     Blocks (paragraphs, headings) are separated by a newline in the view; lines of one block are joined
-    with a single space, and white space runs are folded to one space.
+    with a single space, and white space runs are folded to one space. With ``limit``, stop once the
+    view holds that many characters (a sample for language detection).
     """
-    skipped = skipped or []
+    cover = _Cover(skipped or [])
     if lines is None:
         lines = split_lines(text)
     wrapped = _wrapped(text, lines)
@@ -141,7 +158,9 @@ def build_view(text: str, skipped: list[Span] | None = None, lines: list[Line] |
         block_start = None
 
     for ln in lines:
-        if ln.kind == "blank" or _in_spans(ln.start, ln.end, skipped):
+        if limit is not None and vlen >= limit:
+            break
+        if ln.kind == "blank" or cover.covers(ln.start, ln.end):
             close_block()
             prev_kind = "blank"
             continue
@@ -166,6 +185,15 @@ def build_view(text: str, skipped: list[Span] | None = None, lines: list[Line] |
                 parts.append(" ")
                 pos.append(ln.cstart - 1 if ln.cstart > 0 else 0)
                 vlen += 1
+        if not _FOLDED.search(content):
+            # nothing to fold: the line maps one to one (most lines; the per-word path below is slow)
+            parts.append(content)
+            pos.extend(range(ln.cstart, ln.cend))
+            vlen += len(content)
+            if ln.kind == "heading" or not wrapped:
+                close_block()
+            prev_kind = ln.kind
+            continue
         first = True
         for m in _WORD.finditer(content):
             if not first:

@@ -1,0 +1,103 @@
+"""Sentence splitting: the fast path for plain prose, pysbd for the ambiguous blocks, offsets kept."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from reconcile.ingest import read_inputs
+from reconcile.model import Document
+from reconcile.sentences import _fast_split, _segmenter, split_sentences
+from reconcile.textview import build_view
+
+from .conftest import ROOT, SEEDS
+
+QUOTES = ' "„“”'
+
+
+def _sentences(text: str, lang: str = "de") -> list[str]:
+    view = build_view(text)
+    return [vs.sentence.text for vs in split_sentences(view, lang, "t")]
+
+
+def test_plain_prose_is_split_without_pysbd():
+    block = "Nordkorea hat 11.000 Soldaten entsandt. Am 17.06.2025 meldete Tass mehr! Stimmt das? Ja."
+    assert _fast_split(block) is not None
+    assert _sentences(block) == ["Nordkorea hat 11.000 Soldaten entsandt.", "Am 17.06.2025 meldete Tass mehr!",
+                                 "Stimmt das?", "Ja."]
+
+
+def test_day_and_month_and_lower_case_continuations_end_nothing():
+    block = "Am 4. Juni kamen rund 6.000 Mann. Er sprach bzw. schrieb davon… und ging. Dann kam er wieder."
+    assert _fast_split(block) is not None
+    assert _sentences(block) == ["Am 4. Juni kamen rund 6.000 Mann.",
+                                 "Er sprach bzw. schrieb davon… und ging.", "Dann kam er wieder."]
+
+
+def test_a_web_address_ends_a_sentence():
+    assert _sentences("Das schrieb ein Kommentator auf nv.ua. Präsident Selenskyj widersprach.") == [
+        "Das schrieb ein Kommentator auf nv.ua.", "Präsident Selenskyj widersprach."]
+
+
+def test_ambiguous_blocks_go_to_pysbd():
+    # abbreviations, ordinals and initials need pysbd's judgement
+    for block, lang, expected in [
+        ("Laut z. B. Tass kamen 5,5 Mio. Menschen. Das ist viel.", "de",
+         ["Laut z. B. Tass kamen 5,5 Mio. Menschen.", "Das ist viel."]),
+        ("Der 2. Weltkrieg endete 1945. Danach kam der Frieden.", "de",
+         ["Der 2. Weltkrieg endete 1945.", "Danach kam der Frieden."]),
+        ("U.S. officials said 1,500 troops left. Dr. Smith agreed.", "en",
+         ["U.S. officials said 1,500 troops left.", "Dr. Smith agreed."]),
+    ]:
+        assert _fast_split(block) is None, block
+        assert _sentences(block, lang) == expected
+
+
+def test_fast_path_agrees_with_pysbd_on_real_articles():
+    """Where the fast path answers, pysbd gives the same sentences, up to its handling of quotations.
+
+    pysbd splits a lone closing quote off a sentence and keeps a „…“ quotation of several sentences
+    whole; the fast path does neither. Any other difference fails.
+    """
+    docs = [d for d in read_inputs([str(SEEDS), str(ROOT / "tests" / "data" / "en")]) if isinstance(d, Document)]
+    checked = 0
+    for doc in docs:
+        view = build_view(doc.text, doc.skipped)
+        seg = _segmenter(doc.language or "de")
+        for a, b in view.blocks:
+            block = view.text[a:b]
+            fast = _fast_split(block)
+            if fast is None or len(block) < 2:
+                continue
+            checked += 1
+            norm_fast = [p.strip(QUOTES) for p in fast if p.strip(QUOTES)]
+            norm_pysbd = [p.strip(QUOTES) for p in seg.segment(block) if p.strip(QUOTES)]
+            if norm_fast == norm_pysbd:
+                continue
+            whole_quotes = [p.strip() for p in seg.segment(block) if p.strip().startswith("„") and p.strip().endswith("“")]
+            assert whole_quotes, (norm_fast, norm_pysbd)
+            assert "".join(norm_fast).replace(" ", "") == "".join(norm_pysbd).replace(" ", "")
+    assert checked > 60
+
+
+PROSE = st.text(alphabet=st.sampled_from(list("ab AZÄ.!?„“\"1,…\n")), max_size=120)
+
+
+@settings(max_examples=300, deadline=None)
+@given(PROSE)
+def test_fast_split_cuts_only_white_space_after_a_sentence_end(block):
+    pieces = _fast_split(block)
+    if pieces is None:
+        return
+    assert "".join("".join(p.split()) for p in pieces) == "".join(block.split())
+    for p in pieces[:-1]:
+        assert p.rstrip("\"“”»«)'’")[-1:] in (".", "!", "?", "…"), (p, pieces)
+
+
+@settings(max_examples=150, deadline=None)
+@given(PROSE)
+def test_sentence_offsets_point_at_their_text(text):
+    view = build_view(text)
+    for vs in split_sentences(view, "de", "t"):
+        s = vs.sentence
+        assert "".join(text[s.start:s.end].split()) == "".join(s.text.split())
