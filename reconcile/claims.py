@@ -297,6 +297,31 @@ def _subject(sentence: str, qpos: int, lang: str, attribution: str | None, claus
     return None
 
 
+# a name right after one of these is where, to whom or according to whom, not who acts
+_NOT_ACTOR_BEFORE = re.compile(
+    r"\b(?:in|im|nach|aus|bei|beim|an|am|auf|für|gegen|mit|von|vom|über|unter|zu|zur|zum|laut|gegenüber|"
+    r"zwischen|to|from|at|into|with|by|for|against|of|on|about|toward|towards|across|than|als|wie|"
+    r"according to)\s+(?:der|die|das|dem|den|des|the)?\s*$", re.I)
+
+
+def _actor(sentence: str, qpos: int, attribution: str | None, lex: Lexicon) -> str | None:
+    """Who acts: the last known entity named before the figure that is not governed by a preposition.
+
+    "Nordkorea hat 11.000 Soldaten nach Russland geschickt" -> KP; "Russia says North Korea sent 11,000"
+    -> KP; "laut Russland" and "to Russia" name a source and a place, not the actor.
+    """
+    if lex.entity_re is None:
+        return None
+    found = None
+    for m in lex.entity_re.finditer(sentence, 0, qpos):
+        if _NOT_ACTOR_BEFORE.search(sentence, max(0, m.start() - 30), m.start()):
+            continue
+        if attribution and m.group(1) in attribution:
+            continue
+        found = lex.entity_of[m.group(1)]
+    return found
+
+
 _PLACE = {
     "de": re.compile(r"\b(?:in|nach|aus|bei|um|von|vor|an|auf|über|für|Region|Stadt|Provinz|Gebiet|Hafen|Oblast)\s+"
                      r"([A-ZÄÖÜ][\w\-äöüß]{2,})"),
@@ -419,7 +444,7 @@ def extract_claims(doc: Document, lex: Lexicon | None = None) -> list[Claim]:
                 as_of=_as_of(text, q.start, doc.published, lang, lex, clauses), cumulative=cumulative,
                 sentence=text, sentence_start=vs.sentence.start, language=lang, key_text=key,
                 counted_group=lex.counted_group(" ".join([*mods, lemma]) if lang == "en" and lemma else lemma),
-                places=places_in(clause, lang, lex),
+                places=places_in(clause, lang, lex), actor=_actor(text, q.start, attribution, lex),
             ))
         last_attr.append(found_attr)
     _resolve_acronyms(claims, [vs.sentence.text for vs in sents], lex)

@@ -35,6 +35,7 @@ class ClusterParams:
     w_predicate: float = 1.0
     w_value: float = 1.0
     w_place: float = 1.0
+    w_actor: float = 1.0
     # figures this many times apart are as different as two figures can be (value distance 1)
     value_scale: float = 2.0
     generic_distance: float = 0.3
@@ -75,6 +76,23 @@ def _counted_distance(a: Claim, b: Claim, lex: Lexicon, params: ClusterParams) -
     return None
 
 
+def _place_distance(a: Claim, b: Claim, lex: Lexicon) -> float | None:
+    """0 for a shared place, 1 for different places, None when the claims don't say or can't tell.
+
+    Country names are folded across languages ("Russland", "Russia"); a country and a place that is not
+    one cannot be told apart without a gazetteer ("nach Russland", "nach Kursk"), so they don't count.
+    """
+    if not a.places or not b.places:
+        return None
+    ka = {lex.area_of.get(p, p) for p in a.places}
+    kb = {lex.area_of.get(p, p) for p in b.places}
+    if ka & kb:
+        return 0.0
+    area_a = any(p in lex.area_of for p in a.places)
+    area_b = any(p in lex.area_of for p in b.places)
+    return None if area_a != area_b else 1.0
+
+
 def pair_distance(a: Claim, b: Claim, cos_distance: float, lex: Lexicon, params: ClusterParams) -> float:
     """The combined distance of two claims, a weighted mean of what both claims say."""
     total = params.w_embedding * cos_distance
@@ -88,9 +106,13 @@ def pair_distance(a: Claim, b: Claim, cos_distance: float, lex: Lexicon, params:
     if pa and pb:
         total += params.w_predicate * (0.0 if pa == pb else 1.0)
         weight += params.w_predicate
-    if a.places and b.places:
-        total += params.w_place * (0.0 if set(a.places) & set(b.places) else 1.0)
+    dp = _place_distance(a, b, lex)
+    if dp is not None:
+        total += params.w_place * dp
         weight += params.w_place
+    if a.actor and b.actor:
+        total += params.w_actor * (0.0 if a.actor == b.actor else 1.0)
+        weight += params.w_actor
     ratio = _ratio(a, b)
     dv = 0.0 if _overlap(a, b) else min(1.0, math.log(ratio) / math.log(params.value_scale))
     total += params.w_value * dv

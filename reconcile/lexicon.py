@@ -18,7 +18,7 @@ import yaml
 
 __all__ = ["Lexicon", "LexiconError", "default_rules_dir", "load_lexicon", "deep_merge"]
 
-LEXICON_FILES = ("hedges", "vague", "units", "counted", "cues", "boilerplate")
+LEXICON_FILES = ("hedges", "vague", "units", "counted", "cues", "boilerplate", "entities")
 
 
 class LexiconError(ValueError):
@@ -139,9 +139,28 @@ class Lexicon:
         self.tail_starts = _compile(b.get("tail_starts", []), "boilerplate.yml tail_starts", case=True)
         self.line_patterns = [(re.compile(p), why) for p, why in b.get("lines", [])]
         self.agencies = [a for a in b.get("agencies", [])]
+        self._load_entities(self.raw.get("entities", {}))
         self._group_index = self._tail_index(self.groups)
         self._pred_index = self._tail_index(self.predicate_groups)
         self._cache: dict[tuple[str, str], Any] = {}
+
+    def _load_entities(self, data: dict[str, Any]) -> None:
+        """Entity names and metonyms, one alternation to find them, and each name's entity key."""
+        self.entity_of: dict[str, str] = {}
+        self.entity_kind: dict[str, str] = {}
+        self.area_of: dict[str, str] = {}  # lower-case name of a country or organisation as a place -> key
+        for key, ent in (data.get("entities") or {}).items():
+            if not isinstance(ent, dict):
+                raise LexiconError(f"entities.yml: entity {key!r} must be a mapping with names")
+            self.entity_kind[str(key)] = str(ent.get("kind", "country"))
+            for name in ent.get("names") or []:
+                self.entity_of[str(name)] = str(key)
+                self.area_of[str(name).lower()] = str(key)
+            for name in ent.get("metonyms") or []:
+                self.entity_of[str(name)] = str(key)
+        names = sorted(self.entity_of, key=len, reverse=True)
+        self.entity_re = (re.compile(r"(?<![\w-])(" + "|".join(re.escape(n) for n in names) + r")(?![\w-])")
+                          if names else None)
 
     @staticmethod
     def _tail_index(groups: dict[str, list[str]]) -> list[tuple[str, str]]:

@@ -110,6 +110,7 @@ class Claim:
     key_text: str = ""  # the text embedded to identify the fact (number masked)
     counted_group: str | None = None
     places: list[str] = field(default_factory=list)  # where: proper names after a locative preposition
+    actor: str | None = None  # who acts, as a key of rules/lexicon/entities.yml ("KP" for "Nordkorea", "Pyongyang")
 
 
 @dataclass

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from reconcile.checks.base import Context, Hit, comparable, describe, fmt, overlap
+from reconcile.checks.base import Context, Hit, common_overlap, comparable, describe, fmt
 
 KIND = "agreement"
 PARAMS: dict[str, Any] = {
@@ -19,7 +19,7 @@ def check(ctx: Context, p: dict[str, Any]) -> list[Hit]:
     cs = comparable(ctx.claims, p["modalities"])
     if len(ctx.origins(cs)) < p["min_origins"]:
         return []
-    if not all(overlap(a, b, p["tolerance"]) for i, a in enumerate(cs) for b in cs[i + 1:]):
+    if not common_overlap(cs, p["tolerance"]):
         return []
     return [Hit(cs, {"origins": len(ctx.origins(cs)), "figures": "; ".join(describe(c, ctx.docs) for c in cs),
                      "value": fmt(cs[0].value)})]

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from reconcile.checks.base import Context, Hit, comparable, describe, fmt, overlap
-from reconcile.checks.update import is_update
+import numpy as np
+
+from reconcile.checks.base import Context, Hit, UpdateKeys, codes, comparable, describe, fmt, interval_arrays, \
+    row_blocks, update_matrix
 
 KIND = "conflict"
 PARAMS: dict[str, Any] = {
@@ -21,21 +23,45 @@ DEFAULTS: dict[str, Any] = {"tolerance": 0.0, "modalities": ["asserted", "report
 
 
 def check(ctx: Context, p: dict[str, Any]) -> list[Hit]:
+    """All pairs of independent figures that cannot both be right, found a block of rows at a time."""
     cs = comparable(ctx.claims, p["modalities"])
-    pairs = []
-    for i, a in enumerate(cs):
-        for b in cs[i + 1:]:
-            if ctx.origin[a.id] == ctx.origin[b.id] or overlap(a, b, p["tolerance"]):
+    n = len(cs)
+    if n < 2:
+        return []
+    lo, hi = interval_arrays(cs, p["tolerance"])
+    origin = codes([ctx.origin[c.id] for c in cs])
+    group = codes([c.counted_group for c in cs])
+    has_group = np.array([bool(c.counted_group) for c in cs])
+    keys = UpdateKeys.of(cs) if p["skip_updates"] else None
+    later = np.arange(n)
+    pairs = 0
+    first_seen = np.full(n, -1, dtype=np.int64)  # the order in which claims first appear in a pair
+    order = 0
+    for rows in row_blocks(n):
+        r = np.arange(rows.start, rows.stop)
+        m = later[None, :] > r[:, None]  # each pair once, a before b
+        m &= origin[rows, None] != origin[None, :]
+        m &= (lo[rows, None] > hi[None, :]) | (lo[None, :] > hi[rows, None])  # no overlap
+        # different things counted: a scope question (SC02), not a conflict
+        m &= ~(has_group[rows, None] & has_group[None, :] & (group[rows, None] != group[None, :]))
+        if keys is not None:
+            m &= ~update_matrix(keys, rows)
+            m &= ~update_matrix(keys, rows, rows_are_later=True)
+        pairs += int(m.sum())
+        for i, row in zip(r.tolist(), m):
+            partners = np.flatnonzero(row)
+            if partners.size == 0:
                 continue
-            if a.counted_group != b.counted_group and a.counted_group and b.counted_group:
-                continue  # different things counted: a scope question (SC02), not a conflict
-            if p["skip_updates"] and (is_update(a, b) or is_update(b, a)):
-                continue
-            pairs.append((a, b))
+            for k in (i, *partners.tolist()):
+                if first_seen[k] < 0:
+                    first_seen[k] = order
+                    order += 1
     if not pairs:
         return []
-    involved = sorted({c.id: c for pair in pairs for c in pair}.values(), key=lambda c: c.value)
+    # by figure, ties in the order the pairs name them
+    involved = [cs[k] for k in sorted(np.flatnonzero(first_seen >= 0).tolist(),
+                                      key=lambda k: (cs[k].value, int(first_seen[k])))]
     return [Hit(involved, {
         "low": fmt(min(c.value for c in involved)), "high": fmt(max(c.value for c in involved)),
-        "figures": "; ".join(describe(c, ctx.docs) for c in involved), "pairs": len(pairs),
+        "figures": "; ".join(describe(c, ctx.docs) for c in involved), "pairs": pairs,
     })]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from reconcile.checks.base import Context, Hit, describe, overlap
+from reconcile.checks.base import Context, Hit, bounds, describe
 
 KIND = "scope"
 PARAMS: dict[str, Any] = {"mode": {"enum": ["modality", "counted"]},
@@ -22,7 +22,11 @@ def check(ctx: Context, p: dict[str, Any]) -> list[Hit]:
         actual = [c for c in ctx.claims if c.modality not in ("planned", "hypothetical")]
         if not plans or not actual:
             return []
-        differing = [c for c in plans if not all(overlap(c, a, p["tolerance"]) for a in actual)]
+        # a plan agrees with the actual figures when it overlaps every one of them
+        top_low = max(bounds(a, p["tolerance"])[0] for a in actual)
+        least_high = min(bounds(a, p["tolerance"])[1] for a in actual)
+        differing = [c for c in plans if not (bounds(c, p["tolerance"])[0] <= least_high
+                                             and top_low <= bounds(c, p["tolerance"])[1])]
         if not differing:
             return []
         return [Hit(differing + actual, {

@@ -17,18 +17,18 @@ def check(ctx: Context, p: dict[str, Any]) -> list[Hit]:
     if total is None or not ctx.facts:
         return []
     docs = {c.document for c in ctx.claims}
-    cands = []
-    for f in ctx.facts:
-        if f.id == ctx.fact.id or f.value is None or f.unit_class != ctx.fact.unit_class or f.value >= total:
-            continue
-        fdocs = {ctx.claims_by_id[cid].document for cid in f.claims}
-        if fdocs & docs:
-            cands.append(f)
-    for a, b in combinations(sorted(cands, key=lambda f: f.id), 2):
-        # a breakdown is told in one breath: the parts stand in one sentence of a document of the total
-        sents_a = {(ctx.claims_by_id[c].document, ctx.claims_by_id[c].sentence_start) for c in a.claims}
-        sents_b = {(ctx.claims_by_id[c].document, ctx.claims_by_id[c].sentence_start) for c in b.claims}
-        shared = sents_a & sents_b
+    if ctx.facts_by_document:
+        near = {f.id: f for d in sorted(docs) for f in ctx.facts_by_document.get(d, [])}.values()
+    else:
+        near = [f for f in ctx.facts if docs & {ctx.claims_by_id[cid].document for cid in f.claims}]
+    cands = [f for f in near if f.id != ctx.fact.id and f.value is not None
+             and f.unit_class == ctx.fact.unit_class and f.value < total]
+    cands.sort(key=lambda f: f.id)
+    # a breakdown is told in one breath: the parts stand in one sentence of a document of the total
+    sents = {f.id: {(ctx.claims_by_id[c].document, ctx.claims_by_id[c].sentence_start) for c in f.claims}
+             for f in cands}
+    for a, b in combinations(cands, 2):
+        shared = sents[a.id] & sents[b.id]
         if not shared or not any(d in docs for d, _ in shared):
             continue
         if abs(a.value + b.value - total) <= p["tolerance"] * total + 1e-9:

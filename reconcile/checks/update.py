@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from reconcile.checks.base import Context, Hit, describe, fmt
+import numpy as np
+
+from reconcile.checks.base import Context, Hit, UpdateKeys, codes, describe, fmt, row_blocks, update_matrix
 from reconcile.model import Claim
 
 KIND = "update"
@@ -25,12 +27,20 @@ def is_update(earlier: Claim, later: Claim, require_cue: bool = False) -> bool:
 
 
 def check(ctx: Context, p: dict[str, Any]) -> list[Hit]:
-    hits = []
-    for a in ctx.claims:
-        for b in ctx.claims:
-            if a is not b and a.unit_class == b.unit_class and a.counted_group == b.counted_group \
-                    and is_update(a, b, p["require_cue"]):
-                hits.append(Hit([a, b], {"earlier": describe(a, ctx.docs), "earlier_date": a.as_of,
-                                         "later": describe(b, ctx.docs), "later_date": b.as_of,
-                                         "growth": fmt(b.value - a.value)}, key=f"{a.document}:{a.value:g}>{b.document}:{b.value:g}"))
-    return hits[:1] if hits else []
+    """The first update in claim order (earlier, then later); one hit per fact is enough to say it."""
+    cs = ctx.claims
+    if len(cs) < 2:
+        return []
+    keys = UpdateKeys.of(cs, p["require_cue"])
+    unit = codes([c.unit_class for c in cs])
+    group = codes([c.counted_group for c in cs])
+    for rows in row_blocks(len(cs)):
+        m = update_matrix(keys, rows) & (unit[rows, None] == unit[None, :]) & (group[rows, None] == group[None, :])
+        hit_rows = np.flatnonzero(m.any(axis=1))
+        if hit_rows.size:
+            i = int(hit_rows[0])
+            a, b = cs[rows.start + i], cs[int(np.argmax(m[i]))]
+            return [Hit([a, b], {"earlier": describe(a, ctx.docs), "earlier_date": a.as_of,
+                                 "later": describe(b, ctx.docs), "later_date": b.as_of,
+                                 "growth": fmt(b.value - a.value)}, key=f"{a.document}:{a.value:g}>{b.document}:{b.value:g}")]
+    return []
