@@ -26,7 +26,7 @@ from reconcile.lexicon import Lexicon, load_lexicon
 from reconcile.model import Claim, Document, Fact, Finding, InputError
 from reconcile.pipeline import RunResult, ingest
 from reconcile.rules import Rule, load_rules, run_draft_rules
-from reconcile.store import ArchiveSnapshot
+from reconcile.store import ArchiveSnapshot, FactIndex, Store
 
 __all__ = ["CheckResult", "Suppression", "check_drafts", "match_claims", "parse_suppressions", "read_baseline",
            "baseline_text", "line_col"]
@@ -122,9 +122,38 @@ def match_claims(draft: list[Claim], demb: np.ndarray, snap: ArchiveSnapshot, le
     return out
 
 
-def check_drafts(paths: list[str], snap: ArchiveSnapshot, config: Config, embedder: Embedder | None = None,
-                 baseline: set[str] | None = None) -> CheckResult:
-    """Extract the drafts' claims, match them to the archive's facts, run the draft rules, apply suppressions."""
+# facts whose centroid is nearest a draft claim's embedding (within its block) that a check reads in full
+CANDIDATE_FACTS = 24
+
+
+def candidate_facts(draft: list[Claim], demb: np.ndarray, index: FactIndex, k: int = CANDIDATE_FACTS) -> list[str]:
+    """The ids of the archive facts worth reading for these draft claims: per claim, the nearest centroids."""
+    if not len(index.facts) or not index.centroids.shape[1] or not len(draft):
+        return []
+    D = demb / np.maximum(np.linalg.norm(demb, axis=1, keepdims=True), 1e-12)
+    by_block: dict[str, list[int]] = defaultdict(list)
+    for i, b in enumerate(index.blocks):
+        by_block[b].append(i)
+    out: set[str] = set()
+    for c, v in zip(draft, D):
+        rows = np.asarray(by_block.get(block_key(c), []), dtype=np.int64)
+        if not len(rows):
+            continue
+        sims = index.centroids[rows] @ v
+        top = rows[np.argpartition(-sims, k - 1)[:k]] if len(rows) > k else rows
+        out.update(index.facts[int(i)].id for i in top)
+    return sorted(out)
+
+
+def check_drafts(paths: list[str], archive: ArchiveSnapshot | Store, config: Config,
+                 embedder: Embedder | None = None, baseline: set[str] | None = None) -> CheckResult:
+    """Extract the drafts' claims, match them to the archive's facts, run the draft rules, apply suppressions.
+
+    Given a ``Store``, only the facts near the drafts' claims are read (their centroids decide), so a
+    check costs about the same against a small archive and a large one.
+    """
+    index = archive.fact_index() if isinstance(archive, Store) else None
+    snap = archive if isinstance(archive, ArchiveSnapshot) else ArchiveSnapshot(meta=index.meta if index else {})
     res = CheckResult(archive=snap)
     read = RunResult()
     ingest(paths, config, read)
@@ -133,12 +162,15 @@ def check_drafts(paths: list[str], snap: ArchiveSnapshot, config: Config, embedd
     for d in res.drafts:
         res.claims.extend(extract_claims(d, lex))
         res.suppressions.extend(parse_suppressions(d))
-    archive_ids = {d.id for d in snap.documents}
+    archive_ids = set(archive.document_hashes()) if isinstance(archive, Store) else {d.id for d in snap.documents}
     clash = sorted({d.id for d in res.drafts} & archive_ids)
     for doc_id in clash:
         res.warnings.append(InputError(doc_id, "the draft is also in the archive: it is checked against itself too"))
     embedder = embedder or Embedder(snap.meta.get("model") or config.model, use_cache=config.cache)
     demb = embedder.encode([c.key_text for c in res.claims]) if res.claims else np.zeros((0, 1), np.float32)
+    if isinstance(archive, Store) and index is not None:
+        snap = archive.partial(candidate_facts(res.claims, demb, index))
+        res.archive = snap
     params = ClusterParams(threshold=float(snap.meta.get("cluster_threshold", config.cluster_threshold)))
     res.matches = match_claims(res.claims, demb, snap, lex, params)
     facts = {f.id: f for f in snap.facts}
@@ -234,6 +266,6 @@ def record(res: CheckResult) -> dict[str, Any]:
         "rules": rules_meta,
         "errors": [{"path": e.path, "problem": e.problem} for e in res.errors],
         "summary": {**levels, "suppressed": sum(1 for f in out_findings if f["suppressed"]),
-                    "archive_documents": len(snap.documents) if snap else 0,
-                    "archive_facts": len(snap.facts) if snap else 0},
+                    "archive_documents": snap.counts.get("documents", len(snap.documents)) if snap else 0,
+                    "archive_facts": snap.counts.get("facts", len(snap.facts)) if snap else 0},
     }

@@ -325,7 +325,8 @@ def _actor(sentence: str, qpos: int, attribution: str | None, lex: Lexicon) -> s
 _PLACE = {
     "de": re.compile(r"\b(?:in|nach|aus|bei|um|von|vor|an|auf|über|für|Region|Stadt|Provinz|Gebiet|Hafen|Oblast)\s+"
                      r"([A-ZÄÖÜ][\w\-äöüß]{2,})"),
-    "en": re.compile(r"\b(?:in|to|from|at|near|of|around|into|across|for)\s+(?:the\s+)?([A-Z][\w\-]{2,})"),
+    "en": re.compile(r"\b(?:in|to|from|at|near|of|around|into|across|for|on|over|inside|outside|fled|left|"
+                     r"leaving|entered|reached|hit|struck|shelled|bombed)\s+(?:the\s+)?([A-Z][\w\-]{2,})"),
 }
 
 

@@ -455,16 +455,19 @@ def check_cmd(drafts: tuple[str, ...], against: str | None, fmt: str, output: st
         if Path(target).is_dir():
             with tempfile.TemporaryDirectory(prefix="reconcile-") as tmp:
                 store = open_store(Path(tmp) / "archive.sqlite")
-                stats = index([target], store, cfg)
-                for e in stats.errors:
-                    _err(f"reconcile: warning: archive input {e.path}: {e.problem}")
-                snap = store.snapshot()
-                store.close()
+                try:
+                    stats = index([target], store, cfg)
+                    for e in stats.errors:
+                        _err(f"reconcile: warning: archive input {e.path}: {e.problem}")
+                    res = check_drafts(list(drafts), store, cfg, baseline=base)
+                finally:
+                    store.close()
         else:
             store = open_store(target, create=False)
-            snap = store.snapshot()
-            store.close()
-        res = check_drafts(list(drafts), snap, cfg, baseline=base)
+            try:
+                res = check_drafts(list(drafts), store, cfg, baseline=base)
+            finally:
+                store.close()
     except (StoreError, ModelError, RuleError, LexiconError) as exc:
         _err(f"reconcile: {exc}")
         sys.exit(EXIT_ERROR)

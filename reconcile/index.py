@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from reconcile.claims import extract_claims
-from reconcile.cluster import ClusterParams, cluster_claims
+from reconcile.cluster import ClusterParams, block_key, cluster_claims
 from reconcile.config import Config
 from reconcile.embed import Embedder
 from reconcile.lexicon import load_lexicon
-from reconcile.model import Claim, InputError
+from reconcile.model import Claim, Fact, InputError
 from reconcile.pipeline import Progress, RunResult, ingest
 from reconcile.store import Store, StoreError, as_meta
 
@@ -34,6 +34,18 @@ class IndexStats:
     errors: list[InputError] = field(default_factory=list)
     warnings: list[InputError] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+
+
+def fact_keys(facts: list[Fact], claims: list[Claim], emb: np.ndarray) -> list[tuple[str, np.ndarray]]:
+    """Each fact's block and centroid (the normalised mean of its claims' normalised embeddings)."""
+    row = {c.id: i for i, c in enumerate(claims)}
+    unit = emb / np.maximum(np.linalg.norm(emb, axis=1, keepdims=True), 1e-12) if len(emb) else emb
+    out = []
+    for f in facts:
+        rows = [row[cid] for cid in f.claims]
+        mean = unit[rows].mean(axis=0)
+        out.append((block_key(claims[rows[0]]), (mean / max(float(np.linalg.norm(mean)), 1e-12)).astype(np.float32)))
+    return out
 
 
 def index(paths: list[str], store: Store, config: Config, embedder: Embedder | None = None,
@@ -109,7 +121,8 @@ def index(paths: list[str], store: Store, config: Config, embedder: Embedder | N
     t = time.perf_counter()
     store.replace(upsert, removed, facts, findings,
                   as_meta({"model": model, "cluster_threshold": config.cluster_threshold,
-                           "reliability": {k: round(v, 6) for k, v in sorted(rel.items())}}))
+                           "reliability": {k: round(v, 6) for k, v in sorted(rel.items())}}),
+                  fact_keys(facts, claims, all_emb))
     stats.timings["write"] = time.perf_counter() - t
     stats.documents = len(docs)
     stats.claims = len(claims)

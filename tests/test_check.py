@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import jsonschema
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
@@ -191,3 +192,38 @@ def test_configured_levels_reach_the_sarif_rule_metadata(archive, tmp_path):
     meta = {x["id"]: x for x in run["tool"]["driver"]["rules"]}
     assert meta["DR01"]["defaultConfiguration"]["level"] == "warning"
     assert [x["level"] for x in run["results"] if x["ruleId"] == "DR01"] == ["warning"]
+
+
+def test_a_check_reads_only_the_facts_near_the_draft_and_finds_the_same(archive, tmp_path):
+    from reconcile.check import candidate_facts, check_drafts
+    from reconcile.config import Config
+
+    d = _draft(tmp_path, "Nordkorea hat 12.000 Soldaten nach Kursk geschickt.\n\n"
+                         "Russland hat 1.500 Touristen aus Nordkorea empfangen.\n")
+    store = open_store(archive, create=False)
+    try:
+        full = check_drafts([d], store.snapshot(), Config())
+        part = check_drafts([d], store, Config())
+        index = store.fact_index()
+    finally:
+        store.close()
+    assert len(part.archive.facts) < len(index.facts)  # only some facts were read ...
+    assert part.archive.counts["facts"] == len(index.facts)  # ... and the counts still speak of the whole
+    assert [(f.rule, f.fact, f.fingerprint) for f in part.findings] == \
+        [(f.rule, f.fact, f.fingerprint) for f in full.findings]
+    assert set(candidate_facts(part.claims, np.ones((len(part.claims), index.centroids.shape[1]), np.float32),
+                               index, k=1)) <= {f.id for f in index.facts}
+
+
+def test_an_archive_of_an_older_schema_is_refused(tmp_path):
+    import sqlite3
+
+    db = tmp_path / "old.db"
+    con = sqlite3.connect(db)
+    con.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    con.execute("INSERT INTO meta VALUES ('schema', '1')")
+    con.commit()
+    con.close()
+    r = _run("check", _draft(tmp_path, "Es kamen 5 Leute.\n"), "--against", str(db))
+    assert r.exit_code == 2
+    assert "schema 1" in r.stderr and "re-index" in r.stderr

@@ -121,3 +121,56 @@ def test_clustering_is_order_independent(mixed_result):
     a = cluster_claims(claims, mixed_result.embeddings)
     b = cluster_claims([claims[i] for i in rev], mixed_result.embeddings[rev])
     assert [f.claims for f in a] == [f.claims for f in b]
+
+
+def test_edge_distances_agree_with_pair_distance(mixed_result):
+    """The vectorised distance of the clustering is the documented pair distance, pair for pair."""
+    from reconcile.cluster import edge_distances
+
+    lex = load_lexicon()
+    claims = mixed_result.claims
+    rng = np.random.default_rng(0)
+    n = len(claims)
+    ei, ej = np.triu_indices(n, k=1)
+    cos = rng.uniform(0.0, 1.2, size=len(ei))
+    for params in (ClusterParams(), ClusterParams(w_place=3.0, w_actor=2.0, generic_distance=0.5)):
+        got = edge_distances(claims, ei, ej, cos, lex, params)
+        want = [pair_distance(claims[a], claims[b], d, lex, params) for a, b, d in zip(ei, ej, cos)]
+        assert np.allclose(got, want, rtol=0, atol=1e-12)
+    assert len(ei) > 500
+
+
+def test_places_and_actors_fold_across_languages_and_countries_stay_open():
+    from reconcile.cluster import _place_distance
+    from reconcile.model import Claim
+
+    lex = load_lexicon()
+
+    def claim(places, actor=None):
+        return Claim(id="x", document="d", start=0, end=1, surface="1", value=1, low=1, high=1, unit=None,
+                     unit_class="count", hedge=None, change="=", counted=None, counted_text=None, modifiers=[],
+                     subject=None, predicate=None, attribution=None, modality="asserted", as_of=None,
+                     cumulative=False, sentence="", sentence_start=0, language="de", places=places, actor=actor)
+
+    assert _place_distance(claim(["russland"]), claim(["russia"]), lex) == 0.0
+    assert _place_distance(claim(["gaza"]), claim(["aleppo"]), lex) == 1.0
+    assert _place_distance(claim(["russland"]), claim(["kursk"]), lex) is None  # a country may hold the place
+    assert _place_distance(claim(["russland"]), claim(["frankreich"]), lex) == 1.0
+    same = ClusterParams()
+    a, b = claim(["gaza"], "DE"), claim(["gaza"], "FR")
+    assert pair_distance(a, b, 0.1, lex, same) > pair_distance(a, claim(["gaza"], "DE"), 0.1, lex, same)
+
+
+def test_actor_is_who_acts_not_where_or_who_says():
+    from reconcile.claims import extract_claims
+    from reconcile.ingest import parse_text
+
+    def actors(text, lang):
+        doc = parse_text(text, "t", "t.txt")
+        doc.language = lang
+        return [c.actor for c in extract_claims(doc)]
+
+    assert actors("Nordkorea hat 11.000 Soldaten nach Russland geschickt.", "de") == ["KP"]
+    assert actors("Laut Russland hat Pjöngjang 11.000 Soldaten entsandt.", "de") == ["KP"]
+    assert actors("Russia says North Korea sent 11,000 troops to Kursk.", "en") == ["KP"]
+    assert actors("11,000 troops were sent to Russia.", "en") == [None]
