@@ -28,7 +28,7 @@ import numpy as np
 from reconcile.lexicon import Lexicon, load_lexicon
 from reconcile.model import Claim, Fact
 
-__all__ = ["ClusterParams", "pair_distance", "edge_distances", "same_fact_in_document", "cluster_claims", "label_for", "fact_id"]
+__all__ = ["ClusterParams", "pair_distance", "edge_distances", "nearest", "same_fact_in_document", "cluster_claims", "label_for", "fact_id"]
 
 
 @dataclass
@@ -190,7 +190,7 @@ def _candidate_vectors(claims: list[Claim], E: np.ndarray, lex: Lexicon, params:
     if X.shape[1] > params.search_dims and n > 4 * params.search_dims:
         from sklearn.decomposition import PCA
 
-        sample = X if n <= 20000 else X[np.linspace(0, n - 1, 20000).astype(np.int64)]
+        sample = X if n <= 8000 else X[np.linspace(0, n - 1, 8000).astype(np.int64)]
         pca = PCA(n_components=params.search_dims, svd_solver="randomized", random_state=0).fit(sample)
         X = pca.transform(X).astype(np.float32)
     X = X / np.maximum(np.linalg.norm(X, axis=1, keepdims=True), 1e-12)
@@ -202,19 +202,35 @@ def _candidate_vectors(claims: list[Claim], E: np.ndarray, lex: Lexicon, params:
     return np.hstack([X, params.feature_weight * F])
 
 
+def nearest(V: np.ndarray, k: int, chunk_mb: int = 128) -> np.ndarray:
+    """Indices of the ``k`` most cosine-similar rows of ``V`` for every row (itself among them), exact.
+
+    Brute force in float32, a block of rows at a time, so memory stays within ``chunk_mb`` beside ``V``
+    (the same as scikit-learn's brute-force ``NearestNeighbors`` with cosine distance, without its
+    float64 distance matrix and clipping, which doubled the time).
+    """
+    n = V.shape[0]
+    U = np.ascontiguousarray(V / np.maximum(np.linalg.norm(V, axis=1, keepdims=True), 1e-12), dtype=np.float32)
+    k = min(k, n)
+    out = np.empty((n, k), dtype=np.int64)
+    rows = max(1, min(n, chunk_mb * 2**20 // (4 * max(n, 1))))
+    for start in range(0, n, rows):
+        sims = U[start:start + rows] @ U.T
+        if k < n:  # the k largest of each row (in no particular order), without negating a copy
+            out[start:start + rows] = np.argpartition(sims, n - k, axis=1)[:, n - k:]
+        else:
+            out[start:start + rows] = np.arange(n)
+    return out
+
+
 def _edges(E: np.ndarray, V: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Symmetric k-nearest-neighbour pairs (i < j) found on ``V``, with cosine distances on ``E``."""
     n = E.shape[0]
     if n < 2:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty, np.zeros(0, dtype=np.float64)
-    from sklearn import config_context
-    from sklearn.neighbors import NearestNeighbors
-
     k = min(k, n - 1)
-    nn = NearestNeighbors(n_neighbors=k + 1, metric="cosine", algorithm="brute").fit(V)
-    with config_context(working_memory=128):  # MB per chunk of the distance computation: memory stays linear
-        ind = nn.kneighbors(V, return_distance=False)
+    ind = nearest(V, k + 1)
     rows = np.repeat(np.arange(n), k + 1)
     cols = ind.ravel()
     keep = rows != cols
@@ -231,70 +247,98 @@ def _edges(E: np.ndarray, V: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray
     return lo, hi, np.clip(d, 0.0, 2.0)
 
 
+@dataclass
+class _PairKeys:
+    """Per-claim codes and bounds of one block, from which ``distances`` computes many pairs at once."""
+
+    block: list[Claim]
+    group: np.ndarray
+    generic: np.ndarray
+    lemma: np.ndarray
+    pred: np.ndarray
+    actor: np.ndarray
+    place: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+    value: np.ndarray
+
+    @classmethod
+    def of(cls, block: list[Claim], lex: Lexicon) -> _PairKeys:
+        def code(values: list[Any]) -> np.ndarray:
+            seen: dict[Any, int] = {}
+            return np.array([-1 if v is None else seen.setdefault(v, len(seen)) for v in values], dtype=np.int64)
+
+        return cls(
+            block,
+            group=code([c.counted_group for c in block]),
+            generic=np.array([lex.is_generic(c.counted) for c in block], dtype=bool),
+            lemma=code([c.counted.lower() if c.counted else None for c in block]),
+            pred=code([lex.predicate_group(c.predicate) if c.predicate else None for c in block]),
+            actor=code([c.actor for c in block]),
+            place=code([tuple(c.places) if c.places else None for c in block]),
+            low=np.array([c.low if c.low is not None else -math.inf for c in block], dtype=np.float64),
+            high=np.array([c.high if c.high is not None else math.inf for c in block], dtype=np.float64),
+            value=np.abs(np.array([c.value for c in block], dtype=np.float64)),
+        )
+
+    def distances(self, ei: np.ndarray, ej: np.ndarray, cos: np.ndarray, lex: Lexicon,
+                  params: ClusterParams) -> np.ndarray:
+        block, group, generic, lemma, pred = self.block, self.group, self.generic, self.lemma, self.pred
+        actor, place, low, high, value = self.actor, self.place, self.low, self.high, self.value
+        ga, gb, gen_a, gen_b = group[ei], group[ej], generic[ei], generic[ej]
+
+        total = params.w_embedding * cos
+        weight = np.full(len(ei), params.w_embedding, dtype=np.float64)
+        # the counted thing (see _counted_distance): groups, then generic words, then equal lemmas
+        grouped = (ga >= 0) & (gb >= 0) & ~(gen_a | gen_b)
+        gen = ~grouped & ((gen_a & ((gb >= 0) | gen_b)) | (gen_b & (ga >= 0)))
+        la, lb = lemma[ei], lemma[ej]
+        same_lemma = ~grouped & ~gen & (ga < 0) & (gb < 0) & (la >= 0) & (lb >= 0) & (la == lb)
+        dc = np.where(grouped, (ga != gb).astype(np.float64), np.where(gen, params.generic_distance, 0.0))
+        known = grouped | gen | same_lemma
+        total += np.where(known, params.w_counted * dc, 0.0)
+        weight += np.where(known, params.w_counted, 0.0)
+        pa, pb = pred[ei], pred[ej]
+        both = (pa >= 0) & (pb >= 0)
+        total += np.where(both & (pa != pb), params.w_predicate, 0.0)
+        weight += np.where(both, params.w_predicate, 0.0)
+        # places: few distinct sets, so each pair of sets is judged once
+        by_code = {int(k): block[i] for i, k in enumerate(place.tolist()) if k >= 0}
+        judged: dict[tuple[int, int], float | None] = {}
+        pla, plb = place[ei], place[ej]
+        dp = np.full(len(ei), np.nan)
+        for k in np.flatnonzero((pla >= 0) & (plb >= 0)).tolist():
+            key = (int(pla[k]), int(plb[k]))
+            if key not in judged:
+                judged[key] = _place_distance(by_code[key[0]], by_code[key[1]], lex)
+            got = judged[key]
+            dp[k] = np.nan if got is None else got
+        has_dp = ~np.isnan(dp)
+        total += np.where(has_dp, params.w_place * np.nan_to_num(dp), 0.0)
+        weight += np.where(has_dp, np.where(np.nan_to_num(dp) > 0, params.w_place, 1.0), 0.0)
+        aa, ab = actor[ei], actor[ej]
+        both = (aa >= 0) & (ab >= 0)
+        differ = both & (aa != ab)
+        total += np.where(differ, params.w_actor, 0.0)
+        weight += np.where(differ, params.w_actor, np.where(both, 1.0, 0.0))
+        overlap = (low[ei] <= high[ej]) & (low[ej] <= high[ei])
+        va, vb = value[ei], value[ej]
+        small, big = np.minimum(va, vb), np.maximum(va, vb)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = np.where(va == vb, 1.0, np.where(small == 0, np.inf, big / np.where(small == 0, 1.0, small)))
+            dv = np.where(overlap, 0.0, np.minimum(1.0, np.log(ratio) / math.log(params.value_scale)))
+        total += params.w_value * dv
+        weight += params.w_value
+        return total / weight
+
+
 def edge_distances(block: list[Claim], ei: np.ndarray, ej: np.ndarray, cos: np.ndarray, lex: Lexicon,
                    params: ClusterParams) -> np.ndarray:
     """``pair_distance`` of many pairs (``block[ei[k]]``, ``block[ej[k]]``) at once, on per-claim arrays.
 
     The same arithmetic as ``pair_distance`` (tested to agree), without a Python call per pair.
     """
-    def code(values: list[Any]) -> np.ndarray:
-        seen: dict[Any, int] = {}
-        return np.array([-1 if v is None else seen.setdefault(v, len(seen)) for v in values], dtype=np.int64)
-
-    group = code([c.counted_group for c in block])
-    generic = np.array([lex.is_generic(c.counted) for c in block])
-    lemma = code([c.counted.lower() if c.counted else None for c in block])
-    pred = code([lex.predicate_group(c.predicate) if c.predicate else None for c in block])
-    actor = code([c.actor for c in block])
-    place = code([tuple(c.places) if c.places else None for c in block])
-    low = np.array([c.low if c.low is not None else -math.inf for c in block])
-    high = np.array([c.high if c.high is not None else math.inf for c in block])
-    value = np.abs(np.array([c.value for c in block], dtype=np.float64))
-    ga, gb, gen_a, gen_b = group[ei], group[ej], generic[ei], generic[ej]
-
-    total = params.w_embedding * cos
-    weight = np.full(len(ei), params.w_embedding, dtype=np.float64)
-    # the counted thing (see _counted_distance): groups, then generic words, then equal lemmas
-    grouped = (ga >= 0) & (gb >= 0) & ~(gen_a | gen_b)
-    gen = ~grouped & ((gen_a & ((gb >= 0) | gen_b)) | (gen_b & (ga >= 0)))
-    la, lb = lemma[ei], lemma[ej]
-    same_lemma = ~grouped & ~gen & (ga < 0) & (gb < 0) & (la >= 0) & (lb >= 0) & (la == lb)
-    dc = np.where(grouped, (ga != gb).astype(np.float64), np.where(gen, params.generic_distance, 0.0))
-    known = grouped | gen | same_lemma
-    total += np.where(known, params.w_counted * dc, 0.0)
-    weight += np.where(known, params.w_counted, 0.0)
-    pa, pb = pred[ei], pred[ej]
-    both = (pa >= 0) & (pb >= 0)
-    total += np.where(both & (pa != pb), params.w_predicate, 0.0)
-    weight += np.where(both, params.w_predicate, 0.0)
-    # places: few distinct sets, so each pair of sets is judged once
-    by_code = {int(k): block[i] for i, k in enumerate(place.tolist()) if k >= 0}
-    judged: dict[tuple[int, int], float | None] = {}
-    pla, plb = place[ei], place[ej]
-    dp = np.full(len(ei), np.nan)
-    for k in np.flatnonzero((pla >= 0) & (plb >= 0)).tolist():
-        key = (int(pla[k]), int(plb[k]))
-        if key not in judged:
-            judged[key] = _place_distance(by_code[key[0]], by_code[key[1]], lex)
-        got = judged[key]
-        dp[k] = np.nan if got is None else got
-    has_dp = ~np.isnan(dp)
-    total += np.where(has_dp, params.w_place * np.nan_to_num(dp), 0.0)
-    weight += np.where(has_dp, np.where(np.nan_to_num(dp) > 0, params.w_place, 1.0), 0.0)
-    aa, ab = actor[ei], actor[ej]
-    both = (aa >= 0) & (ab >= 0)
-    differ = both & (aa != ab)
-    total += np.where(differ, params.w_actor, 0.0)
-    weight += np.where(differ, params.w_actor, np.where(both, 1.0, 0.0))
-    overlap = (low[ei] <= high[ej]) & (low[ej] <= high[ei])
-    va, vb = value[ei], value[ej]
-    small, big = np.minimum(va, vb), np.maximum(va, vb)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = np.where(va == vb, 1.0, np.where(small == 0, np.inf, big / np.where(small == 0, 1.0, small)))
-        dv = np.where(overlap, 0.0, np.minimum(1.0, np.log(ratio) / math.log(params.value_scale)))
-    total += params.w_value * dv
-    weight += params.w_value
-    return total / weight
+    return _PairKeys.of(block, lex).distances(ei, ej, cos, lex, params)
 
 
 def _link(claims: list[Claim], idx: list[int], E: np.ndarray, lex: Lexicon, params: ClusterParams) -> list[list[int]]:
@@ -302,14 +346,16 @@ def _link(claims: list[Claim], idx: list[int], E: np.ndarray, lex: Lexicon, para
     n = len(idx)
     if n == 1:
         return [idx]
-    ei, ej, ed = _edges(E, _candidate_vectors([claims[i] for i in idx], E, lex, params), params.neighbours)
+    block = [claims[i] for i in idx]
+    V = _candidate_vectors(block, E, lex, params)
+    keys = _PairKeys.of(block, lex)
+    ei, ej, ed = _edges(E, V, params.neighbours)
     # cluster state: members, documents, and for each neighbouring cluster the sum and count of pair distances
     members: dict[int, list[int]] = {c: [c] for c in range(n)}
     docs: dict[int, dict[str, list[int]]] = {c: {claims[idx[c]].document: [c]} for c in range(n)}
     nbr: dict[int, dict[int, list[float]]] = defaultdict(dict)
     heap: list[tuple[float, int, int]] = []
-    block = [claims[i] for i in idx]
-    dist = edge_distances(block, ei, ej, ed, lex, params)
+    dist = keys.distances(ei, ej, ed, lex, params)
     for a, b, d in zip(ei.tolist(), ej.tolist(), dist.tolist()):
         ca, cb = block[a], block[b]
         if ca.document == cb.document and not same_fact_in_document(ca, cb, lex, params):
