@@ -187,7 +187,7 @@ def _find_attribution(text: str, qpos: int, qend: int, cues: tuple[_AttCue, ...]
 def _source_noun(text: str, lex: Lexicon) -> str | None:
     for m in re.finditer(r"[\wäöüÄÖÜß-]+", text):
         w = m.group().lower()
-        if any(w.endswith(n) for n in lex.source_nouns) and len(w) > 3:
+        if w.endswith(lex.source_noun_endings) and len(w) > 3:
             before = [t for t in re.findall(r"[\wäöüÄÖÜß-]+", text[max(0, m.start() - 40):m.start()])][-2:]
             before = [t for t in before if _ADJ.match(t) or t[:1].isupper()]
             after = _np_after(text, m.end())
@@ -203,6 +203,9 @@ def _modality(sentence: str, qpos: int, lang: str, lex: Lexicon, clauses: list[t
     own = sentence[ca:cb]
     upto = sentence[:cb]
     for mod in ("hypothetical", "estimated", "planned", "reported", "reported_anywhere"):
+        any_cue = lex.modality_any.get(mod, {}).get(lang)
+        if any_cue is not None and not (any_cue.search(sentence) or any_cue.search(own) or any_cue.search(upto)):
+            continue  # none of this kind's cues anywhere the loop below looks: skip its patterns one by one
         for rx in lex.modality.get(mod, {}).get(lang, []):
             if mod == "reported_anywhere":
                 if rx.search(sentence):
@@ -464,7 +467,7 @@ def _resolve_acronyms(claims: list[Claim], sentences: list[str], lex: Lexicon) -
     acr: dict[str, str] = {}
     for text in sentences:
         for m in _ACRONYM.finditer(text):
-            if any(m.group(2).lower().endswith(n) for n in lex.source_nouns):
+            if m.group(2).lower().endswith(lex.source_noun_endings):
                 acr.setdefault(m.group(1).lower()[:8], m.group(3))
     if not acr:
         return
@@ -472,7 +475,7 @@ def _resolve_acronyms(claims: list[Claim], sentences: list[str], lex: Lexicon) -
         if not c.attribution or re.search(r"\b[A-Z]{2,6}\b", c.attribution):
             continue
         words = c.attribution.split()
-        if not any(any(w.lower().endswith(n) for n in lex.source_nouns) for w in words):
+        if not any(w.lower().endswith(lex.source_noun_endings) for w in words):
             continue
         hit = next((acr[w.lower()[:8]] for w in words if w.lower()[:8] in acr), None)
         if hit:

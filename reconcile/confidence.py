@@ -20,7 +20,7 @@ from reconcile.checks.base import bounds, fmt
 from reconcile.config import Config
 from reconcile.model import Claim, Document, Fact, Finding
 
-__all__ = ["origins_for", "consensus", "reconcile_facts", "MODALITY_WEIGHT", "attribution_key"]
+__all__ = ["origins_for", "fact_origins", "consensus", "reconcile_facts", "MODALITY_WEIGHT", "attribution_key"]
 
 MODALITY_WEIGHT = {"asserted": 1.0, "reported": 0.85, "estimated": 0.7, "planned": 0.45, "hypothetical": 0.1}
 _STOP = {"der", "die", "das", "des", "dem", "den", "und", "the", "and", "of", "von", "laut", "nach"}
@@ -199,16 +199,23 @@ def _actual(claims: list[Claim]) -> list[Claim]:
     return actual or [c for c in claims if c.modality != "hypothetical"] or claims
 
 
+def fact_origins(facts: list[Fact], claims: list[Claim], docs: dict[str, Document]) -> dict[str, dict[str, str]]:
+    """``origins_for`` of every fact, by fact id: computed once, handed to the rules and the confidence."""
+    by_id = {c.id: c for c in claims}
+    return {f.id: origins_for([by_id[cid] for cid in f.claims], docs) for f in facts}
+
+
 def reconcile_facts(facts: list[Fact], claims: list[Claim], docs: dict[str, Document], config: Config,
                     findings: list[Finding] | None = None, reliability: dict[str, float] | None = None,
-                    iterations: int = 5) -> dict[str, float]:
+                    iterations: int = 5, origins: dict[str, dict[str, str]] | None = None) -> dict[str, float]:
     """Set value, range, origins (and, given findings, verdict, confidence, explanation) on every fact.
 
     Without ``reliability``, outlet reliability is learned first: iterate consensus and agreement.
     """
     by_id = {c.id: c for c in claims}
     fact_claims = {f.id: [by_id[cid] for cid in f.claims] for f in facts}
-    origins = {f.id: origins_for(fact_claims[f.id], docs) for f in facts}
+    if origins is None:
+        origins = {f.id: origins_for(fact_claims[f.id], docs) for f in facts}
     rel = dict(reliability or {})
     if reliability is None:
         for _ in range(iterations):

@@ -51,7 +51,7 @@ def fact_keys(facts: list[Fact], claims: list[Claim], emb: np.ndarray) -> list[t
 def index(paths: list[str], store: Store, config: Config, embedder: Embedder | None = None,
           progress: Progress | None = None) -> IndexStats:
     """Bring the archive in line with ``paths`` (the whole archive's inputs)."""
-    from reconcile.confidence import reconcile_facts
+    from reconcile.confidence import fact_origins, reconcile_facts
     from reconcile.rules import load_rules, run_rules
 
     stats = IndexStats()
@@ -114,9 +114,10 @@ def index(paths: list[str], store: Store, config: Config, embedder: Embedder | N
     stats.timings["cluster"] = time.perf_counter() - t
     t = time.perf_counter()
     rules = load_rules(config)
-    rel = reconcile_facts(facts, claims, docs, config)
-    findings = run_rules(rules, facts, claims, docs, config)
-    reconcile_facts(facts, claims, docs, config, findings, rel)
+    origins = fact_origins(facts, claims, docs)
+    rel = reconcile_facts(facts, claims, docs, config, origins=origins)
+    findings = run_rules(rules, facts, claims, docs, config, origins)
+    reconcile_facts(facts, claims, docs, config, findings, rel, origins=origins)
     stats.timings["rules"] = time.perf_counter() - t
     t = time.perf_counter()
     store.replace(upsert, removed, facts, findings,

@@ -122,10 +122,12 @@ class Lexicon:
         self.att_forward_only = {p for p in att.get("forward_only", [])}
         self.att_backward_only = {p for p in att.get("backward_only", [])}
         self.source_nouns = [w.lower() for w in att.get("source_nouns", [])]
+        self.source_noun_endings = tuple(self.source_nouns)  # for str.endswith
         self.generic_sources = {w.lower() for w in att.get("generic", [])}
         self.modality: dict[str, dict[str, list[re.Pattern[str]]]] = {}
         for mod, langs in q.get("modality", {}).items():
             self.modality[mod] = {lg: _compile(langs.get(lg, []), f"cues.yml modality.{mod}") for lg in ("de", "en")}
+        self.modality_any = {mod: {lg: _any_of(pats[lg]) for lg in ("de", "en")} for mod, pats in self.modality.items()}
         self.cumulative = {lg: _compile(q.get("cumulative", {}).get(lg, []), "cues.yml cumulative") for lg in ("de", "en")}
         t = q.get("time", {})
         self.previous_year = {lg: _compile(t.get("previous_year", {}).get(lg, []), "cues.yml time") for lg in ("de", "en")}

@@ -59,7 +59,7 @@ def ingest(paths: Iterable[str], config: Config, result: RunResult) -> None:
 def analyse(result: RunResult, config: Config, embedder: Embedder | None = None,
             progress: Progress | None = None) -> RunResult:
     """Extract, embed, cluster and judge the documents already in ``result``."""
-    from reconcile.confidence import reconcile_facts
+    from reconcile.confidence import fact_origins, reconcile_facts
     from reconcile.rules import load_rules, run_rules
 
     lex = load_lexicon(config.rules_dirs)
@@ -85,9 +85,10 @@ def analyse(result: RunResult, config: Config, embedder: Embedder | None = None,
     t = time.perf_counter()
     rules = load_rules(config)
     docs = {d.id: d for d in result.documents}
-    result.reliability = reconcile_facts(result.facts, result.claims, docs, config)
-    result.findings = run_rules(rules, result.facts, result.claims, docs, config)
-    reconcile_facts(result.facts, result.claims, docs, config, result.findings, result.reliability)
+    origins = fact_origins(result.facts, result.claims, docs)
+    result.reliability = reconcile_facts(result.facts, result.claims, docs, config, origins=origins)
+    result.findings = run_rules(rules, result.facts, result.claims, docs, config, origins)
+    reconcile_facts(result.facts, result.claims, docs, config, result.findings, result.reliability, origins=origins)
     result.timings["rules"] = time.perf_counter() - t
     return result
 

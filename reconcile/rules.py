@@ -144,7 +144,8 @@ class _Safe(dict):  # type: ignore[type-arg]  # a dict that leaves unknown place
 
 
 def run_rules(rules: list[Rule], facts: list[Fact], claims: list[Claim], docs: dict[str, Document],
-              config: Config | None = None) -> list[Finding]:
+              config: Config | None = None, origins: dict[str, dict[str, str]] | None = None) -> list[Finding]:
+    """Every enabled rule (but the draft rules) on every fact; ``origins`` as from ``fact_origins``."""
     from reconcile.confidence import origins_for
 
     by_id = {c.id: c for c in claims}
@@ -155,7 +156,8 @@ def run_rules(rules: list[Rule], facts: list[Fact], claims: list[Claim], docs: d
             by_document.setdefault(d, []).append(fact)
     for fact in facts:
         fc = [by_id[cid] for cid in fact.claims]
-        ctx = Context(fact, fc, docs, origins_for(fc, docs), facts, by_id, facts_by_document=by_document)
+        origin = origins[fact.id] if origins is not None else origins_for(fc, docs)
+        ctx = Context(fact, fc, docs, origin, facts, by_id, facts_by_document=by_document)
         fk = fact_key(fact, fc)
         fact.rules = []
         for rule in rules:
