@@ -8,7 +8,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK=1
 export HF_HUB_OFFLINE=1
 export TRANSFORMERS_OFFLINE=1
 
-.PHONY: setup demo test reports eval bench fuse-eval clean
+.PHONY: setup demo test lint reports eval bench fuse-eval clean
 
 setup: $(STAMP)
 
@@ -23,9 +23,14 @@ $(STAMP): pyproject.toml requirements.lock
 demo: $(STAMP)
 	$(VENV)/bin/reconcile report seeds
 
-test: $(STAMP)
+test: $(STAMP) lint
 	$(PY) -m pytest -q tests
 	$(VENV)/bin/reconcile eval --gold $(GOLD) --thresholds eval/thresholds.json seeds
+
+# style and types: ruff (pyproject.toml [tool.ruff]) and mypy on the package
+lint: $(STAMP)
+	$(VENV)/bin/ruff check reconcile tests bench
+	$(VENV)/bin/mypy reconcile
 
 eval: $(STAMP)
 	$(VENV)/bin/reconcile eval --gold $(GOLD) seeds

@@ -234,7 +234,7 @@ def record(res: CheckResult) -> dict[str, Any]:
     texts = {d.id: d for d in res.drafts}
     rules_meta = {r.code: {"name": r.name, "level": r.level, "description": r.description}
                   for r in res.rules if r.kind in DRAFT_KINDS}
-    out_findings = []
+    out_findings: list[dict[str, Any]] = []
     for n, f in enumerate(res.findings):
         c = by_id[f.claims[0]]
         d = texts[c.document]

@@ -22,7 +22,8 @@ from reconcile.sentences import ViewSentence, document_sentences
 __all__ = ["extract_claims", "document_quantities", "claim_sentences"]
 
 # a comma or colon between digits ("5,5", "12:30") is part of a number, not a clause boundary
-_CLAUSE_SPLIT = re.compile(r"(?<!\d)[,:]|[,:](?!\d)|[;–—()]|\s-\s|\b(?:dass|weil|während|obwohl|that|because|while|although)\b")
+_CLAUSE_SPLIT = re.compile(r"(?<!\d)[,:]|[,:](?!\d)|[;–—()]|\s-\s"
+                           r"|\b(?:dass|weil|während|obwohl|that|because|while|although)\b")
 _TOKEN = re.compile(r"[\w][\w\-‑.]*[\w]|[\w]|[,;:()„“\"–—]")
 _ARTICLES = {"der", "die", "das", "des", "dem", "den", "the", "ein", "eine", "einer", "eines", "a", "an"}
 _CONNECT = {"und", "and", "of"}
@@ -230,7 +231,8 @@ _MONTH_YEAR = re.compile(rf"\b({MONTH_RE})\.?\s+(\d{{4}})\b", re.I)
 _IN_YEAR = re.compile(r"\b(?:im Jahr(?:e)?|in|seit|since)\s+((?:19|20)\d{2})\b")
 
 
-def _as_of(sentence: str, qpos: int, published: str | None, lang: str, lex: Lexicon, clauses: list[tuple[int, int]]) -> str | None:
+def _as_of(sentence: str, qpos: int, published: str | None, lang: str, lex: Lexicon,
+           clauses: list[tuple[int, int]]) -> str | None:
     year = int(published[:4]) if published and published[:4].isdigit() else None
     ca, cb = _clause_of(clauses, qpos)
     for scope in (sentence[ca:cb], sentence):
@@ -251,7 +253,8 @@ def _as_of(sentence: str, qpos: int, published: str | None, lang: str, lex: Lexi
     return published
 
 
-def _predicate(sentence: str, qpos: int, qend: int, lang: str, lex: Lexicon, clauses: list[tuple[int, int]]) -> str | None:
+def _predicate(sentence: str, qpos: int, qend: int, lang: str, lex: Lexicon,
+               clauses: list[tuple[int, int]]) -> str | None:
     ca, cb = _clause_of(clauses, qpos)
     after = [(m.group()) for m in re.finditer(r"[\wäöüß]+", sentence[qend:cb])]
     before = [(m.group()) for m in re.finditer(r"[\wäöüß]+", sentence[ca:qpos])]
@@ -283,7 +286,8 @@ def _predicate(sentence: str, qpos: int, qend: int, lang: str, lex: Lexicon, cla
     return fallback
 
 
-def _subject(sentence: str, qpos: int, lang: str, attribution: str | None, clauses: list[tuple[int, int]]) -> str | None:
+def _subject(sentence: str, qpos: int, lang: str, attribution: str | None,
+             clauses: list[tuple[int, int]]) -> str | None:
     ca, _ = _clause_of(clauses, qpos)
     toks = list(re.finditer(r"[\wäöüÄÖÜß][\w\-äöüÄÖÜß]*", sentence[:qpos]))
     att = set((attribution or "").split())

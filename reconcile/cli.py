@@ -243,7 +243,7 @@ def quantities(paths: tuple[str, ...], config_path: str | None, rules_dirs: tupl
 
     cfg = _config(paths, config_path, rules_dirs=rules_dirs)
     lex = load_lexicon(cfg.rules_dirs)
-    rows = []
+    rows: list[dict[str, Any]] = []
     errors = 0
     for item in read_inputs(paths, lex):
         if isinstance(item, InputError):

@@ -136,9 +136,9 @@ def origins_for(claims: list[Claim], docs: dict[str, Document]) -> dict[str, str
     for c in claims:
         groups[uf.find(c.id)].append(c.id)
     out = {}
-    for members in groups.values():
-        label = " / ".join(sorted({names[m] for m in members}))
-        for m in members:
+    for ids in groups.values():
+        label = " / ".join(sorted({names[m] for m in ids}))
+        for m in ids:
             out[m] = label
     return out
 

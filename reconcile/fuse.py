@@ -23,8 +23,8 @@ from typing import Any
 
 from reconcile.model import InputError
 
-__all__ = ["StructuredClaim", "FusedFact", "FuseResult", "read_claims", "read_truth", "fuse", "score_against", "parse_value",
-           "COLUMNS"]
+__all__ = ["StructuredClaim", "FusedFact", "FuseResult", "read_claims", "read_truth", "fuse", "score_against",
+           "parse_value", "COLUMNS"]
 
 # accepted column names (lower case) for each field; the weather data set's names included
 COLUMNS: dict[str, tuple[str, ...]] = {

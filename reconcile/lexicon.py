@@ -114,7 +114,8 @@ class Lexicon:
         self.not_places: set[str] = {w.lower() for w in c.get("not_places", [])}
         q = self.raw["cues"]
         att = q.get("attribution", {})
-        self.att_after = {lg: _compile(att.get("after", {}).get(lg, []), "cues.yml attribution.after") for lg in ("de", "en")}
+        self.att_after = {lg: _compile(att.get("after", {}).get(lg, []), "cues.yml attribution.after")
+                          for lg in ("de", "en")}
         self.att_before = {lg: _compile(att.get("before", {}).get(lg, []), "cues.yml attribution.before")
                            for lg in ("de", "en")}
         # one scan that tells whether a sentence has any attribution cue at all (most have none)
@@ -128,9 +129,11 @@ class Lexicon:
         for mod, langs in q.get("modality", {}).items():
             self.modality[mod] = {lg: _compile(langs.get(lg, []), f"cues.yml modality.{mod}") for lg in ("de", "en")}
         self.modality_any = {mod: {lg: _any_of(pats[lg]) for lg in ("de", "en")} for mod, pats in self.modality.items()}
-        self.cumulative = {lg: _compile(q.get("cumulative", {}).get(lg, []), "cues.yml cumulative") for lg in ("de", "en")}
+        self.cumulative = {lg: _compile(q.get("cumulative", {}).get(lg, []), "cues.yml cumulative")
+                           for lg in ("de", "en")}
         t = q.get("time", {})
-        self.previous_year = {lg: _compile(t.get("previous_year", {}).get(lg, []), "cues.yml time") for lg in ("de", "en")}
+        self.previous_year = {lg: _compile(t.get("previous_year", {}).get(lg, []), "cues.yml time")
+                              for lg in ("de", "en")}
         self.this_year = {lg: _compile(t.get("this_year", {}).get(lg, []), "cues.yml time") for lg in ("de", "en")}
         self.seasons: dict[str, int] = {k.lower(): int(v) for k, v in t.get("seasons", {}).items()}
         self.season_re = (re.compile(r"\b(?:im|in the|in|this)\s+(" + "|".join(

@@ -46,7 +46,8 @@ _EN_SEQ = re.compile(rf"\b(?:(?:a|an)\s+(?=(?:dozen|hundred|thousand|million|bil
 _DIGITS = re.compile(r"(?<![\w.,])(\d{1,3}(?:[.,\u202f\u00a0' ’]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?)(?!\d)")
 _DATE_NUM = re.compile(r"(?<![\d.])\d{1,2}\.\d{1,2}\.(?:\d{4}|\d{2})(?![\d])")
 _DATE_ISO = re.compile(r"(?<!\d)\d{4}-\d{2}-\d{2}(?!\d)")
-_TIME = re.compile(r"(?<!\d)\d{1,2}[:.]\d{2}(?:\s*(?:Uhr|h|a\.m\.|p\.m\.|am|pm)\b)|(?<![\d.])\d{1,2}:\d{2}(?![\d])", re.I)
+_TIME = re.compile(r"(?<!\d)\d{1,2}[:.]\d{2}(?:\s*(?:Uhr|h|a\.m\.|p\.m\.|am|pm)\b)|(?<![\d.])\d{1,2}:\d{2}(?![\d])",
+                   re.I)
 _DAY_MONTH = re.compile(rf"(?<!\d)\d{{1,2}}\.?\s+(?:{MONTH_RE})\b\.?", re.I)
 _MONTH_DAY = re.compile(rf"\b(?:{MONTH_RE})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b", re.I)
 _MONTH_YEAR = re.compile(rf"\b(?:{MONTH_RE})\.?\s+(\d{{4}})\b", re.I)
@@ -87,7 +88,7 @@ class RawQuantity:
 
 # --------------------------------------------------------------------------- numbers
 
-def parse_number(s: str, lang: str, scaled: bool = False) -> float | None:
+def parse_number(s: str, lang: str | None, scaled: bool = False) -> float | None:
     """Parse digits in German or English style: ``11.000``, ``11,000``, ``5,5``, ``5.5``, ``1 000``.
 
     A single separator followed by exactly three digits is a thousands separator, unless it is the
@@ -136,7 +137,8 @@ def rounding_unit(value: float) -> float:
     return float(unit)
 
 
-def hedge_interval(value: float, kind: str | None, lex: Lexicon, integral: bool = True) -> tuple[float | None, float | None]:
+def hedge_interval(value: float, kind: str | None, lex: Lexicon,
+                   integral: bool = True) -> tuple[float | None, float | None]:
     """The interval a hedge makes of a figure (see rules/lexicon/hedges.yml)."""
     if kind is None:
         return value, value
@@ -354,7 +356,8 @@ def extract(text: str, lang: str | None, lex: Lexicon | None = None) -> list[Raw
             continue
         g = m.group(0).lower()
         if m.group(1):  # tens/hundreds of thousands
-            scale = (10 if m.group(1).lower() == "tens" else 100) * (1000 if m.group(2).lower() == "thousands" else 10**6)
+            scale = ((10 if m.group(1).lower() == "tens" else 100)
+                     * (1000 if m.group(2).lower() == "thousands" else 10**6))
         elif m.group(4):
             base = {"tausende": 1000, "millionen": 10**6, "milliarden": 10**9}[m.group(4).lower()]
             scale = base * {None: 1, "hundert": 100, "zehn": 10}[m.group(3).lower() if m.group(3) else None]
@@ -397,30 +400,30 @@ def extract(text: str, lang: str | None, lex: Lexicon | None = None) -> list[Raw
         if re.match(r"^:\d", after) or re.search(r"\d:$", before):
             continue
         scaled = bool(pats["scale"].match(after))
-        val = parse_number(m.group(1), lang, scaled)
-        if val is None:
+        parsed = parse_number(m.group(1), lang, scaled)
+        if parsed is None:
             continue
-        cores.append((s, e, val, "number"))
+        cores.append((s, e, parsed, "number"))
 
     # number words
     if lang == "de":
         for m in _DE_WORD_IN_TEXT.finditer(text):
             w = m.group(1)
-            low = w.lower()
-            if low in ("ein", "eine", "eins", "und", "einen", "einem", "einer", "eines"):
+            word = w.lower()
+            if word in ("ein", "eine", "eins", "und", "einen", "einem", "einer", "eines"):
                 continue
             if w[0].isupper() and not (m.start() == 0 or re.search(r"[.!?:„\"]\s*$", text[:m.start()])):
                 continue
             if _overlaps(m.start(), m.end(), taken):
                 continue
-            if low.endswith("und"):
+            if word.endswith("und"):
                 continue
             try:
-                if low.endswith("einhalb"):
-                    base = low[: -len("einhalb")]
-                    val = float(text2num(base, "de")) + 0.5
+                if word.endswith("einhalb"):
+                    stem = word[: -len("einhalb")]
+                    val = float(text2num(stem, "de")) + 0.5
                 else:
-                    val = float(text2num(low, "de"))
+                    val = float(text2num(word, "de"))
             except ValueError:
                 continue
             cores.append((m.start(), m.start() + len(w), val, "word"))

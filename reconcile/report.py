@@ -42,7 +42,7 @@ def build_record(result: RunResult) -> dict[str, Any]:
                        "counted": c.counted, "counted_text": c.counted_text, "subject": c.subject,
                        "predicate": c.predicate, "hedge": c.hedge, "change": c.change, "attribution": c.attribution,
                        "modality": c.modality, "as_of": c.as_of, "cumulative": c.cumulative, "language": c.language})
-    facts = []
+    facts: list[dict[str, Any]] = []
     for f in sorted(result.facts, key=lambda f: (SEVERITY.get(f.verdict, 9), -len(f.claims), f.id)):
         facts.append({"id": f.id, "label": f.label, "claims": sorted(f.claims), "unit_class": f.unit_class,
                       "verdict": f.verdict, "value": _r(f.value), "low": _r(f.low), "high": _r(f.high),

@@ -24,8 +24,8 @@ from reconcile.config import Config
 from reconcile.lexicon import default_rules_dir
 from reconcile.model import Claim, Document, Fact, Finding
 
-__all__ = ["Rule", "RuleError", "load_rules", "load_rule_file", "run_rules", "run_draft_rules", "fingerprint", "fact_key",
-           "LEVEL_ORDER"]
+__all__ = ["Rule", "RuleError", "load_rules", "load_rule_file", "run_rules", "run_draft_rules", "fingerprint",
+           "fact_key", "LEVEL_ORDER"]
 
 LEVEL_ORDER = {"info": 0, "warning": 1, "error": 2}
 
@@ -127,7 +127,8 @@ def load_rules(config: Config | None = None, extra_dirs: list[str] | None = None
 
 def fingerprint(rule: str, fact_key: str, claims: list[Claim]) -> str:
     """Hash of what a finding is about: the rule, the fact, the normalised claims. Never a position."""
-    norm = sorted(f"{c.document}|{(c.counted or '').lower()}|{c.value:g}|{c.hedge or ''}|{c.unit or ''}" for c in claims)
+    norm = sorted(f"{c.document}|{(c.counted or '').lower()}|{c.value:g}|{c.hedge or ''}|{c.unit or ''}"
+                  for c in claims)
     h = hashlib.sha256("\x1f".join([rule, fact_key, *norm]).encode("utf-8"))
     return h.hexdigest()[:32]
 

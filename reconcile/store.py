@@ -156,7 +156,8 @@ class SQLiteStore(Store):
     def replace(self, upsert: list[tuple[Document, list[Claim], np.ndarray]], delete: list[str],
                 facts: list[Fact], findings: list[Finding], meta: dict[str, str],
                 fact_keys: list[tuple[str, np.ndarray]] | None = None) -> None:
-        keys = fact_keys or [(f.unit_class, None) for f in facts]
+        keys: list[tuple[str, np.ndarray | None]] = (list(fact_keys) if fact_keys
+                                                     else [(f.unit_class, None) for f in facts])
         with self._transaction() as db:
             for doc_id in delete:
                 db.execute("DELETE FROM claims WHERE document=?", (doc_id,))

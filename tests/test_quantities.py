@@ -79,14 +79,16 @@ def test_integers_round_trip(n, lang):
 
 @settings(max_examples=200, deadline=None)
 @given(st.integers(min_value=1, max_value=999), st.integers(min_value=1, max_value=9),
-       st.sampled_from(["de", "en"]), st.sampled_from([("Millionen", "million", 10**6), ("Milliarden", "billion", 10**9)]),
+       st.sampled_from(["de", "en"]),
+       st.sampled_from([("Millionen", "million", 10**6), ("Milliarden", "billion", 10**9)]),
        st.sampled_from([None, "approx", "above"]))
 def test_decimals_with_scales_and_hedges(whole, frac, lang, scale, hedge):
     word = scale[0] if lang == "de" else scale[1]
     sep = "," if lang == "de" else "."
     hedge_word = {None: "", "approx": "rund " if lang == "de" else "about ",
                   "above": "mehr als " if lang == "de" else "more than "}[hedge]
-    text = f"{hedge_word}{whole}{sep}{frac} {word} Euro" if lang == "de" else f"{hedge_word}{whole}{sep}{frac} {word} euros"
+    currency = "Euro" if lang == "de" else "euros"
+    text = f"{hedge_word}{whole}{sep}{frac} {word} {currency}"
     qs = extract(text, lang)
     assert len(qs) == 1, (text, qs)
     expected = (whole + frac / 10) * scale[2]

@@ -74,7 +74,8 @@ def test_fast_path_agrees_with_pysbd_on_real_articles():
             norm_pysbd = [p.strip(QUOTES) for p in seg.segment(block) if p.strip(QUOTES)]
             if norm_fast == norm_pysbd:
                 continue
-            whole_quotes = [p.strip() for p in seg.segment(block) if p.strip().startswith("„") and p.strip().endswith("“")]
+            whole_quotes = [p.strip() for p in seg.segment(block)
+                            if p.strip().startswith("„") and p.strip().endswith("“")]
             assert whole_quotes, (norm_fast, norm_pysbd)
             assert "".join(norm_fast).replace(" ", "") == "".join(norm_pysbd).replace(" ", "")
     assert checked > 60

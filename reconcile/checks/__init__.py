@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from reconcile.checks import agreement, conflict, draft, outlier, scope, shared_origin, single_origin, sum, syndication, update
+from reconcile.checks import (agreement, conflict, draft, outlier, scope, shared_origin, single_origin, sum,
+                              syndication, update)
 from reconcile.checks.base import Context, Hit
 
 __all__ = ["KINDS", "DRAFT_KINDS", "Context", "Hit"]

@@ -10,9 +10,11 @@ KIND = "agreement"
 PARAMS: dict[str, Any] = {
     "tolerance": {"type": "number", "minimum": 0, "maximum": 1},
     "min_origins": {"type": "integer", "minimum": 2},
-    "modalities": {"type": "array", "items": {"enum": ["asserted", "reported", "estimated", "planned", "hypothetical"]}},
+    "modalities": {"type": "array",
+                   "items": {"enum": ["asserted", "reported", "estimated", "planned", "hypothetical"]}},
 }
-DEFAULTS: dict[str, Any] = {"tolerance": 0.0, "min_origins": 2, "modalities": ["asserted", "reported", "estimated", "planned"]}
+DEFAULTS: dict[str, Any] = {"tolerance": 0.0, "min_origins": 2,
+                            "modalities": ["asserted", "reported", "estimated", "planned"]}
 
 
 def check(ctx: Context, p: dict[str, Any]) -> list[Hit]:

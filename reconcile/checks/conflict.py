@@ -16,7 +16,8 @@ from reconcile.checks.base import Context, Hit, UpdateKeys, codes, comparable, d
 KIND = "conflict"
 PARAMS: dict[str, Any] = {
     "tolerance": {"type": "number", "minimum": 0, "maximum": 1},
-    "modalities": {"type": "array", "items": {"enum": ["asserted", "reported", "estimated", "planned", "hypothetical"]}},
+    "modalities": {"type": "array",
+                   "items": {"enum": ["asserted", "reported", "estimated", "planned", "hypothetical"]}},
     "skip_updates": {"type": "boolean"},
 }
 DEFAULTS: dict[str, Any] = {"tolerance": 0.0, "modalities": ["asserted", "reported", "estimated"], "skip_updates": True}

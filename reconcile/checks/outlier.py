@@ -21,5 +21,6 @@ def check(ctx: Context, p: dict[str, Any]) -> list[Hit]:
     med = statistics.median(c.value for c in cs)
     for c in cs:
         if med and abs(c.value - med) / abs(med) > p["factor"]:
-            hits.append(Hit([c], {"figure": describe(c, ctx.docs), "median": fmt(med)}, key=f"{c.document}:{c.value:g}"))
+            hits.append(Hit([c], {"figure": describe(c, ctx.docs), "median": fmt(med)},
+                            key=f"{c.document}:{c.value:g}"))
     return hits

@@ -6,6 +6,7 @@ from itertools import combinations
 from typing import Any
 
 from reconcile.checks.base import Context, Hit, fmt
+from reconcile.model import Fact
 
 KIND = "sum"
 PARAMS: dict[str, Any] = {"tolerance": {"type": "number", "minimum": 0, "maximum": 1}}
@@ -17,8 +18,9 @@ def check(ctx: Context, p: dict[str, Any]) -> list[Hit]:
     if total is None or not ctx.facts:
         return []
     docs = {c.document for c in ctx.claims}
+    near: list[Fact]
     if ctx.facts_by_document:
-        near = {f.id: f for d in sorted(docs) for f in ctx.facts_by_document.get(d, [])}.values()
+        near = list({f.id: f for d in sorted(docs) for f in ctx.facts_by_document.get(d, [])}.values())
     else:
         near = [f for f in ctx.facts if docs & {ctx.claims_by_id[cid].document for cid in f.claims}]
     cands = [f for f in near if f.id != ctx.fact.id and f.value is not None
@@ -31,6 +33,7 @@ def check(ctx: Context, p: dict[str, Any]) -> list[Hit]:
         shared = sents[a.id] & sents[b.id]
         if not shared or not any(d in docs for d, _ in shared):
             continue
+        assert a.value is not None and b.value is not None  # candidates have values (filtered above)
         if abs(a.value + b.value - total) <= p["tolerance"] * total + 1e-9:
             parts = [ctx.claims_by_id[cid] for cid in a.claims[:1] + b.claims[:1]]
             return [Hit(ctx.claims[:1] + parts, {"total": fmt(total), "parts": f"{fmt(a.value)} + {fmt(b.value)}",

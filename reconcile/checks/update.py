@@ -42,5 +42,6 @@ def check(ctx: Context, p: dict[str, Any]) -> list[Hit]:
             a, b = cs[rows.start + i], cs[int(np.argmax(m[i]))]
             return [Hit([a, b], {"earlier": describe(a, ctx.docs), "earlier_date": a.as_of,
                                  "later": describe(b, ctx.docs), "later_date": b.as_of,
-                                 "growth": fmt(b.value - a.value)}, key=f"{a.document}:{a.value:g}>{b.document}:{b.value:g}")]
+                                 "growth": fmt(b.value - a.value)},
+                        key=f"{a.document}:{a.value:g}>{b.document}:{b.value:g}")]
     return []

@@ -58,7 +58,6 @@ def _plot(f: dict[str, Any], claims: dict[str, dict[str, Any]], docs: dict[str, 
     span = (max(vals) - min(vals)) or max(abs(max(vals)), 1.0)
     lo_lim, hi_lim = min(vals) - 0.15 * span, max(vals) + 0.15 * span
     for i, c in enumerate(cs):
-        d = docs[c["document"]]
         lo = c["low"] if c["low"] is not None else lo_lim
         hi = c["high"] if c["high"] is not None else hi_lim
         color = _COLORS.get(c["modality"], "#333")
