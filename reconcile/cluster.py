@@ -28,7 +28,8 @@ import numpy as np
 from reconcile.lexicon import Lexicon, load_lexicon
 from reconcile.model import Claim, Fact
 
-__all__ = ["ClusterParams", "pair_distance", "edge_distances", "nearest", "same_fact_in_document", "cluster_claims",
+__all__ = ["ClusterParams", "pair_distance", "edge_distances", "nearest", "nearest_partitioned", "same_fact_in_document",
+           "cluster_claims",
            "label_for", "fact_id", "block_key"]
 
 
@@ -203,36 +204,115 @@ def _candidate_vectors(claims: list[Claim], E: np.ndarray, lex: Lexicon, params:
     return np.hstack([X, params.feature_weight * F])
 
 
-def nearest(V: np.ndarray, k: int, chunk_mb: int = 128) -> np.ndarray:
-    """Indices of the ``k`` most cosine-similar rows of ``V`` for every row (itself among them), exact.
+def _unit(V: np.ndarray) -> np.ndarray:
+    """Rows scaled to unit length, float32 (returned as they are when they already are)."""
+    V = np.asarray(V, dtype=np.float32)
+    norm = np.linalg.norm(V, axis=1, keepdims=True)
+    if len(V) and np.abs(norm - 1.0).max() < 1e-4:
+        return np.ascontiguousarray(V)
+    return np.ascontiguousarray(V / np.maximum(norm, 1e-12), dtype=np.float32)
 
-    Brute force in float32, a block of rows at a time, so memory stays within ``chunk_mb`` beside ``V``
-    (the same as scikit-learn's brute-force ``NearestNeighbors`` with cosine distance, without its
-    float64 distance matrix and clipping, which doubled the time).
+
+def nearest(Q: np.ndarray, k: int, B: np.ndarray | None = None, chunk_mb: int = 128) -> np.ndarray:
+    """For each row of ``Q``, the indices of the ``k`` most cosine-similar rows of ``B`` (default: ``Q``).
+
+    Exact brute force in float32, a block of rows at a time, so memory stays within ``chunk_mb`` beside
+    the inputs (as scikit-learn's brute-force ``NearestNeighbors`` with cosine distance, without its
+    float64 distance matrix and clipping, which doubled the time). The k come in no particular order.
     """
-    n = V.shape[0]
-    U = np.ascontiguousarray(V / np.maximum(np.linalg.norm(V, axis=1, keepdims=True), 1e-12), dtype=np.float32)
-    k = min(k, n)
+    UQ = _unit(Q)
+    UB = UQ if B is None else _unit(B)
+    n, m = UQ.shape[0], UB.shape[0]
+    k = min(k, m)
     out = np.empty((n, k), dtype=np.int64)
-    rows = max(1, min(n, chunk_mb * 2**20 // (4 * max(n, 1))))
+    rows = max(1, min(n, chunk_mb * 2**20 // (4 * max(m, 1))))
     for start in range(0, n, rows):
-        sims = U[start:start + rows] @ U.T
-        if k < n:  # the k largest of each row (in no particular order), without negating a copy
-            out[start:start + rows] = np.argpartition(sims, n - k, axis=1)[:, n - k:]
+        sims = UQ[start:start + rows] @ UB.T
+        if k < m:  # the k largest of each row, without negating a copy
+            out[start:start + rows] = np.argpartition(sims, m - k, axis=1)[:, m - k:]
         else:
-            out[start:start + rows] = np.arange(n)
+            out[start:start + rows] = np.arange(m)
     return out
 
 
-def _edges(E: np.ndarray, V: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Symmetric k-nearest-neighbour pairs (i < j) found on ``V``, with cosine distances on ``E``."""
+def nearest_partitioned(Q: np.ndarray, k: int, B: np.ndarray | None = None, cell: int = 2000,
+                        probes: int = 8) -> np.ndarray:
+    """Like ``nearest``, approximately, in time that grows linearly: search only nearby cells.
+
+    The rows of ``B`` are split into cells of about ``cell`` rows by k-means on the unit vectors (an
+    inverted file, as in FAISS's IVF index); the queries of a cell are compared with the rows of its
+    ``probes`` nearest cells only. A true neighbour is missed only when it lies in none of those cells,
+    which the neighbour search of a clustering can afford: a fact has many members.
+    """
+    from sklearn.cluster import MiniBatchKMeans
+
+    UQ = _unit(Q)
+    UB = UQ if B is None else _unit(B)
+    n, m = UQ.shape[0], UB.shape[0]
+    cells = max(1, m // cell)
+    if cells < 2 * probes:
+        return nearest(Q, k, B)
+    sample = UB if m <= 50 * cells else UB[np.linspace(0, m - 1, 50 * cells).astype(np.int64)]
+    km = MiniBatchKMeans(n_clusters=cells, random_state=0, batch_size=4096, n_init=1, max_iter=30).fit(sample)
+    C = _unit(km.cluster_centers_)
+
+    def cell_of(U: np.ndarray) -> np.ndarray:
+        label = np.empty(U.shape[0], dtype=np.int64)
+        step = max(1, 2**25 // (4 * cells))
+        for start in range(0, U.shape[0], step):
+            label[start:start + step] = np.argmax(U[start:start + step] @ C.T, axis=1)
+        return label
+
+    def members(label: np.ndarray) -> list[np.ndarray]:
+        order = np.argsort(label, kind="stable")
+        bounds = np.searchsorted(label[order], np.arange(cells + 1))
+        return [order[bounds[c]:bounds[c + 1]] for c in range(cells)]
+
+    base = members(cell_of(UB))
+    queries = base if B is None else members(cell_of(UQ))
+    near_cells = nearest(C, probes)
+    k = min(k, m)
+    out = np.empty((n, k), dtype=np.int64)
+    for c in range(cells):
+        q = queries[c]
+        if not len(q):
+            continue
+        pool = np.concatenate([base[j] for j in near_cells[c].tolist()])
+        kk = min(k, len(pool))
+        sims = UQ[q] @ UB[pool].T
+        found = pool[np.argpartition(sims, len(pool) - kk, axis=1)[:, len(pool) - kk:]]
+        if kk < k:  # a small neighbourhood: repeat the nearest to fill the row (pairs are deduplicated)
+            found = np.hstack([found, np.repeat(found[:, :1], k - kk, axis=1)])
+        out[q] = found
+    return out
+
+
+def _edges(E: np.ndarray, V: np.ndarray, k: int, langs: list[str] | None = None,
+           exact_below: int = 40000) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Symmetric k-nearest-neighbour pairs (i < j) found on ``V``, with cosine distances on ``E``.
+
+    With several languages in ``langs``, each claim gets its share of the ``k`` among the claims of every
+    language: a fact told in German and in English has its German claims nearest to each other, and
+    without a share of English neighbours its two halves would hardly be linked.
+    """
     n = E.shape[0]
     if n < 2:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty, np.zeros(0, dtype=np.float64)
-    k = min(k, n - 1)
-    ind = nearest(V, k + 1)
-    rows = np.repeat(np.arange(n), k + 1)
+    search = nearest if n < exact_below else nearest_partitioned
+    V = _unit(V)
+    targets = sorted(set(langs)) if langs else []
+    if len(targets) < 2:
+        ind = search(V, min(k, n - 1) + 1)
+    else:
+        lang_arr = np.asarray(langs)
+        share = -(-(k + 1) // len(targets))
+        parts = []
+        for t in targets:
+            base = np.flatnonzero(lang_arr == t)
+            parts.append(base[search(V, min(share, len(base)), V[base])])
+        ind = np.hstack(parts)
+    rows = np.repeat(np.arange(n), ind.shape[1])
     cols = ind.ravel()
     keep = rows != cols
     i, j = rows[keep], cols[keep]
@@ -240,11 +320,11 @@ def _edges(E: np.ndarray, V: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray
     key = lo.astype(np.int64) * n + hi
     _, first = np.unique(key, return_index=True)
     lo, hi = lo[first], hi[first]
-    En = E / np.maximum(np.linalg.norm(E, axis=1, keepdims=True), 1e-12)
+    norm = np.maximum(np.linalg.norm(E, axis=1), 1e-12)
     d = np.empty(len(lo), dtype=np.float64)
     for start in range(0, len(lo), 65536):  # pairwise dot products, a slice at a time
         sl = slice(start, start + 65536)
-        d[sl] = 1.0 - np.einsum("ij,ij->i", En[lo[sl]], En[hi[sl]])
+        d[sl] = 1.0 - np.einsum("ij,ij->i", E[lo[sl]], E[hi[sl]]) / (norm[lo[sl]] * norm[hi[sl]])
     return lo, hi, np.clip(d, 0.0, 2.0)
 
 
@@ -350,7 +430,7 @@ def _link(claims: list[Claim], idx: list[int], E: np.ndarray, lex: Lexicon, para
     block = [claims[i] for i in idx]
     V = _candidate_vectors(block, E, lex, params)
     keys = _PairKeys.of(block, lex)
-    ei, ej, ed = _edges(E, V, params.neighbours)
+    ei, ej, ed = _edges(E, V, params.neighbours, [c.language for c in block])
     # cluster state: members, documents, and for each neighbouring cluster the sum and count of pair distances
     members: dict[int, list[int]] = {c: [c] for c in range(n)}
     docs: dict[int, dict[str, list[int]]] = {c: {claims[idx[c]].document: [c]} for c in range(n)}
@@ -399,11 +479,19 @@ def _link(claims: list[Claim], idx: list[int], E: np.ndarray, lex: Lexicon, para
 
 
 def _average(link: list[float], size_a: int, size_b: int, params: ClusterParams) -> float:
-    """Average linkage of two clusters from the sum and count of their linked pairs' distances."""
+    """Average linkage of two clusters from the sum and count of their linked pairs' distances.
+
+    Two clusters of one fact are linked by about as many pairs as the neighbour search gives their
+    claims: every pair while the clusters are small, about ``neighbours`` per claim once they are large.
+    Each expected link that is missing counts at ``unlinked_distance``, so that a chain of a few near
+    neighbours does not join two large clusters, while a large fact can still grow whole.
+    """
     s, cnt = link
     if params.unlinked_distance is None:
         return s / cnt
-    return (s + (size_a * size_b - cnt) * params.unlinked_distance) / (size_a * size_b)
+    expected = min(size_a * size_b, params.neighbours * (size_a + size_b) / 2)
+    missing = max(0.0, expected - cnt)
+    return (s + missing * params.unlinked_distance) / (cnt + missing)
 
 
 def _compatible_documents(a: int, b: int, docs: dict[int, dict[str, list[int]]], claims: list[Claim],
@@ -450,16 +538,16 @@ def cluster_claims(claims: list[Claim], emb: np.ndarray, params: ClusterParams |
     """Group claims into facts. Deterministic for a given set of claims, whatever their input order."""
     params = params or ClusterParams()
     lex = lex or load_lexicon()
-    order = sorted(range(len(claims)), key=lambda i: claims[i].id)
-    claims = [claims[i] for i in order]
-    emb = np.asarray(emb, dtype=np.float32)[order] if len(order) else np.asarray(emb, dtype=np.float32)
+    order = np.asarray(sorted(range(len(claims)), key=lambda i: claims[i].id), dtype=np.int64)
+    claims = [claims[i] for i in order.tolist()]
+    emb = np.asarray(emb, dtype=np.float32)  # rows are taken block by block below: no sorted copy of it all
     blocks: dict[str, list[int]] = defaultdict(list)
     for i, c in enumerate(claims):
         blocks[block_key(c)].append(i)
     groups: list[list[int]] = []
     for key in sorted(blocks):
         idx = blocks[key]
-        groups.extend(_link(claims, idx, emb[idx], lex, params))
+        groups.extend(_link(claims, idx, emb[order[idx]], lex, params))
     facts = []
     for ms in groups:
         cs = [claims[i] for i in ms]

@@ -140,11 +140,23 @@ class Embedder:
             return None
 
     def encode(self, texts: Sequence[str], progress: Callable[[int, int], None] | None = None) -> np.ndarray:
-        """L2-normalised float32 vectors, one row per text; ``progress(done, total)`` is called per batch."""
+        """L2-normalised float32 vectors, one row per text; ``progress(done, total)`` is called per batch.
+
+        Rows are written into one array as they come (from the cache or the model), so memory holds the
+        result once, not a vector per text beside it.
+        """
         n = len(texts)
-        out: np.ndarray | None = None
         keys = [hashlib.sha256(t.encode("utf-8", "surrogatepass")).digest() for t in texts]
-        found: dict[int, np.ndarray] = {}
+        out: np.ndarray | None = None
+        have = np.zeros(n, dtype=bool)
+
+        def put(i: int, vec: np.ndarray) -> None:
+            nonlocal out
+            if out is None:
+                out = np.zeros((n, vec.shape[-1]), dtype=np.float32)
+            out[i] = vec
+            have[i] = True
+
         con = self._db()
         if con is not None:
             try:
@@ -156,10 +168,10 @@ class Embedder:
                     got = {k: v for k, v in rows}
                     for j, k in enumerate(chunk):
                         if k in got:
-                            found[i + j] = np.frombuffer(got[k], dtype=np.float32)
+                            put(i + j, np.frombuffer(got[k], dtype=np.float32))
             except sqlite3.Error:
-                found = {}
-        missing = [i for i in range(n) if i not in found]
+                have[:] = False
+        missing = np.flatnonzero(~have).tolist()
         self.hits += n - len(missing)
         self.misses += len(missing)
         if progress:
@@ -170,12 +182,12 @@ class Embedder:
             vecs = self.model.encode([texts[i] for i in idx], batch_size=self.batch_size, convert_to_numpy=True,
                                      normalize_embeddings=True, show_progress_bar=False).astype(np.float32)
             for i, v in zip(idx, vecs):
-                found[i] = v
+                put(i, v)
             if con is not None:
                 try:
                     with con:
                         con.executemany("INSERT OR IGNORE INTO emb VALUES (?, ?, ?)",
-                                        [(self.model_name, keys[i], found[i].tobytes()) for i in idx])
+                                        [(self.model_name, keys[i], v.tobytes()) for i, v in zip(idx, vecs)])
                 except sqlite3.Error:
                     pass
             done += len(idx)
@@ -183,9 +195,9 @@ class Embedder:
                 progress(done, n)
         if con is not None:
             con.close()
-        if n == 0:
+        if out is None:
             return np.zeros((0, 512), dtype=np.float32)
-        out = np.vstack([found[i] for i in range(n)]).astype(np.float32)
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         norms[norms == 0] = 1.0
-        return out / norms
+        out /= norms
+        return out

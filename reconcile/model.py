@@ -79,7 +79,7 @@ class Quantity:
     view_end: int = 0
 
 
-@dataclass
+@dataclass(slots=True)  # slots: an archive holds hundreds of thousands of claims; a dict each doubles them
 class Claim:
     """A quantity in a statement of fact: what is counted, who says so, how sure, as of when."""
 

@@ -174,3 +174,16 @@ def test_actor_is_who_acts_not_where_or_who_says():
     assert actors("Laut Russland hat Pjöngjang 11.000 Soldaten entsandt.", "de") == ["KP"]
     assert actors("Russia says North Korea sent 11,000 troops to Kursk.", "en") == ["KP"]
     assert actors("11,000 troops were sent to Russia.", "en") == [None]
+
+
+def test_nearest_is_the_exact_cosine_neighbour_search():
+    from sklearn.neighbors import NearestNeighbors
+
+    from reconcile.cluster import nearest
+
+    rng = np.random.default_rng(3)
+    V = rng.normal(size=(700, 24)).astype(np.float32)
+    want = NearestNeighbors(n_neighbors=9, metric="cosine", algorithm="brute").fit(V).kneighbors(V)[1]
+    got = nearest(V, 9, chunk_mb=1)  # several chunks of rows
+    assert [set(r) for r in got.tolist()] == [set(r) for r in want.tolist()]
+    assert nearest(V[:5], 9).shape == (5, 5)  # k larger than the rows: all of them
