@@ -28,9 +28,8 @@ import numpy as np
 from reconcile.lexicon import Lexicon, load_lexicon
 from reconcile.model import Claim, Fact
 
-__all__ = ["ClusterParams", "pair_distance", "edge_distances", "nearest", "nearest_partitioned", "same_fact_in_document",
-           "cluster_claims",
-           "label_for", "fact_id", "block_key"]
+__all__ = ["ClusterParams", "pair_distance", "edge_distances", "nearest", "nearest_partitioned",
+           "same_fact_in_document", "cluster_claims", "label_for", "fact_id", "block_key"]
 
 
 @dataclass
