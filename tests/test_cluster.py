@@ -187,3 +187,36 @@ def test_nearest_is_the_exact_cosine_neighbour_search():
     got = nearest(V, 9, chunk_mb=1)  # several chunks of rows
     assert [set(r) for r in got.tolist()] == [set(r) for r in want.tolist()]
     assert nearest(V[:5], 9).shape == (5, 5)  # k larger than the rows: all of them
+
+
+def test_partitioned_search_finds_most_true_neighbours():
+    from reconcile.cluster import nearest, nearest_partitioned
+
+    rng = np.random.default_rng(5)
+    centers = rng.normal(size=(40, 16))
+    V = (np.repeat(centers, 100, axis=0) + 0.3 * rng.normal(size=(4000, 16))).astype(np.float32)
+    exact = nearest(V, 10)
+    approx = nearest_partitioned(V, 10, cell=100, probes=8)  # 40 cells, 8 searched per query
+    recall = np.mean([len(set(a) & set(b)) / 10 for a, b in zip(exact.tolist(), approx.tolist())])
+    assert recall > 0.9, recall
+    Q = V[:50] + 0.01
+    assert nearest_partitioned(Q, 5, V, cell=100).shape == (50, 5)
+
+
+def test_every_claim_gets_neighbours_in_each_language():
+    from reconcile.cluster import _edges
+
+    rng = np.random.default_rng(6)
+    # six facts of five claims, told in German and in English; the English rows share an offset, so by
+    # similarity alone every German row's nearest rows are German (its fact's, at cosine ~0.99)
+    base = np.repeat(rng.normal(size=(6, 8)), 5, axis=0) + 0.02 * rng.normal(size=(30, 8))
+    scale = np.linalg.norm(base, axis=1, keepdims=True)
+    de = np.hstack([base, np.zeros((30, 1))])
+    en = np.hstack([base, 2 * scale])
+    E = np.vstack([de, en]).astype(np.float32)
+    langs = ["de"] * 30 + ["en"] * 30
+    lo, hi, _ = _edges(E, E, 3)
+    assert not any(a < 30 <= b for a, b in zip(lo.tolist(), hi.tolist()))
+    lo, hi, _ = _edges(E, E, 3, langs)
+    crossing = {a for a, b in zip(lo.tolist(), hi.tolist()) if a < 30 <= b}
+    assert crossing == set(range(30))
