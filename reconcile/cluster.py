@@ -212,7 +212,7 @@ def _unit(V: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(V / np.maximum(norm, 1e-12), dtype=np.float32)
 
 
-def nearest(Q: np.ndarray, k: int, B: np.ndarray | None = None, chunk_mb: int = 128) -> np.ndarray:
+def nearest(Q: np.ndarray, k: int, B: np.ndarray | None = None, chunk_mb: int = 64) -> np.ndarray:
     """For each row of ``Q``, the indices of the ``k`` most cosine-similar rows of ``B`` (default: ``Q``).
 
     Exact brute force in float32, a block of rows at a time, so memory stays within ``chunk_mb`` beside
@@ -278,11 +278,15 @@ def nearest_partitioned(Q: np.ndarray, k: int, B: np.ndarray | None = None, cell
             continue
         pool = np.concatenate([base[j] for j in near_cells[c].tolist()])
         kk = min(k, len(pool))
-        sims = UQ[q] @ UB[pool].T
-        found = pool[np.argpartition(sims, len(pool) - kk, axis=1)[:, len(pool) - kk:]]
-        if kk < k:  # a small neighbourhood: repeat the nearest to fill the row (pairs are deduplicated)
-            found = np.hstack([found, np.repeat(found[:, :1], k - kk, axis=1)])
-        out[q] = found
+        P = UB[pool]
+        step = max(1, 2**22 // len(pool))  # queries at a time: similarities and their ranks stay small
+        for start in range(0, len(q), step):
+            qs = q[start:start + step]
+            sims = UQ[qs] @ P.T
+            found = pool[np.argpartition(sims, len(pool) - kk, axis=1)[:, len(pool) - kk:]]
+            if kk < k:  # a small neighbourhood: repeat the nearest to fill the row (pairs are deduplicated)
+                found = np.hstack([found, np.repeat(found[:, :1], k - kk, axis=1)])
+            out[qs] = found
     return out
 
 

@@ -26,13 +26,16 @@ def check(ctx: Context, p: dict[str, Any]) -> list[Hit]:
     cands = [f for f in near if f.id != ctx.fact.id and f.value is not None
              and f.unit_class == ctx.fact.unit_class and f.value < total]
     cands.sort(key=lambda f: f.id)
-    # a breakdown is told in one breath: the parts stand in one sentence of a document of the total
-    sents = {f.id: {(ctx.claims_by_id[c].document, ctx.claims_by_id[c].sentence_start) for c in f.claims}
-             for f in cands}
-    for a, b in combinations(cands, 2):
-        shared = sents[a.id] & sents[b.id]
-        if not shared or not any(d in docs for d, _ in shared):
-            continue
+    # a breakdown is told in one breath: the parts stand in one sentence of a document of the total, so
+    # only facts met in one such sentence are paired (not every two facts of those documents)
+    in_sentence: dict[tuple[str, int], list[Fact]] = {}
+    for f in cands:
+        for key in dict.fromkeys((ctx.claims_by_id[c].document, ctx.claims_by_id[c].sentence_start)
+                                 for c in f.claims):
+            if key[0] in docs:
+                in_sentence.setdefault(key, []).append(f)
+    pairs = sorted({(a.id, b.id): (a, b) for fs in in_sentence.values() for a, b in combinations(fs, 2)}.items())
+    for _, (a, b) in pairs:
         assert a.value is not None and b.value is not None  # candidates have values (filtered above)
         if abs(a.value + b.value - total) <= p["tolerance"] * total + 1e-9:
             parts = [ctx.claims_by_id[cid] for cid in a.claims[:1] + b.claims[:1]]
