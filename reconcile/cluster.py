@@ -94,17 +94,19 @@ def _counted_distance(a: Claim, b: Claim, lex: Lexicon, params: ClusterParams) -
 def _place_distance(a: Claim, b: Claim, lex: Lexicon) -> float | None:
     """0 for a shared place, 1 for different places, None when the claims don't say or can't tell.
 
-    Country names are folded across languages ("Russland", "Russia"); a country and a place that is not
-    one cannot be told apart without a gazetteer ("nach Russland", "nach Kursk"), so they don't count.
+    Places are compared by ``Lexicon.place_key``: countries and capitals in any language and spelling,
+    other names with transliteration variants folded; a name that begins another ("Gaza", "Gazastreifen")
+    is the same place. A country and a place that is not one cannot be told apart without a gazetteer
+    ("nach Russland", "nach Kursk"), so they don't count.
     """
     if not a.places or not b.places:
         return None
-    ka = {lex.area_of.get(p, p) for p in a.places}
-    kb = {lex.area_of.get(p, p) for p in b.places}
-    if ka & kb:
+    ka = {lex.place_key(p) for p in a.places}
+    kb = {lex.place_key(p) for p in b.places}
+    if ka & kb or any(min(len(x), len(y)) >= 4 and (x.startswith(y) or y.startswith(x)) for x in ka for y in kb):
         return 0.0
-    area_a = any(p in lex.area_of for p in a.places)
-    area_b = any(p in lex.area_of for p in b.places)
+    area_a = any(lex.is_area(k) for k in ka)
+    area_b = any(lex.is_area(k) for k in kb)
     return None if area_a != area_b else 1.0
 
 
@@ -169,7 +171,7 @@ def _features(c: Claim, lex: Lexicon) -> list[str]:
     pred = lex.predicate_group(c.predicate) if c.predicate else None
     if pred:
         out.append("pred:" + pred)
-    out.extend("place:" + lex.area_of.get(p, p) for p in c.places)
+    out.extend("place:" + lex.place_key(p) for p in c.places)
     if c.actor:
         out.append("actor:" + c.actor)
     if c.value > 0:

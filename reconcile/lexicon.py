@@ -154,6 +154,7 @@ class Lexicon:
         self.entity_of: dict[str, str] = {}
         self.entity_kind: dict[str, str] = {}
         self.area_of: dict[str, str] = {}  # lower-case name of a country or organisation as a place -> key
+        self.city_of: dict[str, str] = {}  # lower-case capital ("kiew", "kyiv") -> its country's key
         for key, ent in (data.get("entities") or {}).items():
             if not isinstance(ent, dict):
                 raise LexiconError(f"entities.yml: entity {key!r} must be a mapping with names")
@@ -163,6 +164,7 @@ class Lexicon:
                 self.area_of[str(name).lower()] = str(key)
             for name in ent.get("metonyms") or []:
                 self.entity_of[str(name)] = str(key)
+                self.city_of[str(name).lower()] = str(key)
         names = sorted(self.entity_of, key=len, reverse=True)
         self.entity_re = (re.compile(r"(?<![\w-])(" + "|".join(re.escape(n) for n in names) + r")(?![\w-])")
                           if names else None)
@@ -192,6 +194,25 @@ class Lexicon:
         if key not in self._cache:
             self._cache[key] = compute(lemma or "")
         return self._cache[key]
+
+    def place_key(self, place: str) -> str:
+        """One spelling of a place for comparison: the entity key of a country ("RU" for "russland",
+        "russia"), ``city:`` and the key for a capital in any spelling ("kiew", "kyiv"), else the name with
+        transliteration variants folded ("charkiw" and "kharkiv" are both "karkiv")."""
+        def compute(p: str) -> str:
+            low = p.lower()
+            if low in self.area_of:
+                return self.area_of[low]
+            if low in self.city_of:
+                return "city:" + self.city_of[low]
+            folded = re.sub(r"(?:ch|kh)", "k", low).replace("w", "v").replace("j", "y").replace("y", "i")
+            return re.sub(r"(.)\1+", r"\1", folded)
+
+        return self._memo("place", place, compute)  # type: ignore[no-any-return]
+
+    def is_area(self, key: str) -> bool:
+        """A place key that names a country or an organisation's area (see ``place_key``)."""
+        return key in self.entity_kind
 
     def counted_group(self, lemma: str | None) -> str | None:
         return self._memo("group", lemma, lambda w: self._lookup(self._group_index, w))  # type: ignore[no-any-return]

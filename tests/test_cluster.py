@@ -220,3 +220,25 @@ def test_every_claim_gets_neighbours_in_each_language():
     lo, hi, _ = _edges(E, E, 3, langs)
     crossing = {a for a, b in zip(lo.tolist(), hi.tolist()) if a < 30 <= b}
     assert crossing == set(range(30))
+
+
+def test_place_spellings_fold():
+    from reconcile.cluster import _place_distance
+
+    lex = load_lexicon()
+    assert lex.place_key("Charkiw") == lex.place_key("kharkiv")
+    assert lex.place_key("Kiew") == lex.place_key("kyiv") == "city:UA"
+    assert lex.place_key("Russland") == lex.place_key("russia") == "RU"
+    claim = _place_claim
+    assert _place_distance(claim(["gaza"]), claim(["gazastreifen"]), lex) == 0.0
+    assert _place_distance(claim(["kiew"]), claim(["ukraine"]), lex) is None  # a capital within its country
+    assert _place_distance(claim(["kiew"]), claim(["charkiw"]), lex) == 1.0
+
+
+def _place_claim(places):
+    from reconcile.model import Claim
+
+    return Claim(id="x", document="d", start=0, end=1, surface="1", value=1, low=1, high=1, unit=None,
+                 unit_class="count", hedge=None, change="=", counted=None, counted_text=None, modifiers=[],
+                 subject=None, predicate=None, attribution=None, modality="asserted", as_of=None,
+                 cumulative=False, sentence="", sentence_start=0, language="de", places=places)
