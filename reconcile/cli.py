@@ -11,7 +11,8 @@ import os
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TextIO
 
 import click
 
@@ -27,14 +28,17 @@ def _err(msg: str) -> None:
     click.echo(msg, err=True)
 
 
-def write_atomic(path: str, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same folder and a rename."""
+def write_atomic(path: str, text: str | Callable[[TextIO], None]) -> None:
+    """Write ``text`` (or what a writer writes) to ``path`` through a temporary file and a rename."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
+            if callable(text):
+                text(fh)
+            else:
+                fh.write(text)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -173,9 +177,12 @@ def report(paths: tuple[str, ...], config_path: str | None, rules_dirs: tuple[st
         for r in renderables(record, include_single=all_facts):
             console.print(r)
     else:
-        from reconcile.render import render_text
+        from reconcile.render import render_to
 
-        _emit(render_text(record, fmt), output)
+        if output:
+            write_atomic(output, lambda fh: render_to(record, fmt, fh))
+        else:
+            render_to(record, fmt, sys.stdout)
     if result.errors and not skip_bad:
         sys.exit(EXIT_ERROR)
     if fail_level != "never" and any(LEVEL_ORDER[f.level] >= LEVEL_ORDER[fail_level] for f in result.findings):

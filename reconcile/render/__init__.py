@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TextIO
 
-__all__ = ["render_text", "FORMATS"]
+__all__ = ["render_text", "render_to", "FORMATS"]
 
 FORMATS = ("rich", "json", "md", "html")
 
@@ -20,3 +20,13 @@ def render_text(record: dict[str, Any], fmt: str) -> str:
     else:
         raise ValueError(f"unknown format {fmt!r}")
     return render(record)
+
+
+def render_to(record: dict[str, Any], fmt: str, fh: TextIO) -> None:
+    """Render into an open text file; JSON is written in pieces (reports of large corpora are large)."""
+    if fmt == "json":
+        from reconcile.render.jsonfmt import write
+
+        write(record, fh)
+    else:
+        fh.write(render_text(record, fmt))
