@@ -236,7 +236,7 @@ def nearest(Q: np.ndarray, k: int, B: np.ndarray | None = None, chunk_mb: int = 
     return out
 
 
-def nearest_partitioned(Q: np.ndarray, k: int, B: np.ndarray | None = None, cell: int = 2000,
+def nearest_partitioned(Q: np.ndarray, k: int, B: np.ndarray | None = None, cell: int = 1000,
                         probes: int = 8) -> np.ndarray:
     """Like ``nearest``, approximately, in time that grows linearly: search only nearby cells.
 
@@ -293,7 +293,7 @@ def nearest_partitioned(Q: np.ndarray, k: int, B: np.ndarray | None = None, cell
 
 
 def _edges(E: np.ndarray, V: np.ndarray, k: int, langs: list[str] | None = None,
-           exact_below: int = 40000) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+           exact_below: int = 10000) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Symmetric k-nearest-neighbour pairs (i < j) found on ``V``, with cosine distances on ``E``.
 
     With several languages in ``langs``, each claim gets its share of the ``k`` among the claims of every
