@@ -152,13 +152,14 @@ def run_rules(rules: list[Rule], facts: list[Fact], claims: list[Claim], docs: d
     by_id = {c.id: c for c in claims}
     findings: list[Finding] = []
     by_document: dict[str, list[Fact]] = {}
+    shared: dict[str, Any] = {}
     for fact in facts:
         for d in dict.fromkeys(by_id[cid].document for cid in fact.claims):
             by_document.setdefault(d, []).append(fact)
     for fact in facts:
         fc = [by_id[cid] for cid in fact.claims]
         origin = origins[fact.id] if origins is not None else origins_for(fc, docs)
-        ctx = Context(fact, fc, docs, origin, facts, by_id, facts_by_document=by_document)
+        ctx = Context(fact, fc, docs, origin, facts, by_id, facts_by_document=by_document, shared=shared)
         fk = fact_key(fact, fc)
         fact.rules = []
         for rule in rules:

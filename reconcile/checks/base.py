@@ -30,6 +30,7 @@ class Context:
     claims_by_id: dict[str, Claim] = field(default_factory=dict)
     draft: list[Claim] = field(default_factory=list)  # in `reconcile check`: the draft's claims on this fact
     facts_by_document: dict[str, list[Fact]] = field(default_factory=dict)  # every fact a document speaks to
+    shared: dict[str, Any] = field(default_factory=dict)  # one run's memo, the same for every fact's context
 
     def origins(self, claims: list[Claim] | None = None) -> set[str]:
         return {self.origin[c.id] for c in (claims if claims is not None else self.claims)}

@@ -29,9 +29,12 @@ def check(ctx: Context, p: dict[str, Any]) -> list[Hit]:
     # a breakdown is told in one breath: the parts stand in one sentence of a document of the total, so
     # only facts met in one such sentence are paired (not every two facts of those documents)
     in_sentence: dict[tuple[str, int], list[Fact]] = {}
+    sentences = ctx.shared.setdefault("sum.sentences", {})  # each fact's sentences, found once per run
     for f in cands:
-        for key in dict.fromkeys((ctx.claims_by_id[c].document, ctx.claims_by_id[c].sentence_start)
-                                 for c in f.claims):
+        if f.id not in sentences:
+            sentences[f.id] = list(dict.fromkeys((ctx.claims_by_id[c].document, ctx.claims_by_id[c].sentence_start)
+                                                 for c in f.claims))
+        for key in sentences[f.id]:
             if key[0] in docs:
                 in_sentence.setdefault(key, []).append(f)
     pairs = sorted({(a.id, b.id): (a, b) for fs in in_sentence.values() for a, b in combinations(fs, 2)}.items())
