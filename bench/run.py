@@ -62,13 +62,11 @@ def one_size(n: int, out: Path) -> dict:
     from reconcile.claims import extract_claims
     from reconcile.cluster import ClusterParams, cluster_claims
     from reconcile.config import Config
-    from reconcile.confidence import fact_origins, reconcile_facts
     from reconcile.embed import Embedder
     from reconcile.lexicon import load_lexicon
-    from reconcile.pipeline import RunResult, ingest
+    from reconcile.pipeline import RunResult, ingest, judge
     from reconcile.render import render_to
     from reconcile.report import build_record
-    from reconcile.rules import load_rules, run_rules
 
     corpus, truth_path = out / f"corpus-{n}.jsonl", out / f"corpus-{n}.truth.json"
     if not corpus.exists():
@@ -108,10 +106,7 @@ def one_size(n: int, out: Path) -> dict:
     del emb  # the vectors are not needed after clustering
     t = time.perf_counter()
     docs = {d.id: d for d in res.documents}
-    origins = fact_origins(res.facts, res.claims, docs)
-    rel = reconcile_facts(res.facts, res.claims, docs, cfg, origins=origins)
-    res.findings = run_rules(load_rules(cfg), res.facts, res.claims, docs, cfg, origins)
-    reconcile_facts(res.facts, res.claims, docs, cfg, res.findings, rel, origins=origins)
+    res.findings, _ = judge(res.facts, res.claims, docs, cfg)
     stage("rules", t, len(res.facts), "facts")
     t = time.perf_counter()
     with tempfile.TemporaryFile("w+", encoding="utf-8") as fh:  # as `reconcile report -o`: streamed to a file

@@ -16,7 +16,7 @@ from reconcile.config import Config
 from reconcile.embed import Embedder
 from reconcile.lexicon import load_lexicon
 from reconcile.model import Claim, Fact, InputError
-from reconcile.pipeline import Progress, RunResult, ingest
+from reconcile.pipeline import Progress, RunResult, ingest, judge
 from reconcile.store import Store, StoreError, as_meta
 
 __all__ = ["IndexStats", "index"]
@@ -51,9 +51,6 @@ def fact_keys(facts: list[Fact], claims: list[Claim], emb: np.ndarray) -> list[t
 def index(paths: list[str], store: Store, config: Config, embedder: Embedder | None = None,
           progress: Progress | None = None) -> IndexStats:
     """Bring the archive in line with ``paths`` (the whole archive's inputs)."""
-    from reconcile.confidence import fact_origins, reconcile_facts
-    from reconcile.rules import load_rules, run_rules
-
     stats = IndexStats()
     t = time.perf_counter()
     read = RunResult()
@@ -113,11 +110,7 @@ def index(paths: list[str], store: Store, config: Config, embedder: Embedder | N
     facts = cluster_claims(claims, all_emb, ClusterParams(threshold=config.cluster_threshold), lex)
     stats.timings["cluster"] = time.perf_counter() - t
     t = time.perf_counter()
-    rules = load_rules(config)
-    origins = fact_origins(facts, claims, docs)
-    rel = reconcile_facts(facts, claims, docs, config, origins=origins)
-    findings = run_rules(rules, facts, claims, docs, config, origins)
-    reconcile_facts(facts, claims, docs, config, findings, rel, origins=origins)
+    findings, rel = judge(facts, claims, docs, config)
     stats.timings["rules"] = time.perf_counter() - t
     t = time.perf_counter()
     store.replace(upsert, removed, facts, findings,

@@ -20,7 +20,7 @@ from reconcile.ingest import read_inputs
 from reconcile.lexicon import load_lexicon
 from reconcile.model import Claim, Document, Fact, Finding, InputError
 
-__all__ = ["RunResult", "run", "analyse", "Progress"]
+__all__ = ["RunResult", "run", "analyse", "judge", "Progress"]
 
 Progress = Callable[[str, int, int], None]
 
@@ -56,12 +56,27 @@ def ingest(paths: Iterable[str], config: Config, result: RunResult) -> None:
     result.timings["ingest"] = time.perf_counter() - t
 
 
-def analyse(result: RunResult, config: Config, embedder: Embedder | None = None,
-            progress: Progress | None = None) -> RunResult:
-    """Extract, embed, cluster and judge the documents already in ``result``."""
+def judge(facts: list[Fact], claims: list[Claim], docs: dict[str, Document],
+          config: Config) -> tuple[list[Finding], dict[str, float]]:
+    """Run the rules over the facts and reconcile them: findings, and the learned outlet reliability.
+
+    Origins are worked out once and shared: reliability is learned first, the rules run, then verdicts,
+    confidence and explanations are set on the facts with the findings.
+    """
     from reconcile.confidence import fact_origins, reconcile_facts
     from reconcile.rules import load_rules, run_rules
 
+    rules = load_rules(config)
+    origins = fact_origins(facts, claims, docs)
+    reliability = reconcile_facts(facts, claims, docs, config, origins=origins)
+    findings = run_rules(rules, facts, claims, docs, config, origins)
+    reconcile_facts(facts, claims, docs, config, findings, reliability, origins=origins)
+    return findings, reliability
+
+
+def analyse(result: RunResult, config: Config, embedder: Embedder | None = None,
+            progress: Progress | None = None) -> RunResult:
+    """Extract, embed, cluster and judge the documents already in ``result``."""
     lex = load_lexicon(config.rules_dirs)
     t = time.perf_counter()
     for i, doc in enumerate(result.documents):
@@ -83,12 +98,8 @@ def analyse(result: RunResult, config: Config, embedder: Embedder | None = None,
                                   ClusterParams(threshold=config.cluster_threshold), lex)
     result.timings["cluster"] = time.perf_counter() - t
     t = time.perf_counter()
-    rules = load_rules(config)
     docs = {d.id: d for d in result.documents}
-    origins = fact_origins(result.facts, result.claims, docs)
-    result.reliability = reconcile_facts(result.facts, result.claims, docs, config, origins=origins)
-    result.findings = run_rules(rules, result.facts, result.claims, docs, config, origins)
-    reconcile_facts(result.facts, result.claims, docs, config, result.findings, result.reliability, origins=origins)
+    result.findings, result.reliability = judge(result.facts, result.claims, docs, config)
     result.timings["rules"] = time.perf_counter() - t
     return result
 
