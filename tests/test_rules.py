@@ -110,3 +110,28 @@ def test_rules_option_on_the_cli(tmp_path):
     art.write_text("Russland schickte 1.000 Soldaten nach Kursk.\n")
     r = CliRunner().invoke(cli, ["report", str(art), "--rules", str(tmp_path / "mine"), "--format", "json"])
     assert r.exit_code == 2 and "XX01.yml" in r.stderr and "extends" in r.stderr
+
+
+def test_update_matrix_agrees_with_is_update(seeds_result):
+    """The vectorised update test of the conflict and update checks is ``is_update``, pair for pair."""
+    import itertools
+
+    import numpy as np
+
+    from reconcile.checks.base import UpdateKeys, update_matrix
+    from reconcile.checks.update import is_update
+
+    from dataclasses import replace
+
+    # copies with dates, cues and modalities varied so that every branch of is_update is taken
+    claims = [replace(c, as_of=[None, "2024", "2024-12", "2025-06", "2025-06-17"][i % 5], cumulative=i % 3 == 0,
+                      modality=["asserted", "planned", "reported", "hypothetical"][i % 4])
+              for i, c in enumerate(seeds_result.claims)]
+    n = len(claims)
+    for require_cue in (False, True):
+        keys = UpdateKeys.of(claims, require_cue)
+        want = np.array([[is_update(a, b, require_cue) for b in claims] for a in claims])
+        assert (update_matrix(keys, slice(0, n)) == want).all()
+        assert (update_matrix(keys, slice(0, n), rows_are_later=True) == want.T).all()
+        assert want.any() and not want.all()
+    assert len(list(itertools.combinations(claims, 2))) > 100

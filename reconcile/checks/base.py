@@ -129,9 +129,10 @@ class UpdateKeys:
 
 
 def update_matrix(keys: UpdateKeys, rows: slice, rows_are_later: bool = False) -> np.ndarray:
-    """``m[i, j]``: claim j (a later, larger figure) updates claim ``rows.start + i`` (see update.is_update).
+    """``m[i, j]``: claim j (a later, larger figure) updates claim ``rows.start + i``.
 
-    With ``rows_are_later``, the other way round: claim ``rows.start + i`` updates claim j.
+    ``update.is_update`` for many pairs at once (tested to agree). With ``rows_are_later``, the other way
+    round: claim ``rows.start + i`` updates claim j.
     """
     if rows_are_later:
         return (keys.later_ok[rows, None] & keys.earlier_ok[None, :]
