@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import simplemma
 from text_to_num import text2num
@@ -164,19 +165,8 @@ def hedge_interval(value: float, kind: str | None, lex: Lexicon,
 
 # --------------------------------------------------------------------------- lexicon-derived patterns
 
-_PATTERN_CACHE: dict[int, tuple[Lexicon, dict[str, dict[str, re.Pattern[str]]]]] = {}
-
-
+@lru_cache(maxsize=8)  # per lexicon (lexicons hash by identity)
 def _patterns(lex: Lexicon) -> dict[str, dict[str, re.Pattern[str]]]:
-    hit = _PATTERN_CACHE.get(id(lex))
-    if hit is not None and hit[0] is lex:
-        return hit[1]
-    built = _build_patterns(lex)
-    _PATTERN_CACHE[id(lex)] = (lex, built)
-    return built
-
-
-def _build_patterns(lex: Lexicon) -> dict[str, dict[str, re.Pattern[str]]]:
     def alt(words: list[str]) -> str:
         return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
@@ -215,18 +205,12 @@ def _build_patterns(lex: Lexicon) -> dict[str, dict[str, re.Pattern[str]]]:
 
 # --------------------------------------------------------------------------- helpers
 
-_VSCALE_CACHE: dict[tuple[int, str], tuple[Lexicon, dict[str, float]]] = {}
-
-
+@lru_cache(maxsize=16)
 def _vague_scales(lex: Lexicon, lang: str) -> dict[str, float]:
     """Scale words of vague quantities ("mehrere Tausend") of both languages, looked up once per lexicon."""
-    hit = _VSCALE_CACHE.get((id(lex), lang))
-    if hit is not None and hit[0] is lex:
-        return hit[1]
     scales = lex.vague.get("scales", {})
     out = {k.lower(): float(v) for k, v in scales.get(lang, {}).items()}
     out.update({k.lower(): float(v) for k, v in scales.get("en" if lang == "de" else "de", {}).items()})
-    _VSCALE_CACHE[(id(lex), lang)] = (lex, out)
     return out
 
 
