@@ -111,6 +111,13 @@ class Claim:
     counted_group: str | None = None
     places: list[str] = field(default_factory=list)  # where: proper names after a locative preposition
     actor: str | None = None  # who acts, as a key of rules/lexicon/entities.yml ("KP" for "Nordkorea", "Pyongyang")
+    # scope qualifiers (what the figure is about, beyond the thing counted): filled by ``claims``, read by
+    # the scope and update checks. ``group``: the population counted ("Geimpfte über 80", "federal workers");
+    # ``window``: the time window as written ("bis Samstag", "in 2008", "seit März"); ``part_of``: the figure
+    # is a stated part of a total ("davon", "of which", "in cash", "including").
+    group: str | None = None
+    window: str | None = None
+    part_of: bool = False
 
 
 @dataclass
