@@ -8,7 +8,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK=1
 export HF_HUB_OFFLINE=1
 export TRANSFORMERS_OFFLINE=1
 
-.PHONY: setup demo test lint reports eval bench fuse-eval clean
+.PHONY: setup demo test lint reports eval eval-dev eval-joint bench fuse-eval clean
 
 setup: $(STAMP)
 
@@ -23,9 +23,22 @@ $(STAMP): pyproject.toml requirements.lock
 demo: $(STAMP)
 	$(VENV)/bin/reconcile report seeds
 
+DEV    := ../shared/dev
+
 test: $(STAMP) lint
 	$(PY) -m pytest -q tests
 	$(VENV)/bin/reconcile eval --gold $(GOLD) --thresholds eval/thresholds.json seeds
+	@if [ -d $(DEV)/gold ]; then $(MAKE) --no-print-directory eval-dev; \
+	 elif [ -n "$$RECONCILE_REQUIRE_DEV" ]; then echo "RECONCILE_REQUIRE_DEV is set but $(DEV) is missing" >&2; exit 1; \
+	 else echo "$(DEV) not found: dev-set gates skipped"; fi
+
+# real news clusters (../shared/dev): per cluster, per language and overall, gated by eval/thresholds.json "dev"
+eval-dev: $(STAMP)
+	$(VENV)/bin/reconcile eval --gold-dir $(DEV)/gold --thresholds eval/thresholds.json $(DEV)/corpus
+
+# the same clusters and the 300 distractor articles as one corpus (joint B-cubed)
+eval-joint: $(STAMP)
+	$(VENV)/bin/reconcile eval --gold-dir $(DEV)/gold --joint $(DEV)/distractors.jsonl $(DEV)/corpus
 
 # style and types: ruff (pyproject.toml [tool.ruff]) and mypy on the package
 lint: $(STAMP)

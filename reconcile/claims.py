@@ -16,7 +16,9 @@ import simplemma
 from reconcile.dates import MONTHS, MONTH_RE
 from reconcile.lexicon import Lexicon, load_lexicon
 from reconcile.model import Claim, Document
-from reconcile.quantities import RawQuantity, _ARTICLE_BEFORE, extract, noun_after
+from reconcile.counted import counted_phrase
+from reconcile.places import is_place_name
+from reconcile.quantities import RawQuantity, _ARTICLE_BEFORE, extract
 from reconcile.sentences import ViewSentence, document_sentences
 
 __all__ = ["extract_claims", "document_quantities", "claim_sentences"]
@@ -349,7 +351,7 @@ def places_in(clause: str, lang: str, lex: Lexicon) -> list[str]:
     out = []
     for m in rx.finditer(clause):
         w = m.group(1).lower()
-        if w in lex.not_places or w in out:
+        if w in lex.not_places or w in out or not is_place_name(m.group(1), lang):
             continue
         out.append(w)
     return out
@@ -402,7 +404,7 @@ def extract_claims(doc: Document, lex: Lexicon | None = None) -> list[Claim]:
         cues = _attribution_cues(text, lang, lex) if qs else ()
         prev_counted: tuple[str | None, str | None, list[str]] = (None, None, [])
         for q in qs:
-            counted_text, lemma, mods, _ = noun_after(text, q.end, lang)
+            counted_text, lemma, mods = counted_phrase(text, q.end, lang)
             if lemma is None and q.unit_class == "count":
                 counted_text, lemma, mods = prev_counted
             elif lemma is not None:

@@ -279,7 +279,7 @@ def quantities(paths: tuple[str, ...], config_path: str | None, rules_dirs: tupl
 @inputs
 @click.option("--gold", type=click.Path(exists=True, dir_okay=False), help="Gold annotation (JSON).")
 @click.option("--gold-dir", type=click.Path(exists=True, file_okay=False),
-              help="A folder of cluster gold files (development-set format); PATHS is the folder of their JSONL corpora.")
+              help="A folder of cluster gold files (development-set format); PATHS: the folder of their corpora.")
 @click.option("--joint", "joint", multiple=True, type=click.Path(exists=True, dir_okay=False),
               help="With --gold-dir: analyse all clusters and these distractor JSONL files as one corpus.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
@@ -299,7 +299,7 @@ def eval_cmd(paths: tuple[str, ...], config_path: str | None, rules_dirs: tuple[
     result = _run(paths, cfg)
     _report_errors(result)
     s = score(result, load_gold(gold))
-    bad = check_thresholds(s["metrics"], json.loads(Path(thresholds).read_text())) if thresholds else []
+    bad = check_thresholds(s["metrics"], _thresholds(thresholds, "seeds")) if thresholds else []
     if fmt == "json":
         sys.stdout.write(json.dumps({**s, "below_threshold": bad}, indent=2, ensure_ascii=False) + "\n")
     else:
@@ -323,6 +323,14 @@ def eval_cmd(paths: tuple[str, ...], config_path: str | None, rules_dirs: tuple[
         sys.exit(EXIT_ERROR)
     if bad:
         sys.exit(EXIT_FINDINGS)
+
+
+def _thresholds(path: str, section: str) -> dict[str, float]:
+    """The gates of one section of a thresholds file (a flat file is the seeds' section)."""
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    if "seeds" not in data and "dev" not in data:
+        return {k: v for k, v in data.items() if not k.startswith("_")} if section == "seeds" else {}
+    return dict(data.get(section, {}))
 
 
 def _eval_clusters(paths: tuple[str, ...], cfg: Any, gold_dir: str, joint: tuple[str, ...], fmt: str,
@@ -352,7 +360,7 @@ def _eval_clusters(paths: tuple[str, ...], cfg: Any, gold_dir: str, joint: tuple
     else:
         out = evaluate_clusters(clusters, analyse)
     flat = {**out["overall"], **{f"{lang}_{k}": v for lang, m in out["languages"].items() for k, v in m.items()}}
-    bad = check_thresholds(flat, json.loads(Path(thresholds).read_text())) if thresholds else []
+    bad = check_thresholds(flat, _thresholds(thresholds, "dev")) if thresholds else []
     if fmt == "json":
         sys.stdout.write(json.dumps({**out, "below_threshold": bad}, indent=1, ensure_ascii=False) + "\n")
     else:
@@ -368,7 +376,8 @@ def _print_clusters(out: dict[str, Any], bad: list[str]) -> None:
     console = Console(width=None if sys.stdout.isatty() else 140)
     cols = ("mention_recall", "bcubed_p", "bcubed_r", "bcubed_f1", "verdict_accuracy")
     t = Table("cluster", *cols, title="reconcile eval (clusters)")
-    rows = [*out["clusters"].items(), *((f"[{k}]", v) for k, v in out["languages"].items()), ("overall", out["overall"])]
+    langs = [(f"[{k}]", v) for k, v in out["languages"].items()]
+    rows = [*out["clusters"].items(), *langs, ("overall", out["overall"])]
     for name, m in rows:
         t.add_row(name, *(f"{m[c]:.3f}" for c in cols))
     console.print(t)

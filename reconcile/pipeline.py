@@ -15,12 +15,12 @@ import numpy as np
 from reconcile.claims import extract_claims
 from reconcile.cluster import ClusterParams, cluster_claims
 from reconcile.config import Config
-from reconcile.embed import Embedder
+from reconcile.embed import Embedder, counted_embeddings
 from reconcile.ingest import read_inputs
 from reconcile.lexicon import load_lexicon
 from reconcile.model import Claim, Document, Fact, Finding, InputError
 
-__all__ = ["RunResult", "run", "analyse", "judge", "Progress"]
+__all__ = ["RunResult", "run", "analyse", "extract", "embed", "cluster", "judge", "Progress"]
 
 Progress = Callable[[str, int, int], None]
 
@@ -38,6 +38,7 @@ class RunResult:
     timings: dict[str, float] = field(default_factory=dict)
     reliability: dict[str, float] = field(default_factory=dict)
     embeddings: Any = None
+    counted: Any = None  # embeddings of the claims' counted phrases (zero rows where none)
 
 
 def ingest(paths: Iterable[str], config: Config, result: RunResult) -> None:
@@ -74,9 +75,8 @@ def judge(facts: list[Fact], claims: list[Claim], docs: dict[str, Document],
     return findings, reliability
 
 
-def analyse(result: RunResult, config: Config, embedder: Embedder | None = None,
-            progress: Progress | None = None) -> RunResult:
-    """Extract, embed, cluster and judge the documents already in ``result``."""
+def extract(result: RunResult, config: Config, progress: Progress | None = None) -> None:
+    """The claims of every document of ``result``; a document that fails is an input error, not a crash."""
     lex = load_lexicon(config.rules_dirs)
     t = time.perf_counter()
     for i, doc in enumerate(result.documents):
@@ -87,16 +87,35 @@ def analyse(result: RunResult, config: Config, embedder: Embedder | None = None,
         if progress:
             progress("extract", i + 1, len(result.documents))
     result.timings["extract"] = time.perf_counter() - t
+
+
+def embed(result: RunResult, config: Config, embedder: Embedder | None = None,
+          progress: Progress | None = None) -> Embedder:
+    """Embed each claim's identifying text and its counted phrase (the embedder, loaded once, is returned)."""
     t = time.perf_counter()
     embedder = embedder or Embedder(config.model, use_cache=config.cache)
-    emb = embedder.encode([c.key_text for c in result.claims],
-                          progress=(lambda d, n: progress("embed", d, n)) if progress else None)
-    result.embeddings = emb
+    result.embeddings = embedder.encode([c.key_text for c in result.claims],
+                                        progress=(lambda d, n: progress("embed", d, n)) if progress else None)
+    result.counted = counted_embeddings(embedder, result.claims) if result.claims else None
     result.timings["embed"] = time.perf_counter() - t
+    return embedder
+
+
+def cluster(result: RunResult, config: Config) -> None:
+    """Group the claims of ``result`` into facts."""
     t = time.perf_counter()
-    result.facts = cluster_claims(result.claims, emb if len(result.claims) else np.zeros((0, 512)),
-                                  ClusterParams(threshold=config.cluster_threshold), lex)
+    emb = result.embeddings if len(result.claims) else np.zeros((0, 512))
+    result.facts = cluster_claims(result.claims, emb, ClusterParams(threshold=config.cluster_threshold),
+                                  load_lexicon(config.rules_dirs), result.counted)
     result.timings["cluster"] = time.perf_counter() - t
+
+
+def analyse(result: RunResult, config: Config, embedder: Embedder | None = None,
+            progress: Progress | None = None) -> RunResult:
+    """Extract, embed, cluster and judge the documents already in ``result``."""
+    extract(result, config, progress)
+    embed(result, config, embedder, progress)
+    cluster(result, config)
     t = time.perf_counter()
     docs = {d.id: d for d in result.documents}
     result.findings, result.reliability = judge(result.facts, result.claims, docs, config)

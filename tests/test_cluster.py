@@ -123,21 +123,35 @@ def test_clustering_is_order_independent(mixed_result):
     assert [f.claims for f in a] == [f.claims for f in b]
 
 
-def test_edge_distances_agree_with_pair_distance(mixed_result):
-    """The vectorised distance of the clustering is the documented pair distance, pair for pair."""
+def test_pair_model_weighs_compatible_figures_and_close_documents_together(mixed_result):
+    """The learned distance: one pair differing only in its figures' agreement, then in its documents."""
     from reconcile.cluster import edge_distances
+    from reconcile.pairs import FEATURES, load_pair_model
 
+    model = load_pair_model()
+    assert set(model.features) <= set(FEATURES) and len(model.coef) == len(model.features)
     lex = load_lexicon()
-    claims = mixed_result.claims
-    rng = np.random.default_rng(0)
-    n = len(claims)
-    ei, ej = np.triu_indices(n, k=1)
-    cos = rng.uniform(0.0, 1.2, size=len(ei))
-    for params in (ClusterParams(), ClusterParams(w_place=3.0, w_actor=2.0, generic_distance=0.5)):
-        got = edge_distances(claims, ei, ej, cos, lex, params)
-        want = [pair_distance(claims[a], claims[b], d, lex, params) for a, b, d in zip(ei, ej, cos)]
-        assert np.allclose(got, want, rtol=0, atol=1e-12)
-    assert len(ei) > 500
+    by = {(c.document[:10], c.surface): c for c in mixed_result.claims}
+    a, b = by[("wire_kursk", "11,000")], by[("wire_kursk", "6,000")]
+    ei, ej, cos = np.array([0]), np.array([1]), np.array([0.3])
+    close = edge_distances([a, a], ei, ej, cos, lex, ClusterParams())[0]
+    apart = edge_distances([a, b], ei, ej, cos, lex, ClusterParams())[0]
+    assert close < apart  # the same figure is nearer than another figure of the article, all else equal
+    assert 0.0 <= close <= 1.0 and 0.0 <= apart <= 1.0
+    assert pair_distance(a, b, 0.3, lex, ClusterParams()) == pytest.approx(apart)
+
+
+def test_malformed_pair_model_is_rejected(tmp_path):
+    from reconcile.pairs import load_pair_model
+
+    bad = tmp_path / "pair.json"
+    bad.write_text(json.dumps({"features": ["cos", "no_such_feature"], "mean": [0, 0], "scale": [1, 1],
+                               "coef": [1, 1], "intercept": 0}))
+    with pytest.raises(ValueError, match="unknown features"):
+        load_pair_model(str(bad))
+    bad.write_text(json.dumps({"features": ["cos"], "mean": [0, 0], "scale": [1], "coef": [1], "intercept": 0}))
+    with pytest.raises(ValueError, match="one number per feature"):
+        load_pair_model(str(bad))
 
 
 def test_places_and_actors_fold_across_languages_and_countries_stay_open():

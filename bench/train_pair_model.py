@@ -1,0 +1,235 @@
+"""Learn the pair model (``rules/models/pair.json``) from labelled claim pairs of real news clusters.
+
+    python bench/train_pair_model.py [--gold-dir ../shared/dev/gold] [--corpus ../shared/dev/corpus]
+                                     [--distractors ../shared/dev/distractors.jsonl] [--write]
+
+Each gold cluster's articles are read, their claims extracted and embedded; the claims that carry a gold
+figure are labelled with its gold fact. Pairs of labelled claims of one unit block are the examples
+(same gold fact or not); pairs of a labelled claim and a claim of another event (another cluster, or a
+distractor article) are negatives, so that the model learns to keep stories apart. A logistic
+regression is fitted on standardised features (``reconcile.pairs.FEATURES``).
+
+Leave-one-cluster-out: for each cluster, the model is fitted without any pair touching it, the cluster
+is clustered with that model, and B-cubed is measured on it (``reconcile.devset``); the table printed is
+these held-out figures per language and threshold. ``--write`` then fits on all clusters and writes the
+shipped model (its figures on the dev set are in-sample; the held-out ones are what to quote).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from reconcile.cluster import ClusterParams, block_key, cluster_claims  # noqa: E402
+from reconcile.config import Config  # noqa: E402
+from reconcile.devset import GoldCluster, bcubed, load_clusters, match_mentions, summarise  # noqa: E402
+from reconcile.embed import Embedder  # noqa: E402
+from reconcile.lexicon import load_lexicon  # noqa: E402
+from reconcile.pairs import FEATURES, PairKeys, PairModel, document_vectors  # noqa: E402
+from reconcile.pipeline import RunResult, embed, extract, ingest  # noqa: E402
+
+
+def prepare(paths: list[str], config: Config, embedder: Embedder) -> RunResult:
+    result = RunResult()
+    ingest(paths, config, result)
+    extract(result, config)
+    embed(result, config, embedder)
+    return result
+
+
+def labelled(g: GoldCluster, result: RunResult) -> dict[int, str]:
+    """Claim index -> gold fact, for the claims that carry a gold figure (first mention wins)."""
+    recs = [dict(id=c.id, document=c.document, start=c.start, end=c.end, value=c.value) for c in result.claims]
+    pos = {c.id: i for i, c in enumerate(result.claims)}
+    out: dict[int, str] = {}
+    for mi, c in match_mentions(g.mentions, recs).items():
+        out.setdefault(pos[c["id"]], g.mentions[mi].fact)
+    return out
+
+
+def seed_labels(result: RunResult, gold_path: Path) -> dict[int, str]:
+    """Claim index -> gold fact for the project's own seed annotation (mentions located by context)."""
+    from reconcile.evaluate import _locate, load_gold
+
+    gold = load_gold(gold_path)
+    by_file = {Path(d.path).name: d for d in result.documents}
+    pos = {c.id: i for i, c in enumerate(result.claims)}
+    out: dict[int, str] = {}
+    for fact in gold["facts"]:
+        for m in fact["mentions"]:
+            doc = by_file.get(gold["documents"][m["doc"]]["file"])
+            if doc is None:
+                continue
+            for s, e in _locate(doc, m["context"], m["surface"]):
+                hit = next((c for c in result.claims if c.document == doc.id and c.start < e and s < c.end), None)
+                if hit:
+                    out.setdefault(pos[hit.id], fact["id"])
+                    break
+    return out
+
+
+def pair_rows(result: RunResult, idx_a: list[int], idx_b: list[int] | None, lex: Any) -> tuple[np.ndarray, list]:
+    """Features of all pairs among ``idx_a`` (or between ``idx_a`` and ``idx_b``) within one unit block."""
+    codes, rows = document_vectors(result.claims, result.embeddings)
+    members = sorted(set(idx_a) | set(idx_b or []))
+    local = {g: k for k, g in enumerate(members)}
+    block = [result.claims[i] for i in members]
+    keys = PairKeys.of(block, lex, result.counted[members], rows[codes[members]])
+    E = result.embeddings[members]
+    ei, ej = [], []
+    if idx_b is None:
+        for x, a in enumerate(idx_a):
+            for b in idx_a[x + 1:]:
+                if block_key(result.claims[a]) == block_key(result.claims[b]):
+                    ei.append(local[a]), ej.append(local[b])
+    else:
+        for a in idx_a:
+            for b in idx_b:
+                if block_key(result.claims[a]) == block_key(result.claims[b]):
+                    ei.append(local[a]), ej.append(local[b])
+    if not ei:
+        return np.zeros((0, len(FEATURES))), []
+    ia, ib = np.array(ei), np.array(ej)
+    cos = 1.0 - np.einsum("ij,ij->i", E[ia], E[ib])
+    return keys.features(ia, ib, cos, lex), [(members[a], members[b]) for a, b in zip(ei, ej)]
+
+
+def fit(X: np.ndarray, y: np.ndarray, w: np.ndarray) -> PairModel:
+    from sklearn.linear_model import LogisticRegression
+
+    mean = X.mean(axis=0)
+    scale = np.where(X.std(axis=0) > 1e-9, X.std(axis=0), 1.0)
+    lr = LogisticRegression(C=1.0, max_iter=2000).fit((X - mean) / scale, y, sample_weight=w)
+    return PairModel(FEATURES, mean, scale, lr.coef_[0], float(lr.intercept_[0]))
+
+
+def bcubed_of(g: GoldCluster, result: RunResult, model_path: str, threshold: float, lex: Any) -> dict[str, Any]:
+    facts = cluster_claims(result.claims, result.embeddings, ClusterParams(threshold=threshold, model_path=model_path),
+                           lex, result.counted)
+    fact_of = {cid: f.id for f in facts for cid in f.claims}
+    # every gold mention counts once (as the scorer does): mentions sharing a claim repeat its item
+    recs = [dict(id=c.id, document=c.document, start=c.start, end=c.end, value=c.value) for c in result.claims]
+    matched = match_mentions(g.mentions, recs)
+    items = [(g.mentions[mi].fact, fact_of.get(c["id"])) for mi, c in matched.items()]
+    bp, br = bcubed(items)
+    return {"cluster": g.name, "language": g.language, "mentions": len(g.mentions), "matched": len(matched),
+            "interval_ok": len(matched), "bcubed_p": bp, "bcubed_r": br, "verdicts": []}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--gold-dir", default=str(ROOT.parent / "shared/dev/gold"))
+    ap.add_argument("--corpus", default=str(ROOT.parent / "shared/dev/corpus"))
+    ap.add_argument("--distractors", default=str(ROOT.parent / "shared/dev/distractors.jsonl"))
+    ap.add_argument("--thresholds", default="0.4,0.5,0.6,0.7")
+    ap.add_argument("--seeds", default=str(ROOT / "seeds"), help="also learn from the seeds and their gold")
+    ap.add_argument("--seeds-gold", default=str(ROOT / "eval" / "seeds.gold.json"))
+    ap.add_argument("--seeds-weight", type=float, default=10.0, help="weight of a seed pair (few, and our demo)")
+    ap.add_argument("--write", action="store_true", help="fit on every cluster and write rules/models/pair.json")
+    args = ap.parse_args()
+    config = Config()
+    lex = load_lexicon()
+    embedder = Embedder(config.model)
+    clusters = load_clusters(Path(args.gold_dir), Path(args.corpus))
+    runs = {g.name: prepare([str(g.corpus)], config, embedder) for g in clusters}
+    labels = {g.name: labelled(g, runs[g.name]) for g in clusters}
+    X_parts: dict[str, list[tuple[np.ndarray, np.ndarray, np.ndarray]]] = defaultdict(list)  # by cluster touched
+    for g in clusters:
+        res, lab = runs[g.name], labels[g.name]
+        idx = sorted(lab)
+        X, pairs = pair_rows(res, idx, None, lex)
+        y = np.array([lab[a] == lab[b] for a, b in pairs], dtype=np.int64)
+        X_parts[g.name].append((X, y, np.ones(len(y))))
+    # negatives across events: each cluster's labelled claims against a distractor sample and the next cluster
+    if Path(args.distractors).exists():
+        distract = prepare([args.distractors], config, embedder)
+        for g in clusters:
+            joint = _joined(runs[g.name], distract)
+            lab_idx = sorted(labels[g.name])
+            other = list(range(len(runs[g.name].claims), len(joint.claims)))
+            rng = np.random.default_rng(0)
+            other = sorted(rng.choice(other, size=min(len(other), 400), replace=False).tolist()) if other else []
+            X, pairs = pair_rows(joint, lab_idx, other, lex)
+            X_parts[g.name].append((X, np.zeros(len(pairs), dtype=np.int64), np.full(len(pairs), 0.5)))
+    if args.seeds and Path(args.seeds_gold).exists():
+        seeds = prepare([args.seeds], config, embedder)
+        lab = seed_labels(seeds, Path(args.seeds_gold))
+        X, pairs = pair_rows(seeds, sorted(lab), None, lex)
+        y = np.array([lab[a] == lab[b] for a, b in pairs], dtype=np.int64)
+        X_parts["seeds"].append((X, y, np.full(len(y), args.seeds_weight)))
+        print(f"seeds: {len(lab)} labelled claims, {int(y.sum())} same-fact pairs of {len(y)}")
+    names = [g.name for g in clusters]
+    for k, name in enumerate(names):
+        other = names[(k + 1) % len(names)]
+        joint = _joined(runs[name], runs[other])
+        a = sorted(labels[name])
+        off = len(runs[name].claims)
+        b = [off + i for i in sorted(labels[other])]
+        X, pairs = pair_rows(joint, a, b, lex)
+        X_parts[name].append((X, np.zeros(len(pairs), dtype=np.int64), np.full(len(pairs), 0.5)))
+        X_parts[other].append((X, np.zeros(len(pairs), dtype=np.int64), np.zeros(len(pairs))))  # touches both
+
+    def stack(exclude: str | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        parts = [p for n, ps in X_parts.items() if n != exclude for p in ps]
+        X = np.vstack([p[0] for p in parts])
+        y = np.concatenate([p[1] for p in parts])
+        w = np.concatenate([p[2] for p in parts])
+        return X, y, w
+
+    thresholds = [float(t) for t in args.thresholds.split(",")]
+    held: dict[float, list[dict[str, Any]]] = defaultdict(list)
+    with tempfile.TemporaryDirectory() as tmp:
+        for g in clusters:
+            X, y, w = stack(g.name)
+            # the cross pairs of the held-out cluster's neighbour also touch it: drop those weighted 0
+            model = fit(X[w > 0], y[w > 0], w[w > 0])
+            path = str(Path(tmp) / f"{g.name}.json")
+            Path(path).write_text(model.to_json())
+            for t in thresholds:
+                held[t].append(bcubed_of(g, runs[g.name], path, t, lex))
+    print("leave-one-cluster-out B-cubed (held-out cluster clustered with a model fitted without it)")
+    for t in thresholds:
+        parts = held[t]
+        row = {lang: summarise([p for p in parts if p["language"] == lang]) for lang in ("de", "en")}
+        allp = summarise(parts)
+        print(f"t={t:.2f} all F1 {allp['bcubed_f1']:.3f} (P {allp['bcubed_p']:.3f} R {allp['bcubed_r']:.3f})  "
+              + "  ".join(f"{lang} F1 {m['bcubed_f1']:.3f} (P {m['bcubed_p']:.3f} R {m['bcubed_r']:.3f})"
+                          for lang, m in row.items()))
+    X, y, w = stack(None)
+    model = fit(X[w > 0], y[w > 0], w[w > 0])
+    print(json.dumps(dict(zip(model.features, np.round(model.coef, 3).tolist())), indent=0))
+    if args.write:
+        out = ROOT / "rules" / "models" / "pair.json"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(model.to_json(trained_on=f"{len(clusters)} clusters of {args.gold_dir} "
+                                     f"({int(y.sum())} same-fact pairs, {int((y == 0).sum())} others)",
+                                     script="bench/train_pair_model.py") + "\n")
+        print(f"wrote {out}")
+
+
+def _joined(a: RunResult, b: RunResult) -> RunResult:
+    """Two runs as one (claims of ``a`` first), for pairs across events."""
+    from dataclasses import replace
+
+    tag = lambda cs, p: [replace(c, document=p + c.document) for c in cs]  # noqa: E731
+    out = RunResult(documents=a.documents + b.documents, claims=tag(a.claims, "a/") + tag(b.claims, "b/"))
+    out.embeddings = np.vstack([a.embeddings, b.embeddings])
+    da, db = a.counted.shape[1], b.counted.shape[1]
+    d = max(da, db)
+    pad = lambda M: np.hstack([M, np.zeros((M.shape[0], d - M.shape[1]), dtype=M.dtype)])  # noqa: E731
+    out.counted = np.vstack([pad(a.counted), pad(b.counted)])
+    return out
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,240 @@
+"""Are two claims about one fact? Pair features and the learned model that weighs them.
+
+What two claims say about their fact is turned into numbers, many pairs at once on per-claim arrays:
+how close their wording is (the embedding of each claim's identifying text), how close the things they
+count are (the embedding of the counted phrase, so "Demonstranten" and "protesters" are near without a
+list), whether their figures are compatible, whether their synonym groups, actions, places and actors
+agree or differ, how alike their documents are (the mean embedding of a document's claims: two stories
+of other events are far apart), and how far apart in time they were stated. A logistic model turns
+the features into the probability that the pair is one fact; the clustering's distance is one minus it.
+
+The weights are data, ``rules/models/pair.json``, learned from labelled claim pairs of real news by
+``bench/train_pair_model.py`` (which also reports leave-one-cluster-out figures); a ``--rules`` folder
+with its own ``models/pair.json`` replaces them.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from reconcile.lexicon import Lexicon, default_rules_dir
+from reconcile.model import Claim
+
+__all__ = ["FEATURES", "PairKeys", "PairModel", "load_pair_model", "document_vectors"]
+
+FEATURES = (
+    "cos", "counted_cos", "counted_known", "group_same", "group_diff", "generic", "lemma_same",
+    "pred_same", "pred_diff", "place_same", "place_diff", "actor_same", "actor_diff", "overlap", "equal",
+    "log_ratio", "same_doc", "doc_cos", "date_gap", "date_known", "attribution_same", "planned_diff",
+    "overlap_cos", "unit_known", "round_compatible", "rel_diff", "grows_later", "counted_close_value_far",
+)
+
+
+@dataclass(frozen=True)
+class PairModel:
+    """A logistic model over ``FEATURES``: standardised features, weights and an intercept."""
+
+    features: tuple[str, ...]
+    mean: np.ndarray
+    scale: np.ndarray
+    coef: np.ndarray
+    intercept: float
+
+    def probability(self, X: np.ndarray) -> np.ndarray:
+        """P(same fact) for each row of features ``X`` (columns in ``FEATURES`` order)."""
+        cols = [FEATURES.index(f) for f in self.features]
+        Z = (X[:, cols] - self.mean) / self.scale
+        return 1.0 / (1.0 + np.exp(-(Z @ self.coef + self.intercept)))
+
+    def to_json(self, **meta: Any) -> str:
+        return json.dumps({"features": list(self.features), "mean": self.mean.tolist(),
+                           "scale": self.scale.tolist(), "coef": self.coef.tolist(),
+                           "intercept": self.intercept, **meta}, indent=1)
+
+
+@lru_cache(maxsize=8)
+def load_pair_model(path: str | None = None) -> PairModel:
+    """The pair model at ``path``, or the packaged ``rules/models/pair.json``."""
+    p = Path(path) if path else default_rules_dir() / "models" / "pair.json"
+    try:
+        d = json.loads(p.read_text(encoding="utf-8"))
+        feats = tuple(d["features"])
+        unknown = [f for f in feats if f not in FEATURES]
+        if unknown:
+            raise ValueError(f"unknown features {unknown}")
+        arrays = [np.asarray(d[k], dtype=np.float64) for k in ("mean", "scale", "coef")]
+        if any(a.shape != (len(feats),) for a in arrays):
+            raise ValueError("mean, scale and coef must have one number per feature")
+        return PairModel(feats, arrays[0], arrays[1], arrays[2], float(d["intercept"]))
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise ValueError(f"{p}: not a pair model ({exc})") from exc
+
+
+def document_vectors(claims: list[Claim], E: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """What each document is about: the unit mean embedding of its claims (rows of ``E``, aligned).
+
+    Returns per claim the row of its document, and one row per document; ``M[codes[i]]`` is claim i's.
+    """
+    index: dict[str, int] = {}
+    codes = np.array([index.setdefault(c.document, len(index)) for c in claims], dtype=np.int64)
+    sums = np.zeros((len(index), E.shape[1]), dtype=np.float64)
+    for start in range(0, len(claims), 65536):
+        np.add.at(sums, codes[start:start + 65536], E[start:start + 65536])
+    sums /= np.maximum(np.linalg.norm(sums, axis=1, keepdims=True), 1e-12)
+    return codes, sums.astype(np.float32)
+
+
+def _day(as_of: str | None) -> float:
+    """The as-of time as a day number ("2020-04" is its first day); NaN when unknown or unreadable."""
+    if not as_of:
+        return math.nan
+    parts = as_of[:10].split("-")
+    try:
+        y = int(parts[0])
+        m = int(parts[1]) if len(parts) > 1 else 1
+        d = int(parts[2]) if len(parts) > 2 else 1
+        return float(date(y, m, d).toordinal())
+    except (ValueError, IndexError):
+        return math.nan
+
+
+def _rounding(v: float) -> float:
+    """Half a unit of the last non-zero digit: how far a figure may lie from what it rounds ("15" vs 15.5)."""
+    if v == 0 or not math.isfinite(v):
+        return 0.0
+    for exp in range(12, -7, -1):
+        unit = 10.0 ** exp
+        if unit <= v and abs(v / unit - round(v / unit)) < 1e-9:
+            return unit / 2
+    return 0.0
+
+
+def _code(values: list[Any]) -> np.ndarray:
+    seen: dict[Any, int] = {}
+    return np.array([-1 if v is None else seen.setdefault(v, len(seen)) for v in values], dtype=np.int64)
+
+
+def _unit_rows(V: np.ndarray | None, n: int) -> np.ndarray | None:
+    if V is None:
+        return None
+    V = np.asarray(V, dtype=np.float32).reshape(n, -1)
+    return V / np.maximum(np.linalg.norm(V, axis=1, keepdims=True), 1e-12)
+
+
+@dataclass
+class PairKeys:
+    """Per-claim codes, bounds and vectors of one block, from which ``features`` computes many pairs."""
+
+    block: list[Claim]
+    codes: dict[str, np.ndarray]
+    low: np.ndarray
+    high: np.ndarray
+    value: np.ndarray
+    day: np.ndarray
+    counted: np.ndarray | None
+    docs: np.ndarray | None
+    tolerance: np.ndarray
+
+    @classmethod
+    def of(cls, block: list[Claim], lex: Lexicon, counted: np.ndarray | None = None,
+           docs: np.ndarray | None = None) -> PairKeys:
+        """``counted``: embeddings of the counted phrases (zero rows where none); ``docs``: document vectors."""
+        codes = {
+            "group": _code([c.counted_group for c in block]),
+            "generic": _code([True if lex.is_generic(c.counted) else None for c in block]),
+            "lemma": _code([c.counted.lower() if c.counted else None for c in block]),
+            "pred": _code([lex.predicate_group(c.predicate) if c.predicate else None for c in block]),
+            "actor": _code([c.actor for c in block]),
+            "place": _code([tuple(sorted(c.places)) if c.places else None for c in block]),
+            "doc": _code([c.document for c in block]),
+            "attribution": _code([(c.attribution or "").lower()[:24] or None for c in block]),
+            "planned": _code([c.modality == "planned" for c in block]),
+            "unit": _code([c.unit if c.unit_class != "count" else None for c in block]),
+        }
+        n = len(block)
+        return cls(block, codes,
+                   low=np.array([c.low if c.low is not None else -math.inf for c in block], dtype=np.float64),
+                   high=np.array([c.high if c.high is not None else math.inf for c in block], dtype=np.float64),
+                   value=np.abs(np.array([c.value for c in block], dtype=np.float64)),
+                   day=np.array([_day(c.as_of) for c in block], dtype=np.float64),
+                   counted=_unit_rows(counted, n), docs=_unit_rows(docs, n),
+                   tolerance=np.array([_rounding(abs(c.value)) for c in block], dtype=np.float64))
+
+    def _pairs(self, name: str, ei: np.ndarray, ej: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(both known and equal, both known and different) for one code."""
+        a, b = self.codes[name][ei], self.codes[name][ej]
+        both = (a >= 0) & (b >= 0)
+        return (both & (a == b)).astype(np.float64), (both & (a != b)).astype(np.float64)
+
+    def _cos(self, V: np.ndarray | None, ei: np.ndarray, ej: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Cosine distance of two rows and whether both rows are known (non-zero)."""
+        if V is None:
+            z = np.zeros(len(ei))
+            return z, z
+        dots = np.einsum("ij,ij->i", V[ei], V[ej]).astype(np.float64)
+        known = (np.abs(V[ei]).sum(axis=1) > 0) & (np.abs(V[ej]).sum(axis=1) > 0)
+        return np.where(known, 1.0 - dots, 0.0), known.astype(np.float64)
+
+    def _places(self, ei: np.ndarray, ej: np.ndarray, lex: Lexicon) -> tuple[np.ndarray, np.ndarray]:
+        from reconcile.cluster import _place_distance
+
+        place = self.codes["place"]
+        by_code = {int(k): self.block[i] for i, k in enumerate(place.tolist()) if k >= 0}
+        judged: dict[tuple[int, int], float | None] = {}
+        same, diff = np.zeros(len(ei)), np.zeros(len(ei))
+        pa, pb = place[ei], place[ej]
+        for k in np.flatnonzero((pa >= 0) & (pb >= 0)).tolist():
+            key = (int(pa[k]), int(pb[k]))
+            if key not in judged:
+                judged[key] = _place_distance(by_code[key[0]], by_code[key[1]], lex)
+            got = judged[key]
+            if got is not None:
+                same[k], diff[k] = (got == 0), (got > 0)
+        return same, diff
+
+    def features(self, ei: np.ndarray, ej: np.ndarray, cos: np.ndarray, lex: Lexicon) -> np.ndarray:
+        """One row of ``FEATURES`` per pair (``block[ei[k]]``, ``block[ej[k]]``) with key-text distance ``cos``."""
+        f: dict[str, np.ndarray] = {"cos": np.asarray(cos, dtype=np.float64)}
+        f["counted_cos"], f["counted_known"] = self._cos(self.counted, ei, ej)
+        f["group_same"], f["group_diff"] = self._pairs("group", ei, ej)
+        gen = self.codes["generic"]
+        f["generic"] = ((gen[ei] >= 0) | (gen[ej] >= 0)).astype(np.float64)
+        f["lemma_same"], _ = self._pairs("lemma", ei, ej)
+        f["pred_same"], f["pred_diff"] = self._pairs("pred", ei, ej)
+        f["place_same"], f["place_diff"] = self._places(ei, ej, lex)
+        f["actor_same"], f["actor_diff"] = self._pairs("actor", ei, ej)
+        low, high, value = self.low, self.high, self.value
+        overlap = (low[ei] <= high[ej]) & (low[ej] <= high[ei])
+        f["overlap"] = overlap.astype(np.float64)
+        va, vb = value[ei], value[ej]
+        f["equal"] = (va == vb).astype(np.float64)
+        small, big = np.minimum(va, vb), np.maximum(va, vb)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = np.where(small > 0, big / np.where(small > 0, small, 1.0), np.where(big > 0, 1e3, 1.0))
+        f["log_ratio"] = np.where(overlap, 0.0, np.minimum(3.0, np.log10(np.maximum(ratio, 1.0))))
+        f["same_doc"], _ = self._pairs("doc", ei, ej)
+        f["doc_cos"], _ = self._cos(self.docs, ei, ej)
+        da, db = self.day[ei], self.day[ej]
+        known = ~np.isnan(da) & ~np.isnan(db)
+        gap = np.abs(np.nan_to_num(da) - np.nan_to_num(db))
+        f["date_gap"] = np.where(known, np.log1p(gap) / math.log1p(365.0), 0.0)
+        f["date_known"] = known.astype(np.float64)
+        f["attribution_same"], _ = self._pairs("attribution", ei, ej)
+        _, f["planned_diff"] = self._pairs("planned", ei, ej)
+        f["overlap_cos"] = f["overlap"] * f["cos"]
+        f["unit_known"], _ = self._pairs("unit", ei, ej)
+        tol = np.maximum(self.tolerance[ei], self.tolerance[ej])
+        f["round_compatible"] = (np.abs(va - vb) <= tol + 1e-9).astype(np.float64)
+        f["rel_diff"] = np.where(big > 0, np.abs(va - vb) / np.where(big > 0, big, 1.0), 0.0)
+        later = np.sign(np.nan_to_num(db) - np.nan_to_num(da)) * np.sign(vb - va)
+        f["grows_later"] = (known & (later > 0)).astype(np.float64)
+        f["counted_close_value_far"] = f["counted_known"] * (1.0 - f["counted_cos"]) * f["rel_diff"]
+        return np.column_stack([f[name] for name in FEATURES]) if len(ei) else np.zeros((0, len(FEATURES)))

@@ -1,0 +1,45 @@
+"""Is a capitalised word after a locative preposition a place name, or a common noun?
+
+German capitalises every noun, so "in Wirklichkeit", "an Bord" and "nach Antikörpertests" look like
+"in Halberstadt". HanTa's German morphology (``HanTa``, models shipped with the package) knows common
+nouns: a word it analyses as a known noun (a likely analysis), or whose lemma differs from the word
+(inflected: "Infektionen"), is not a place; a word with digits ("Covid-19") neither. Each distinct word
+is analysed once.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+__all__ = ["is_place_name"]
+
+# a known common noun is analysed with a log-probability above this; unknown words (names) fall far below
+_KNOWN_NOUN = -20.0
+
+
+@lru_cache(maxsize=1)
+def _german() -> Any:
+    from HanTa import HanoverTagger
+
+    return HanoverTagger.HanoverTagger("morphmodel_ger.pgz")
+
+
+@lru_cache(maxsize=65536)
+def is_place_name(word: str, lang: str) -> bool:
+    """False for words that are surely not names of places; True otherwise (English: always)."""
+    if any(ch.isdigit() for ch in word):
+        return False
+    if lang != "de":
+        return True
+    tagger = _german()
+    tags = tagger.tag_word(word)
+    if not tags:
+        return True
+    tag, logp = tags[0]
+    if tag.startswith("NE"):
+        return True
+    lemma, _ = tagger.analyze(word)
+    if tag in ("NN", "NNA") and (logp > _KNOWN_NOUN or lemma.lower() != word.lower()):
+        return False
+    return not tag.startswith(("ADJ", "V", "ADV"))
