@@ -9,20 +9,22 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from reconcile.render.common import VERDICT_MARK, claims_by_id, docs_by_id, status_line, value_text
+from reconcile.render.common import VERDICT_MARK, claims_by_id, docs_by_id, fmt, status_line, value_text
 
-__all__ = ["renderables", "check_renderables"]
+__all__ = ["renderables", "check_renderables", "check_status"]
 
 _STYLE = {"conflict": "bold red", "update": "bold blue", "scope": "bold magenta", "agree": "bold green",
           "single-source": "dim"}
 
 
-def renderables(record: dict[str, Any], include_single: bool = True) -> list[RenderableType]:
+def renderables(record: dict[str, Any], include_single: bool = True, quiet: bool = False) -> list[RenderableType]:
+    """The status line, then one panel per fact; ``quiet``: only the facts with findings, no status line."""
     claims = claims_by_id(record)
     docs = docs_by_id(record)
-    out: list[RenderableType] = [Text(f"Status: {record['summary']['status']}. {status_line(record)}.", style="bold")]
+    out: list[RenderableType] = [] if quiet else [
+        Text(f"Status: {record['summary']['status']}. {status_line(record)}.", style="bold")]
     for f in record["facts"]:
-        if not include_single and f["verdict"] == "single-source":
+        if (not include_single and f["verdict"] == "single-source") or (quiet and not f["rules"]):
             continue
         t = Table(show_header=True, header_style="bold", expand=True, box=None, padding=(0, 1))
         for col in ("Source", "Date", "As written", "Modality", "Attribution"):
@@ -46,19 +48,55 @@ def renderables(record: dict[str, Any], include_single: bool = True) -> list[Ren
 _LEVEL_STYLE = {"error": "bold red", "warning": "bold yellow", "info": "cyan"}
 
 
-def check_renderables(record: dict[str, Any]) -> list[RenderableType]:
-    """``reconcile check``: a status line, then one panel per finding at the draft's file and line."""
+def _figure_table(record: dict[str, Any]) -> Table:
+    """``check --verbose``: every figure of the drafts and the archive fact it was judged against."""
+    t = Table("Where", "As written", "Archive fact", "Reconciled", "Distance", "Rules", title="Figures checked",
+              header_style="bold", box=None, padding=(0, 1), title_justify="left")
+    for g in record.get("figures", []):
+        fact = g["fact"]
+        written = f"{g['hedge']} {g['surface']}" if g["hedge"] and g["hedge"].lower() not in g["surface"].lower() \
+            else g["surface"]
+        written = f"{written} {g['counted'] or ''}".strip()
+        if fact is None:
+            where_fact, value = Text("no match", style="dim"), Text(g["reason"] or "", style="dim")
+        else:
+            where_fact, value = Text(fact["label"]), Text(f"{fmt(fact['value'])} ({fmt(fact['low'])} to "
+                                                          f"{fmt(fact['high'])}), {fact['verdict']}")
+        dist = "" if g["distance"] is None else f"{g['distance']:.2f}"
+        t.add_row(f"{g['path']}:{g['line']}:{g['column']}", written, where_fact, value, dist,
+                  ", ".join(g["rules"]))
+    return t
+
+
+def check_status(record: dict[str, Any]) -> Text:
+    """The one status line of ``reconcile check``."""
     s = record["summary"]
     status = "fail" if s["error"] else ("warnings" if s["warning"] else "ok")
-    out: list[RenderableType] = [Text(
+    return Text(
         f"Status: {status}. {record['claims']} figure(s) in {len(record['drafts'])} draft(s), {record['matched']} "
         f"matched to the archive ({s['archive_documents']} documents, {s['archive_facts']} facts): "
         f"{s['error']} error(s), {s['warning']} warning(s), {s['info']} info, {s['suppressed']} suppressed.",
-        style="bold")]
+        style="bold")
+
+
+def check_renderables(record: dict[str, Any], verbose: bool = False, quiet: bool = False) -> list[RenderableType]:
+    """``reconcile check``: a status line, one panel per finding at the draft's file and line.
+
+    Suppressed findings take one line each (rule, fact, where); ``verbose`` adds every figure and its
+    fact; ``quiet`` leaves out the status line and the suppressed findings.
+    """
+    out: list[RenderableType] = [] if quiet else [check_status(record)]
+    if verbose:
+        out.append(_figure_table(record))
     for f in record["findings"]:
         d = f["draft"]
-        title = Text.assemble((f"{f['level'].upper()} {f['rule']}", _LEVEL_STYLE[f["level"]]),
-                              f" {d['path']}:{d['line']}:{d['column']}",
-                              (" (suppressed: " + str(f["suppressed_by"]) + ")", "dim") if f["suppressed"] else "")
+        where = f"{d['path']}:{d['line']}:{d['column']}"
+        if f["suppressed"]:
+            if not quiet:
+                label = f["fact"]["label"] if f["fact"] else d["surface"]
+                out.append(Text(f"{where}: suppressed ({f['suppressed_by']}) {f['rule']} {label}", style="dim",
+                                no_wrap=True, overflow="ignore"))
+            continue
+        title = Text.assemble((f"{f['level'].upper()} {f['rule']}", _LEVEL_STYLE[f["level"]]), f" {where}")
         out.append(Panel(Text(f["message"]), title=title, title_align="left"))
     return out
