@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from rich.console import Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from reconcile.render.common import VERDICT_MARK, claims_by_id, docs_by_id, fmt, status_line, value_text
+from reconcile.labels import record_label
+from reconcile.render.common import (CONFIDENCE_NOTE, VERDICT_MARK, as_written, claims_by_id, docs_by_id, figures_text,
+                                     fmt, origin_names, origins_text, status_line, value_text)
 
 __all__ = ["renderables", "check_renderables", "check_status"]
 
@@ -17,8 +19,59 @@ _STYLE = {"conflict": "bold red", "update": "bold blue", "scope": "bold magenta"
           "single-source": "dim"}
 
 
+# the columns of every fact's table: (header, fixed width or None, ratio of the rest). Ratios, not content,
+# set the widths, so every panel of a report shares them, and fixed short columns never wrap. Narrower
+# than WIDE columns, who is quoted joins the outlet in one column, so the figures keep room to stand whole.
+_COLUMNS = (("Source", None, 2), ("Date", 10, None), ("As written", None, 3), ("Modality", 12, None),
+            ("Attribution", None, 2))
+_NARROW = (("Source", None, 2), ("Date", 10, None), ("As written", None, 3), ("Modality", 12, None))
+WIDE = 140
+
+
+class _ClaimsTable:
+    """A fact's claims, laid out for the width it gets (see ``_COLUMNS``)."""
+
+    def __init__(self, f: dict[str, Any], claims: dict[str, Any], docs: dict[str, Any]) -> None:
+        self.rows = []
+        for cid in f["claims"]:
+            c = claims[cid]
+            d = docs[c["document"]]
+            self.rows.append((d["outlet"] or d["id"], d["published"] or "undated", as_written(c), c["modality"],
+                              c["attribution"] or ""))
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        wide = options.max_width >= WIDE
+        t = Table(show_header=True, header_style="bold", expand=True, box=None, padding=(0, 1))
+        for name, width, ratio in _COLUMNS if wide else _NARROW:
+            t.add_column(name, width=width, ratio=ratio, overflow="fold", no_wrap=width is not None)
+        for source, date, written, modality, who in self.rows:
+            if wide:
+                t.add_row(source, date, written, modality, who)
+            else:
+                t.add_row(Text.assemble(source, (f" · {who}", "dim") if who else ""), date, written, modality)
+        yield t
+
+
+def _fact_panel(f: dict[str, Any], claims: dict[str, Any], docs: dict[str, Any]) -> Panel:
+    head = Text(f"Reconciled {value_text(f)}  confidence¹ {f['confidence']:.2f}  "
+                f"independent origins {f['independent_sources']}"
+                + (f"  rules {', '.join(f['rules'])}" if f["rules"] else ""))
+    lines: list[RenderableType] = [head]
+    if f["verdict"] in ("conflict", "update", "scope") and len(f["claims"]) > 1:
+        lines.append(Text("Figures " + figures_text(f, claims, docs)))
+    if f["independent_sources"] > 1 or any(len(origin_names(o)) > 1 for o in f["origins"]):
+        lines.append(Text("Origins: " + origins_text(f["origins"]), style="dim"))
+    lines.append(_ClaimsTable(f, claims, docs))
+    lines.extend(Text("• " + x) for x in f["explanation"] if x[:4].isalnum() and x[2:4].isdigit())
+    title = Text.assemble((VERDICT_MARK[f["verdict"]], _STYLE[f["verdict"]]), " ", record_label(f, claims))
+    return Panel(Group(*lines), title=title, title_align="left")
+
+
 def renderables(record: dict[str, Any], include_single: bool = True, quiet: bool = False) -> list[RenderableType]:
-    """The status line, then one panel per fact; ``quiet``: only the facts with findings, no status line."""
+    """The status line, then one panel per fact, then what confidence means.
+
+    ``quiet``: only the facts with findings, no status line and no footnote.
+    """
     claims = claims_by_id(record)
     docs = docs_by_id(record)
     out: list[RenderableType] = [] if quiet else [
@@ -26,22 +79,11 @@ def renderables(record: dict[str, Any], include_single: bool = True, quiet: bool
     for f in record["facts"]:
         if (not include_single and f["verdict"] == "single-source") or (quiet and not f["rules"]):
             continue
-        t = Table(show_header=True, header_style="bold", expand=True, box=None, padding=(0, 1))
-        for col in ("Source", "Date", "As written", "Modality", "Attribution"):
-            t.add_column(col, overflow="fold")
-        for cid in f["claims"]:
-            c = claims[cid]
-            d = docs[c["document"]]
-            t.add_row(d["outlet"] or d["id"], d["published"] or "undated",
-                      f"{c['surface']} {c['counted_text'] or ''}".strip(), c["modality"], c["attribution"] or "")
-        head = Text(f"Reconciled {value_text(f)}  confidence {f['confidence']:.2f}  "
-                    f"independent origins {f['independent_sources']}"
-                    + (f"  rules {', '.join(f['rules'])}" if f["rules"] else ""))
-        notes = [Text("• " + x) for x in f["explanation"] if x[:4].isalnum() and x[2:4].isdigit()]
-        title = Text.assemble((VERDICT_MARK[f["verdict"]], _STYLE[f["verdict"]]), " ", f["label"])
-        out.append(Panel(Group(head, t, *notes), title=title, title_align="left"))
+        out.append(_fact_panel(f, claims, docs))
     for e in record.get("errors", []):
         out.append(Text(f"input error: {e['path']}: {e['problem']}", style="yellow"))
+    if not quiet and record["facts"]:
+        out.append(Text("¹ " + CONFIDENCE_NOTE, style="dim"))
     return out
 
 
