@@ -99,3 +99,57 @@ def test_quiet_report_shows_only_facts_with_findings(record):
 def test_footnote_markup_is_taken_out_of_quotes():
     assert strip_footnotes("Die Verluste[2][Die hohen Verluste] sind hoch.[3]") == "Die Verluste sind hoch."
     assert strip_footnotes("Im Jahr [2024] kamen 5 Leute.") == "Im Jahr [2024] kamen 5 Leute."
+
+
+def _fact_with(record, values_dates):
+    """A copy of the record whose conflict fact has these (value, as_of) claims."""
+    rec = copy.deepcopy(record)
+    f = next(f for f in rec["facts"] if f["verdict"] == "conflict")
+    claims = claims_by_id(rec)
+    f["claims"] = f["claims"][:len(values_dates)]
+    for cid, (v, when) in zip(f["claims"], values_dates):
+        claims[cid].update(value=v, low=v, high=v, as_of=when)
+    f["value"] = f["low"] = f["high"] = values_dates[0][0]
+    return rec, f
+
+
+def _svg_texts(svg: str) -> list[str]:
+    import re
+
+    return re.findall(r"<text[^>]*>([^<]*)</text>", svg)
+
+
+def test_html_chart_titles_axes_dates_and_relative_difference(record):
+    from reconcile.render.html import _plot, source_colours
+
+    rec, f = _fact_with(record, [(43000, "2025-06-02"), (43350, "2025-06-10"), (43100, "2025-06-25")])
+    svg = _plot(f, claims_by_id(rec), docs_by_id(rec), source_colours(rec))
+    texts = _svg_texts(svg)
+    assert "difference from the reconciled figure (%)" in texts and "as of" in texts
+    assert any(t.startswith("figure as given") for t in texts)
+    # the value axis is at least 20% of the figure wide: $43,000 and $43,350 are drawn close together
+    ticks = sorted(float(t.replace(",", "")) for t in texts if t.replace(",", "").isdigit() and len(t) >= 5)
+    assert ticks[-1] - ticks[0] >= 0.15 * 43000
+    # readable dates: no two date ticks alike (once "2025-06 2025-06 2025-06")
+    dates = texts[texts.index("figure as given (dashed: reconciled)") + 4:texts.index("as of")]
+    assert dates and len(set(dates)) == len(dates), dates
+
+
+def test_no_chart_for_a_single_figure(record):
+    from reconcile.render.html import _plot, source_colours
+
+    rec, f = _fact_with(record, [(11000, None)])
+    assert _plot(f, claims_by_id(rec), docs_by_id(rec), source_colours(rec)) == ""
+
+
+def test_html_overview_legend_and_clean_quotes(record):
+    from reconcile.render import render_text
+
+    rec = copy.deepcopy(record)
+    rec["claims"][0]["sentence"] = rec["claims"][0]["sentence"].rstrip(".") + "[2][Die hohen Verluste]."
+    page = render_text(rec, "html")
+    assert page.index('class="overview"') < page.index("<section")
+    contested = [f for f in rec["facts"] if f["verdict"] in ("conflict", "update", "scope")]
+    assert all(f'href="#{f["id"]}"' in page for f in contested)
+    assert page.count('class="legend"') == sum(1 for f in rec["facts"] if len(f["claims"]) > 1)
+    assert "[2][" not in page and CONFIDENCE_NOTE.split(":")[0] in page
