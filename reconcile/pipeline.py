@@ -94,12 +94,19 @@ def analyse(result: RunResult, config: Config, embedder: Embedder | None = None,
     result.embeddings = emb
     result.timings["embed"] = time.perf_counter() - t
     t = time.perf_counter()
+    if progress:
+        progress("cluster", 0, 1)
     result.facts = cluster_claims(result.claims, emb if len(result.claims) else np.zeros((0, 512)),
                                   ClusterParams(threshold=config.cluster_threshold), lex)
     result.timings["cluster"] = time.perf_counter() - t
     t = time.perf_counter()
+    if progress:
+        progress("cluster", 1, 1)
+        progress("rules", 0, 1)
     docs = {d.id: d for d in result.documents}
     result.findings, result.reliability = judge(result.facts, result.claims, docs, config)
+    if progress:
+        progress("rules", 1, 1)
     result.timings["rules"] = time.perf_counter() - t
     return result
 

@@ -9,6 +9,8 @@ from click.testing import CliRunner
 
 from reconcile.cli import cli
 
+from .conftest import ROOT
+
 ROWS = "object,property,value,source\nAA1,gate,B12,s1\nAA1,gate,B12,s2\nAA1,gate,B14,s3\n"
 
 
@@ -66,3 +68,53 @@ def test_a_broken_pyproject_is_an_error_with_line_and_column(tmp_path):
     r = _run("check", str(draft), "--against", str(tmp_path / "a.db"))
     assert r.exit_code == 2
     assert "pyproject.toml" in r.stderr and "line 3" in r.stderr and "column" in r.stderr
+
+
+def _stderr_of(args: list[str], tty: bool, tmp_path) -> str:
+    """Run the CLI in a subprocess with stderr on a pseudo-terminal (or a pipe); what it wrote there."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "120", "TERM": "xterm"}
+    if not tty:
+        r = subprocess.run([sys.executable, "-m", "reconcile", *args], capture_output=True, env=env, timeout=600)
+        return r.stderr.decode("utf-8", "replace")
+    master, slave = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "reconcile", *args], stdout=subprocess.DEVNULL, stderr=slave,
+                            env=env)
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 65536)
+        except OSError:  # the child closed the terminal
+            break
+        if not data:
+            break
+        chunks.append(data)
+    proc.wait(timeout=600)
+    os.close(master)
+    return b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_progress_for_every_stage_on_a_terminal_and_none_when_piped(tmp_path):
+    art = tmp_path / "a.txt"
+    art.write_text("Russland schickte 1.000 Soldaten nach Kursk.\nLaut Tass waren es 1.200 Soldaten.\n")
+    on_tty = _stderr_of(["report", str(art)], True, tmp_path)
+    for stage in ("extract", "embed", "cluster", "rules"):
+        assert stage in on_tty, on_tty[-500:]
+    piped = _stderr_of(["report", str(art)], False, tmp_path)
+    assert not any(stage in piped for stage in ("extract", "cluster", "rules")), piped
+
+
+def test_quiet_means_no_progress(monkeypatch):
+    import sys
+
+    from reconcile.cli import _progress_cb
+
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
+    assert _progress_cb(quiet=True) == (None, None)
+    prog, cb = _progress_cb(quiet=False)
+    assert prog is not None and callable(cb)
