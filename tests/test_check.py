@@ -347,6 +347,6 @@ def test_suppressed_findings_print_one_line_each(archive, tmp_path):
     d = _draft(tmp_path, "<!-- reconcile: ignore DR01 -->\nNordkorea hat 12.000 Soldaten nach Kursk geschickt.\n")
     r = _run("check", d, "--against", str(archive))
     assert r.exit_code == 0, r.output
-    (line,) = [x for x in r.stdout.splitlines() if "suppressed (inline)" in x]
-    assert "DR01" in line and f"{d}:2:" in line
+    out = r.stdout.replace("\n", "")  # a long path may wrap the line
+    assert out.count("suppressed (inline)") == 1 and f"DR01 {d}:2:15: suppressed (inline): Soldaten" in out
     assert "╭" not in r.stdout  # no panel: the only finding is suppressed

@@ -136,8 +136,7 @@ def check_renderables(record: dict[str, Any], verbose: bool = False, quiet: bool
         if f["suppressed"]:
             if not quiet:
                 label = f["fact"]["label"] if f["fact"] else d["surface"]
-                out.append(Text(f"{where}: suppressed ({f['suppressed_by']}) {f['rule']} {label}", style="dim",
-                                no_wrap=True, overflow="ignore"))
+                out.append(Text(f"{f['rule']} {where}: suppressed ({f['suppressed_by']}): {label}", style="dim"))
             continue
         title = Text.assemble((f"{f['level'].upper()} {f['rule']}", _LEVEL_STYLE[f["level"]]), f" {where}")
         out.append(Panel(Text(f["message"]), title=title, title_align="left"))
