@@ -305,17 +305,28 @@ def quantities(paths: tuple[str, ...], config_path: str | None, rules_dirs: tupl
 
 @cli.command("eval")
 @inputs
-@click.option("--gold", required=True, type=click.Path(exists=True, dir_okay=False), help="Gold annotation (JSON).")
+@click.option("--gold", type=click.Path(exists=True, dir_okay=False), help="Gold annotation (JSON).")
+@click.option("--gold-dir", type=click.Path(exists=True, file_okay=False),
+              help="A folder of cluster gold files (development-set format); "
+                   "PATHS is the folder of their JSONL corpora.")
+@click.option("--joint", "joint", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help="With --gold-dir: analyse all clusters and these distractor JSONL files as one corpus.")
 @format_option(["table", "json"], "table")
 @quiet_option
 @click.option("--thresholds", type=click.Path(exists=True, dir_okay=False),
               help="JSON of minimum metrics; exit 1 when any falls below.")
 def eval_cmd(paths: tuple[str, ...], config_path: str | None, rules_dirs: tuple[str, ...], skip_bad: bool,
-             gold: str, fmt: str, quiet: bool, thresholds: str | None) -> None:
-    """Score a run on PATHS against a gold annotation."""
+             gold: str | None, gold_dir: str | None, joint: tuple[str, ...], fmt: str, quiet: bool,
+             thresholds: str | None) -> None:
+    """Score a run on PATHS against a gold annotation (--gold) or real news clusters (--gold-dir)."""
     from reconcile.evaluate import check_thresholds, load_gold, score
 
     cfg = _config(paths, config_path, rules_dirs=rules_dirs)
+    if gold_dir:
+        _eval_clusters(paths, cfg, gold_dir, joint, fmt, thresholds)
+        return
+    if not gold:
+        raise click.UsageError("give --gold FILE or --gold-dir DIR")
     result = _run(paths, cfg, quiet)
     _report_errors(result)
     s = score(result, load_gold(gold))
@@ -344,6 +355,64 @@ def eval_cmd(paths: tuple[str, ...], config_path: str | None, rules_dirs: tuple[
     if bad:
         sys.exit(EXIT_FINDINGS)
 
+
+def _eval_clusters(paths: tuple[str, ...], cfg: Any, gold_dir: str, joint: tuple[str, ...], fmt: str,
+                   thresholds: str | None) -> None:
+    """``eval --gold-dir``: per cluster, per language and overall, with misses and wrong verdicts."""
+    import tempfile
+
+    from reconcile.devset import evaluate_clusters, evaluate_joint, load_clusters
+    from reconcile.embed import Embedder
+    from reconcile.evaluate import check_thresholds
+    from reconcile.pipeline import run
+    from reconcile.report import build_record
+
+    if len(paths) != 1:
+        raise click.UsageError("with --gold-dir, give one folder of JSONL corpora")
+    clusters = load_clusters(Path(gold_dir), Path(paths[0]))
+    if not clusters:
+        raise click.UsageError(f"{gold_dir}: no gold file with a corpus in {paths[0]}")
+    embedder = Embedder(cfg.model, use_cache=cfg.cache)
+
+    def analyse(inputs: list[str]) -> dict[str, Any]:
+        return build_record(run(inputs, cfg, embedder=embedder))
+
+    if joint:
+        with tempfile.TemporaryDirectory() as tmp:
+            out = evaluate_joint(clusters, [Path(j) for j in joint], analyse, Path(tmp))
+    else:
+        out = evaluate_clusters(clusters, analyse)
+    flat = {**out["overall"], **{f"{lang}_{k}": v for lang, m in out["languages"].items() for k, v in m.items()}}
+    bad = check_thresholds(flat, json.loads(Path(thresholds).read_text())) if thresholds else []
+    if fmt == "json":
+        sys.stdout.write(json.dumps({**out, "below_threshold": bad}, indent=1, ensure_ascii=False) + "\n")
+    else:
+        _print_clusters(out, bad)
+    if bad:
+        sys.exit(EXIT_FINDINGS)
+
+
+def _print_clusters(out: dict[str, Any], bad: list[str]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(width=None if sys.stdout.isatty() else 140)
+    cols = ("mention_recall", "bcubed_p", "bcubed_r", "bcubed_f1", "verdict_accuracy")
+    t = Table("cluster", *cols, title="reconcile eval (clusters)")
+    rows = [*out["clusters"].items(), *((f"[{k}]", v) for k, v in out["languages"].items()),
+            ("overall", out["overall"])]
+    for name, m in rows:
+        t.add_row(name, *(f"{m[c]:.3f}" for c in cols))
+    console.print(t)
+    for k, v in out["overall"].items():
+        if k.startswith("joint_"):
+            console.print(f"{k}: {v:.3f}")
+    for name, m in out["clusters"].items():
+        for key in ("missed", "wrong_verdicts"):
+            for line in m[key]:
+                console.print(f"  {name} {key.replace('_', ' ')}: {line}", markup=False, highlight=False)
+    for b in bad:
+        console.print(f"below threshold: {b}", style="red", markup=False)
 
 def _render_fuse(rec: dict[str, Any], fmt: str, output: str | None) -> None:
     if fmt == "json":
