@@ -6,15 +6,17 @@ What the command line does, callable from Python with typed results (``reconcile
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from reconcile.check import CheckResult, archive_target, check_against
 from reconcile.config import Config, ConfigError, find_config, load_config
+from reconcile.model import InputError
 from reconcile.pipeline import Progress, RunResult, run
 
-__all__ = ["Result", "CheckResult", "analyse", "check", "resolve_config"]
+__all__ = ["Result", "CheckResult", "Rows", "analyse", "check", "resolve_config", "claim_rows", "quantity_rows"]
 
 Result = RunResult  # one run of the pipeline: documents, claims, facts, findings, errors
 
@@ -68,3 +70,51 @@ def check(drafts: Iterable[str], against: str | Path | None = None, config: Conf
     if not target:
         raise ConfigError("no archive: pass against=ARCHIVE_OR_FOLDER or set `archive` in [tool.reconcile]")
     return check_against(paths, target, cfg, baseline=baseline)
+
+
+@dataclass
+class Rows:
+    """Per-item rows of every readable input (claims or number expressions), and the inputs that failed."""
+
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    errors: list[InputError] = field(default_factory=list)
+    warnings: list[InputError] = field(default_factory=list)
+
+
+def _documents(paths: list[str], config: Config, out: Rows) -> Iterator[Any]:
+    from reconcile.ingest import read_inputs
+    from reconcile.lexicon import load_lexicon
+
+    lex = load_lexicon(config.rules_dirs)
+    for item in read_inputs(paths, lex, warnings=out.warnings):
+        if isinstance(item, InputError):
+            out.errors.append(item)
+        else:
+            yield item, lex
+
+
+def claim_rows(inputs: Iterable[str], config: Config | str | Path | None = None) -> Rows:
+    """The quantitative claims of ``inputs``, one dictionary each (the ``Claim`` fields but the embedded text)."""
+    from reconcile.claims import extract_claims
+
+    paths = [str(p) for p in inputs]
+    out = Rows()
+    for doc, lex in _documents(paths, resolve_config(paths, config), out):
+        for c in extract_claims(doc, lex):
+            row = asdict(c)
+            row.pop("key_text", None)
+            out.rows.append(row)
+    return out
+
+
+def quantity_rows(inputs: Iterable[str], config: Config | str | Path | None = None) -> Rows:
+    """Every number expression of ``inputs`` with its offsets, interval, unit, hedge and change."""
+    from reconcile.claims import document_quantities
+
+    paths = [str(p) for p in inputs]
+    out = Rows()
+    for doc, lex in _documents(paths, resolve_config(paths, config), out):
+        for q, s, e in document_quantities(doc, lex):
+            out.rows.append({"document": doc.id, "start": s, "end": e, "surface": q.surface, "value": q.value,
+                             "low": q.low, "high": q.high, "unit": q.unit, "hedge": q.hedge, "change": q.change})
+    return out

@@ -224,29 +224,11 @@ def report(paths: tuple[str, ...], config_path: str | None, rules_dirs: tuple[st
 def claims(paths: tuple[str, ...], config_path: str | None, rules_dirs: tuple[str, ...], skip_bad: bool, fmt: str,
            output: str | None) -> None:
     """List the quantitative claims of PATHS."""
-    from dataclasses import asdict
+    from reconcile.api import claim_rows
 
-    from reconcile.claims import extract_claims
-    from reconcile.ingest import read_inputs
-    from reconcile.lexicon import load_lexicon
-    from reconcile.model import InputError
-
-    cfg = _config(paths, config_path, rules_dirs=rules_dirs)
-    lex = load_lexicon(cfg.rules_dirs)
-    warnings: list[InputError] = []
-    errors = 0
-    rows = []
-    for item in read_inputs(paths, lex, warnings=warnings):
-        if isinstance(item, InputError):
-            _err(f"reconcile: error: {item.path}: {item.problem}")
-            errors += 1
-            continue
-        for c in extract_claims(item, lex):
-            d = asdict(c)
-            d.pop("key_text", None)
-            rows.append(d)
-    for w in warnings:
-        _err(f"reconcile: warning: {w.path}: {w.problem}")
+    got = claim_rows(paths, _config(paths, config_path, rules_dirs=rules_dirs))
+    _report_errors(got)
+    rows = got.rows
     if fmt == "json":
         _emit(json.dumps({"claims": rows}, indent=2, ensure_ascii=False) + "\n", output)
     elif fmt == "jsonl":
@@ -260,7 +242,7 @@ def claims(paths: tuple[str, ...], config_path: str | None, rules_dirs: tuple[st
             t.add_row(r["document"], r["surface"], f"{r['value']:g}", f"[{r['low']}, {r['high']}]",
                       r["counted_text"] or "", r["attribution"] or "", r["modality"], r["as_of"] or "")
         Console(width=None if sys.stdout.isatty() else 160).print(t)
-    if errors and not skip_bad:
+    if got.errors and not skip_bad:
         sys.exit(EXIT_ERROR)
 
 
@@ -271,23 +253,11 @@ def claims(paths: tuple[str, ...], config_path: str | None, rules_dirs: tuple[st
 def quantities(paths: tuple[str, ...], config_path: str | None, rules_dirs: tuple[str, ...], skip_bad: bool,
                fmt: str, output: str | None) -> None:
     """List every number expression of PATHS with its interval, unit and hedge."""
-    from reconcile.claims import document_quantities
-    from reconcile.ingest import read_inputs
-    from reconcile.lexicon import load_lexicon
-    from reconcile.model import InputError
+    from reconcile.api import quantity_rows
 
-    cfg = _config(paths, config_path, rules_dirs=rules_dirs)
-    lex = load_lexicon(cfg.rules_dirs)
-    rows: list[dict[str, Any]] = []
-    errors = 0
-    for item in read_inputs(paths, lex):
-        if isinstance(item, InputError):
-            _err(f"reconcile: error: {item.path}: {item.problem}")
-            errors += 1
-            continue
-        for q, s, e in document_quantities(item, lex):
-            rows.append({"document": item.id, "start": s, "end": e, "surface": q.surface, "value": q.value,
-                         "low": q.low, "high": q.high, "unit": q.unit, "hedge": q.hedge, "change": q.change})
+    got = quantity_rows(paths, _config(paths, config_path, rules_dirs=rules_dirs))
+    _report_errors(got)
+    rows = got.rows
     if fmt == "json":
         _emit(json.dumps({"quantities": rows}, indent=2, ensure_ascii=False) + "\n", output)
     else:
@@ -299,7 +269,7 @@ def quantities(paths: tuple[str, ...], config_path: str | None, rules_dirs: tupl
             t.add_row(r["document"], str(r["start"]), r["surface"], f"{r['value']:g}", str(r["low"]), str(r["high"]),
                       r["unit"] or "", r["hedge"] or "", r["change"])
         Console(width=None if sys.stdout.isatty() else 160).print(t)
-    if errors and not skip_bad:
+    if got.errors and not skip_bad:
         sys.exit(EXIT_ERROR)
 
 

@@ -36,3 +36,17 @@ def test_the_readme_example_runs(tmp_path, monkeypatch):
     out: list[str] = []
     exec(compile(code, "README.md", "exec"), {"print": lambda *a: out.append(" ".join(map(str, a)))})
     assert any("DR01" in line for line in out) and any("conflict" in line for line in out)
+
+
+def test_claim_and_quantity_rows_of_readable_inputs_and_errors_of_the_rest(tmp_path):
+    from reconcile.api import claim_rows, quantity_rows
+
+    art = tmp_path / "a.txt"
+    art.write_text("Russland schickte 1.000 Soldaten nach Kursk.\n", encoding="utf-8")
+    missing = str(tmp_path / "missing.txt")
+    got = claim_rows([str(art), missing])
+    assert [(r["surface"], r["counted_text"]) for r in got.rows] == [("1.000", "Soldaten")]
+    assert "key_text" not in got.rows[0]
+    assert [e.path for e in got.errors] == [missing]
+    q = quantity_rows([str(art)])
+    assert [(r["surface"], r["value"]) for r in q.rows] == [("1.000", 1000.0)] and not q.errors
