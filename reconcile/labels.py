@@ -2,8 +2,9 @@
 
 A label names what a fact counts and what happened, in the claims' majority language. The counted phrase
 is the one most claims use among those whose counted thing the lexicon knows (else any counted phrase,
-else the unit: "amount in USD"); the action is the most common predicate. The sentence subject is left
-out: it is often a stray name ("Hunter", "Lee") rather than who acts. Works on ``Claim`` objects and on
+else the unit: "amount in USD"); the action is the most common predicate. The sentence subject is added only
+when at least two claims and half of them share it: a lone subject is often a stray word ("Posted",
+"Hunter") rather than who acts or where. Works on ``Claim`` objects and on
 the report record's claim dictionaries alike.
 """
 
@@ -41,7 +42,13 @@ def fact_label(claims: Sequence[Any]) -> str:
         phrase = (("Betrag in " if lang == "de" else "amount in ") + unit) if unit else \
             ("Zahl" if lang == "de" else "figure")
     action = _most_common([_get(c, "predicate") for c in own if _get(c, "predicate")])
-    return f"{phrase} · {action}" if action else phrase
+    label = f"{phrase} · {action}" if action else phrase
+    subjects = Counter(_get(c, "subject") for c in own if _get(c, "subject"))
+    if subjects:
+        subject, n = sorted(subjects.items(), key=lambda x: (-x[1], x[0]))[0]
+        if n >= 2 and 2 * n >= len(own):
+            label += f" ({subject})"
+    return label
 
 
 def record_label(fact: Mapping[str, Any], claims: Mapping[str, Mapping[str, Any]]) -> str:

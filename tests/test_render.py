@@ -153,3 +153,11 @@ def test_html_overview_legend_and_clean_quotes(record):
     assert all(f'href="#{f["id"]}"' in page for f in contested)
     assert page.count('class="legend"') == sum(1 for f in rec["facts"] if len(f["claims"]) > 1)
     assert "[2][" not in page and CONFIDENCE_NOTE.split(":")[0] in page
+
+
+def test_a_subject_shared_by_the_fact_stays_in_its_label_a_stray_one_does_not():
+    base = {"language": "en", "counted": "quake", "counted_text": "miles north", "predicate": None, "unit": None}
+    shared = [{**base, "subject": "Geyserville"}, {**base, "subject": "Geyserville"}, {**base, "subject": None}]
+    assert fact_label(shared) == "miles north (Geyserville)"
+    stray = [{**base, "subject": "Posted"}, {**base, "subject": None}]
+    assert fact_label(stray) == "miles north"
