@@ -35,8 +35,9 @@ from reconcile.store import ArchiveSnapshot, FactIndex, Store
 
 __all__ = ["CheckResult", "Match", "Suppression", "check_drafts", "check_against", "archive_target", "match_figures",
            "match_claims", "figure_records", "draft_fingerprints", "parse_suppressions", "read_baseline",
-           "baseline_text", "line_col", "record", "STDIN"]
+           "baseline_text", "line_col", "record", "STDIN", "CHECK_SCHEMA"]
 
+CHECK_SCHEMA = "reconcile.check/1"  # the check record (``record``): figures, findings, summary
 STDIN = "<stdin>"  # the path ingest gives a document read from standard input
 _IGNORE = re.compile(r"<!--\s*reconcile:\s*ignore\b([^>]*?)-->", re.I)
 _CODE = re.compile(r"\b[A-Z]{2}\d{2}\b")
@@ -432,7 +433,7 @@ def record(res: CheckResult) -> dict[str, Any]:
     levels = {lv: sum(1 for f in out_findings if f["level"] == lv and not f["suppressed"])
               for lv in ("error", "warning", "info")}
     return {
-        "schema": "reconcile.check/1",
+        "schema": CHECK_SCHEMA,
         "drafts": [{"id": d.id, "path": d.path, "language": d.language} for d in res.drafts],
         "claims": len(res.claims),
         "matched": sum(1 for v in res.matches.values() if v),

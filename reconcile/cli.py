@@ -18,8 +18,6 @@ import click
 
 from reconcile import __version__
 
-CHECK_SCHEMA = "reconcile.check/1"
-
 __all__ = ["main", "cli"]
 
 EXIT_FINDINGS = 1
@@ -147,6 +145,7 @@ def _version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
     """``--version``: the program, the report and check schemas, and the default embedding model."""
     if not value or ctx.resilient_parsing:
         return
+    from reconcile.check import CHECK_SCHEMA
     from reconcile.embed import DEFAULT_MODEL
     from reconcile.report import SCHEMA_ID
 
