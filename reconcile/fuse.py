@@ -24,7 +24,7 @@ from typing import Any
 from reconcile.model import InputError
 
 __all__ = ["StructuredClaim", "FusedFact", "FuseResult", "read_claims", "read_truth", "fuse", "score_against",
-           "parse_value", "COLUMNS"]
+           "record", "parse_value", "COLUMNS", "FUSE_SCHEMA"]
 
 # accepted column names (lower case) for each field; the weather data set's names included
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -359,3 +359,25 @@ def read_truth(path: str) -> list[StructuredClaim]:
         c.value, c.unit = parse_value(c.raw)
         out.append(c)
     return out
+
+
+FUSE_SCHEMA = "reconcile.fuse/1"
+
+
+def record(result: FuseResult, claims: int) -> dict[str, Any]:
+    """The one structure every ``reconcile fuse`` output renders from (as ``check.record`` for checks).
+
+    ``claims``: how many rows were fused. Sources are in id order; reliabilities are rounded to 4 places.
+    """
+    return {
+        "schema": FUSE_SCHEMA,
+        "facts": [{"object": f.object, "property": f.property, "value": f.value, "low": f.low, "high": f.high,
+                   "confidence": f.confidence, "verdict": f.verdict,
+                   "claims": [{"source": c.source, "value": c.raw, "time": c.time} for c in f.claims]}
+                  for f in result.facts],
+        "sources": [{"id": s, "reliability": round(r, 4),
+                     "by_property": {p: round(v[s], 4) for p, v in sorted(result.by_property.items()) if s in v}}
+                    for s, r in sorted(result.reliability.items())],
+        "summary": {"facts": len(result.facts), "claims": claims, "iterations": result.iterations,
+                    "skipped_values": result.skipped_rows},
+    }

@@ -28,7 +28,7 @@ import numpy as np
 from reconcile.lexicon import Lexicon, default_rules_dir
 from reconcile.model import Claim
 
-__all__ = ["FEATURES", "PairKeys", "PairModel", "load_pair_model", "document_vectors"]
+__all__ = ["FEATURES", "FIGURE_FEATURES", "PairKeys", "PairModel", "load_pair_model", "document_vectors"]
 
 FEATURES = (
     "cos", "counted_cos", "counted_known", "group_same", "group_diff", "generic", "lemma_same",
@@ -36,6 +36,11 @@ FEATURES = (
     "log_ratio", "same_doc", "doc_cos", "date_gap", "date_known", "attribution_same", "planned_diff",
     "overlap_cos", "unit_known", "round_compatible", "rel_diff", "grows_later", "counted_close_value_far",
 )
+
+
+# the features that compare the two figures themselves
+FIGURE_FEATURES = frozenset({"overlap", "equal", "log_ratio", "overlap_cos", "round_compatible", "rel_diff",
+                             "grows_later", "counted_close_value_far"})
 
 
 @dataclass(frozen=True)
@@ -48,10 +53,17 @@ class PairModel:
     coef: np.ndarray
     intercept: float
 
-    def probability(self, X: np.ndarray) -> np.ndarray:
-        """P(same fact) for each row of features ``X`` (columns in ``FEATURES`` order)."""
+    def probability(self, X: np.ndarray, ignore_figures: bool = False) -> np.ndarray:
+        """P(same fact) for each row of features ``X`` (columns in ``FEATURES`` order).
+
+        ``ignore_figures``: the features of the two figures count as average (they add nothing either
+        way), so that the probability says how alike the claims are in what they are about; ``check``
+        finds a wrong figure's fact this way.
+        """
         cols = [FEATURES.index(f) for f in self.features]
         Z = (X[:, cols] - self.mean) / self.scale
+        if ignore_figures:
+            Z[:, [k for k, f in enumerate(self.features) if f in FIGURE_FEATURES]] = 0.0
         return 1.0 / (1.0 + np.exp(-(Z @ self.coef + self.intercept)))
 
     def to_json(self, **meta: Any) -> str:

@@ -101,12 +101,16 @@ def embed(result: RunResult, config: Config, embedder: Embedder | None = None,
     return embedder
 
 
-def cluster(result: RunResult, config: Config) -> None:
+def cluster(result: RunResult, config: Config, progress: Progress | None = None) -> None:
     """Group the claims of ``result`` into facts."""
     t = time.perf_counter()
+    if progress:
+        progress("cluster", 0, 1)
     emb = result.embeddings if len(result.claims) else np.zeros((0, 512))
     result.facts = cluster_claims(result.claims, emb, ClusterParams(threshold=config.cluster_threshold),
                                   load_lexicon(config.rules_dirs), result.counted)
+    if progress:
+        progress("cluster", 1, 1)
     result.timings["cluster"] = time.perf_counter() - t
 
 
@@ -115,10 +119,14 @@ def analyse(result: RunResult, config: Config, embedder: Embedder | None = None,
     """Extract, embed, cluster and judge the documents already in ``result``."""
     extract(result, config, progress)
     embed(result, config, embedder, progress)
-    cluster(result, config)
+    cluster(result, config, progress)
     t = time.perf_counter()
+    if progress:
+        progress("rules", 0, 1)
     docs = {d.id: d for d in result.documents}
     result.findings, result.reliability = judge(result.facts, result.claims, docs, config)
+    if progress:
+        progress("rules", 1, 1)
     result.timings["rules"] = time.perf_counter() - t
     return result
 

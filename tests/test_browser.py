@@ -38,7 +38,7 @@ def browser(tmp_path_factory):
     opts.binary_location = CHROMIUM
     for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
                  "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--disable-extensions", "--window-size=1200,2000",
+                 "--disable-sync", "--disable-extensions", "--window-size=1400,2000",
                  f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"):
         opts.add_argument(flag)
     opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
@@ -69,12 +69,31 @@ def test_seeds_report_renders_without_errors(browser, seeds_result, tmp_path):
     assert len(sections) == len(record["facts"])
     multi = [f for f in record["facts"] if len(f["claims"]) > 1]
     plots = browser.find_elements(By.CSS_SELECTOR, "section[id] svg")
-    assert len(plots) >= len(multi)
+    assert len(plots) == len(multi)  # no chart for a single figure
     # the plots are laid out: each has a real size on the page
     assert all(p.size["width"] > 100 and p.size["height"] > 20 for p in plots)
+    # the overview of contested facts comes first, each row linking to its fact's section
+    overview = browser.find_element(By.CSS_SELECTOR, "table.overview")
+    assert overview.location["y"] < sections[0].location["y"]
+    contested = [f for f in record["facts"] if f["verdict"] in ("conflict", "update", "scope")]
+    links = overview.find_elements(By.CSS_SELECTOR, "a[href^='#']")
+    assert [a.get_attribute("href").split("#")[1] for a in links] == [f["id"] for f in contested]
+    assert all(browser.find_elements(By.ID, a.get_attribute("href").split("#")[1]) for a in links)
+    # every chart has a legend of source colours, visible beside it
+    legends = browser.find_elements(By.CSS_SELECTOR, "section[id] ul.legend")
+    assert len(legends) == len(plots)
+    swatches = legends[0].find_elements(By.CSS_SELECTOR, ".swatch")
+    assert swatches and all(s.is_displayed() and s.size["width"] > 5 for s in swatches)
+    assert len({s.value_of_css_property("background-color") for s in swatches if "hollow" not in
+                s.get_attribute("class")}) == len([s for s in swatches if "hollow" not in s.get_attribute("class")])
+    assert "[2][" not in browser.find_element(By.TAG_NAME, "body").text
+    browser.set_window_size(1400, 2000)
+    assert browser.execute_script("return window.innerWidth") >= 1300
     shot = tmp_path / "seeds.png"
     assert browser.save_screenshot(str(shot))
-    assert shot.stat().st_size > 10_000 and shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    data = shot.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 10_000
+    assert int.from_bytes(data[16:20], "big") >= 1300  # the screenshot is as wide as the window
 
 
 def test_hostile_article_text_cannot_run(browser, tmp_path):

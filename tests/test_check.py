@@ -68,7 +68,7 @@ def test_english_draft_with_15000_fails(archive, tmp_path):
 def test_baseline_turns_a_known_disagreement_green(archive, tmp_path):
     d = _draft(tmp_path, "Nordkorea hat 12.000 Soldaten nach Kursk geschickt.\n")
     base = tmp_path / "baseline.json"
-    assert _run("check", d, "--against", str(archive), "--write-baseline", str(base)).exit_code == 1
+    assert _run("check", d, "--against", str(archive), "--write-baseline", str(base)).exit_code == 0
     # the baseline survives an edit that moves the figure to another line
     Path(d).write_text("# Neu\n\nEinleitung.\n\nNordkorea hat 12.000 Soldaten nach Kursk geschickt.\n")
     r = _run("check", d, "--against", str(archive), "--baseline", str(base), "--format", "json")
@@ -227,3 +227,126 @@ def test_an_archive_of_an_older_schema_is_refused(tmp_path):
     r = _run("check", _draft(tmp_path, "Es kamen 5 Leute.\n"), "--against", str(db))
     assert r.exit_code == 2
     assert "schema 1" in r.stderr and "re-index" in r.stderr
+
+
+# wrong figures that must be judged against the right fact although the draft does not repeat the place
+# or the wording of the sources: (sentence, the reconciled value of the fact it must be judged against)
+WRONG_FIGURES = [
+    ("Außerdem soll Pjöngjang 3.000 Minenentschärfer entsenden.", 1000),
+    ("Nordkorea hat 25.000 Soldaten nach Russland geschickt.", 11000),
+    ("Pjöngjang hat 40.000 Soldaten geschickt.", 11000),
+    ("Nordkorea will weitere 9.000 Bausoldaten entsenden.", 5000),
+    ("Bei den Kämpfen wurden 20.000 nordkoreanische Soldaten getötet.", 6000),
+]
+
+
+@pytest.fixture(scope="module")
+def wrong_figures(archive, tmp_path_factory) -> dict:
+    d = _draft(tmp_path_factory.mktemp("wrong"), "\n\n".join(s for s, _ in WRONG_FIGURES)
+               + "\n\nNordkorea hat rund 11.000 Soldaten geschickt.\n\nIn Pjöngjang wurden 37 Kraniche gezählt.\n")
+    r = _run("check", d, "--against", str(archive), "--format", "json")
+    assert r.exit_code == 1, r.output
+    return _json(r)
+
+
+@pytest.mark.parametrize("n", range(len(WRONG_FIGURES)))
+def test_a_wrong_figure_is_judged_against_its_fact_without_the_place_repeated(wrong_figures, n):
+    sentence, value = WRONG_FIGURES[n]
+    (fig,) = [f for f in wrong_figures["figures"] if f["line"] == 2 * n + 1]
+    assert fig["surface"] in sentence
+    assert fig["fact"] is not None and fig["fact"]["value"] == value, fig
+    assert "DR01" in fig["rules"]
+
+
+def test_json_lists_every_figure_with_its_fact_or_why_none(wrong_figures):
+    figs = wrong_figures["figures"]
+    assert len(figs) == wrong_figures["claims"] == len(WRONG_FIGURES) + 2
+    assert sum(1 for f in figs if f["fact"]) == wrong_figures["matched"]
+    (ok,) = [f for f in figs if f["surface"] == "11.000"]
+    assert ok["rules"] == [] and ok["fact"]["value"] == 11000 and ok["fact"]["label"] and ok["fact"]["id"]
+    assert ok["fact"]["low"] <= 11000 <= ok["fact"]["high"] and 0 <= ok["distance"] < 0.38
+    (crane,) = [f for f in figs if f["surface"] == "37"]
+    assert crane["fact"] is None and crane["reason"] and crane["rules"] == ["DR04"]
+
+
+def test_verbose_shows_every_figure_in_the_terminal(archive, tmp_path):
+    d = _draft(tmp_path, "Nordkorea hat rund 11.000 Soldaten geschickt.\n\nIn Pjöngjang wurden 37 Kraniche gezählt.\n")
+    quiet = _run("check", d, "--against", str(archive))
+    loud = _run("check", d, "--against", str(archive), "--verbose")
+    assert quiet.exit_code == loud.exit_code == 0
+    assert "11,000" not in quiet.stdout
+    assert "rund 11.000" in loud.stdout and "11,000" in loud.stdout and "no match" in loud.stdout
+
+
+def _finding(fact: str, claim: str, rule: str = "DR01"):
+    from reconcile.model import Finding
+
+    return Finding(rule, "x", "error", fact, [claim], f"about {fact}", "")
+
+
+def _claim(cid: str, start: int, value: float = 12000, counted: str = "Soldaten"):
+    from reconcile.model import Claim
+
+    return Claim(cid, "draft", start, start + 6, "12.000", value, value, value, None, "people", None, "=", "soldier",
+                 counted, [], None, None, None, "asserted", None, False, "", 0, "de")
+
+
+def test_fingerprints_hash_what_the_draft_says_not_the_archive_fact():
+    from reconcile.check import draft_fingerprints
+
+    claims = {"a": _claim("a", 10)}
+    before, after = [_finding("F111", "a")], [_finding("F222", "a")]  # the archive re-indexed: a new fact id
+    draft_fingerprints(before, claims)
+    draft_fingerprints(after, claims)
+    assert before[0].fingerprint == after[0].fingerprint
+    other = [_finding("F111", "b")]
+    draft_fingerprints(other, {"b": _claim("b", 10, value=13000)})
+    assert other[0].fingerprint != before[0].fingerprint
+
+
+def test_identical_figures_in_one_draft_get_their_own_fingerprints(archive, tmp_path):
+    claims = {"a": _claim("a", 10), "b": _claim("b", 90)}
+    from reconcile.check import draft_fingerprints
+
+    fs = [_finding("F1", "b"), _finding("F1", "a")]
+    draft_fingerprints(fs, claims)
+    assert fs[0].fingerprint != fs[1].fingerprint
+    # end to end: a baseline of one occurrence does not hide a second one added later
+    line = "Nordkorea hat 12.000 Soldaten nach Kursk geschickt.\n"
+    d = _draft(tmp_path, line)
+    base = tmp_path / "baseline.json"
+    assert _run("check", d, "--against", str(archive), "--write-baseline", str(base)).exit_code == 0
+    Path(d).write_text(line + "\n" + line, encoding="utf-8")
+    r = _run("check", d, "--against", str(archive), "--baseline", str(base), "--format", "json")
+    assert r.exit_code == 1
+    dr01 = [f for f in _json(r)["findings"] if f["rule"] == "DR01"]
+    assert [f["suppressed"] for f in dr01] == [True, False]
+
+
+def test_a_missing_draft_exits_2_without_a_status(archive, tmp_path):
+    r = _run("check", str(tmp_path / "missing.md"), "--against", str(archive))
+    assert r.exit_code == 2 and "missing.md" in r.stderr
+    assert "Status" not in r.stdout and "0 draft(s)" not in r.stdout
+
+
+def test_quiet_stdin_filename_and_fail_level_never(archive, tmp_path):
+    text = "Nordkorea hat 12.000 Soldaten nach Kursk geschickt.\n"
+    r = CliRunner().invoke(cli, ["check", "-", "--against", str(archive), "--output-format", "github",
+                                 "--stdin-filename", "drafts/kursk.md", "-q"], input=text)
+    assert r.exit_code == 1, r.output
+    assert r.stdout.startswith("::error file=drafts/kursk.md,line=1,")
+    assert "reconcile:" not in r.stdout  # quiet: findings only, no summary line
+    d = _draft(tmp_path, text)
+    loud = _run("check", d, "--against", str(archive))
+    quiet = _run("check", d, "--against", str(archive), "--quiet")
+    assert loud.stdout.startswith("Status: fail") and "Status" not in quiet.stdout and "DR01" in quiet.stdout
+    assert _run("check", d, "--against", str(archive), "--fail-level", "never").exit_code == 0
+
+
+def test_suppressed_findings_print_one_line_each(archive, tmp_path):
+    d = _draft(tmp_path, "<!-- reconcile: ignore DR01 -->\nNordkorea hat 12.000 Soldaten nach Kursk geschickt.\n")
+    r = _run("check", d, "--against", str(archive))
+    assert r.exit_code == 0, r.output
+    out = r.stdout.replace("\n", "")  # a long path may wrap the line
+    assert out.count("suppressed (inline)") == 1 and f"DR01 {d}:2:15: suppressed (inline): Soldaten" in out
+    assert "╭" not in r.stdout  # no panel: the only finding is suppressed

@@ -21,7 +21,8 @@ def _prop(s: str) -> str:
     return _data(s).replace(":", "%3A").replace(",", "%2C")
 
 
-def render(record: dict[str, Any]) -> str:
+def render(record: dict[str, Any], quiet: bool = False) -> str:
+    """One workflow command per unsuppressed finding, then a summary line (not when ``quiet``)."""
     lines = []
     for f in record["findings"]:
         if f["suppressed"]:
@@ -31,6 +32,8 @@ def render(record: dict[str, Any]) -> str:
                  f"endColumn={d['end_column']},title={_prop(f['rule'] + ' ' + f['name'])}")
         lines.append(f"::{_COMMAND[f['level']]} {props}::{_data(f['message'])}")
     s = record["summary"]
+    if quiet:
+        return "".join(x + "\n" for x in lines)
     lines.append(f"reconcile: {s['error']} error(s), {s['warning']} warning(s), {s['info']} info, "
                  f"{s['suppressed']} suppressed")
     return "\n".join(lines) + "\n"

