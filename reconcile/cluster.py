@@ -435,6 +435,22 @@ def block_key(c: Claim) -> str:
 _COUNT_CLASSES = frozenset({"count", "people", "materiel", "formations", "objects"})
 
 
+def _fold_copies(claims: list[Claim], idx: list[int]) -> tuple[list[int], dict[int, list[int]]]:
+    """One representative for claims that say the same in the same words (syndicated copies).
+
+    Sixty copies of an agency story would fill every claim's neighbour list with its own copies, and
+    the links across outlets would never be found; each group of copies is clustered as one claim and
+    expanded afterwards. Returns the representatives and, per representative, all its claims.
+    """
+    first: dict[tuple[object, ...], int] = {}
+    copies: dict[int, list[int]] = {}
+    for i in idx:
+        c = claims[i]
+        rep = first.setdefault((c.key_text, c.value, c.low, c.high, c.hedge, c.unit, c.sentence), i)
+        copies.setdefault(rep, []).append(i)
+    return sorted(copies), copies
+
+
 def cluster_claims(claims: list[Claim], emb: np.ndarray, params: ClusterParams | None = None,
                    lex: Lexicon | None = None, counted: np.ndarray | None = None) -> list[Fact]:
     """Group claims into facts. Deterministic for a given set of claims, whatever their input order.
@@ -453,10 +469,11 @@ def cluster_claims(claims: list[Claim], emb: np.ndarray, params: ClusterParams |
         blocks[block_key(c)].append(i)
     groups: list[list[int]] = []
     for key in sorted(blocks):
-        idx = blocks[key]
-        groups.extend(_link(claims, idx, emb[order[idx]], lex, params,
-                            None if counted is None else np.asarray(counted)[order[idx]],
-                            None if doc_rows is None or doc_codes is None else doc_rows[doc_codes[order[idx]]]))
+        idx, copies = _fold_copies(claims, blocks[key])
+        linked = _link(claims, idx, emb[order[idx]], lex, params,
+                       None if counted is None else np.asarray(counted)[order[idx]],
+                       None if doc_rows is None or doc_codes is None else doc_rows[doc_codes[order[idx]]])
+        groups.extend(sorted(j for i in g for j in copies[i]) for g in linked)
     facts = []
     for ms in groups:
         cs = [claims[i] for i in ms]

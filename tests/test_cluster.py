@@ -256,3 +256,17 @@ def _place_claim(places):
                  unit_class="count", hedge=None, change="=", counted=None, counted_text=None, modifiers=[],
                  subject=None, predicate=None, attribution=None, modality="asserted", as_of=None,
                  cumulative=False, sentence="", sentence_start=0, language="de", places=places)
+
+
+def test_syndicated_copies_fold_without_collapsing_the_facts(mixed_result):
+    """Thirty copies of every article give the same facts, each with all copies of its claims."""
+    from dataclasses import replace
+
+    claims, E = mixed_result.claims, mixed_result.embeddings
+    once = cluster_claims(claims, E)
+    copies = [replace(c, id=f"{c.id}~{k}", document=f"{c.document}~{k}") for k in range(30) for c in claims]
+    many = cluster_claims(copies, np.vstack([E] * 30))
+    assert len(many) == len(once)
+    shape = sorted(len(f.claims) for f in once)
+    assert sorted(len(f.claims) // 30 for f in many) == shape
+    assert all(len(f.claims) % 30 == 0 for f in many)
