@@ -118,7 +118,7 @@ class _Boosted:
     def __init__(self, clf: Any) -> None:
         self.clf = clf
 
-    def probability(self, X: np.ndarray) -> np.ndarray:
+    def probability(self, X: np.ndarray, ignore_figures: bool = False) -> np.ndarray:
         return self.clf.predict_proba(X)[:, 1]
 
 

@@ -18,6 +18,7 @@ from reconcile.lexicon import Lexicon, load_lexicon
 from reconcile.model import Claim, Document
 from reconcile.counted import counted_phrase
 from reconcile.places import is_place_name
+from reconcile.qualifiers import qualifiers
 from reconcile.quantities import RawQuantity, _ARTICLE_BEFORE, extract
 from reconcile.sentences import ViewSentence, document_sentences
 
@@ -332,9 +333,9 @@ def _actor(sentence: str, qpos: int, attribution: str | None, lex: Lexicon) -> s
 
 
 _PLACE = {
-    "de": re.compile(r"\b(?:in|nach|aus|bei|um|von|vor|an|auf|über|für|Region|Stadt|Provinz|Gebiet|Hafen|Oblast)\s+"
+    "de": re.compile(r"\b(?:(?i:in|nach|aus|bei|um|von|vor|an|auf|über|für)|Region|Stadt|Provinz|Gebiet|Hafen|Oblast)\s+"
                      r"([A-ZÄÖÜ][\w\-äöüß]{2,})"),
-    "en": re.compile(r"\b(?:in|to|from|at|near|of|around|into|across|for|on|over|inside|outside|fled|left|"
+    "en": re.compile(r"\b(?i:in|to|from|at|near|of|around|into|across|for|on|over|inside|outside|fled|left|"
                      r"leaving|entered|reached|hit|struck|shelled|bombed)\s+(?:the\s+)?([A-Z][\w\-]{2,})"),
 }
 
@@ -434,6 +435,7 @@ def extract_claims(doc: Document, lex: Lexicon | None = None) -> list[Claim]:
                 modality = "reported"
             found_attr = found_attr or attribution
             ca, cb = _clause_of(clauses, q.start)
+            oa, ob = ca, cb  # the figure's own clause, before widening
             # widen short clauses with their neighbours so the embedded text says what the fact is
             while cb - ca < 60 and (ca > 0 or cb < len(text)):
                 ca = max(0, ca - 30)
@@ -446,6 +448,7 @@ def extract_claims(doc: Document, lex: Lexicon | None = None) -> list[Claim]:
             start, end = view.orig_span(vs.vstart + q.start, vs.vstart + q.end)
             counted = lemma
             key = "; ".join(x for x in (counted_text or lemma, predicate, subject, masked) if x)
+            qual = qualifiers(text[oa:ob], q.start - oa, q.end - oa, lang, lex, counted_text)
             claims.append(Claim(
                 id=f"{doc.id}#{start}", document=doc.id, start=start, end=end, surface=q.surface,
                 value=q.value, low=q.low, high=q.high, unit=q.unit or counted, unit_class=unit_class,
@@ -455,6 +458,7 @@ def extract_claims(doc: Document, lex: Lexicon | None = None) -> list[Claim]:
                 sentence=text, sentence_start=vs.sentence.start, language=lang, key_text=key,
                 counted_group=lex.counted_group(" ".join([*mods, lemma]) if lang == "en" and lemma else lemma),
                 places=places_in(clause, lang, lex), actor=_actor(text, q.start, attribution, lex),
+                group=qual.group, window=qual.window, part_of=qual.part_of,
             ))
         last_attr.append(found_attr)
     _resolve_acronyms(claims, [vs.sentence.text for vs in sents], lex)

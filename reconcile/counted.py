@@ -48,10 +48,10 @@ def counted_phrase(text: str, qend: int, lang: str) -> tuple[str | None, str | N
         return surface, lemma, mods
     stop = not_heads()["en"]
     words = surface.split()
-    if words[0].lower() in stop:
+    if words[0] in stop:  # lower case only: "North Korean soldiers" is a phrase, "north of" is not
         return None, None, []
     kept = list(words)
-    while kept and (kept[-1].lower() in stop or kept[-1].lower().endswith("ly")):
+    while kept and (kept[-1] in stop or (kept[-1].islower() and kept[-1].endswith("ly"))):
         kept.pop()
     if kept == words:
         return surface, lemma, mods

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+import yaml
+
 from reconcile.claims import extract_claims
 from reconcile.ingest import parse_text
 
@@ -32,3 +37,27 @@ def test_seed_modality_examples(seeds_result):
     assert by[("004", "10.000")].attribution.startswith("Südkoreanischen")
     assert by[("001", "6.000")].modality in ("estimated", "hypothetical")
     assert by[("000", "1.000")].attribution.endswith("Tass")
+
+
+_CASES = yaml.safe_load((Path(__file__).parent / "data" / "claim_cases.yml").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("case", _CASES, ids=[c["name"] for c in _CASES])
+def test_claim_case(case):
+    """Each case of tests/data/claim_cases.yml: the named fields of each figure's claim."""
+    from reconcile.claims import extract_claims
+    from reconcile.ingest import parse_text
+
+    doc = parse_text(case["text"], "case", "case.txt")
+    doc.language = case["lang"]
+    got = {c.surface: c for c in extract_claims(doc)}
+    for surface, want in case["claims"].items():
+        assert surface in got, (surface, sorted(got))
+        c = got[surface]
+        for key, value in want.items():
+            if key == "counted_text_not":
+                assert c.counted_text != value
+            elif key == "attribution_contains":
+                assert c.attribution and value in c.attribution, c.attribution
+            else:
+                assert getattr(c, key) == value, (surface, key, getattr(c, key))
