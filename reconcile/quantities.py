@@ -694,6 +694,16 @@ def _measure_at(scan: _Scan, end: int) -> tuple[int, str, str] | None:
     return None
 
 
+@lru_cache(maxsize=8)
+def _currencies_lower(lex: Lexicon) -> dict[str, str]:
+    return {k.lower(): v for k, v in lex.currencies.items()}
+
+
+def _currency(lex: Lexicon, written: str) -> str:
+    """The currency code of a written currency ("US$", "euros", "usd")."""
+    return lex.currencies.get(written) or _currencies_lower(lex)[written.lower()]
+
+
 def _attach_unit(scan: _Scan, q: RawQuantity) -> None:
     """Percent, currency, age or a unit of measure after (or a currency before) the figure."""
     text, rx, lex = scan.text, scan.p.rx, scan.lex
@@ -704,9 +714,9 @@ def _attach_unit(scan: _Scan, q: RawQuantity) -> None:
     if pm:
         q.unit, q.unit_class, q.end = "%", "percent", q.end + pm.end()
     elif cm:
-        q.unit, q.unit_class, q.end = lex.currencies[cm.group(1)], "money", q.end + cm.end()
+        q.unit, q.unit_class, q.end = _currency(lex, cm.group(1)), "money", q.end + cm.end()
     elif cb:
-        q.unit, q.unit_class = lex.currencies[cb.group(1)], "money"
+        q.unit, q.unit_class = _currency(lex, cb.group(1)), "money"
         q.start -= len(before) - cb.start()
     elif am or rx["age_before"].search(text[max(0, q.start - 16):q.start]):
         q.unit, q.unit_class = "year", "age"
