@@ -228,8 +228,8 @@ def _patterns(lex: Lexicon, lang: str) -> _Pats:
                    rf"(?:(?:{en_all})(?:-(?:{en_all}))?|dozen)"
                    rf"(?:(?:\s+and\s+|\s+|-)(?:{en_all}|dozen))*\b"),
         "de_word": rf"(?<![\w-])((?:{de_morph})+(?:{half}(?:{de_morph})*)?)(-?)(?![\w])",
-        "fraction_word": (rf"(?<![\w-])({_alt(list(en['units']) + w['de']['morphemes'] + ['a', 'an', 'eine', 'ein'])})"
-                          rf"[\s-]+({_alt(fr[lang])})(?![\w])"),
+        "fraction_word": (rf"(?<![\w-])(?:({_alt(list(en['units']) + w['de']['morphemes'] + en['articles'])}"
+                          rf"|eine|ein)[\s-]+)?({_alt(fr[lang])})(?![\w])"),
         "glyph": rf"({_alt(fr['glyphs'])})",
         "age_after": rf"^(?:{_words_re(cfg['age']['after'])})",
         "age_before": rf"\b(?:{_words_re(cfg['age']['before'])})\s+$",
@@ -237,7 +237,7 @@ def _patterns(lex: Lexicon, lang: str) -> _Pats:
                      rf"|{_alt([r for r in cfg['reference_before'] if not r[0].isalpha()])})\s*$",
         "year_before": rf"\b(?:{_words_re(cfg['year_before'])})\s*$",
         "ordinal_after": rf"^\.\s+(?:[a-zäöüß]|(?:{_alt(cfg['ordinal_after'])})\b)",
-        "calibre_after": rf"^(?:-|\s)?(?:{_alt(cfg['calibre_after'] + ['caliber', 'calibre'])})\b",
+        "calibre_after": rf"^\s?(?:{_alt(cfg['calibre_after'])})\b",
         "clock": rf"(?<![\d.,])\d{{1,2}}(?:[:.]\d{{2}})?\s?(?:{_words_re(cfg['clock_after'])})(?![\w])",
         "minus": rf"(?:(?<![\w-])(?:{_alt(cfg['minus'])})[\s-]|(?<![\w\d.,)-])[-−–])$",
         "one_not_before": rf"^\s+(?:{_alt(en['one_not_before'])})\b",
@@ -293,7 +293,9 @@ def _overlaps(a: int, b: int, spans: list[tuple[int, int]]) -> bool:
 
 
 _HAS_DIGIT = re.compile(r"\d")
-_DIGITS = re.compile(r"(?<![\d.,])(\d{1,3}(?:[.,\u202f\u00a0\u2009' ’]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?)(?!\d)")
+_DIGITS = re.compile(r"(?<![\d.,])(\d{1,2}(?:,\d\d)+,\d{3}(?:\.\d+)?"  # Indian grouping: 12,34,567.89
+                     r"|\d{1,3}(?:[.,\u202f\u00a0\u2009' ’]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?)(?!\d)")
+_SPACED_THOUSANDS = re.compile(r"(?<![\d.,])\d{1,3}(?:, \d{3})+(?![\d,.])")  # "80, 000" as tokenisers leave it
 _DATE_NUM = re.compile(r"(?<![\d.])\d{1,2}\.\d{1,2}\.(?:\d{4}|\d{2})(?![\d])")
 _DATE_ISO = re.compile(r"(?<!\d)\d{4}-\d{2}-\d{2}(?!\d)")
 _DATE_SLASH = re.compile(r"(?<![\d/])\d{1,2}/\d{1,2}/\d{2,4}(?![\d/])")
@@ -302,6 +304,7 @@ _DAY_MONTH = re.compile(rf"(?<!\d)\d{{1,2}}\.?\s+(?:{MONTH_RE})\b\.?", re.I)
 _MONTH_DAY = re.compile(rf"\b(?:{MONTH_RE})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b", re.I)
 _MONTH_YEAR = re.compile(rf"\b(?:{MONTH_RE})\.?\s+(\d{{4}})\b", re.I)
 _PHONE = re.compile(r"(?<![\w.,])\+?\(?\d{2,5}\)?[ /-]\d{3,}(?:[ /-]\d{2,})+(?![\w])")
+_ZIP = re.compile(r"\b[A-Z]{2}\s\d{5}(?:-\d{4})?\b|\b(?:D|A|CH)-\d{4,5}\b")
 _LINKID = re.compile(r"[!#]\d+|(?<![\d\s])/\d+|\[\d+\]")
 _ATTACHED_BEFORE = re.compile(r"[A-Za-zÄÖÜäöü][-‑]?$")
 _COMPOUND_AFTER = re.compile(r"^[-‑](?:[a-zäöüß]|[A-ZÄÖÜ][a-zäöüß])")
@@ -316,7 +319,8 @@ def _excluded_spans(text: str, p: _Pats) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     if not _HAS_DIGIT.search(text):
         return spans
-    for rx in (_DATE_NUM, _DATE_ISO, _DATE_SLASH, _TIME, _DAY_MONTH, _MONTH_DAY, _LINKID, _PHONE, p.rx["clock"]):
+    for rx in (_DATE_NUM, _DATE_ISO, _DATE_SLASH, _TIME, _DAY_MONTH, _MONTH_DAY, _LINKID, _PHONE, _ZIP,
+               p.rx["clock"]):
         spans.extend((m.start(), m.end()) for m in rx.finditer(text))
     for m in _MONTH_YEAR.finditer(text):
         spans.append((m.start(1), m.end(1)))
@@ -443,9 +447,15 @@ def find_shares(scan: _Scan) -> None:
     """Shares in words, as a percentage of one decimal: "two-thirds" (66.7), "ein Viertel" (25)."""
     dens = {str(w).lower(): int(d) for w, d in scan.p.cfg["fractions"][scan.lang].items()}
     for m in scan.p.rx["fraction_word"].finditer(scan.text):
-        num = _word_value(m.group(1), scan)
+        num = _word_value(m.group(1), scan) if m.group(1) else None
+        if m.group(1) is None and scan.p.rx["scale"].match(scan.text[m.end():]):
+            num = 1.0  # "half million", "quarter million"
         den = dens.get(m.group(2).lower())
         if num is None or den is None or num >= den or not scan.free(m.start(), m.end()):
+            continue
+        if scan.p.rx["scale"].match(scan.text[m.end():]):
+            scan.cores.append(_Core(m.start(), m.end(), num / den, "number"))  # "three quarters billion"
+            scan.taken.append(m.span())
             continue
         share = round(100.0 * num / den, 1)
         scan.add_done(RawQuantity(m.start(), m.end(), m.group(), share, share, share, "%", None, "=", "fraction",
@@ -467,6 +477,11 @@ def _word_value(word: str, scan: _Scan) -> float | None:
 def find_digits(scan: _Scan) -> None:
     """Numbers written in digits, with their sign; years, references, model names and calibres left out."""
     text, p = scan.text, scan.p
+    if scan.lang == "en":
+        for m in _SPACED_THOUSANDS.finditer(text):
+            if scan.free(m.start(), m.end()):
+                scan.cores.append(_Core(m.start(), m.end(), float(m.group().replace(", ", "")), "number"))
+                scan.taken.append(m.span())
     for m in _DIGITS.finditer(text):
         s, e = m.span()
         if not scan.free(s, e) or not _digits_are_figure(scan, s, e):
@@ -475,7 +490,7 @@ def find_digits(scan: _Scan) -> None:
         if parsed is None:
             continue
         neg = p.rx["minus"].search(text[max(0, s - 7):s])
-        if neg:
+        if neg and not re.search(r"\d\s*$", text[max(0, s - len(neg.group(0)) - 3):s - len(neg.group(0))]):
             s -= len(neg.group(0))
             parsed = -parsed
         scan.cores.append(_Core(s, e, parsed, "number"))
@@ -491,6 +506,7 @@ def _digits_are_figure(scan: _Scan, s: int, e: int) -> bool:
         return False  # "A320", "MiG-29"; but "RM49", "US$210"
     if _ATTACHED_AFTER.match(after) and not (
             _COMPOUND_AFTER.match(after) or rx["scale"].match(after) or rx["percent"].match(after)
+            or rx["cur_after"].match(after)
             or _measure_at(scan, e) or rx["age_after"].match(after)):
         return False  # "5G", "3D"; but "48-page", "2.0l", "15kW", "5bn", "101jährige"
     if rx["ordinal_after"].match(after) or re.match(rf"^\.\s*(?:{MONTH_RE})\b", after, re.I):
@@ -648,7 +664,8 @@ def _join(scan: _Scan, c: _Core, q: RawQuantity, scale: float, nxt: _Core, found
         q.kind = "from"  # "von 19 auf 16 Prozent", "rose from 310 to 342": the old value and the new
         found.extend([q, new])
         return True
-    if not (rx["range_mid"].match(gap + " ") and len(gap) <= 6 and connector):
+    mid = rx["range_mid"].match(gap + " ")
+    if not (mid and mid.end() >= len(gap) and len(gap) <= 6 and connector):
         return False
     if connector in ("und", "and", "oder", "or") and not between:
         return False
@@ -704,30 +721,95 @@ def _currency(lex: Lexicon, written: str) -> str:
     return lex.currencies.get(written) or _currencies_lower(lex)[written.lower()]
 
 
-def _attach_unit(scan: _Scan, q: RawQuantity) -> None:
-    """Percent, currency, age or a unit of measure after (or a currency before) the figure."""
+_M_CODE_AFTER = re.compile(r"^\s?M([A-Z]{3})(?![\w])")  # "30 MUSD", "120 MEUR": millions of a currency
+_M_CODE_BEFORE = re.compile(r"(?<![A-Za-z])M([A-Z]{3})\s?$")  # "MAUD 60"
+_DETACHED_MINUS = re.compile(r"(?:^|\s)[-−]\s$")
+
+
+def _rescale(q: RawQuantity, factor: float) -> None:
+    q.value = _clean(q.value * factor)
+    q.low = None if q.low is None else _clean(q.low * factor)
+    q.high = None if q.high is None else _clean(q.high * factor)
+
+
+def _attach_money(scan: _Scan, q: RawQuantity) -> bool:
+    """A currency after or before the figure, with a scale word after the currency ("75 USD million")."""
     text, rx, lex = scan.text, scan.p.rx, scan.lex
-    after = text[q.end:q.end + 40]
-    before = text[max(0, q.start - 4):q.start]
-    pm, cm, cb = rx["percent"].match(after), rx["cur_after"].match(after), rx["cur_before"].search(before)
-    am, meas = rx["age_after"].match(after), _measure_at(scan, q.end)
-    if pm:
-        q.unit, q.unit_class, q.end = "%", "percent", q.end + pm.end()
-    elif cm:
+    after, before = text[q.end:q.end + 40], text[max(0, q.start - 5):q.start]
+    mc, mb = _M_CODE_AFTER.match(after), _M_CODE_BEFORE.search(before)
+    cm, cb = rx["cur_after"].match(after), rx["cur_before"].search(before)
+    if mc and mc.group(1) in lex.currencies or mb and mb.group(1) in lex.currencies:
+        code = mc.group(1) if mc else mb.group(1)  # type: ignore[union-attr]
+        q.unit, q.unit_class = lex.currencies[code], "money"
+        if mc:
+            q.end += mc.end()
+        else:
+            q.start -= len(before) - mb.start()  # type: ignore[union-attr]
+        _rescale(q, 1e6)
+        return True
+    if cm:
         q.unit, q.unit_class, q.end = _currency(lex, cm.group(1)), "money", q.end + cm.end()
-    elif cb:
+        sm = rx["scale"].match(text[q.end:])
+        if sm and sm.group(1) and q.value == q.high:
+            _rescale(q, scan.p.scales.get(sm.group(1).lower(), 1.0))
+            q.end += sm.end()
+        return True
+    if cb:
         q.unit, q.unit_class = _currency(lex, cb.group(1)), "money"
         q.start -= len(before) - cb.start()
+        return True
+    return False
+
+
+def _attach_unit(scan: _Scan, q: RawQuantity) -> None:
+    """Percent, currency, age or a unit of measure after (or a currency before) the figure."""
+    text, rx = scan.text, scan.p.rx
+    after = text[q.end:q.end + 40]
+    pm, am = rx["percent"].match(after), rx["age_after"].match(after)
+    if pm:
+        q.unit, q.unit_class, q.end = "%", "percent", q.end + pm.end()
+    elif _attach_money(scan, q):
+        pass
     elif am or rx["age_before"].search(text[max(0, q.start - 16):q.start]):
         q.unit, q.unit_class = "year", "age"
         q.end += am.end() if am else 0
-    elif meas:
-        q.unit, q.unit_class = meas[1], meas[2]
-        q.end += meas[0]
-        q.unit_canonical, factor = canonical(meas[1], scan.lex)
-        if q.unit_canonical is not None:
-            q.value_canonical = factor(q.value)
+    else:
+        meas = _measure_at(scan, q.end)
+        if meas:
+            q.unit, q.unit_class = meas[1], meas[2]
+            q.end += meas[0]
+            minus = _DETACHED_MINUS.search(text[max(0, q.start - 3):q.start])
+            if q.unit_class == "temperature" and q.value > 0 and minus:
+                _rescale(q, -1.0)  # "- 20 degrees fahrenheit"
+                q.start -= 2
+            q.unit_canonical, factor = canonical(meas[1], scan.lex)
+            if q.unit_canonical is not None:
+                q.value_canonical = factor(q.value)
     q.surface = text[q.start:q.end]
+
+
+_CENTS_GAP = re.compile(r"^\s*(?:and\s+)?$")
+_CENTS_AFTER = re.compile(r"^\s*(?:cents?\b|[.,;!?)]|$)")
+
+
+def _money_parts(scan: _Scan, found: list[RawQuantity]) -> list[RawQuantity]:
+    """"15 dollars 50", "thirteen dollars and forty-five cents": one amount, the second figure its cents."""
+    out: list[RawQuantity] = []
+    for q in found:
+        prev = out[-1] if out else None
+        if (prev is not None and prev.unit_class == "money" and q.unit is None and q.kind in ("number", "word")
+                and 0 < q.value < 100 and float(q.value).is_integer() and prev.value == prev.high
+                and _CENTS_GAP.match(scan.text[prev.end:q.start]) and not scan.p.rx["cur_before"].search(
+                    scan.text[max(0, prev.start - 5):prev.start + 1])):
+            cents = _CENTS_AFTER.match(scan.text[q.end:q.end + 8])
+            if cents:
+                _rescale(prev, 1.0)
+                prev.value = prev.low = prev.high = _clean(prev.value + q.value / 100)
+                prev.end = q.end + (cents.end() if cents.group().strip().startswith("cent") else 0)
+                prev.surface = scan.text[prev.start:prev.end]
+                continue
+        out.append(q)
+    return out
 
 
 def _attach_hedge(scan: _Scan, q: RawQuantity) -> None:
@@ -782,6 +864,8 @@ def extract(text: str, lang: str | None, lex: Lexicon | None = None) -> list[Raw
     for q in found:
         if q.kind not in ("fraction", "zero"):
             _attach_unit(scan, q)
+    found = _money_parts(scan, found)
+    for q in found:
         _attach_hedge(scan, q)
     _carry_units(found)
     return found
