@@ -236,6 +236,7 @@ def _patterns(lex: Lexicon, lang: str) -> _Pats:
         "page": rf"(?:(?<![\w.])(?:{_alt([r for r in cfg['reference_before'] if r[0].isalpha()])})"
                      rf"|{_alt([r for r in cfg['reference_before'] if not r[0].isalpha()])})\s*$",
         "year_before": rf"\b(?:{_words_re(cfg['year_before'])})\s*$",
+        "year_after": rf"^\s*(?:{_alt(cfg['year_after'])})\b",
         "ordinal_after": rf"^\.\s+(?:[a-zäöüß]|(?:{_alt(cfg['ordinal_after'])})\b)",
         "calibre_after": rf"^\s?(?:{_alt(cfg['calibre_after'])})\b",
         "clock": rf"(?<![\d.,])\d{{1,2}}(?:[:.]\d{{2}})?\s?(?:{_words_re(cfg['clock_after'])})(?![\w])",
@@ -247,6 +248,7 @@ def _patterns(lex: Lexicon, lang: str) -> _Pats:
     compiled = {k: re.compile(p, re.I) for k, p in rx.items()}
     compiled["cur_after"] = re.compile(rx["cur_after"])  # "Won" the currency, not "won" the verb... both listed
     compiled["measure_short"] = re.compile(rx["measure_short"])  # "m" metres, not "M"
+    compiled["ordinal_after"] = re.compile(rx["ordinal_after"])  # "3. platz" no, "3. Platz" and "16. die" yes
     words = compiled["de_word"] if lang == "de" else compiled["en_seq"]
     compiled["candidate"] = re.compile("|".join(f"(?:{p.pattern})" for p in (
         re.compile(r"\d"), words, compiled["vague_several"], compiled["vague_plural"], compiled["de_special"],
@@ -333,8 +335,12 @@ def _is_year(scan: _Scan, start: int, end: int) -> bool:
     token = text[start:end]
     if not re.fullmatch(r"\d{4}", token) or not 1000 <= int(token) <= 2100:
         return False
-    if scan.p.rx["year_before"].search(text[max(0, start - 20):start]) or _DECADE_AFTER.match(text[end:end + 8]):
+    if scan.p.rx["year_before"].search(text[max(0, start - 20):start]) or _DECADE_AFTER.match(text[end:end + 8]) \
+            or scan.p.rx["year_after"].match(text[end:end + 12]):
         return True
+    if _measure_at(scan, end) or scan.p.rx["percent"].match(text[end:end + 12]) \
+            or scan.p.rx["cur_after"].match(text[end:end + 12]):
+        return False  # "2000ft", "2000 Euro", "1990 Prozent" are figures
     nxt = re.match(r"\s*([^\s]+)", text[end:end + 30])
     if not nxt:
         return True
@@ -342,8 +348,8 @@ def _is_year(scan: _Scan, start: int, end: int) -> bool:
     if re.match(r"^[\d.,]+", word) or re.match(r"^[.,;:!?)\]]", word):
         return True
     if scan.lang == "de":
-        # a count is followed by a capitalised noun that is not a month ("2000 Soldaten")
-        return not (word[:1].isupper() and not re.match(rf"^(?:{MONTH_RE})\b", word, re.I))
+        # a count is followed by a capitalised noun that is not a month or an acronym ("2000 Soldaten")
+        return not (word[:1].isupper() and not word.isupper() and not re.match(rf"^(?:{MONTH_RE})\b", word, re.I))
     return not re.match(r"^[a-z]+s\b", word) or not re.match(r"^[a-z]+s$", word)
 
 
