@@ -445,7 +445,7 @@ def extract_claims(doc: Document, lex: Lexicon | None = None) -> list[Claim]:
             counted = lemma
             key = "; ".join(x for x in (counted_text or lemma, predicate, subject, masked) if x)
             claims.append(Claim(
-                id=f"{doc.id}#{start}", document=doc.id, start=start, end=end, surface=q.surface,
+                id=f"{doc.id}#{start}", document=doc.id, start=start, end=end, surface=doc.text[start:end],
                 value=q.value, low=q.low, high=q.high, unit=q.unit or counted, unit_class=unit_class,
                 hedge=q.hedge, change=q.change, counted=counted, counted_text=counted_text, modifiers=mods,
                 subject=subject, predicate=predicate, attribution=attribution, modality=modality,

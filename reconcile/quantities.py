@@ -80,8 +80,9 @@ def parse_number(s: str, lang: str | None, scaled: bool = False) -> float | None
     sep = seps[0]
     groups = s.split(sep)
     if len(groups) > 2:
-        if all(len(g) == 3 for g in groups[1:]):
-            return float("".join(groups))
+        if all(len(g) == 3 for g in groups[1:]) or (
+                sep == "," and len(groups[-1]) == 3 and all(len(g) == 2 for g in groups[1:-1])):
+            return float("".join(groups))  # 1,234,567 or the Indian 12,34,567
         return None
     head, tail = groups
     if len(tail) == 3 and not (scaled and sep == dec) and head != "0":
@@ -222,7 +223,7 @@ def _patterns(lex: Lexicon, lang: str) -> _Pats:
         "vague_several": rf"(?<![\w-])({_alt(several)})\s+({_alt(vs)})(?![\w-])(?:\s+of\b)?",
         "handful": rf"(?<![\w-])({_words_re(v.get('handful', {}).get('words', {}).get(lang, []))})(?![\w-])",
         "zero": (rf"(?<![\w-])(?:{_words_re(zero['phrases'])}|(?:{_words_re(zero['subjects'])})"
-                 rf"(?=(?:\s+[\w-]+){{0,3}}?\s+(?:{_words_re(zero['harm'])})\b))(?![\w-])"),
+                 rf"(?=(?:\s+[\w-]+){{0,5}}?\s+(?:{_words_re(zero['harm'])})\b))(?![\w-])"),
         "reference_noun": rf"^\s+(?:{_alt(cfg['reference_nouns'])})\b",
         "en_seq": (rf"\b(?:(?:a|an)\s+(?=(?:dozen|hundred|thousand|million|billion)\b))?"
                    rf"(?:(?:{en_all})(?:-(?:{en_all}))?|dozen)"
@@ -341,6 +342,9 @@ def _is_year(scan: _Scan, start: int, end: int) -> bool:
     if _measure_at(scan, end) or scan.p.rx["percent"].match(text[end:end + 12]) \
             or scan.p.rx["cur_after"].match(text[end:end + 12]):
         return False  # "2000ft", "2000 Euro", "1990 Prozent" are figures
+    rng = re.match(r"^\s?[-–]\s?\d{3,4}(?!\d)", text[end:end + 12])
+    if rng and _measure_at(scan, end + rng.end()):
+        return False  # "1500 - 1800 calories": a range of figures, not of years
     nxt = re.match(r"\s*([^\s]+)", text[end:end + 30])
     if not nxt:
         return True
@@ -508,8 +512,8 @@ def _digits_are_figure(scan: _Scan, s: int, e: int) -> bool:
     before, after = text[max(0, s - 25):s], text[e:e + 30]
     if _LINKID.search(text[max(0, s - 1):e]) or rx["calibre_after"].match(after) or rx["page"].search(before):
         return False
-    if _ATTACHED_BEFORE.search(before) and not rx["cur_before"].search(before):
-        return False  # "A320", "MiG-29"; but "RM49", "US$210"
+    if _ATTACHED_BEFORE.search(before) and not rx["cur_before"].search(before) and not rx["minus"].search(before):
+        return False  # "A320", "MiG-29"; but "RM49", "US$210", "minus-8"
     if _ATTACHED_AFTER.match(after) and not (
             _COMPOUND_AFTER.match(after) or rx["scale"].match(after) or rx["percent"].match(after)
             or rx["cur_after"].match(after)
@@ -660,6 +664,16 @@ def _join(scan: _Scan, c: _Core, q: RawQuantity, scale: float, nxt: _Core, found
     text, rx = scan.text, scan.p.rx
     gap_from = q.end if scale == 1.0 else c.end
     gap = text[gap_from:nxt.start]
+    pm, meas = rx["percent"].match(gap), _measure_at(scan, gap_from)
+    if pm or meas:  # "3% and 4%", "10 km to 12 km": a range only when both figures have the unit
+        if not (rx["percent"].match(text[nxt.end:]) if pm else _measure_at(scan, nxt.end) == meas):
+            return False
+        gap = gap[pm.end() if pm else meas[0]:]  # type: ignore[index]
+    money = rx["cur_before"].search(gap)
+    if money and money.start() > 0:  # "$450,000 to $2.1 million": both figures in the currency
+        if not rx["cur_before"].search(text[max(0, c.start - 4):c.start]):
+            return False
+        gap = gap[:money.start()]
     connector = gap.strip().lower()
     between = rx["between"].search(text[max(0, c.start - 12):c.start])
     changed = rx["change_before"].search(text[max(0, c.start - 40):c.start])
@@ -670,12 +684,14 @@ def _join(scan: _Scan, c: _Core, q: RawQuantity, scale: float, nxt: _Core, found
         q.kind = "from"  # "von 19 auf 16 Prozent", "rose from 310 to 342": the old value and the new
         found.extend([q, new])
         return True
-    mid = rx["range_mid"].match(gap + " ")
-    if not (mid and mid.end() >= len(gap) and len(gap) <= 6 and connector):
+    lead = 1 if c.kind == "word" and gap.startswith("-") and gap[1:].strip() else 0  # "zehn- bis zwölftausend"
+    mid = rx["range_mid"].match(gap[lead:] + " ")
+    if not (mid and mid.end() >= len(gap) - lead and len(gap) <= 6 and connector):
         return False
     if connector in ("und", "and", "oder", "or") and not between:
         return False
-    lo_v = c.value * (scale if scale != 1.0 else nscale)
+    shared = nscale if scale == 1.0 and c.value < nxt.value else 1.0  # "zwischen 5 und 6 Millionen"
+    lo_v = c.value * (scale if scale != 1.0 else shared)
     hi_v = new.value
     if c.kind == "word" and text[c.end:c.end + 1] == "-" and nxt.kind == "word":
         for tail, mult in (("tausend", 1000), ("hundert", 100)):
@@ -688,7 +704,11 @@ def _join(scan: _Scan, c: _Core, q: RawQuantity, scale: float, nxt: _Core, found
             return True
         return False
     start = c.start - len(text[max(0, c.start - 12):c.start]) + between.start() if between else c.start
-    found.append(RawQuantity(start, nend, "", (lo_v + hi_v) / 2, lo_v, hi_v, None, None, "~", "range", "count"))
+    rq = RawQuantity(start, nend, "", (lo_v + hi_v) / 2, lo_v, hi_v, None, None, "~", "range", "count")
+    cur = rx["cur_before"].search(text[max(0, c.start - 4):c.start])
+    if cur and between:  # "from $450,000 to ...": the currency stands inside the range
+        rq.unit, rq.unit_class = _currency(scan.lex, cur.group(1)), "money"
+    found.append(rq)
     return True
 
 
