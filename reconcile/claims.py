@@ -453,6 +453,7 @@ def extract_claims(doc: Document, lex: Lexicon | None = None) -> list[Claim]:
                 sentence=text, sentence_start=vs.sentence.start, language=lang, key_text=key,
                 counted_group=lex.counted_group(" ".join([*mods, lemma]) if lang == "en" and lemma else lemma),
                 places=places_in(clause, lang, lex), actor=_actor(text, q.start, attribution, lex),
+                unit_canonical=q.unit_canonical, value_canonical=q.value_canonical,
             ))
         last_attr.append(found_attr)
     _resolve_acronyms(claims, [vs.sentence.text for vs in sents], lex)

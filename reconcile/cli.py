@@ -258,8 +258,9 @@ def quantities(paths: tuple[str, ...], config_path: str | None, rules_dirs: tupl
             errors += 1
             continue
         for q, s, e in document_quantities(item, lex):
-            rows.append({"document": item.id, "start": s, "end": e, "surface": q.surface, "value": q.value,
-                         "low": q.low, "high": q.high, "unit": q.unit, "hedge": q.hedge, "change": q.change})
+            rows.append({"document": item.id, "start": s, "end": e, "surface": item.text[s:e], "value": q.value,
+                         "low": q.low, "high": q.high, "unit": q.unit, "hedge": q.hedge, "change": q.change,
+                         "kind": q.kind, "unit_canonical": q.unit_canonical, "value_canonical": q.value_canonical})
     if fmt == "json":
         _emit(json.dumps({"quantities": rows}, indent=2, ensure_ascii=False) + "\n", output)
     else:
