@@ -162,6 +162,8 @@ class _Pats:
     scales: dict[str, float]
     measures: dict[str, tuple[str, str]]  # written unit (lower case) -> (pint name, class)
     measures_exact: dict[str, tuple[str, str]]  # case-sensitive symbols ("kW", "PS")
+    candidates: tuple[re.Pattern[str], ...]  # what any quantity starts with
+    not_numbers_de: frozenset[str]  # German words the number morphemes spell that are no number
 
 
 def _numbers_cfg(lex: Lexicon) -> dict[str, Any]:
@@ -251,10 +253,20 @@ def _patterns(lex: Lexicon, lang: str) -> _Pats:
     compiled["measure_short"] = re.compile(rx["measure_short"])  # "m" metres, not "M"
     compiled["ordinal_after"] = re.compile(rx["ordinal_after"])  # "3. platz" no, "3. Platz" and "16. die" yes
     words = compiled["de_word"] if lang == "de" else compiled["en_seq"]
-    compiled["candidate"] = re.compile("|".join(f"(?:{p.pattern})" for p in (
-        re.compile(r"\d"), words, compiled["vague_several"], compiled["vague_plural"], compiled["de_special"],
-        compiled["zero"], compiled["handful"], compiled["glyph"], compiled["fraction_word"], compiled["de_one"])), re.I)
-    return _Pats(cfg, compiled, en_values, scales, low_m, exact_m)
+    # fraction words and zero phrases found by their key words first: the full patterns are slow to scan
+    compiled["denominator"] = re.compile(rf"(?<!\w)(?:{_alt(fr[lang])})(?![\w])", re.I)
+    compiled["zero_words"] = re.compile(rf"(?<![\w-])(?:{_words_re(zero['phrases'] + zero['subjects'])})", re.I)
+    # anything a quantity can start with: searched one pattern after another (one alternation of all of them
+    # tries every branch at every position, which is slower); most sentences have a digit and stop at once
+    candidates = (re.compile(r"\d"), words, compiled["vague_plural"], compiled["vague_several"], compiled["de_special"],
+                  compiled["zero_words"], compiled["handful"], compiled["glyph"], compiled["denominator"],
+                  compiled["de_one"])
+    skip = frozenset(x.lower() for x in w["de"]["not_numbers"])
+    # every vague quantity holds one of these stems ("mehrere Tausend", "Zehntausende", "dozens", "a handful")
+    stems = {k.lower()[:6] for lg in ("de", "en") for k in v.get("scales", {}).get(lg, {})} | set(_PLURAL) | {
+        str(x).lower().split()[-1][:6] for x in v.get("handful", {}).get("words", {}).get(lang, [])}
+    compiled["vague_any"] = re.compile(_alt(stems), re.I)
+    return _Pats(cfg, compiled, en_values, scales, low_m, exact_m, candidates, skip)
 
 
 # --------------------------------------------------------------------------- the scan
@@ -306,6 +318,7 @@ _TIME = re.compile(r"(?<![\d.])\d{1,2}:\d{2}(?![\d])")
 _DAY_MONTH = re.compile(rf"(?<!\d)\d{{1,2}}\.?\s+(?:{MONTH_RE})\b\.?", re.I)
 _MONTH_DAY = re.compile(rf"\b(?:{MONTH_RE})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b", re.I)
 _MONTH_YEAR = re.compile(rf"\b(?:{MONTH_RE})\.?\s+(\d{{4}})\b", re.I)
+_MONTH_ANY = re.compile(rf"\b(?:{MONTH_RE})", re.I)
 _PHONE = re.compile(r"(?<![\w.,])\+?\(?\d{2,5}\)?[ /-]\d{3,}(?:[ /-]\d{2,})+(?![\w])")
 _ZIP = re.compile(r"\b[A-Z]{2}\s\d{5}(?:-\d{4})?\b|\b(?:D|A|CH)-\d{4,5}\b")
 _LINKID = re.compile(r"[!#]\d+|(?<![\d\s])/\d+|\[\d+\]")
@@ -322,11 +335,12 @@ def _excluded_spans(text: str, p: _Pats) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     if not _HAS_DIGIT.search(text):
         return spans
-    for rx in (_DATE_NUM, _DATE_ISO, _DATE_SLASH, _TIME, _DAY_MONTH, _MONTH_DAY, _LINKID, _PHONE, _ZIP,
-               p.rx["clock"]):
+    for rx in (_DATE_NUM, _DATE_ISO, _DATE_SLASH, _TIME, _LINKID, _PHONE, _ZIP, p.rx["clock"]):
         spans.extend((m.start(), m.end()) for m in rx.finditer(text))
-    for m in _MONTH_YEAR.finditer(text):
-        spans.append((m.start(1), m.end(1)))
+    if _MONTH_ANY.search(text):  # most sentences name no month: skip the three month patterns
+        for rx in (_DAY_MONTH, _MONTH_DAY):
+            spans.extend((m.start(), m.end()) for m in rx.finditer(text))
+        spans.extend((m.start(1), m.end(1)) for m in _MONTH_YEAR.finditer(text))
     return spans
 
 
@@ -359,12 +373,18 @@ def _is_year(scan: _Scan, start: int, end: int) -> bool:
 
 # --------------------------------------------------------------------------- finders
 
+@lru_cache(maxsize=16)
 def _vague_scales(lex: Lexicon, lang: str) -> dict[str, float]:
     """Scale words of vague quantities ("mehrere Tausend") of both languages."""
     scales = lex.vague.get("scales", {})
     out = {k.lower(): float(v) for k, v in scales.get("en" if lang == "de" else "de", {}).items()}
     out.update({k.lower(): float(v) for k, v in scales.get(lang, {}).items()})
     return out
+
+
+@lru_cache(maxsize=16)
+def _few_words(lex: Lexicon, lang: str) -> frozenset[str]:
+    return frozenset(w.lower() for w in lex.vague.get("few", {}).get("words", {}).get(lang, []))
 
 
 def _vague(scan: _Scan, start: int, end: int, cfg: dict[str, Any], scale: float) -> None:
@@ -376,8 +396,10 @@ def _vague(scan: _Scan, start: int, end: int, cfg: dict[str, Any], scale: float)
 def find_vague(scan: _Scan) -> None:
     """Vague quantities: "mehrere Tausend", "Zehntausende", "dozens of", "a handful of"."""
     v, text, rx = scan.lex.vague, scan.text, scan.p.rx
+    if not rx["vague_any"].search(text):
+        return
     vscales = _vague_scales(scan.lex, scan.lang)
-    few = {w.lower() for w in v.get("few", {}).get("words", {}).get(scan.lang, [])}
+    few = _few_words(scan.lex, scan.lang)
     for m in rx["vague_several"].finditer(text):
         cfg = v["few"] if m.group(1).lower() in few else v["several"]
         _vague(scan, m.start(), m.end(), cfg, vscales.get(m.group(2).lower(), 0.0))
@@ -417,6 +439,8 @@ def _plural_scale(m: re.Match[str], text: str) -> float:
 
 def find_zero(scan: _Scan) -> None:
     """Zero claims: "no one was killed", "keine Verletzten" are figures of 0."""
+    if not scan.p.rx["zero_words"].search(scan.text):
+        return
     for m in scan.p.rx["zero"].finditer(scan.text):
         if scan.free(m.start(), m.end()):
             scan.add_done(RawQuantity(m.start(), m.end(), m.group(), 0.0, 0.0, 0.0, None, None, "=", "zero",
@@ -425,7 +449,7 @@ def find_zero(scan: _Scan) -> None:
 
 def find_scientific(scan: _Scan) -> None:
     """Scientific notation: "6.02×10^23", "1.6×10−19"."""
-    for m in _SCI.finditer(scan.text):
+    for m in _SCI.finditer(scan.text) if "10" in scan.text else ():
         mant = parse_number(m.group(1), scan.lang)
         if mant is None or not scan.free(m.start(), m.end()):
             continue
@@ -437,14 +461,14 @@ def find_scientific(scan: _Scan) -> None:
 def find_fractions(scan: _Scan) -> None:
     """Fractions in digits and glyphs: "3/4 cup" (0.75), "10 1/2" (10.5), "½", "2½"."""
     text, p = scan.text, scan.p
-    for m in _SLASH_FRACTION.finditer(text):
+    for m in _SLASH_FRACTION.finditer(text) if "/" in text else ():
         num, den = int(m.group(2)), int(m.group(3))
         if num < den and scan.free(m.start(), m.end()):
             whole = float(m.group(1)) if m.group(1) else 0.0
             scan.cores.append(_Core(m.start(), m.end(), whole + num / den, "number"))
             scan.taken.append((m.start(), m.end()))
     glyphs = p.cfg["fractions"]["glyphs"]
-    for g in p.rx["glyph"].finditer(text):
+    for g in p.rx["glyph"].finditer(text) if any(ch in text for ch in glyphs) else ():
         wm = re.search(r"(\d+)\s?$", text[max(0, g.start() - 6):g.start()])
         start = g.start() - len(wm.group(0)) if wm else g.start()
         if scan.free(start, g.end()):
@@ -455,6 +479,8 @@ def find_fractions(scan: _Scan) -> None:
 
 def find_shares(scan: _Scan) -> None:
     """Shares in words, as a percentage of one decimal: "two-thirds" (66.7), "ein Viertel" (25)."""
+    if not scan.p.rx["denominator"].search(scan.text):
+        return
     dens = {str(w).lower(): int(d) for w, d in scan.p.cfg["fractions"][scan.lang].items()}
     for m in scan.p.rx["fraction_word"].finditer(scan.text):
         num = _word_value(m.group(1), scan) if m.group(1) else None
@@ -545,7 +571,7 @@ def _is_reference(scan: _Scan, start: int, end: int) -> bool:
 def _find_words_de(scan: _Scan) -> None:
     text, p = scan.text, scan.p
     w = p.cfg["words"]["de"]
-    skip = {x.lower() for x in w["not_numbers"]}
+    skip = p.not_numbers_de
     half = w["half"]
     for m in p.rx["de_word"].finditer(text):
         word = m.group(1).lower()
@@ -712,9 +738,12 @@ def _join(scan: _Scan, c: _Core, q: RawQuantity, scale: float, nxt: _Core, found
     return True
 
 
+_TALLY = re.compile(r"(?<![\w.,])(\d+)-to-(\d+)(?![\w])")
+
+
 def _tallies(scan: _Scan) -> None:
     """"134-to-63": two numbers joined by "-to-", which the digit finder leaves as glued words."""
-    for m in re.finditer(r"(?<![\w.,])(\d+)-to-(\d+)(?![\w])", scan.text):
+    for m in _TALLY.finditer(scan.text) if "-to-" in scan.text else ():
         if scan.free(m.start(), m.end()):
             for g in (1, 2):
                 v = float(m.group(g))
@@ -879,7 +908,7 @@ def extract(text: str, lang: str | None, lex: Lexicon | None = None) -> list[Raw
     lex = lex or load_lexicon()
     lang = lang if lang in ("de", "en") else "en"
     p = _patterns(lex, lang)
-    if not p.rx["candidate"].search(text):
+    if not any(rx.search(text) for rx in p.candidates):
         return []
     scan = _Scan(text, lang, lex, p, _excluded_spans(text, p))
     _tallies(scan)
