@@ -928,25 +928,15 @@ def extract(text: str, lang: str | None, lex: Lexicon | None = None) -> list[Raw
 
 # --------------------------------------------------------------------------- counted noun
 
-def _reference_words() -> re.Pattern[str]:
-    """"die beiden", "these three": a reference to things already counted (numbers.yml reference_words)."""
-    data = yaml.safe_load((default_rules_dir() / "lexicon" / "numbers.yml").read_text(encoding="utf-8")) or {}
-    return re.compile(rf"\b(?:{_alt(data.get('reference_words', []))})\s+$", re.I)
+
+def _packaged_numbers() -> dict[str, Any]:
+    """The packaged numbers.yml, for the helpers that claims.py calls without a lexicon."""
+    return dict(yaml.safe_load((default_rules_dir() / "lexicon" / "numbers.yml").read_text(encoding="utf-8")) or {})
 
 
-_ARTICLE_BEFORE = _reference_words()  # claims.py imports it by this name
-
-_STOP = {
-    "de": {"bei", "in", "im", "an", "am", "auf", "nach", "mit", "von", "vom", "zu", "zur", "zum", "und", "oder",
-           "aus", "für", "gegen", "durch", "über", "unter", "seit", "als", "wie", "die", "der", "das", "den"},
-    "en": {"in", "at", "on", "to", "into", "from", "with", "by", "and", "or", "of", "for", "as", "the", "a",
-           "an", "were", "was", "have", "had", "has", "are", "is", "be", "been", "who", "that", "which",
-           "around", "near", "across", "over", "under", "after", "before", "during", "since", "per", "within",
-           "along", "among", "between", "behind", "outside", "inside", "toward", "towards", "through", "via",
-           "about", "than", "will", "would", "could", "can", "may", "might", "must", "should", "shall", "did",
-           "do", "does", "said", "say", "says", "remain", "remained", "died", "fled", "left", "went", "came",
-           "this", "last", "next", "each", "so", "more", "less"},
-}
+_STOP = {lang: frozenset(words) for lang, words in _packaged_numbers()["noun_stop"].items()}
+# "die beiden", "these three": a reference to things already counted (claims.py imports it by this name)
+_ARTICLE_BEFORE = re.compile(rf"\b(?:{_alt(_packaged_numbers().get('reference_words', []))})\s+$", re.I)
 
 
 def noun_after(text: str, pos: int, lang: str, limit: int = 60) -> tuple[str | None, str | None, list[str], int]:
