@@ -183,42 +183,37 @@ def _measure_tables(lex: Lexicon) -> tuple[dict[str, tuple[str, str]], dict[str,
     return low, exact
 
 
-@lru_cache(maxsize=16)  # per lexicon and language (lexicons hash by identity)
-def _patterns(lex: Lexicon, lang: str) -> _Pats:
+def _unit_sources(lex: Lexicon, lang: str, scales: dict[str, float]) -> dict[str, str]:
+    """Patterns of what stands around a number: hedges, scale words, currencies, percent, units, ages."""
     cfg = _numbers_cfg(lex)
-    w = cfg["words"]
-    hedges = lex.hedges.get(lang, {})
-    scales = dict(lex.scales.get("en" if lang == "de" else "de", {}))
-    scales.update(lex.scales.get(lang, {}))
     long_scales = [s for s in scales if len(s.rstrip(".")) > 2]
     short_scales = [s for s in scales if len(s.rstrip(".")) <= 2]
     cur_words = [c for c in lex.currencies if len(c) > 1 and c[0].isalpha() and not c.isupper()]
     cur_syms = [c for c in lex.currencies if c not in cur_words]
-    v = lex.vague
-    vs = {k.lower() for k in v.get("scales", {}).get(lang, {})}
-    several = v.get("several", {}).get("words", {}).get(lang, []) + v.get("few", {}).get("words", {}).get(lang, [])
-    en = w["en"]
-    en_values = {**en["units"], **en["tens"], **en["multipliers"]}
-    en_all = _alt(en_values)
-    de_morph = _alt(w["de"]["morphemes"])
-    half = re.escape(w["de"]["half"])
-    low_m, exact_m = _measure_tables(lex)
+    _, exact_m = _measure_tables(lex)
     short = set(lex.raw["units"].get("short_measures") or [])
-    long_units = [u for u in exact_m if u not in short]
-    fr = cfg["fractions"]
-    zero = cfg["zero"][lang]
-    rx = {
-        "hedge": rf"(?:^|(?<=[\s(„\"'–-]))({_alt(hedges)})\s+$",
+    return {
+        "hedge": rf"(?:^|(?<=[\s(„\"'–-]))({_alt(lex.hedges.get(lang, {}))})\s+$",
         "scale": rf"^[”\"]?\s?(?:({_alt(long_scales)})(?![\w])|({_alt(short_scales)})(?![\w]))",
         "cur_after": rf"^\s?({_alt(cur_words + [c for c in cur_syms if c.isalpha()])})(?![\w])",
         "cur_before": rf"(?<![A-Za-z])({_alt(cur_syms)})\s?$",
         "percent": rf"^\s?(?:{_words_re(lex.percent)})(?![\w])",
-        "measure_long": rf"^[\s-]?(?:{_words_re(long_units)})(?![\w])",
+        "measure_long": rf"^[\s-]?(?:{_words_re([u for u in exact_m if u not in short])})(?![\w])",
         "measure_short": rf"^ ?(?:{_alt(short)})(?![\w/²])",
-        "range_mid": rf"^\s?(?:{_alt(cfg['range_mid'][lang])})\s?",
-        "between": rf"\b(?:{_alt(cfg['between'][lang])})\s+$",
-        "change_new": rf"^\s(?:{_alt(cfg['change_words'].get('de_new', []))})\s$",
-        "change_before": rf"\b(?:{_alt(cfg['change_words'][lang])})\s+(?:\w+\s+)?(?:from|von)\s+$",
+        "age_after": rf"^(?:{_words_re(cfg['age']['after'])})",
+        "age_before": rf"\b(?:{_words_re(cfg['age']['before'])})\s+$",
+    }
+
+
+def _number_sources(lex: Lexicon, lang: str) -> dict[str, str]:
+    """Patterns of the numbers themselves: vague quantities, zero claims, number words, fractions."""
+    cfg = _numbers_cfg(lex)
+    w, en, fr, zero, v = cfg["words"], cfg["words"]["en"], cfg["fractions"], cfg["zero"][lang], lex.vague
+    several = v.get("several", {}).get("words", {}).get(lang, []) + v.get("few", {}).get("words", {}).get(lang, [])
+    vs = {k.lower() for k in v.get("scales", {}).get(lang, {})}
+    en_all = _alt({**en["units"], **en["tens"], **en["multipliers"]})
+    de_morph = _alt(w["de"]["morphemes"])
+    return {
         "vague_plural": (r"(?<![\w-])(?:(tens|hundreds)\s+of\s+(thousands|millions)|(hundert|zehn)?"
                          r"(tausende|millionen|milliarden)[nr]?|(dutzende|hunderte)[nr]?"
                          r"|(thousands|hundreds|dozens|millions|billions))(?![\w-])(?:\s+of\b)?"),
@@ -226,46 +221,69 @@ def _patterns(lex: Lexicon, lang: str) -> _Pats:
         "handful": rf"(?<![\w-])({_words_re(v.get('handful', {}).get('words', {}).get(lang, []))})(?![\w-])",
         "zero": (rf"(?<![\w-])(?:{_words_re(zero['phrases'])}|(?:{_words_re(zero['subjects'])})"
                  rf"(?=(?:\s+[\w-]+){{0,5}}?\s+(?:{_words_re(zero['harm'])})\b))(?![\w-])"),
-        "reference_noun": rf"^\s+(?:{_alt(cfg['reference_nouns'])})\b",
+        "zero_words": rf"(?<![\w-])(?:{_words_re(zero['phrases'] + zero['subjects'])})",
         "en_seq": (rf"\b(?:(?:a|an)\s+(?=(?:dozen|hundred|thousand|million|billion)\b))?"
                    rf"(?:(?:{en_all})(?:-(?:{en_all}))?|dozen)"
                    rf"(?:(?:\s+and\s+|\s+|-)(?:{en_all}|dozen))*\b"),
-        "de_word": rf"(?<![\w-])((?:{de_morph})+(?:{half}(?:{de_morph})*)?)(-?)(?![\w])",
+        "de_word": rf"(?<![\w-])((?:{de_morph})+(?:{re.escape(w['de']['half'])}(?:{de_morph})*)?)(-?)(?![\w])",
         "fraction_word": (rf"(?<![\w-])(?:({_alt(list(en['units']) + w['de']['morphemes'] + en['articles'])}"
                           rf"|eine|ein)[\s-]+)?({_alt(fr[lang])})(?![\w])"),
+        # fraction words found by their denominators first: the full pattern is slow to scan
+        "denominator": rf"(?<!\w)(?:{_alt(fr[lang])})(?![\w])",
         "glyph": rf"({_alt(fr['glyphs'])})",
-        "age_after": rf"^(?:{_words_re(cfg['age']['after'])})",
-        "age_before": rf"\b(?:{_words_re(cfg['age']['before'])})\s+$",
-        "page": rf"(?:(?<![\w.])(?:{_alt([r for r in cfg['reference_before'] if r[0].isalpha()])})"
-                     rf"|{_alt([r for r in cfg['reference_before'] if not r[0].isalpha()])})\s*$",
+        "de_one": rf"(?<![\w-])({_alt(w['de']['one_before'])})\s+(?=(?:{_alt(w['de']['one_scales'])})\b)",
+        "de_special": rf"(?<![\w-])({_alt(w['de']['special'])})(?![\w])",
+    }
+
+
+def _context_sources(lex: Lexicon, lang: str) -> dict[str, str]:
+    """Patterns of the context that joins figures or tells a number that is no claim."""
+    cfg = _numbers_cfg(lex)
+    refs = cfg["reference_before"]
+    return {
+        "range_mid": rf"^\s?(?:{_alt(cfg['range_mid'][lang])})\s?",
+        "between": rf"\b(?:{_alt(cfg['between'][lang])})\s+$",
+        "change_new": rf"^\s(?:{_alt(cfg['change_words'].get('de_new', []))})\s$",
+        "change_before": rf"\b(?:{_alt(cfg['change_words'][lang])})\s+(?:\w+\s+)?(?:from|von)\s+$",
+        "reference_noun": rf"^\s+(?:{_alt(cfg['reference_nouns'])})\b",
+        "page": (rf"(?:(?<![\w.])(?:{_alt([r for r in refs if r[0].isalpha()])})"
+                 rf"|{_alt([r for r in refs if not r[0].isalpha()])})\s*$"),
         "year_before": rf"\b(?:{_words_re(cfg['year_before'])})\s*$",
         "year_after": rf"^\s*(?:{_alt(cfg['year_after'])})\b",
         "ordinal_after": rf"^\.\s+(?:[a-zäöüß]|(?:{_alt(cfg['ordinal_after'])})\b)",
         "calibre_after": rf"^\s?(?:{_alt(cfg['calibre_after'])})\b",
         "clock": rf"(?<![\d.,])\d{{1,2}}(?:[:.]\d{{2}})?\s?(?:{_words_re(cfg['clock_after'])})(?![\w])",
         "minus": rf"(?:(?<![\w-])(?:{_alt(cfg['minus'])})[\s-]|(?<![\w\d.,)-])[-−–])$",
-        "one_not_before": rf"^\s+(?:{_alt(en['one_not_before'])})\b",
-        "de_one": rf"(?<![\w-])({_alt(w['de']['one_before'])})\s+(?=(?:{_alt(w['de']['one_scales'])})\b)",
-        "de_special": rf"(?<![\w-])({_alt(w['de']['special'])})(?![\w])",
+        "one_not_before": rf"^\s+(?:{_alt(cfg['words']['en']['one_not_before'])})\b",
     }
-    compiled = {k: re.compile(p, re.I) for k, p in rx.items()}
-    compiled["cur_after"] = re.compile(rx["cur_after"])  # "Won" the currency, not "won" the verb... both listed
-    compiled["measure_short"] = re.compile(rx["measure_short"])  # "m" metres, not "M"
-    compiled["ordinal_after"] = re.compile(rx["ordinal_after"])  # "3. platz" no, "3. Platz" and "16. die" yes
-    words = compiled["de_word"] if lang == "de" else compiled["en_seq"]
-    # fraction words and zero phrases found by their key words first: the full patterns are slow to scan
-    compiled["denominator"] = re.compile(rf"(?<!\w)(?:{_alt(fr[lang])})(?![\w])", re.I)
-    compiled["zero_words"] = re.compile(rf"(?<![\w-])(?:{_words_re(zero['phrases'] + zero['subjects'])})", re.I)
-    # anything a quantity can start with: searched one pattern after another (one alternation of all of them
-    # tries every branch at every position, which is slower); most sentences have a digit and stop at once
-    candidates = (re.compile(r"\d"), words, compiled["vague_plural"], compiled["vague_several"], compiled["de_special"],
-                  compiled["zero_words"], compiled["handful"], compiled["glyph"], compiled["denominator"],
-                  compiled["de_one"])
-    skip = frozenset(x.lower() for x in w["de"]["not_numbers"])
+
+
+# patterns matched case-sensitively: "Won" the currency and "won" the verb, "m" metres and "M",
+# "3. Platz" an ordinal and "16. Derweil" a sentence end
+_CASED = ("cur_after", "measure_short", "ordinal_after")
+
+
+@lru_cache(maxsize=16)  # per lexicon and language (lexicons hash by identity)
+def _patterns(lex: Lexicon, lang: str) -> _Pats:
+    cfg = _numbers_cfg(lex)
+    en = cfg["words"]["en"]
+    scales = dict(lex.scales.get("en" if lang == "de" else "de", {}))
+    scales.update(lex.scales.get(lang, {}))
+    low_m, exact_m = _measure_tables(lex)
+    rx = {**_unit_sources(lex, lang, scales), **_number_sources(lex, lang), **_context_sources(lex, lang)}
+    compiled = {k: re.compile(p, 0 if k in _CASED else re.I) for k, p in rx.items()}
     # every vague quantity holds one of these stems ("mehrere Tausend", "Zehntausende", "dozens", "a handful")
+    v = lex.vague
     stems = {k.lower()[:6] for lg in ("de", "en") for k in v.get("scales", {}).get(lg, {})} | set(_PLURAL) | {
         str(x).lower().split()[-1][:6] for x in v.get("handful", {}).get("words", {}).get(lang, [])}
     compiled["vague_any"] = re.compile(_alt(stems), re.I)
+    # anything a quantity can start with: searched one pattern after another (one alternation of all of them
+    # tries every branch at every position, which is slower); most sentences have a digit and stop at once
+    candidates = tuple(compiled[k] if k != "digit" else re.compile(r"\d") for k in (
+        "digit", "de_word" if lang == "de" else "en_seq", "vague_plural", "vague_several", "de_special",
+        "zero_words", "handful", "glyph", "denominator", "de_one"))
+    skip = frozenset(x.lower() for x in cfg["words"]["de"]["not_numbers"])
+    en_values = {**en["units"], **en["tens"], **en["multipliers"]}
     return _Pats(cfg, compiled, en_values, scales, low_m, exact_m, candidates, skip)
 
 
