@@ -26,12 +26,12 @@ sys.path.insert(0, str(ROOT))
 
 # what a claim that is no claim looks like: the surface, and the text around it
 _NON_CLAIM = [
-    ("year", re.compile(r"^(?:1[89]|20)\d\d$")),
+    ("year-like", re.compile(r"^(?:1[89]|20)\d\d$")),
     ("date", re.compile(r"^\d{1,2}\.\d{1,2}\.(?:\d{2,4})?$|^\d{4}-\d\d-\d\d$")),
     ("clock", re.compile(r"^\d{1,2}[:.]\d\d(?:\s*(?:Uhr|a\.?m\.?|p\.?m\.?))?$", re.I)),
     ("phone", re.compile(r"^\+?\d[\d /-]{7,}\d$")),
 ]
-_MODEL_BEFORE = re.compile(r"[A-Za-z][-‑]?$")
+_MODEL_BEFORE = re.compile(r"[A-Za-z][-‑]?\Z")
 _AFTER_DATE = re.compile(r"^\.?\s*(?:Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|"
                          r"Dezember|January|February|March|June|July|October|December)\b", re.I)
 

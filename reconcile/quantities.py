@@ -384,8 +384,11 @@ def _is_year(scan: _Scan, start: int, end: int) -> bool:
     if re.match(r"^[\d.,]+", word) or re.match(r"^[.,;:!?)\]]", word):
         return True
     if scan.lang == "de":
-        # a count is followed by a capitalised noun that is not a month or an acronym ("2000 Soldaten")
-        return not (word[:1].isupper() and not word.isupper() and not re.match(rf"^(?:{MONTH_RE})\b", word, re.I))
+        # a count is followed by a capitalised noun that is not a month, an acronym or a name of two words
+        # ("2000 Soldaten"; but "1933 Adolf Hitler", "2020 PDF")
+        name = re.match(r"\s*\S+\s+[A-ZÄÖÜ][a-zäöüß]+\b", text[end:end + 40])
+        return not (word[:1].isupper() and not word.isupper() and not name
+                    and not re.match(rf"^(?:{MONTH_RE})\b", word, re.I))
     return not re.match(r"^[a-z]+s\b", word) or not re.match(r"^[a-z]+s$", word)
 
 
