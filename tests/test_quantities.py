@@ -172,18 +172,3 @@ def test_claim_surface_is_the_text_at_its_offsets(words):
         assert c.surface == text[c.start:c.end], (text, c.surface)
     for q, s, e in document_quantities(doc):
         assert 0 <= s <= e <= len(text)
-
-
-def test_number_and_unit_across_a_hard_line_break():
-    text = ("Prognose\n\nDie Wirtschaft dürfte bis Jahresende insgesamt um 6,3\nProzent schrumpfen, sagen die "
-            "Forscher.\n")
-    doc = parse_text(text, "d", "d.txt")
-    doc.language = "de"
-    got = [(q.value, q.unit, text[s:e]) for q, s, e in document_quantities(doc)]
-    assert got == [(6.3, "%", "6,3\nProzent")]
-
-
-def test_title_figures_are_found():
-    doc = parse_text("Zwölf Bergsteiger aus Lawine gerettet\n\nDie Bergwacht war im Einsatz.\n", "d", "d.txt")
-    doc.language = "de"
-    assert [q.value for q, _, _ in document_quantities(doc)] == [12]
