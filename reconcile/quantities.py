@@ -211,12 +211,12 @@ def _number_sources(lex: Lexicon, lang: str) -> dict[str, str]:
     w, en, fr, zero, v = cfg["words"], cfg["words"]["en"], cfg["fractions"], cfg["zero"][lang], lex.vague
     several = v.get("several", {}).get("words", {}).get(lang, []) + v.get("few", {}).get("words", {}).get(lang, [])
     vs = {k.lower() for k in v.get("scales", {}).get(lang, {})}
+    plurals, prefixes = v.get("plural_words", {}), v.get("plural_prefixes", {})
     en_all = _alt({**en["units"], **en["tens"], **en["multipliers"]})
     de_morph = _alt(w["de"]["morphemes"])
     return {
-        "vague_plural": (r"(?<![\w-])(?:(tens|hundreds)\s+of\s+(thousands|millions)|(hundert|zehn)?"
-                         r"(tausende|millionen|milliarden)[nr]?|(dutzende|hunderte)[nr]?"
-                         r"|(thousands|hundreds|dozens|millions|billions))(?![\w-])(?:\s+of\b)?"),
+        "vague_plural": (rf"(?<![\w-])(?:({_alt(prefixes['de'])})|({_words_re(prefixes['en'])})\s+)?"
+                         rf"({_alt(plurals['de'])}|{_alt(plurals['en'])})[nr]?(?![\w-])(?:\s+of\b)?"),
         "vague_several": rf"(?<![\w-])({_alt(several)})\s+({_alt(vs)})(?![\w-])(?:\s+of\b)?",
         "handful": rf"(?<![\w-])({_words_re(v.get('handful', {}).get('words', {}).get(lang, []))})(?![\w-])",
         "zero": (rf"(?<![\w-])(?:{_words_re(zero['phrases'])}|(?:{_words_re(zero['subjects'])})"
@@ -274,8 +274,9 @@ def _patterns(lex: Lexicon, lang: str) -> _Pats:
     compiled = {k: re.compile(p, 0 if k in _CASED else re.I) for k, p in rx.items()}
     # every vague quantity holds one of these stems ("mehrere Tausend", "Zehntausende", "dozens", "a handful")
     v = lex.vague
-    stems = {k.lower()[:6] for lg in ("de", "en") for k in v.get("scales", {}).get(lg, {})} | set(_PLURAL) | {
-        str(x).lower().split()[-1][:6] for x in v.get("handful", {}).get("words", {}).get(lang, [])}
+    stems = {k.lower()[:6] for lg in ("de", "en") for k in v.get("scales", {}).get(lg, {})}
+    stems |= {w for ws in v.get("plural_words", {}).values() for w in ws}
+    stems |= {str(x).lower().split()[-1][:6] for x in v.get("handful", {}).get("words", {}).get(lang, [])}
     compiled["vague_any"] = re.compile(_alt(stems), re.I)
     # anything a quantity can start with: searched one pattern after another (one alternation of all of them
     # tries every branch at every position, which is slower); most sentences have a digit and stop at once
@@ -428,34 +429,28 @@ def find_vague(scan: _Scan) -> None:
         if scan.free(m.start(), m.end()):
             _vague(scan, m.start(), m.end(), v["handful"], 1.0)
     for m in rx["vague_plural"].finditer(text):
-        scale = _plural_scale(m, text)
+        scale = _plural_scale(scan, m)
         if scale and scan.free(m.start(), m.end()):
             _vague(scan, m.start(), m.end(), v["plural"], scale)
 
 
-_PLURAL = {"tausende": 1000, "millionen": 10**6, "milliarden": 10**9, "dutzende": 12, "hunderte": 100,
-           "thousands": 1000, "hundreds": 100, "dozens": 12, "millions": 10**6, "billions": 10**9}
-
-
-def _plural_scale(m: re.Match[str], text: str) -> float:
+def _plural_scale(scan: _Scan, m: re.Match[str]) -> float:
     """The scale of a vague plural ("Hunderttausende": 100,000), 0 where it is a number's scale word."""
-    before = text[max(0, m.start() - 14):m.start()]
-    if m.group(1):  # tens/hundreds of thousands
-        return ((10 if m.group(1).lower() == "tens" else 100)
-                * (1000 if m.group(2).lower() == "thousands" else 10**6))
-    if m.group(4):
-        base = _PLURAL[m.group(4).lower()]
-        if base >= 10**6 and not m.group(3) and re.search(r"[\d\w]\s*$", before):
+    v = scan.lex.vague
+    before = scan.text[max(0, m.start() - 14):m.start()]
+    word, prefix = m.group(3).lower(), (m.group(1) or m.group(2) or "").lower()
+    german = word in v["plural_words"]["de"]
+    base = float(v["plural_words"]["de" if german else "en"][word])
+    times = {re.sub(r"\s+", " ", str(k)).lower(): float(x) for lg in ("de", "en")
+             for k, x in v["plural_prefixes"][lg].items()}.get(re.sub(r"\s+", " ", prefix), 1.0)
+    if german and not prefix:
+        if base >= 10**6 and re.search(r"[\d\w]\s*$", before):
             return 0  # "10 Millionen", "sechs Millionen": the scale word of a number
-        if m.group(4)[0].islower() and not m.group(3):
+        if m.group(3)[0].islower():
             return 0  # German nouns are capitalised: lower-case "tausende" is rare, skip the odd token
-        return base * {None: 1, "hundert": 100, "zehn": 10}[m.group(3).lower() if m.group(3) else None]
-    if m.group(5):
-        return _PLURAL[m.group(5).lower()]
-    w = m.group(6).lower()
-    if w in ("millions", "billions") and re.search(r"\d\s*$", before):
-        return 0
-    return _PLURAL[w]
+    if not german and not prefix and base >= 10**6 and re.search(r"\d\s*$", before):
+        return 0  # "5 millions"
+    return base * times
 
 
 def find_zero(scan: _Scan) -> None:
