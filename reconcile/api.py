@@ -115,6 +115,8 @@ def quantity_rows(inputs: Iterable[str], config: Config | str | Path | None = No
     out = Rows()
     for doc, lex in _documents(paths, resolve_config(paths, config), out):
         for q, s, e in document_quantities(doc, lex):
-            out.rows.append({"document": doc.id, "start": s, "end": e, "surface": q.surface, "value": q.value,
-                             "low": q.low, "high": q.high, "unit": q.unit, "hedge": q.hedge, "change": q.change})
+            out.rows.append({"document": doc.id, "start": s, "end": e, "surface": doc.text[s:e], "value": q.value,
+                             "low": q.low, "high": q.high, "unit": q.unit, "hedge": q.hedge, "change": q.change,
+                             "kind": q.kind, "unit_canonical": q.unit_canonical,
+                             "value_canonical": q.value_canonical})
     return out

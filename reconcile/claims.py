@@ -333,7 +333,8 @@ def _actor(sentence: str, qpos: int, attribution: str | None, lex: Lexicon) -> s
 
 
 _PLACE = {
-    "de": re.compile(r"\b(?:(?i:in|nach|aus|bei|um|von|vor|an|auf|über|für)|Region|Stadt|Provinz|Gebiet|Hafen|Oblast)\s+"
+    "de": re.compile(r"\b(?:(?i:in|nach|aus|bei|um|von|vor|an|auf|über|für)|Region|Stadt|Provinz|Gebiet|Hafen|"
+                     r"Oblast)\s+"
                      r"([A-ZÄÖÜ][\w\-äöüß]{2,})"),
     "en": re.compile(r"\b(?i:in|to|from|at|near|of|around|into|across|for|on|over|inside|outside|fled|left|"
                      r"leaving|entered|reached|hit|struck|shelled|bombed)\s+(?:the\s+)?([A-Z][\w\-]{2,})"),
@@ -450,7 +451,7 @@ def extract_claims(doc: Document, lex: Lexicon | None = None) -> list[Claim]:
             key = "; ".join(x for x in (counted_text or lemma, predicate, subject, masked) if x)
             qual = qualifiers(text[oa:ob], q.start - oa, q.end - oa, lang, lex, counted_text)
             claims.append(Claim(
-                id=f"{doc.id}#{start}", document=doc.id, start=start, end=end, surface=q.surface,
+                id=f"{doc.id}#{start}", document=doc.id, start=start, end=end, surface=doc.text[start:end],
                 value=q.value, low=q.low, high=q.high, unit=q.unit or counted, unit_class=unit_class,
                 hedge=q.hedge, change=q.change, counted=counted, counted_text=counted_text, modifiers=mods,
                 subject=subject, predicate=predicate, attribution=attribution, modality=modality,
@@ -459,6 +460,7 @@ def extract_claims(doc: Document, lex: Lexicon | None = None) -> list[Claim]:
                 counted_group=lex.counted_group(" ".join([*mods, lemma]) if lang == "en" and lemma else lemma),
                 places=places_in(clause, lang, lex), actor=_actor(text, q.start, attribution, lex),
                 group=qual.group, window=qual.window, part_of=qual.part_of,
+                unit_canonical=q.unit_canonical, value_canonical=q.value_canonical,
             ))
         last_attr.append(found_attr)
     _resolve_acronyms(claims, [vs.sentence.text for vs in sents], lex)

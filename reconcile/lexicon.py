@@ -18,7 +18,7 @@ import yaml
 
 __all__ = ["Lexicon", "LexiconError", "default_rules_dir", "load_lexicon", "deep_merge"]
 
-LEXICON_FILES = ("hedges", "vague", "units", "counted", "cues", "boilerplate", "entities")
+LEXICON_FILES = ("hedges", "vague", "units", "numbers", "counted", "cues", "boilerplate", "entities")
 
 
 class LexiconError(ValueError):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 __all__ = [
-    "Document", "Span", "Sentence", "Quantity", "Claim", "Fact", "Finding", "InputError", "MODALITIES",
+    "Document", "Span", "Sentence", "Claim", "Fact", "Finding", "InputError", "MODALITIES",
     "VERDICTS", "LEVELS",
 ]
 
@@ -57,28 +57,6 @@ class Sentence:
     index: int = 0
 
 
-@dataclass
-class Quantity:
-    """A number expression: a value with an interval (``None`` = unbounded) and what qualifies it."""
-
-    document: str
-    start: int
-    end: int
-    surface: str
-    value: float
-    low: float | None
-    high: float | None
-    unit: str | None
-    hedge: str | None
-    change: str  # '=', '~', '<', '>'
-    kind: str = "number"  # number | range | vague | word
-    unit_class: str = "count"
-    scale_text: str | None = None
-    # offsets into the sentence view where the expression stands (for masking and context)
-    view_start: int = 0
-    view_end: int = 0
-
-
 @dataclass(slots=True)  # slots: an archive holds hundreds of thousands of claims; a dict each doubles them
 class Claim:
     """A quantity in a statement of fact: what is counted, who says so, how sure, as of when."""
@@ -118,6 +96,10 @@ class Claim:
     group: str | None = None
     window: str | None = None
     part_of: bool = False
+    # the figure in its class's canonical unit (metres, kilograms, km/h, degrees Celsius; see units.yml):
+    # "200 feet" and "60 metres" compare as 60.96 and 60 metres. None for counts, percent and money.
+    unit_canonical: str | None = None
+    value_canonical: float | None = None
 
 
 @dataclass

@@ -1,78 +1,46 @@
 """Quantity extraction for German and English: every number expression with an interval.
 
 A figure is an interval: ``low``/``high`` (``None`` = unbounded) around a representative ``value``.
-Hedges and vague quantities come from ``rules/lexicon`` (hedges.yml, vague.yml, units.yml).
-Dates, years, times, calibres, model names, link ids, page and section numbers are recognised and
-left out: they are not quantities of a claim.
+``extract`` runs an ordered list of small finders over one scan of a sentence (``FINDERS``: vague
+quantities, zero claims, scientific notation, fractions, digits, number words), then joins scales, ranges,
+changes and tallies, then attaches units, currencies, ages and hedges. Every word list comes from
+``rules/lexicon`` (numbers.yml, units.yml, vague.yml, hedges.yml). Dates, years, clock times, calibres,
+model names, link ids, page and section numbers are recognised and left out: they are no claims.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 import simplemma
+import yaml
 from text_to_num import text2num
 
 from reconcile.dates import MONTH_RE
-from reconcile.lexicon import Lexicon, load_lexicon
+from reconcile.lexicon import Lexicon, default_rules_dir, load_lexicon
+from reconcile.units import canonical
 
 __all__ = ["RawQuantity", "extract", "parse_number", "rounding_unit", "hedge_interval", "noun_after",
-           "CHANGE"]
+           "CHANGE", "FINDERS"]
 
 CHANGE = {"approx": "~", "just_below": "<", "just_above": ">", "above": ">", "at_least": ">", "up_to": "<",
           "below": "<"}
 
-_DE_MORPH = ("dreizehn|vierzehn|fünfzehn|sechzehn|siebzehn|achtzehn|neunzehn|zwanzig|dreißig|vierzig|fünfzig|"
-             "sechzig|siebzig|achtzig|neunzig|hundert|tausend|eins|ein|zwei|drei|vier|fünf|sechs|sieben|acht|"
-             "neun|zehn|elf|zwölf|und")
-_DE_WORD = re.compile(rf"^(?:{_DE_MORPH})+(?:einhalb)?$")
-# candidate German number words in running text, found in one scan (a Python loop over every word was slow)
-_DE_WORD_IN_TEXT = re.compile(rf"(?<![\w-])((?:{_DE_MORPH})+(?:einhalb)?)(-?)(?![\w])", re.I)
-_HAS_DIGIT = re.compile(r"\d")
-_DE_SPECIAL = re.compile(r"(?<![\w-])(?:anderthalb|(?:eine|ein|einer)\s+(?:Million|Milliarde|Billion))")
-_EN_UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-             "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
-             "seventeen": 17, "eighteen": 18, "nineteen": 19}
-_EN_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
-            "ninety": 90}
-_EN_MULT = {"hundred": 100, "thousand": 1000, "million": 10**6, "billion": 10**9, "trillion": 10**12}
-_EN_ALL = "|".join(sorted(list(_EN_UNITS) + list(_EN_TENS) + list(_EN_MULT), key=len, reverse=True))
-_EN_SEQ = re.compile(rf"\b(?:(?:a|an)\s+(?=(?:dozen|hundred|thousand|million|billion)\b))?"
-                     rf"(?:(?:{_EN_ALL})(?:-(?:{_EN_ALL}))?|dozen)"
-                     rf"(?:(?:\s+and\s+|\s+|-)(?:{_EN_ALL}))*\b", re.I)
-
-_DIGITS = re.compile(r"(?<![\w.,])(\d{1,3}(?:[.,\u202f\u00a0' ’]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?)(?!\d)")
-_DATE_NUM = re.compile(r"(?<![\d.])\d{1,2}\.\d{1,2}\.(?:\d{4}|\d{2})(?![\d])")
-_DATE_ISO = re.compile(r"(?<!\d)\d{4}-\d{2}-\d{2}(?!\d)")
-_TIME = re.compile(r"(?<!\d)\d{1,2}[:.]\d{2}(?:\s*(?:Uhr|h|a\.m\.|p\.m\.|am|pm)\b)|(?<![\d.])\d{1,2}:\d{2}(?![\d])",
-                   re.I)
-_DAY_MONTH = re.compile(rf"(?<!\d)\d{{1,2}}\.?\s+(?:{MONTH_RE})\b\.?", re.I)
-_MONTH_DAY = re.compile(rf"\b(?:{MONTH_RE})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b", re.I)
-_MONTH_YEAR = re.compile(rf"\b(?:{MONTH_RE})\.?\s+(\d{{4}})\b", re.I)
-_LINKID = re.compile(r"[!#/]\d+|\[\d+\]")
-_PAGE_BEFORE = re.compile(r"(?:\b(?:Seite|S\.|Nr\.|Nummer|Kapitel|Artikel|Absatz|Abs\.|Paragraf|Paragraph|Ziffer|"
-                          r"page|p\.|pp\.|section|chapter|article|no\.|number|vol\.|Band|Heft|Folge|Episode|"
-                          r"Platz|Rang|Kanal|Linie|Gleis|Tor|Zimmer|Raum|room|gate|line|platform|Uhr|um|at)|§)\s*$",
-                          re.I)
-_YEAR_BEFORE = re.compile(r"\b(?:im Jahr(?:e)?|seit|bis|von|vor|nach|ab|Jahr(?:e)?|in|since|until|by|from|of|"
-                          r"year|Ende|Anfang|Mitte|Frühjahr|Sommer|Herbst|Winter|spring|summer|autumn|winter|"
-                          r"early|late|mid|um|circa|ca\.|zwischen|between|and|und|bis zum|the|das|dem|des)\s*$", re.I)
-_ORD_AFTER = re.compile(r"^\.\s+(?:[a-zäöüß]|Mal\b|Jahrestag|Platz|Stock|Runde|Spieltag|Liga|Klasse)")
-_CALIBRE_AFTER = re.compile(r"^(?:-|\s)?(?:mm|Millimeter|cm|Zoll|Kaliber|inch)\b", re.I)
-_ATTACHED_AFTER = re.compile(r"^[-‑]?[A-Za-zÄÖÜäöü]")
-_ATTACHED_BEFORE = re.compile(r"[A-Za-zÄÖÜäöü][-‑]?$")
-_PERCENT = re.compile(r"^\s?(?:%|Prozent\b|percent\b|per\s+cent\b|Prozentpunkte\b|percentage points\b)")
-_DECADE_AFTER = re.compile(r"^(?:er\b|s\b|er-Jahre|’s|'s)")
-_SPACE_TOKEN = re.compile(r"\S+")
-_ARTICLE_BEFORE = re.compile(r"\b(?:die|den|der|dem|des|diese|diesen|the|these|those|all|alle|beiden|both)\s+$", re.I)
-
 
 @dataclass
 class RawQuantity:
-    """A quantity as found in a string, before it is mapped to document offsets."""
+    """A quantity as found in a string, before it is mapped to document offsets.
+
+    ``kind``: number | word | range | vague | zero | fraction | from (the old value of a change, "von 19
+    auf 16": 19) | tally (one side of a score or vote, "134-to-63"). ``unit_canonical``/``value_canonical``:
+    the figure in its class's canonical unit (metres, kilograms, degrees Celsius ...); None for counts,
+    percent and money (money stays in its currency).
+    """
 
     start: int
     end: int
@@ -85,6 +53,8 @@ class RawQuantity:
     change: str
     kind: str
     unit_class: str
+    unit_canonical: str | None = None
+    value_canonical: float | None = None
 
 
 # --------------------------------------------------------------------------- numbers
@@ -95,7 +65,7 @@ def parse_number(s: str, lang: str | None, scaled: bool = False) -> float | None
     A single separator followed by exactly three digits is a thousands separator, unless it is the
     language's decimal mark before a scale word (``1.250 million`` in English).
     """
-    s = s.replace("\u202f", " ").replace("\u00a0", " ").replace("’", "'")
+    s = s.replace("\u202f", " ").replace("\u00a0", " ").replace("\u2009", " ").replace("’", "'")
     for sep in (" ", "'"):
         if sep in s:
             s = s.replace(sep, "")
@@ -103,16 +73,16 @@ def parse_number(s: str, lang: str | None, scaled: bool = False) -> float | None
     seps = [c for c in s if c in ".,"]
     if not seps:
         return float(s)
-    kinds = set(seps)
-    if len(kinds) == 2:
-        last = s.rfind(",") if s.rfind(",") > s.rfind(".") else s.rfind(".")
+    if len(set(seps)) == 2:
+        last = max(s.rfind(","), s.rfind("."))
         intpart = re.sub(r"[.,]", "", s[:last])
         return float(f"{intpart}.{s[last + 1:]}")
     sep = seps[0]
     groups = s.split(sep)
     if len(groups) > 2:
-        if all(len(g) == 3 for g in groups[1:]):
-            return float("".join(groups))
+        if all(len(g) == 3 for g in groups[1:]) or (
+                sep == "," and len(groups[-1]) == 3 and all(len(g) == 2 for g in groups[1:-1])):
+            return float("".join(groups))  # 1,234,567 or the Indian 12,34,567
         return None
     head, tail = groups
     if len(tail) == 3 and not (scaled and sep == dec) and head != "0":
@@ -163,116 +133,839 @@ def hedge_interval(value: float, kind: str | None, lex: Lexicon,
     return value, value
 
 
+def _clean(v: float) -> float:
+    """Undo binary float noise of scaling (4.1 x 10^6 is 4,100,000, not 4,099,999.9999999995)."""
+    r = round(v)
+    return float(r) if abs(v - r) <= 1e-9 * max(1.0, abs(v)) else float(f"{v:.12g}")
+
+
 # --------------------------------------------------------------------------- lexicon-derived patterns
 
-@lru_cache(maxsize=8)  # per lexicon (lexicons hash by identity)
-def _patterns(lex: Lexicon) -> dict[str, dict[str, re.Pattern[str]]]:
-    def alt(words: list[str]) -> str:
-        return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-
-    out: dict[str, dict[str, re.Pattern[str]]] = {}
-    for lang in ("de", "en"):
-        hedges = lex.hedges.get(lang, {})
-        scales = lex.scales.get(lang, {})
-        long_scales = [w for w in scales if len(w.rstrip(".")) > 2]
-        short_scales = [w for w in scales if len(w.rstrip(".")) <= 2]
-        cur_words = [w for w in lex.currencies if len(w) > 1 and w[0].isalpha()]
-        cur_syms = [w for w in lex.currencies if not w[0].isalpha() or w == "US$"]
-        v = lex.vague
-        vs = {k.lower(): val for k, val in v.get("scales", {}).get(lang, {}).items()}
-        several = v.get("several", {}).get("words", {}).get(lang, [])
-        few = v.get("few", {}).get("words", {}).get(lang, [])
-        out[lang] = {
-            "hedge": re.compile(rf"(?:^|(?<=[\s(„\"'–-]))({alt(list(hedges))})\s+$", re.I),
-            "scale": re.compile(rf"^\s?(?:({alt(long_scales)})(?![\w])|({alt(short_scales)})(?![\w]))", re.I),
-            "cur_after": re.compile(rf"^\s?({alt(cur_words)})(?![\w])"),
-            "cur_before": re.compile(rf"({alt(cur_syms)})\s?$"),
-            "range_mid": re.compile(r"^\s?(?:bis|to|–|-|—|and|und|or|oder)\s?" if lang == "en"
-                                    else r"^\s?(?:bis|–|-|—|und|oder)\s?", re.I),
-            "between": re.compile(r"\b(?:zwischen|between|von|from)\s+$", re.I),
-            "vague_plural": re.compile(
-                r"(?<![\w-])(?:(tens|hundreds)\s+of\s+(thousands|millions)|(hundert|zehn)?(tausende|millionen|milliarden)n?"
-                r"|(dutzende|hunderte)n?|(thousands|hundreds|dozens|millions|billions))(?![\w-])(?:\s+of\b)?", re.I),
-            "vague_several": re.compile(
-                rf"(?<![\w-])({alt(several + few)})\s+({alt(list(vs))})(?![\w-])(?:\s+of\b)?", re.I),
-        }
-        # anything a quantity can start with, in one scan: most sentences have none and stop here
-        words = _DE_WORD_IN_TEXT if lang == "de" else _EN_SEQ
-        out[lang]["candidate"] = re.compile("|".join(f"(?:{p.pattern})" for p in (
-            _HAS_DIGIT, words, out[lang]["vague_several"], out[lang]["vague_plural"], _DE_SPECIAL)), re.I)
-    return out
+def _alt(words: Any) -> str:
+    """One regex alternation of literal words, longest first (so "mehr als" wins over "mehr")."""
+    return "|".join(re.escape(str(w)) for w in sorted(words, key=lambda w: len(str(w)), reverse=True))
 
 
-# --------------------------------------------------------------------------- helpers
-
-@lru_cache(maxsize=16)
-def _vague_scales(lex: Lexicon, lang: str) -> dict[str, float]:
-    """Scale words of vague quantities ("mehrere Tausend") of both languages, looked up once per lexicon."""
-    scales = lex.vague.get("scales", {})
-    out = {k.lower(): float(v) for k, v in scales.get(lang, {}).items()}
-    out.update({k.lower(): float(v) for k, v in scales.get("en" if lang == "de" else "de", {}).items()})
-    return out
+def _words_re(words: Any) -> str:
+    """An alternation of words whose spaces match any white space run."""
+    return "|".join(re.escape(str(w)).replace(r"\ ", r"\s+")
+                    for w in sorted(words, key=lambda w: len(str(w)), reverse=True))
 
 
-def _excluded_spans(text: str) -> list[tuple[int, int]]:
-    spans: list[tuple[int, int]] = []
-    if not _HAS_DIGIT.search(text):
-        return spans  # every excluded form (dates, times, link ids) has a digit
-    for rx in (_DATE_NUM, _DATE_ISO, _TIME, _DAY_MONTH, _MONTH_DAY, _LINKID):
-        spans.extend((m.start(), m.end()) for m in rx.finditer(text))
-    for m in _MONTH_YEAR.finditer(text):
-        spans.append((m.start(1), m.end(1)))
-    return spans
+@dataclass(frozen=True)
+class _Pats:
+    """Everything the finders of one language read from the lexicon, compiled once per lexicon."""
+
+    cfg: dict[str, Any]
+    rx: dict[str, re.Pattern[str]]
+    en_values: dict[str, int]
+    scales: dict[str, float]
+    measures: dict[str, tuple[str, str]]  # written unit (lower case) -> (pint name, class)
+    measures_exact: dict[str, tuple[str, str]]  # case-sensitive symbols ("kW", "PS")
+    candidates: tuple[re.Pattern[str], ...]  # what any quantity starts with
+    not_numbers_de: frozenset[str]  # German words the number morphemes spell that are no number
+
+
+def _numbers_cfg(lex: Lexicon) -> dict[str, Any]:
+    data = lex.raw.get("numbers")
+    if not data:  # a lexicon built before numbers.yml existed: read the packaged file
+        data = yaml.safe_load((default_rules_dir() / "lexicon" / "numbers.yml").read_text(encoding="utf-8"))
+    return dict(data)
+
+
+def _measure_tables(lex: Lexicon) -> tuple[dict[str, tuple[str, str]], dict[str, tuple[str, str]]]:
+    low: dict[str, tuple[str, str]] = {}
+    exact: dict[str, tuple[str, str]] = {}
+    for cls, table in (lex.raw["units"].get("measures") or {}).items():
+        for written, unit in table.items():
+            exact[str(written)] = (str(unit), str(cls))
+            low.setdefault(str(written).lower(), (str(unit), str(cls)))
+    return low, exact
+
+
+def _unit_sources(lex: Lexicon, lang: str, scales: dict[str, float]) -> dict[str, str]:
+    """Patterns of what stands around a number: hedges, scale words, currencies, percent, units, ages."""
+    cfg = _numbers_cfg(lex)
+    long_scales = [s for s in scales if len(s.rstrip(".")) > 2]
+    short_scales = [s for s in scales if len(s.rstrip(".")) <= 2]
+    cur_words = [c for c in lex.currencies if len(c) > 1 and c[0].isalpha() and not c.isupper()]
+    cur_syms = [c for c in lex.currencies if c not in cur_words]
+    _, exact_m = _measure_tables(lex)
+    short = set(lex.raw["units"].get("short_measures") or [])
+    return {
+        "hedge": rf"(?:^|(?<=[\s(„\"'–-]))({_alt(lex.hedges.get(lang, {}))})\s+$",
+        "scale": rf"^[”\"]?\s?(?:({_alt(long_scales)})(?![\w])|({_alt(short_scales)})(?![\w]))",
+        "cur_after": rf"^\s?({_alt(cur_words + [c for c in cur_syms if c.isalpha()])})(?![\w])",
+        "cur_before": rf"(?<![A-Za-z])({_alt(cur_syms)})\s?$",
+        "percent": rf"^\s?(?:{_words_re(lex.percent)})(?![\w])",
+        "measure_long": rf"^[\s-]?(?:{_words_re([u for u in exact_m if u not in short])})(?![\w])",
+        "measure_short": rf"^ ?(?:{_alt(short)})(?![\w/²])",
+        "age_after": rf"^(?:{_words_re(cfg['age']['after'])})",
+        "age_before": rf"\b(?:{_words_re(cfg['age']['before'])})\s+$",
+    }
+
+
+def _number_sources(lex: Lexicon, lang: str) -> dict[str, str]:
+    """Patterns of the numbers themselves: vague quantities, zero claims, number words, fractions."""
+    cfg = _numbers_cfg(lex)
+    w, en, fr, zero, v = cfg["words"], cfg["words"]["en"], cfg["fractions"], cfg["zero"][lang], lex.vague
+    several = v.get("several", {}).get("words", {}).get(lang, []) + v.get("few", {}).get("words", {}).get(lang, [])
+    vs = {k.lower() for k in v.get("scales", {}).get(lang, {})}
+    plurals, prefixes = v.get("plural_words", {}), v.get("plural_prefixes", {})
+    en_all = _alt({**en["units"], **en["tens"], **en["multipliers"]})
+    de_morph = _alt(w["de"]["morphemes"])
+    return {
+        "vague_plural": (rf"(?<![\w-])(?:({_alt(prefixes['de'])})|({_words_re(prefixes['en'])})\s+)?"
+                         rf"({_alt(plurals['de'])}|{_alt(plurals['en'])})[nr]?(?![\w-])(?:\s+of\b)?"),
+        "vague_several": rf"(?<![\w-])({_alt(several)})\s+({_alt(vs)})(?![\w-])(?:\s+of\b)?",
+        "handful": rf"(?<![\w-])({_words_re(v.get('handful', {}).get('words', {}).get(lang, []))})(?![\w-])",
+        "zero": (rf"(?<![\w-])(?:{_words_re(zero['phrases'])}|(?:{_words_re(zero['subjects'])})"
+                 rf"(?=(?:\s+[\w-]+){{0,5}}?\s+(?:{_words_re(zero['harm'])})\b))(?![\w-])"),
+        "zero_words": rf"(?<![\w-])(?:{_words_re(zero['phrases'] + zero['subjects'])})",
+        "en_seq": (rf"\b(?:(?:a|an)\s+(?=(?:dozen|hundred|thousand|million|billion)\b))?"
+                   rf"(?:(?:{en_all})(?:-(?:{en_all}))?|dozen)"
+                   rf"(?:(?:\s+and\s+|\s+|-)(?:{en_all}|dozen))*\b"),
+        "de_word": rf"(?<![\w-])((?:{de_morph})+(?:{re.escape(w['de']['half'])}(?:{de_morph})*)?)(-?)(?![\w])",
+        "fraction_word": (rf"(?<![\w-])(?:({_alt(list(en['units']) + w['de']['morphemes'] + en['articles'])}"
+                          rf"|eine|ein)[\s-]+)?({_alt(fr[lang])})(?![\w])"),
+        # fraction words found by their denominators first: the full pattern is slow to scan
+        "denominator": rf"(?<!\w)(?:{_alt(fr[lang])})(?![\w])",
+        "glyph": rf"({_alt(fr['glyphs'])})",
+        "de_one": rf"(?<![\w-])({_alt(w['de']['one_before'])})\s+(?=(?:{_alt(w['de']['one_scales'])})\b)",
+        "de_special": rf"(?<![\w-])({_alt(w['de']['special'])})(?![\w])",
+    }
+
+
+def _context_sources(lex: Lexicon, lang: str) -> dict[str, str]:
+    """Patterns of the context that joins figures or tells a number that is no claim."""
+    cfg = _numbers_cfg(lex)
+    refs = cfg["reference_before"]
+    return {
+        "range_mid": rf"^\s?(?:{_alt(cfg['range_mid'][lang])})\s?",
+        "between": rf"\b(?:{_alt(cfg['between'][lang])})\s+$",
+        "change_new": rf"^\s(?:{_alt(cfg['change_words'].get('de_new', []))})\s$",
+        "change_before": rf"\b(?:{_alt(cfg['change_words'][lang])})\s+(?:\w+\s+)?(?:from|von)\s+$",
+        "reference_noun": rf"^\s+(?:{_alt(cfg['reference_nouns'])})\b",
+        "page": (rf"(?:(?<![\w.])(?:{_alt([r for r in refs if r[0].isalpha()])})"
+                 rf"|{_alt([r for r in refs if not r[0].isalpha()])})\s*$"),
+        "year_before": rf"\b(?:{_words_re(cfg['year_before'])})\s*$",
+        "year_after": rf"^\s*(?:{_alt(cfg['year_after'])})\b",
+        "ordinal_after": rf"^\.\s+(?:[a-zäöüß]|(?:{_alt(cfg['ordinal_after'])})\b)",
+        "calibre_after": rf"^\s?(?:{_alt(cfg['calibre_after'])})\b",
+        "clock": rf"(?<![\d.,])\d{{1,2}}(?:[:.]\d{{2}})?\s?(?:{_words_re(cfg['clock_after'])})(?![\w])",
+        "minus": rf"(?:(?<![\w-])(?:{_alt(cfg['minus'])})[\s-]|(?<![\w\d.,)-])[-−–])$",
+        "one_not_before": rf"^\s+(?:{_alt(cfg['words']['en']['one_not_before'])})\b",
+    }
+
+
+# patterns matched case-sensitively: "Won" the currency and "won" the verb, "m" metres and "M",
+# "3. Platz" an ordinal and "16. Derweil" a sentence end
+_CASED = ("cur_after", "measure_short", "ordinal_after")
+
+
+@lru_cache(maxsize=16)  # per lexicon and language (lexicons hash by identity)
+def _patterns(lex: Lexicon, lang: str) -> _Pats:
+    cfg = _numbers_cfg(lex)
+    en = cfg["words"]["en"]
+    scales = dict(lex.scales.get("en" if lang == "de" else "de", {}))
+    scales.update(lex.scales.get(lang, {}))
+    low_m, exact_m = _measure_tables(lex)
+    rx = {**_unit_sources(lex, lang, scales), **_number_sources(lex, lang), **_context_sources(lex, lang)}
+    compiled = {k: re.compile(p, 0 if k in _CASED else re.I) for k, p in rx.items()}
+    # every vague quantity holds one of these stems ("mehrere Tausend", "Zehntausende", "dozens", "a handful")
+    v = lex.vague
+    stems = {k.lower()[:6] for lg in ("de", "en") for k in v.get("scales", {}).get(lg, {})}
+    stems |= {w for ws in v.get("plural_words", {}).values() for w in ws}
+    stems |= {str(x).lower().split()[-1][:6] for x in v.get("handful", {}).get("words", {}).get(lang, [])}
+    compiled["vague_any"] = re.compile(_alt(stems), re.I)
+    # anything a quantity can start with: searched one pattern after another (one alternation of all of them
+    # tries every branch at every position, which is slower); most sentences have a digit and stop at once
+    candidates = tuple(compiled[k] if k != "digit" else re.compile(r"\d") for k in (
+        "digit", "de_word" if lang == "de" else "en_seq", "vague_plural", "vague_several", "de_special",
+        "zero_words", "handful", "glyph", "denominator", "de_one"))
+    skip = frozenset(x.lower() for x in cfg["words"]["de"]["not_numbers"])
+    en_values = {**en["units"], **en["tens"], **en["multipliers"]}
+    return _Pats(cfg, compiled, en_values, scales, low_m, exact_m, candidates, skip)
+
+
+# --------------------------------------------------------------------------- the scan
+
+@dataclass
+class _Core:
+    """A number found by a finder, before scales, ranges and units."""
+
+    start: int
+    end: int
+    value: float
+    kind: str
+
+
+@dataclass
+class _Scan:
+    """One sentence under extraction: what the finders found so far, and where."""
+
+    text: str
+    lang: str
+    lex: Lexicon
+    p: _Pats
+    excluded: list[tuple[int, int]]
+    cores: list[_Core] = field(default_factory=list)
+    done: list[RawQuantity] = field(default_factory=list)  # complete figures (vague, zero, fractions)
+    taken: list[tuple[int, int]] = field(default_factory=list)
+
+    def free(self, a: int, b: int) -> bool:
+        """Nothing found yet overlaps [a, b)."""
+        return not _overlaps(a, b, self.taken) and not _overlaps(a, b, self.excluded)
+
+    def add_done(self, q: RawQuantity) -> None:
+        self.done.append(q)
+        self.taken.append((q.start, q.end))
 
 
 def _overlaps(a: int, b: int, spans: list[tuple[int, int]]) -> bool:
     return any(s < b and a < e for s, e in spans)
 
 
-def _is_year(text: str, start: int, end: int, lang: str) -> bool:
+_HAS_DIGIT = re.compile(r"\d")
+_DIGITS = re.compile(r"(?<![\d.,])(\d{1,2}(?:,\d\d)+,\d{3}(?:\.\d+)?"  # Indian grouping: 12,34,567.89
+                     r"|\d{1,3}(?:[.,\u202f\u00a0\u2009' ’]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?)(?!\d)")
+_SPACED_THOUSANDS = re.compile(r"(?<![\d.,])\d{1,3}(?:, \d{3})+(?![\d,.])")  # "80, 000" as tokenisers leave it
+_DATE_NUM = re.compile(r"(?<![\d.])\d{1,2}\.\d{1,2}\.(?:\d{4}|\d{2})(?![\d])")
+_DATE_ISO = re.compile(r"(?<!\d)\d{4}-\d{2}-\d{2}(?!\d)")
+_DATE_SLASH = re.compile(r"(?<![\d/])\d{1,2}/\d{1,2}/\d{2,4}(?![\d/])")
+_TIME = re.compile(r"(?<![\d.])\d{1,2}:\d{2}(?![\d])")
+_DAY_MONTH = re.compile(rf"(?<!\d)\d{{1,2}}\.?\s+(?:{MONTH_RE})\b\.?", re.I)
+_MONTH_DAY = re.compile(rf"\b(?:{MONTH_RE})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b", re.I)
+_MONTH_YEAR = re.compile(rf"\b(?:{MONTH_RE})\.?\s+(\d{{4}})\b", re.I)
+_MONTH_ANY = re.compile(rf"\b(?:{MONTH_RE})", re.I)
+_PHONE = re.compile(r"(?<![\w.,])\+?\(?\d{2,5}\)?[ /-]\d{3,}(?:[ /-]\d{2,})+(?![\w])")
+_ZIP = re.compile(r"\b[A-Z]{2}\s\d{5}(?:-\d{4})?\b|\b(?:D|A|CH)-\d{4,5}\b")
+_LINKID = re.compile(r"[!#]\d+|(?<![\d\s])/\d+|\[\d+\]")
+_ATTACHED_BEFORE = re.compile(r"[A-Za-zÄÖÜäöü][-‑]?$")
+_COMPOUND_AFTER = re.compile(r"^[-‑](?:[a-zäöüß]|[A-ZÄÖÜ][a-zäöüß])")
+_ATTACHED_AFTER = re.compile(r"^[-‑]?[A-Za-zÄÖÜäöü]")
+_DECADE_AFTER = re.compile(r"^(?:er\b|s\b|er-Jahre|’s|'s)")
+_SCI = re.compile(r"(?<![\w.,])(\d+(?:[.,]\d+)?)\s?[×x*]\s?10\^?([−-]?\d{1,3})(?![\d])")
+_SLASH_FRACTION = re.compile(r"(?<![\w./])(?:(\d{1,3})\s)?([1-9])/(2|3|4|5|8|10|16)(?![\d/])")
+
+
+def _excluded_spans(text: str, p: _Pats) -> list[tuple[int, int]]:
+    """Dates, clock times, phone numbers and link ids: digits that are never figures of a claim."""
+    spans: list[tuple[int, int]] = []
+    if not _HAS_DIGIT.search(text):
+        return spans
+    for rx in (_DATE_NUM, _DATE_ISO, _DATE_SLASH, _TIME, _LINKID, _PHONE, _ZIP, p.rx["clock"]):
+        spans.extend((m.start(), m.end()) for m in rx.finditer(text))
+    if _MONTH_ANY.search(text):  # most sentences name no month: skip the three month patterns
+        for rx in (_DAY_MONTH, _MONTH_DAY):
+            spans.extend((m.start(), m.end()) for m in rx.finditer(text))
+        spans.extend((m.start(1), m.end(1)) for m in _MONTH_YEAR.finditer(text))
+    return spans
+
+
+def _is_year(scan: _Scan, start: int, end: int) -> bool:
+    """A four-digit number that names a year: after "seit", "in", before a decade suffix or punctuation."""
+    text = scan.text
     token = text[start:end]
-    if not re.fullmatch(r"\d{4}", token):
+    if not re.fullmatch(r"\d{4}", token) or not 1000 <= int(token) <= 2100:
         return False
-    y = int(token)
-    if not 1000 <= y <= 2100:
-        return False
-    before = text[max(0, start - 20):start]
-    after = text[end:end + 30]
-    if _YEAR_BEFORE.search(before) or _DECADE_AFTER.match(after):
+    if scan.p.rx["year_before"].search(text[max(0, start - 20):start]) or _DECADE_AFTER.match(text[end:end + 8]) \
+            or scan.p.rx["year_after"].match(text[end:end + 12]):
         return True
-    nxt = re.match(r"\s*([^\s]+)", after)
+    if _measure_at(scan, end) or scan.p.rx["percent"].match(text[end:end + 12]) \
+            or scan.p.rx["cur_after"].match(text[end:end + 12]):
+        return False  # "2000ft", "2000 Euro", "1990 Prozent" are figures
+    rng = re.match(r"^\s?[-–]\s?\d{3,4}(?!\d)", text[end:end + 12])
+    if rng and _measure_at(scan, end + rng.end()):
+        return False  # "1500 - 1800 calories": a range of figures, not of years
+    nxt = re.match(r"\s*([^\s]+)", text[end:end + 30])
     if not nxt:
         return True
     word = nxt.group(1)
     if re.match(r"^[\d.,]+", word) or re.match(r"^[.,;:!?)\]]", word):
         return True
-    if lang == "de":
-        # a count is followed by a capitalised noun that is not a month ("2000 Soldaten")
-        return not (word[:1].isupper() and not re.match(rf"^(?:{MONTH_RE})\b", word, re.I))
-    # English: "2000 troops" is a count; "2000 was" a year
-    return not re.match(r"^[a-z]+s\b", word) or y >= 1900 and y <= 2100 and not re.match(r"^[a-z]+s$", word)
+    if scan.lang == "de":
+        # a count is followed by a capitalised noun that is not a month, an acronym or a name of two words
+        # ("2000 Soldaten"; but "1933 Adolf Hitler", "2020 PDF")
+        name = re.match(r"\s*\S+\s+[A-ZÄÖÜ][a-zäöüß]+\b", text[end:end + 40])
+        return not (word[:1].isupper() and not word.isupper() and not name
+                    and not re.match(rf"^(?:{MONTH_RE})\b", word, re.I))
+    return not re.match(r"^[a-z]+s\b", word) or not re.match(r"^[a-z]+s$", word)
+
+
+# --------------------------------------------------------------------------- finders
+
+@lru_cache(maxsize=16)
+def _vague_scales(lex: Lexicon, lang: str) -> dict[str, float]:
+    """Scale words of vague quantities ("mehrere Tausend") of both languages."""
+    scales = lex.vague.get("scales", {})
+    out = {k.lower(): float(v) for k, v in scales.get("en" if lang == "de" else "de", {}).items()}
+    out.update({k.lower(): float(v) for k, v in scales.get(lang, {}).items()})
+    return out
+
+
+@lru_cache(maxsize=16)
+def _few_words(lex: Lexicon, lang: str) -> frozenset[str]:
+    return frozenset(w.lower() for w in lex.vague.get("few", {}).get("words", {}).get(lang, []))
+
+
+def _vague(scan: _Scan, start: int, end: int, cfg: dict[str, Any], scale: float) -> None:
+    text = scan.text
+    scan.add_done(RawQuantity(start, end, text[start:end], cfg["value"] * scale, cfg["low"] * scale,
+                              cfg["high"] * scale - 1, None, "vague", "~", "vague", "count"))
+
+
+def find_vague(scan: _Scan) -> None:
+    """Vague quantities: "mehrere Tausend", "Zehntausende", "dozens of", "a handful of"."""
+    v, text, rx = scan.lex.vague, scan.text, scan.p.rx
+    if not rx["vague_any"].search(text):
+        return
+    vscales = _vague_scales(scan.lex, scan.lang)
+    few = _few_words(scan.lex, scan.lang)
+    for m in rx["vague_several"].finditer(text):
+        cfg = v["few"] if m.group(1).lower() in few else v["several"]
+        _vague(scan, m.start(), m.end(), cfg, vscales.get(m.group(2).lower(), 0.0))
+    for m in rx["handful"].finditer(text):
+        if scan.free(m.start(), m.end()):
+            _vague(scan, m.start(), m.end(), v["handful"], 1.0)
+    for m in rx["vague_plural"].finditer(text):
+        scale = _plural_scale(scan, m)
+        if scale and scan.free(m.start(), m.end()):
+            _vague(scan, m.start(), m.end(), v["plural"], scale)
+
+
+def _plural_scale(scan: _Scan, m: re.Match[str]) -> float:
+    """The scale of a vague plural ("Hunderttausende": 100,000), 0 where it is a number's scale word."""
+    v = scan.lex.vague
+    before = scan.text[max(0, m.start() - 14):m.start()]
+    word, prefix = m.group(3).lower(), (m.group(1) or m.group(2) or "").lower()
+    german = word in v["plural_words"]["de"]
+    base = float(v["plural_words"]["de" if german else "en"][word])
+    times = {re.sub(r"\s+", " ", str(k)).lower(): float(x) for lg in ("de", "en")
+             for k, x in v["plural_prefixes"][lg].items()}.get(re.sub(r"\s+", " ", prefix), 1.0)
+    if german and not prefix:
+        if base >= 10**6 and re.search(r"[\d\w]\s*$", before):
+            return 0  # "10 Millionen", "sechs Millionen": the scale word of a number
+        if m.group(3)[0].islower():
+            return 0  # German nouns are capitalised: lower-case "tausende" is rare, skip the odd token
+    if not german and not prefix and base >= 10**6 and re.search(r"\d\s*$", before):
+        return 0  # "5 millions"
+    return base * times
+
+
+def find_zero(scan: _Scan) -> None:
+    """Zero claims: "no one was killed", "keine Verletzten" are figures of 0."""
+    if not scan.p.rx["zero_words"].search(scan.text):
+        return
+    for m in scan.p.rx["zero"].finditer(scan.text):
+        if scan.free(m.start(), m.end()):
+            scan.add_done(RawQuantity(m.start(), m.end(), m.group(), 0.0, 0.0, 0.0, None, None, "=", "zero",
+                                      "count"))
+
+
+def find_scientific(scan: _Scan) -> None:
+    """Scientific notation: "6.02×10^23", "1.6×10−19"."""
+    for m in _SCI.finditer(scan.text) if "10" in scan.text else ():
+        mant = parse_number(m.group(1), scan.lang)
+        if mant is None or not scan.free(m.start(), m.end()):
+            continue
+        val = float(f"{mant}e{m.group(2).replace('−', '-')}")
+        scan.cores.append(_Core(m.start(), m.end(), val, "number"))
+        scan.taken.append((m.start(), m.end()))
+
+
+def find_fractions(scan: _Scan) -> None:
+    """Fractions in digits and glyphs: "3/4 cup" (0.75), "10 1/2" (10.5), "½", "2½"."""
+    text, p = scan.text, scan.p
+    for m in _SLASH_FRACTION.finditer(text) if "/" in text else ():
+        num, den = int(m.group(2)), int(m.group(3))
+        if num < den and scan.free(m.start(), m.end()):
+            whole = float(m.group(1)) if m.group(1) else 0.0
+            scan.cores.append(_Core(m.start(), m.end(), whole + num / den, "number"))
+            scan.taken.append((m.start(), m.end()))
+    glyphs = p.cfg["fractions"]["glyphs"]
+    for g in p.rx["glyph"].finditer(text) if any(ch in text for ch in glyphs) else ():
+        wm = re.search(r"(\d+)\s?$", text[max(0, g.start() - 6):g.start()])
+        start = g.start() - len(wm.group(0)) if wm else g.start()
+        if scan.free(start, g.end()):
+            val = (float(wm.group(1)) if wm else 0.0) + float(glyphs[g.group(1)])
+            scan.cores.append(_Core(start, g.end(), val, "number"))
+            scan.taken.append((start, g.end()))
+
+
+def find_shares(scan: _Scan) -> None:
+    """Shares in words, as a percentage of one decimal: "two-thirds" (66.7), "ein Viertel" (25)."""
+    if not scan.p.rx["denominator"].search(scan.text):
+        return
+    dens = {str(w).lower(): int(d) for w, d in scan.p.cfg["fractions"][scan.lang].items()}
+    for m in scan.p.rx["fraction_word"].finditer(scan.text):
+        num = _word_value(m.group(1), scan) if m.group(1) else None
+        if m.group(1) is None and scan.p.rx["scale"].match(scan.text[m.end():]):
+            num = 1.0  # "half million", "quarter million"
+        den = dens.get(m.group(2).lower())
+        if num is None or den is None or num >= den or not scan.free(m.start(), m.end()):
+            continue
+        if scan.p.rx["scale"].match(scan.text[m.end():]):
+            scan.cores.append(_Core(m.start(), m.end(), num / den, "number"))  # "three quarters billion"
+            scan.taken.append(m.span())
+            continue
+        share = round(100.0 * num / den, 1)
+        scan.add_done(RawQuantity(m.start(), m.end(), m.group(), share, share, share, "%", None, "=", "fraction",
+                                  "percent"))
+
+
+def _word_value(word: str, scan: _Scan) -> float | None:
+    low = word.lower()
+    if low in ("a", "an", "ein", "eine"):
+        return 1.0
+    if scan.lang == "en":
+        return float(scan.p.en_values[low]) if low in scan.p.en_values else None
+    try:
+        return float(text2num(low, "de"))
+    except ValueError:
+        return None
+
+
+def find_digits(scan: _Scan) -> None:
+    """Numbers written in digits, with their sign; years, references, model names and calibres left out."""
+    text, p = scan.text, scan.p
+    if scan.lang == "en":
+        for m in _SPACED_THOUSANDS.finditer(text):
+            if scan.free(m.start(), m.end()):
+                scan.cores.append(_Core(m.start(), m.end(), float(m.group().replace(", ", "")), "number"))
+                scan.taken.append(m.span())
+    for m in _DIGITS.finditer(text):
+        s, e = m.span()
+        if not scan.free(s, e) or not _digits_are_figure(scan, s, e):
+            continue
+        parsed = parse_number(m.group(1), scan.lang, bool(p.rx["scale"].match(text[e:])))
+        if parsed is None:
+            continue
+        neg = p.rx["minus"].search(text[max(0, s - 7):s])
+        if neg and not re.search(r"\d\s*$", text[max(0, s - len(neg.group(0)) - 3):s - len(neg.group(0))]):
+            s -= len(neg.group(0))
+            parsed = -parsed
+        scan.cores.append(_Core(s, e, parsed, "number"))
+
+
+def _digits_are_figure(scan: _Scan, s: int, e: int) -> bool:
+    """Digits at [s, e) that state a figure: not glued into a name, not a reference, a year or a calibre."""
+    text, rx = scan.text, scan.p.rx
+    before, after = text[max(0, s - 25):s], text[e:e + 30]
+    if _LINKID.search(text[max(0, s - 1):e]) or rx["calibre_after"].match(after) or rx["page"].search(before):
+        return False
+    if _ATTACHED_BEFORE.search(before) and not rx["cur_before"].search(before) and not rx["minus"].search(before):
+        return False  # "A320", "MiG-29"; but "RM49", "US$210", "minus-8"
+    if _ATTACHED_AFTER.match(after) and not (
+            _COMPOUND_AFTER.match(after) or rx["scale"].match(after) or rx["percent"].match(after)
+            or rx["cur_after"].match(after)
+            or _measure_at(scan, e) or rx["age_after"].match(after)):
+        return False  # "5G", "3D"; but "48-page", "2.0l", "15kW", "5bn", "101jährige"
+    if rx["ordinal_after"].match(after) or re.match(rf"^\.\s*(?:{MONTH_RE})\b", after, re.I):
+        return False
+    if re.match(r"^:\d", after) or re.search(r"\d:$", before):
+        return False
+    return not _is_year(scan, s, e)
+
+
+def find_words(scan: _Scan) -> None:
+    """Numbers written as words, by language: "dreieinhalbtausend", "seventy two", "three dozen"."""
+    if scan.lang == "de":
+        _find_words_de(scan)
+    else:
+        _find_words_en(scan)
+
+
+def _is_reference(scan: _Scan, start: int, end: int) -> bool:
+    """"zwischen den zwei Ländern", "the two sides": a small number that refers to things already named."""
+    rx = scan.p.rx
+    return bool(rx["reference_noun"].match(scan.text[end:end + 20])
+                and re.search(rf"\b(?:{_alt(scan.p.cfg['definite_articles'])})\s+$", scan.text[max(0, start - 6):start],
+                              re.I))
+
+
+def _find_words_de(scan: _Scan) -> None:
+    text, p = scan.text, scan.p
+    w = p.cfg["words"]["de"]
+    skip = p.not_numbers_de
+    half = w["half"]
+    for m in p.rx["de_word"].finditer(text):
+        word = m.group(1).lower()
+        if word in skip or word.endswith("und") or not scan.free(m.start(), m.end()) or \
+                _is_reference(scan, m.start(), m.start() + len(m.group(1))):
+            continue
+        if m.group(1)[0].isupper() and not (m.start() == 0 or re.search(r"[.!?:„\"(]\s*$", text[:m.start()])):
+            continue  # a capitalised word inside a sentence is a noun ("die Acht", "Elf")
+        try:
+            if half in word:
+                stem, rest = word.split(half, 1)
+                val = (float(text2num(stem, "de")) + 0.5) * (float(text2num(rest, "de")) if rest else 1.0)
+            else:
+                val = float(text2num(word, "de"))
+        except ValueError:
+            continue
+        scan.cores.append(_Core(m.start(), m.start() + len(m.group(1)), val, "word"))
+    for m in p.rx["de_one"].finditer(text):
+        if scan.free(m.start(1), m.end(1)):
+            scan.cores.append(_Core(m.start(1), m.end(1), 1.0, "word"))
+    for m in p.rx["de_special"].finditer(text):
+        if scan.free(m.start(), m.end()):
+            scan.cores.append(_Core(m.start(), m.end(), float(w["special"][m.group(1).lower()]), "word"))
+
+
+def _en_value(words: list[str], p: _Pats) -> float | None:
+    """The value of a run of English number words ("two hundred and five", "three dozen")."""
+    en = p.cfg["words"]["en"]
+    total, cur = 0, 0
+    for wd in words:
+        if wd in en["articles"] or wd == "and":
+            cur = cur or (1 if wd in en["articles"] else cur)
+        elif wd in en["dozen"]:
+            cur = (cur or 1) * 12
+        elif wd in en["units"] or wd in en["tens"]:
+            cur += p.en_values[wd]
+        elif wd == "hundred":
+            cur = (cur or 1) * 100
+        elif wd in en["multipliers"]:
+            total += (cur or 1) * p.en_values[wd]
+            cur = 0
+        else:
+            return None
+    return float(total + cur) or None
+
+
+def _find_words_en(scan: _Scan) -> None:
+    text, p = scan.text, scan.p
+    en = p.cfg["words"]["en"]
+    for m in p.rx["en_seq"].finditer(text):
+        if not scan.free(m.start(), m.end()) or _is_reference(scan, m.start(), m.end()):
+            continue
+        words = re.findall(r"[a-z]+", m.group(0).lower())
+        val = _en_value(words, p)
+        if val is None:
+            continue
+        if words == ["one"] and not p.rx["scale"].match(text[m.end():]) and (
+                p.rx["one_not_before"].match(text[m.end():]) or not re.match(r"^[\s-]+[a-z]", text[m.end():])
+                or re.search(r"\b(?:no|any|every|each|the|this|that|which|some|no-)\s*$", text[:m.start()], re.I)):
+            continue  # "one of them", "no one", "the one who": a pronoun
+        if not any(wd in en["units"] or wd in en["tens"] or wd in en["articles"] or wd in en["dozen"]
+                   for wd in words):
+            continue  # a bare "million" after digits belongs to the digits
+        scan.cores.append(_Core(m.start(), m.end(), val, "word"))
+
+
+FINDERS: tuple[Callable[[_Scan], None], ...] = (find_vague, find_zero, find_scientific, find_shares,
+                                               find_fractions, find_digits, find_words)
+
+
+# --------------------------------------------------------------------------- scales, ranges, changes
+
+def _scale_after(scan: _Scan, core: _Core, end: int) -> tuple[float, int]:
+    """The scale word after a number ("5,5 Milliarden", "£2.3m") and where it ends; (1, end) if none."""
+    text = scan.text
+    sm = scan.p.rx["scale"].match(text[end:])
+    if not sm:
+        return 1.0, end
+    word = (sm.group(1) or sm.group(2)).lower()
+    if core.kind == "word" and scan.lang == "en" and word in scan.p.en_values:
+        return 1.0, end  # the word parser took "two million" whole
+    if sm.group(2):  # a short scale ("m", "bn", "k") only glued after a currency, or bn/mn/tn
+        money = scan.p.rx["cur_before"].search(text[max(0, core.start - 4):core.start]) or \
+            scan.p.rx["cur_after"].match(text[end + sm.end():end + sm.end() + 12])
+        glued = not text[end:end + 1].isspace()
+        if not (money and (glued or len(word) > 1)) and word not in ("bn", "mn", "tn", "mrd", "mrd.", "mio", "mio."):
+            return 1.0, end
+    return scan.p.scales.get(word, 1.0), end + sm.end()
+
+
+def _combine(scan: _Scan) -> list[RawQuantity]:
+    """Turn the cores into figures: scale words, ranges ("12.000 bis 14.000"), changes and tallies."""
+    cores = sorted(scan.cores, key=lambda c: c.start)
+    found: list[RawQuantity] = []
+    i = 0
+    while i < len(cores):
+        c = cores[i]
+        scale, end = _scale_after(scan, c, c.end)
+        value = _clean(c.value * scale)
+        q = RawQuantity(c.start, end, "", value, value, value, None, None, "=", c.kind, "count")
+        if i + 1 < len(cores):
+            nxt = cores[i + 1]
+            joined = _join(scan, c, q, scale, nxt, found)
+            if joined:
+                i += 2
+                continue
+        found.append(q)
+        i += 1
+    for q in found:
+        q.surface = scan.text[q.start:q.end]
+    return found
+
+
+def _join(scan: _Scan, c: _Core, q: RawQuantity, scale: float, nxt: _Core, found: list[RawQuantity]) -> bool:
+    """Join a figure with the next one into a range, or mark a change or a tally; True when both are placed."""
+    text, rx = scan.text, scan.p.rx
+    gap_from = q.end if scale == 1.0 else c.end
+    gap = text[gap_from:nxt.start]
+    pm, meas = rx["percent"].match(gap), _measure_at(scan, gap_from)
+    if pm or meas:  # "3% and 4%", "10 km to 12 km": a range only when both figures have the unit
+        if not (rx["percent"].match(text[nxt.end:]) if pm else _measure_at(scan, nxt.end) == meas):
+            return False
+        gap = gap[pm.end() if pm else meas[0]:]  # type: ignore[index]
+    money = rx["cur_before"].search(gap)
+    if money and money.start() > 0:  # "$450,000 to $2.1 million": both figures in the currency
+        if not rx["cur_before"].search(text[max(0, c.start - 4):c.start]):
+            return False
+        gap = gap[:money.start()]
+    connector = gap.strip().lower()
+    between = rx["between"].search(text[max(0, c.start - 12):c.start])
+    changed = rx["change_before"].search(text[max(0, c.start - 40):c.start])
+    nscale, nend = _scale_after(scan, nxt, nxt.end)
+    new = RawQuantity(nxt.start, nend, "", _clean(nxt.value * nscale), 0, 0, None, None, "=", nxt.kind, "count")
+    new.low = new.high = new.value
+    if rx["change_new"].match(gap) or (changed and connector == "to"):
+        q.kind = "from"  # "von 19 auf 16 Prozent", "rose from 310 to 342": the old value and the new
+        found.extend([q, new])
+        return True
+    lead = 1 if c.kind == "word" and gap.startswith("-") and gap[1:].strip() else 0  # "zehn- bis zwölftausend"
+    mid = rx["range_mid"].match(gap[lead:] + " ")
+    if not (mid and mid.end() >= len(gap) - lead and len(gap) <= 6 and connector):
+        return False
+    if connector in ("und", "and", "oder", "or") and not between:
+        return False
+    shared = nscale if scale == 1.0 and c.value < nxt.value else 1.0  # "zwischen 5 und 6 Millionen"
+    lo_v = c.value * (scale if scale != 1.0 else shared)
+    hi_v = new.value
+    if c.kind == "word" and text[c.end:c.end + 1] == "-" and nxt.kind == "word":
+        for tail, mult in (("tausend", 1000), ("hundert", 100)):
+            if text[nxt.start:nxt.end].lower().endswith(tail) and lo_v < hi_v / mult:
+                lo_v *= mult
+    if lo_v >= hi_v:
+        if connector in ("-", "to") and c.kind == nxt.kind == "number" and not between:
+            q.kind = new.kind = "tally"  # "52-48", "134-to-63": a score or a vote, two figures
+            found.extend([q, new])
+            return True
+        return False
+    start = c.start - len(text[max(0, c.start - 12):c.start]) + between.start() if between else c.start
+    rq = RawQuantity(start, nend, "", (lo_v + hi_v) / 2, lo_v, hi_v, None, None, "~", "range", "count")
+    cur = rx["cur_before"].search(text[max(0, c.start - 4):c.start])
+    if cur and between:  # "from $450,000 to ...": the currency stands inside the range
+        rq.unit, rq.unit_class = _currency(scan.lex, cur.group(1)), "money"
+    found.append(rq)
+    return True
+
+
+_TALLY = re.compile(r"(?<![\w.,])(\d+)-to-(\d+)(?![\w])")
+
+
+def _tallies(scan: _Scan) -> None:
+    """"134-to-63": two numbers joined by "-to-", which the digit finder leaves as glued words."""
+    for m in _TALLY.finditer(scan.text) if "-to-" in scan.text else ():
+        if scan.free(m.start(), m.end()):
+            for g in (1, 2):
+                v = float(m.group(g))
+                scan.add_done(RawQuantity(m.start(g), m.end(g), m.group(g), v, v, v, None, None, "=", "tally",
+                                          "count"))
+
+
+# --------------------------------------------------------------------------- units and hedges
+
+def _measure_at(scan: _Scan, end: int) -> tuple[int, str, str] | None:
+    """A unit of measure right after a number: (its length, pint unit, class), or None."""
+    after = scan.text[end:end + 30]
+    for key in ("measure_long", "measure_short"):
+        m = scan.p.rx[key].match(after)
+        if m:
+            written = m.group(0).strip(" -")
+            hit = scan.p.measures_exact.get(written) or scan.p.measures.get(re.sub(r"\s+", " ", written.lower()))
+            if hit:
+                return m.end(), hit[0], hit[1]
+    return None
+
+
+@lru_cache(maxsize=8)
+def _currencies_lower(lex: Lexicon) -> dict[str, str]:
+    return {k.lower(): v for k, v in lex.currencies.items()}
+
+
+def _currency(lex: Lexicon, written: str) -> str:
+    """The currency code of a written currency ("US$", "euros", "usd")."""
+    return lex.currencies.get(written) or _currencies_lower(lex)[written.lower()]
+
+
+_M_CODE_AFTER = re.compile(r"^\s?M([A-Z]{3})(?![\w])")  # "30 MUSD", "120 MEUR": millions of a currency
+_M_CODE_BEFORE = re.compile(r"(?<![A-Za-z])M([A-Z]{3})\s?$")  # "MAUD 60"
+_DETACHED_MINUS = re.compile(r"(?:^|\s)[-−]\s$")
+
+
+def _rescale(q: RawQuantity, factor: float) -> None:
+    q.value = _clean(q.value * factor)
+    q.low = None if q.low is None else _clean(q.low * factor)
+    q.high = None if q.high is None else _clean(q.high * factor)
+
+
+def _attach_money(scan: _Scan, q: RawQuantity) -> bool:
+    """A currency after or before the figure, with a scale word after the currency ("75 USD million")."""
+    text, rx, lex = scan.text, scan.p.rx, scan.lex
+    after, before = text[q.end:q.end + 40], text[max(0, q.start - 5):q.start]
+    mc, mb = _M_CODE_AFTER.match(after), _M_CODE_BEFORE.search(before)
+    cm, cb = rx["cur_after"].match(after), rx["cur_before"].search(before)
+    if mc and mc.group(1) in lex.currencies or mb and mb.group(1) in lex.currencies:
+        code = mc.group(1) if mc else mb.group(1)  # type: ignore[union-attr]
+        q.unit, q.unit_class = lex.currencies[code], "money"
+        if mc:
+            q.end += mc.end()
+        else:
+            q.start -= len(before) - mb.start()  # type: ignore[union-attr]
+        _rescale(q, 1e6)
+        return True
+    if cm:
+        q.unit, q.unit_class, q.end = _currency(lex, cm.group(1)), "money", q.end + cm.end()
+        sm = rx["scale"].match(text[q.end:])
+        if sm and sm.group(1) and q.value == q.high:
+            _rescale(q, scan.p.scales.get(sm.group(1).lower(), 1.0))
+            q.end += sm.end()
+        return True
+    if cb:
+        q.unit, q.unit_class = _currency(lex, cb.group(1)), "money"
+        q.start -= len(before) - cb.start()
+        return True
+    return False
+
+
+def _attach_unit(scan: _Scan, q: RawQuantity) -> None:
+    """Percent, currency, age or a unit of measure after (or a currency before) the figure."""
+    text, rx = scan.text, scan.p.rx
+    after = text[q.end:q.end + 40]
+    pm, am = rx["percent"].match(after), rx["age_after"].match(after)
+    if pm:
+        q.unit, q.unit_class, q.end = "%", "percent", q.end + pm.end()
+    elif _attach_money(scan, q):
+        pass
+    elif am or rx["age_before"].search(text[max(0, q.start - 16):q.start]):
+        q.unit, q.unit_class = "year", "age"
+        q.end += am.end() if am else 0
+    else:
+        meas = _measure_at(scan, q.end)
+        if meas:
+            q.unit, q.unit_class = meas[1], meas[2]
+            q.end += meas[0]
+            minus = _DETACHED_MINUS.search(text[max(0, q.start - 3):q.start])
+            if q.unit_class == "temperature" and q.value > 0 and minus:
+                _rescale(q, -1.0)  # "- 20 degrees fahrenheit"
+                q.start -= 2
+            q.unit_canonical, factor = canonical(meas[1], scan.lex)
+            if q.unit_canonical is not None:
+                q.value_canonical = factor(q.value)
+    q.surface = text[q.start:q.end]
+
+
+_CENTS_GAP = re.compile(r"^\s*(?:and\s+)?$")
+_CENTS_AFTER = re.compile(r"^\s*(?:cents?\b|[.,;!?)]|$)")
+
+
+def _money_parts(scan: _Scan, found: list[RawQuantity]) -> list[RawQuantity]:
+    """"15 dollars 50", "thirteen dollars and forty-five cents": one amount, the second figure its cents."""
+    out: list[RawQuantity] = []
+    for q in found:
+        prev = out[-1] if out else None
+        if (prev is not None and prev.unit_class == "money" and q.unit is None and q.kind in ("number", "word")
+                and 0 < q.value < 100 and float(q.value).is_integer() and prev.value == prev.high
+                and _CENTS_GAP.match(scan.text[prev.end:q.start]) and not scan.p.rx["cur_before"].search(
+                    scan.text[max(0, prev.start - 5):prev.start + 1])):
+            cents = _CENTS_AFTER.match(scan.text[q.end:q.end + 8])
+            if cents:
+                _rescale(prev, 1.0)
+                prev.value = prev.low = prev.high = _clean(prev.value + q.value / 100)
+                prev.end = q.end + (cents.end() if cents.group().strip().startswith("cent") else 0)
+                prev.surface = scan.text[prev.start:prev.end]
+                continue
+        out.append(q)
+    return out
+
+
+def _attach_hedge(scan: _Scan, q: RawQuantity) -> None:
+    """A hedge before the figure ("rund", "more than") turns the point into its interval."""
+    if q.kind in ("vague", "range", "zero", "from", "tally"):
+        if q.kind == "vague":
+            q.hedge = next((w for w in _vague_hedges(scan.lex, scan.lang) if q.surface.lower().startswith(w)), "vague")
+        return
+    hm = scan.p.rx["hedge"].search(scan.text[max(0, q.start - 30):q.start])
+    if not hm:
+        return
+    hkind = scan.lex.hedges[scan.lang].get(hm.group(1).lower())
+    if hkind:
+        q.hedge = hm.group(1)
+        q.low, q.high = hedge_interval(q.value, hkind, scan.lex, q.unit_class != "percent")
+        q.change = CHANGE.get(hkind, "=")
+
+
+@lru_cache(maxsize=16)
+def _vague_hedges(lex: Lexicon, lang: str) -> tuple[str, ...]:
+    """The words that open a vague quantity ("mehrere", "a few"): the vague figure's hedge."""
+    v = lex.vague
+    words = [w.lower() for k in ("several", "few", "handful") for w in v.get(k, {}).get("words", {}).get(lang, [])]
+    return tuple(sorted(words, key=len, reverse=True))
+
+
+def _carry_units(found: list[RawQuantity]) -> None:
+    """The old value of a change or the first side of a tally takes the unit of the other ("von 19 auf 16 %")."""
+    for a, b in zip(found, found[1:]):
+        if a.kind in ("from", "tally") and a.unit is None and b.unit is not None:
+            a.unit, a.unit_class = b.unit, b.unit_class
+            a.unit_canonical = b.unit_canonical
+            if b.value_canonical is not None and b.value:
+                a.value_canonical = a.value * b.value_canonical / b.value
+
+
+# --------------------------------------------------------------------------- extraction
+
+def extract(text: str, lang: str | None, lex: Lexicon | None = None) -> list[RawQuantity]:
+    """All quantities in ``text`` (a sentence or a whole view), in order of their start."""
+    lex = lex or load_lexicon()
+    lang = lang if lang in ("de", "en") else "en"
+    p = _patterns(lex, lang)
+    if not any(rx.search(text) for rx in p.candidates):
+        return []
+    scan = _Scan(text, lang, lex, p, _excluded_spans(text, p))
+    _tallies(scan)
+    for finder in FINDERS:
+        finder(scan)
+    found = _combine(scan) + scan.done
+    found.sort(key=lambda q: q.start)
+    for q in found:
+        if q.kind not in ("fraction", "zero"):
+            _attach_unit(scan, q)
+    found = _money_parts(scan, found)
+    for q in found:
+        _attach_hedge(scan, q)
+    _carry_units(found)
+    return found
+
+
+# --------------------------------------------------------------------------- counted noun
+
+
+def _packaged_numbers() -> dict[str, Any]:
+    """The packaged numbers.yml, for the helpers that claims.py calls without a lexicon."""
+    return dict(yaml.safe_load((default_rules_dir() / "lexicon" / "numbers.yml").read_text(encoding="utf-8")) or {})
+
+
+_STOP = {lang: frozenset(words) for lang, words in _packaged_numbers()["noun_stop"].items()}
+# "die beiden", "these three": a reference to things already counted (claims.py imports it by this name)
+_ARTICLE_BEFORE = re.compile(rf"\b(?:{_alt(_packaged_numbers().get('reference_words', []))})\s+$", re.I)
 
 
 def noun_after(text: str, pos: int, lang: str, limit: int = 60) -> tuple[str | None, str | None, list[str], int]:
     """The counted noun phrase right after ``pos``: (surface, head lemma, modifier lemmas, end offset)."""
     seg = text[pos:pos + limit]
     tokens = [(m.start() + pos, m.end() + pos, m.group()) for m in re.finditer(r"[\w][\w\-‑]*", seg)]
-    stop_de = {"bei", "in", "im", "an", "am", "auf", "nach", "mit", "von", "vom", "zu", "zur", "zum", "und", "oder",
-               "aus", "für", "gegen", "durch", "über", "unter", "seit", "als", "wie", "die", "der", "das", "den"}
-    stop_en = {"in", "at", "on", "to", "into", "from", "with", "by", "and", "or", "of", "for", "as", "the", "a",
-               "an", "were", "was", "have", "had", "has", "are", "is", "be", "been", "who", "that", "which",
-               "around", "near", "across", "over", "under", "after", "before", "during", "since", "per", "within",
-               "along", "among", "between", "behind", "outside", "inside", "toward", "towards", "through", "via",
-               "about", "than", "will", "would", "could", "can", "may", "might", "must", "should", "shall", "did",
-               "do", "does", "said", "say", "says", "remain", "remained", "died", "fled", "left", "went", "came",
-               "this", "last", "next", "each", "so", "more", "less"}
+    stop = _STOP["de" if lang == "de" else "en"]
     mods: list[str] = []
     words: list[str] = []
     end = pos
-    gap_ok = re.compile(r"^[\s\-‑]*$")
     prev_end = pos
     for s, e, w in tokens[:5]:
-        if not gap_ok.match(text[prev_end:s]):
+        if not re.match(r"^[\s\-‑]*$", text[prev_end:s]):
             break
         low = w.lower()
         if lang == "de":
@@ -280,11 +973,11 @@ def noun_after(text: str, pos: int, lang: str, limit: int = 60) -> tuple[str | N
                 words.append(w)
                 end = e
                 break
-            if low in stop_de or not re.search(r"(?:e|en|er|es|em)$", low):
+            if low in stop or not re.search(r"(?:e|en|er|es|em)$", low):
                 break
             mods.append(w)
         else:
-            if low in stop_en or (words and re.match(r"^[a-z]{3,}ed$", w)):
+            if low in stop or (words and re.match(r"^[a-z]{3,}ed$", w)):
                 break  # a preposition, an auxiliary or a verb in the past ("tourists visited") ends the phrase
             words.append(w)
             end = e
@@ -293,6 +986,11 @@ def noun_after(text: str, pos: int, lang: str, limit: int = 60) -> tuple[str | N
             break
     if not words:
         return None, None, [], pos
+    return _noun_lemmas(text, pos, end, words, mods, lang)
+
+
+def _noun_lemmas(text: str, pos: int, end: int, words: list[str], mods: list[str],
+                 lang: str) -> tuple[str | None, str | None, list[str], int]:
     head = words[-1]
     if lang == "en" and len(words) > 1:
         mods = words[:-1]
@@ -302,241 +1000,4 @@ def noun_after(text: str, pos: int, lang: str, limit: int = 60) -> tuple[str | N
     if lang == "de":
         lemma = lemma[:1].upper() + lemma[1:]
     mod_lemmas = [simplemma.lemmatize(m, lang=lang) for m in mods]
-    surface = text[pos:end].strip()
-    return surface, lemma, mod_lemmas, end
-
-
-def _clean(v: float) -> float:
-    """Undo binary float noise of scaling (4.1 x 10^6 is 4,100,000, not 4,099,999.9999999995)."""
-    r = round(v)
-    return float(r) if abs(v - r) <= 1e-9 * max(1.0, abs(v)) else v
-
-
-# --------------------------------------------------------------------------- extraction
-
-def extract(text: str, lang: str | None, lex: Lexicon | None = None) -> list[RawQuantity]:
-    """All quantities in ``text`` (a sentence or a whole view), in order of their start."""
-    lex = lex or load_lexicon()
-    lang = lang if lang in ("de", "en") else "en"
-    pats = _patterns(lex)[lang]
-    if not pats["candidate"].search(text):
-        return []
-    excluded = _excluded_spans(text)
-    cores: list[tuple[int, int, float, str]] = []  # start, end, value, kind
-    taken: list[tuple[int, int]] = []
-
-    # vague quantities first, so that "mehrere Tausend" is not read as "Tausend"
-    vague_cfg = lex.vague
-    vscales = _vague_scales(lex, lang)
-    vague_found: list[tuple[int, int, float, float, float]] = []
-    for m in pats["vague_several"].finditer(text):
-        word = m.group(1).lower()
-        scale = vscales.get(m.group(2).lower(), 0.0)
-        cfg = vague_cfg["few"] if word in [w.lower() for w in vague_cfg.get("few", {}).get("words", {}).get(lang, [])] \
-            else vague_cfg["several"]
-        vague_found.append((m.start(), m.end(), cfg["value"] * scale, cfg["low"] * scale, cfg["high"] * scale - 1))
-    for m in pats["vague_plural"].finditer(text):
-        if _overlaps(m.start(), m.end(), [(a, b) for a, b, *_ in vague_found]):
-            continue
-        g = m.group(0).lower()
-        if m.group(1):  # tens/hundreds of thousands
-            scale = ((10 if m.group(1).lower() == "tens" else 100)
-                     * (1000 if m.group(2).lower() == "thousands" else 10**6))
-        elif m.group(4):
-            base = {"tausende": 1000, "millionen": 10**6, "milliarden": 10**9}[m.group(4).lower()]
-            scale = base * {None: 1, "hundert": 100, "zehn": 10}[m.group(3).lower() if m.group(3) else None]
-            # "10 Millionen": a bare plural scale after a number is not vague
-            if base >= 10**6 and not m.group(3) and re.search(r"[\d\w]\s*$", text[max(0, m.start() - 3):m.start()]) \
-                    and re.search(r"(?:\d|zehn|zwei|drei|vier|fünf|sechs|sieben|acht|neun|elf|zwölf|zig|hundert)\s*$",
-                                  text[max(0, m.start() - 12):m.start()], re.I):
-                continue
-            if m.group(4)[0].islower() and not g.startswith(("hundert", "zehn")):
-                continue  # German nouns are capitalised: "tausende" lower-case is rare, skip the odd token
-        elif m.group(5):
-            scale = {"dutzende": 12, "hunderte": 100}[m.group(5).lower().rstrip("n")]
-        else:
-            w = m.group(6).lower()
-            scale = {"thousands": 1000, "hundreds": 100, "dozens": 12, "millions": 10**6, "billions": 10**9}[w]
-            if w in ("millions", "billions") and re.search(r"\d\s*$", text[max(0, m.start() - 3):m.start()]):
-                continue
-        cfg = vague_cfg["plural"]
-        vague_found.append((m.start(), m.end(), cfg["value"] * scale, cfg["low"] * scale, cfg["high"] * scale - 1))
-    for s, e, val, lo, hi in vague_found:
-        taken.append((s, e))
-
-    # digits
-    for m in (_DIGITS.finditer(text) if excluded or _HAS_DIGIT.search(text) else ()):
-        s, e = m.span()
-        if _overlaps(s, e, excluded) or _overlaps(s, e, taken):
-            continue
-        before = text[max(0, s - 25):s]
-        after = text[e:e + 30]
-        if _ATTACHED_BEFORE.search(before) or _LINKID.search(text[max(0, s - 1):e]):
-            continue
-        if _CALIBRE_AFTER.match(after) or _PAGE_BEFORE.search(before):
-            continue
-        if _ATTACHED_AFTER.match(after) and not pats["scale"].match(after) and not _PERCENT.match(after):
-            continue
-        if _ORD_AFTER.match(after) or re.match(rf"^\.\s*(?:{MONTH_RE})\b", after, re.I):
-            continue
-        if _is_year(text, s, e, lang):
-            continue
-        if re.match(r"^:\d", after) or re.search(r"\d:$", before):
-            continue
-        scaled = bool(pats["scale"].match(after))
-        parsed = parse_number(m.group(1), lang, scaled)
-        if parsed is None:
-            continue
-        cores.append((s, e, parsed, "number"))
-
-    # number words
-    if lang == "de":
-        for m in _DE_WORD_IN_TEXT.finditer(text):
-            w = m.group(1)
-            word = w.lower()
-            if word in ("ein", "eine", "eins", "und", "einen", "einem", "einer", "eines"):
-                continue
-            if w[0].isupper() and not (m.start() == 0 or re.search(r"[.!?:„\"]\s*$", text[:m.start()])):
-                continue
-            if _overlaps(m.start(), m.end(), taken):
-                continue
-            if word.endswith("und"):
-                continue
-            try:
-                if word.endswith("einhalb"):
-                    stem = word[: -len("einhalb")]
-                    val = float(text2num(stem, "de")) + 0.5
-                else:
-                    val = float(text2num(word, "de"))
-            except ValueError:
-                continue
-            cores.append((m.start(), m.start() + len(w), val, "word"))
-        for m in re.finditer(r"(?<![\w-])(eine|ein|einer)\s+(?=(?:Million|Milliarde|Billion)\b)", text):
-            cores.append((m.start(), m.start() + len(m.group(1)), 1.0, "word"))
-        for m in re.finditer(r"(?<![\w-])anderthalb(?![\w])", text, re.I):
-            cores.append((m.start(), m.end(), 1.5, "word"))
-    else:
-        for m in _EN_SEQ.finditer(text):
-            if _overlaps(m.start(), m.end(), taken):
-                continue
-            words = re.findall(r"[a-z]+", m.group(0).lower())
-            total, cur = 0, 0
-            ok = True
-            for wd in words:
-                if wd in ("a", "an", "and"):
-                    cur = cur or (1 if wd in ("a", "an") else cur)
-                    continue
-                if wd == "dozen":
-                    cur = (cur or 1) * 12
-                elif wd in _EN_UNITS:
-                    cur += _EN_UNITS[wd]
-                elif wd in _EN_TENS:
-                    cur += _EN_TENS[wd]
-                elif wd == "hundred":
-                    cur = (cur or 1) * 100
-                elif wd in _EN_MULT:
-                    total += (cur or 1) * _EN_MULT[wd]
-                    cur = 0
-                else:
-                    ok = False
-            val = total + cur
-            if not ok or val == 0:
-                continue
-            if words in (["one"],) and not pats["scale"].match(text[m.end():]):
-                continue
-            if not any(w in _EN_UNITS or w in _EN_TENS or w in ("a", "an", "dozen") for w in words):
-                continue  # a bare "million" after digits belongs to the digits
-            # scale words at the end stay with the scale parser when they follow digits
-            cores.append((m.start(), m.end(), float(val), "word"))
-    cores.sort()
-
-    found: list[RawQuantity] = []
-    i = 0
-    while i < len(cores):
-        s, e, val, kind = cores[i]
-        end = e
-        scale = 1.0
-        sm = pats["scale"].match(text[end:])
-        # don't treat English number words followed by "million" twice: the word parser took it
-        if sm and not (kind == "word" and lang == "en" and sm.group(1) and sm.group(1).lower() in _EN_MULT):
-            word = (sm.group(1) or sm.group(2)).lower()
-            if sm.group(2) and not (text[end:end + 1] != " " or re.search(r"[$€£]\s?$", text[max(0, s - 4):s])):
-                pass  # short scale ("m", "bn") only attached or after a currency symbol
-            else:
-                scale = lex.scales[lang].get(word) or lex.scales["en" if lang == "de" else "de"].get(word, 1.0)
-                end += sm.end()
-        value = _clean(val * scale)
-        low: float | None = value
-        high: float | None = value
-        qkind = kind
-        # ranges: "10.000 bis 12.000", "zwischen 5 und 6 Millionen", "zehn- bis zwölftausend"
-        range_start = s
-        if i + 1 < len(cores):
-            ns, ne, nval, nkind = cores[i + 1]
-            mid = pats["range_mid"].match(text[end if scale == 1.0 else e:ns] + " ")
-            gap = text[(end if scale == 1.0 else e):ns]
-            between = pats["between"].search(text[max(0, s - 12):s])
-            connector = gap.strip().lower()
-            if mid and len(gap) <= 6 and (connector not in ("und", "and", "oder", "or") or between) and connector:
-                nend = ne
-                nscale = 1.0
-                nsm = pats["scale"].match(text[ne:])
-                if nsm and (nsm.group(1) or text[ne:ne + 1] != " "):
-                    w2 = (nsm.group(1) or nsm.group(2)).lower()
-                    nscale = lex.scales[lang].get(w2) or lex.scales["en" if lang == "de" else "de"].get(w2, 1.0)
-                    nend += nsm.end()
-                hi_v = nval * nscale
-                lo_v = val * (scale if scale != 1.0 else nscale)
-                if kind == "word" and text[e:e + 1] == "-" and nkind == "word":
-                    for tail, mult in (("tausend", 1000), ("hundert", 100)):
-                        if text[ns:ne].lower().endswith(tail) and lo_v < hi_v / mult:
-                            lo_v *= mult
-                if lo_v < hi_v:
-                    low, high = lo_v, hi_v
-                    value = (lo_v + hi_v) / 2
-                    end = nend
-                    qkind = "range"
-                    if between:
-                        range_start = s - len(text[max(0, s - 12):s]) + between.start()
-                    i += 1
-        found.append(RawQuantity(range_start, end, text[range_start:end], value, low, high, None, None,
-                                 "~" if qkind == "range" else "=", qkind, "count"))
-        i += 1
-    core_ends = {e for _, e, _, _ in cores}
-    for s, e, val, lo, hi in vague_found:
-        if any(s - k in core_ends and not text[s - k:s].strip() for k in (0, 1, 2)):
-            continue  # "fünfeinhalb Milliarden": the scale of a number, not a vague quantity
-        found.append(RawQuantity(s, e, text[s:e], val, lo, hi, None, "vague", "~", "vague", "count"))
-    found.sort(key=lambda q: q.start)
-
-    # units, currencies, percent, hedges
-    for q in found:
-        after = text[q.end:q.end + 40]
-        pm = _PERCENT.match(after)
-        cm = pats["cur_after"].match(after)
-        cb = pats["cur_before"].search(text[max(0, q.start - 4):q.start])
-        if pm:
-            q.unit, q.unit_class = "%", "percent"
-            q.end += pm.end()
-        elif cm:
-            q.unit, q.unit_class = lex.currencies[cm.group(1)], "money"
-            q.end += cm.end()
-        elif cb:
-            q.unit, q.unit_class = lex.currencies[cb.group(1)], "money"
-            q.start -= len(text[max(0, q.start - 4):q.start]) - cb.start()
-        q.surface = text[q.start:q.end]
-        if q.kind != "vague":
-            hm = pats["hedge"].search(text[max(0, q.start - 30):q.start])
-            if hm:
-                hedge = hm.group(1)
-                hkind = lex.hedges[lang].get(hedge.lower())
-                if q.kind != "range" and hkind:
-                    q.hedge = hedge
-                    q.low, q.high = hedge_interval(q.value, hkind, lex, q.unit_class != "percent")
-                    q.change = CHANGE.get(hkind, "=")
-        else:
-            for w in ("mehrere", "einige", "etliche", "several", "wenige", "a few", "some", "many", "viele"):
-                if q.surface.lower().startswith(w):
-                    q.hedge = w
-                    break
-    return found
+    return text[pos:end].strip(), lemma, mod_lemmas, end

@@ -22,7 +22,8 @@ _STANDFIRST = re.compile(r"^>\s?")
 _HEADING = re.compile(r"^#{1,6}\s")
 _SENT_END = re.compile(r"[.!?:;\"“”»«)…]\s*$")
 _WORD = re.compile(r"\S+")
-_FOLDED = re.compile(r"\s\s|[^\S ]")  # white space the view folds: runs, tabs, no-break spaces
+_FOLDED = re.compile(r"\s\s|[^\S ]|\u00ad")  # what the view folds: runs, tabs, no-break spaces, soft hyphens
+_SOFT_HYPHEN = "\u00ad"
 
 
 @dataclass
@@ -132,82 +133,84 @@ class _Cover:
         return i >= 0 and self.max_end[i] >= end
 
 
+def _broken(prev: str, content: str) -> bool:
+    """A hard line break inside a sentence: the line before ends no sentence and is long, or the next goes
+    on in lower case or with a number or unit ("um 6,3\nProzent", "Das Bruttoinlandsprodukt\n(BIP) ...")."""
+    if not prev or _SENT_END.search(prev):
+        return False
+    return len(prev) >= 40 or content[:1].islower() or content[:1].isdigit() or prev[-1:].isdigit()
+
+
+def _append_content(parts: list[str], pos: array, content: str, cstart: int) -> int:
+    """Append one line's content to the view, white space folded and soft hyphens dropped; its length."""
+    if not _FOLDED.search(content):
+        # nothing to fold: the line maps one to one (most lines; the per-word path below is slow)
+        parts.append(content)
+        pos.extend(range(cstart, cstart + len(content)))
+        return len(content)
+    added = 0
+    for m in _WORD.finditer(content):
+        if added:
+            parts.append(" ")
+            pos.append(cstart + m.start() - 1)
+            added += 1
+        w = m.group()
+        a = cstart + m.start()
+        if _SOFT_HYPHEN in w:  # "Bundes\u00adtag" reads as "Bundestag"; each kept letter keeps its offset
+            keep = [i for i, ch in enumerate(w) if ch != _SOFT_HYPHEN]
+            w = "".join(w[i] for i in keep)
+            pos.extend(a + i for i in keep)
+        else:
+            pos.extend(range(a, a + len(w)))
+        parts.append(w)
+        added += len(w)
+    return added
+
+
 def build_view(text: str, skipped: list[Span] | None = None, lines: list[Line] | None = None,
                limit: int | None = None) -> View:
     """Build the cleaned view of ``text``, leaving out lines that lie inside ``skipped`` spans.
 
     Blocks (paragraphs, headings) are separated by a newline in the view; lines of one block are joined
-    with a single space, and white space runs are folded to one space. With ``limit``, stop once the
-    view holds that many characters (a sample for language detection).
+    with a single space, and white space runs are folded to one space. A title (a skipped ``heading``
+    span) stays in the view as a block of its own: headlines state figures too. Lines of hard-wrapped
+    prose join into one block, and so does a line broken inside a sentence. With ``limit``, stop once
+    the view holds that many characters (a sample for language detection).
     """
-    cover = _Cover(skipped or [])
+    cover = _Cover([sp for sp in skipped or [] if sp.kind != "heading"])
+    titles = _Cover([sp for sp in skipped or [] if sp.kind == "heading"])
     if lines is None:
         lines = split_lines(text)
     wrapped = _wrapped(text, lines)
     parts: list[str] = []
     pos = array("l")
     blocks: list[tuple[int, int]] = []
-    vlen = 0
     block_start: int | None = None
-    prev_kind = None
-
-    def close_block() -> None:
-        nonlocal block_start
-        if block_start is not None and vlen > block_start:
-            blocks.append((block_start, vlen))
-        block_start = None
-
+    prev_kind, prev_content = "blank", ""
     for ln in lines:
-        if limit is not None and vlen >= limit:
+        if limit is not None and len(pos) >= limit:
             break
         if ln.kind == "blank" or cover.covers(ln.start, ln.end):
-            close_block()
-            prev_kind = "blank"
+            if block_start is not None and len(pos) > block_start:
+                blocks.append((block_start, len(pos)))
+            block_start, prev_kind = None, "blank"
             continue
         content = ln.content(text)
-        joins = (
-            wrapped
-            and block_start is not None
-            and ln.kind == prev_kind
-            and ln.kind in ("text", "standfirst")
-        )
+        kind = "heading" if titles.covers(ln.start, ln.end) else ln.kind
+        joins = (block_start is not None and kind == prev_kind and kind in ("text", "standfirst")
+                 and (wrapped or _broken(prev_content, content)))
         if not joins:
-            close_block()
-        if block_start is None:
-            if vlen:
+            if block_start is not None and len(pos) > block_start:
+                blocks.append((block_start, len(pos)))
+            if pos:
                 parts.append("\n")
                 pos.append(ln.cstart - 1 if ln.cstart > 0 else 0)
-                vlen += 1
-            block_start = vlen
-        else:
-            last = parts[-1] if parts else ""
-            if not (last.endswith("-") and content[:1].islower()):
-                parts.append(" ")
-                pos.append(ln.cstart - 1 if ln.cstart > 0 else 0)
-                vlen += 1
-        if not _FOLDED.search(content):
-            # nothing to fold: the line maps one to one (most lines; the per-word path below is slow)
-            parts.append(content)
-            pos.extend(range(ln.cstart, ln.cend))
-            vlen += len(content)
-            if ln.kind == "heading" or not wrapped:
-                close_block()
-            prev_kind = ln.kind
-            continue
-        first = True
-        for m in _WORD.finditer(content):
-            if not first:
-                parts.append(" ")
-                pos.append(ln.cstart + m.start() - 1)
-                vlen += 1
-            first = False
-            w = m.group()
-            parts.append(w)
-            a = ln.cstart + m.start()
-            pos.extend(range(a, a + len(w)))
-            vlen += len(w)
-        if ln.kind == "heading" or not wrapped:
-            close_block()
-        prev_kind = ln.kind
-    close_block()
+            block_start = len(pos)
+        elif not (parts[-1].endswith("-") and content[:1].islower()):
+            parts.append(" ")
+            pos.append(ln.cstart - 1 if ln.cstart > 0 else 0)
+        _append_content(parts, pos, content, ln.cstart)
+        prev_kind, prev_content = kind, content
+    if block_start is not None and len(pos) > block_start:
+        blocks.append((block_start, len(pos)))
     return View("".join(parts), pos, blocks)

@@ -1,8 +1,14 @@
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from reconcile.claims import document_quantities, extract_claims
+from reconcile.ingest import parse_text
 from reconcile.quantities import extract, parse_number
 
 CASES = [
@@ -114,3 +120,55 @@ def test_parse_number_styles():
     assert parse_number("5,5", "de") == 5.5
     assert parse_number("5.5", "en") == 5.5
     assert parse_number("1.234.567,5", "de") == 1234567.5
+
+
+# --------------------------------------------------------------------------- case files, one per finder
+
+CASE_DIR = Path(__file__).parent / "data" / "quantities"
+FILE_CASES = [(f.stem, i, c) for f in sorted(CASE_DIR.glob("*.yml"))
+              for i, c in enumerate(yaml.safe_load(f.read_text(encoding="utf-8")))]
+
+
+def _same(got: object, want: object) -> bool:
+    if want is None or got is None:
+        return got is want
+    if isinstance(want, (int, float)) and not isinstance(want, bool):
+        return isinstance(got, (int, float)) and abs(float(got) - float(want)) <= 1e-6 * max(1.0, abs(float(want)))
+    return bool(got == want)
+
+
+@pytest.mark.parametrize("name,index,case", FILE_CASES, ids=[f"{n}-{i}" for n, i, _ in FILE_CASES])
+def test_case_files(name, index, case):
+    """Each case: the quantities of a sentence in order, with the fields the case names."""
+    qs = extract(case["text"], case["lang"])
+    assert len(qs) == len(case["expect"]), (case["text"], qs)
+    for q, want in zip(qs, case["expect"]):
+        assert q.surface == case["text"][q.start:q.end]
+        for key, value in want.items():
+            assert _same(getattr(q, key), value), (case["text"], key, getattr(q, key), value)
+
+
+def test_every_finder_has_a_case_file():
+    names = {f.stem for f in CASE_DIR.glob("*.yml")}
+    assert {"vague", "zero", "digits", "words", "fractions", "ranges", "units", "hedges", "non_claims"} <= names
+
+
+# --------------------------------------------------------------------------- offsets as feeds deliver text
+
+_SPACE = st.sampled_from([" ", "  ", "\u00a0", "\u202f", "\f", "\t", " \n", "\u00ad"])
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["Es", "kamen", "rund", "12.000", "10", "Prozent", "Menschen", "und",
+                                           "3,5", "Millionen", "Euro", "mehr", "als", "zwei", "bis", "15"]),
+                          _SPACE), min_size=1, max_size=14))
+def test_claim_surface_is_the_text_at_its_offsets(words):
+    """However feeds space a figure (no-break, thin, doubled spaces, form feeds, soft hyphens), a claim's
+    surface is exactly the document text between its offsets."""
+    text = "Bericht. " + "".join(w + s for w, s in words) + "."
+    doc = parse_text(text, "d", "d.txt")
+    doc.language = "de"
+    for c in extract_claims(doc):
+        assert c.surface == text[c.start:c.end], (text, c.surface)
+    for q, s, e in document_quantities(doc):
+        assert 0 <= s <= e <= len(text)
