@@ -359,6 +359,14 @@ def places_in(clause: str, lang: str, lex: Lexicon) -> list[str]:
     return out
 
 
+def _is_percent_compound(counted_text: str, lex: Lexicon) -> bool:
+    """A figure glued to a percent word ("15-prozentige", "20-percent"): a percentage, not a count."""
+    if not counted_text.startswith(("-", "‑")):
+        return False
+    word = counted_text.lstrip("-‑").lower()
+    return any(word.startswith(p.lower()) for p in lex.percent if p.isalpha())
+
+
 def _mask(clause: str, a: int, b: int) -> str:
     return (clause[:a] + "#" + clause[b:]).strip()
 
@@ -414,6 +422,9 @@ def extract_claims(doc: Document, lex: Lexicon | None = None) -> list[Claim]:
             unit_class = q.unit_class
             if unit_class == "count":
                 unit_class = lex.unit_class(lemma) or "count"
+            unit = q.unit
+            if unit_class == "count" and counted_text and _is_percent_compound(counted_text, lex):
+                unit_class, unit = "percent", "%"  # "15-prozentige Anteil", "a 20-percent rise"
             if unit_class in lex.non_claim_classes:
                 continue
             if q.kind == "word" and q.value < 20 and _ARTICLE_BEFORE.search(text[:q.start]):
@@ -452,7 +463,7 @@ def extract_claims(doc: Document, lex: Lexicon | None = None) -> list[Claim]:
             qual = qualifiers(text[oa:ob], q.start - oa, q.end - oa, lang, lex, counted_text)
             claims.append(Claim(
                 id=f"{doc.id}#{start}", document=doc.id, start=start, end=end, surface=doc.text[start:end],
-                value=q.value, low=q.low, high=q.high, unit=q.unit or counted, unit_class=unit_class,
+                value=q.value, low=q.low, high=q.high, unit=unit or counted, unit_class=unit_class,
                 hedge=q.hedge, change=q.change, counted=counted, counted_text=counted_text, modifiers=mods,
                 subject=subject, predicate=predicate, attribution=attribution, modality=modality,
                 as_of=_as_of(text, q.start, doc.published, lang, lex, clauses), cumulative=cumulative,

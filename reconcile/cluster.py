@@ -39,10 +39,12 @@ class ClusterParams:
     """Where merging stops, how candidate pairs are searched, and which pair model weighs them."""
 
     # merge while the average pair distance (1 - P(same fact)) is at most this
-    threshold: float = 0.7
+    threshold: float = 0.8
     # a generic counted word ("Militärangehöriger") against a grouped one, for the in-document constraint
     generic_distance: float = 0.3
     neighbours: int = 15
+    # a block of at most this many claims compares every pair (a story's figures); larger ones search
+    all_pairs_below: int = 600
     # a pair of claims the neighbour search did not link counts at this distance in the average linkage
     # (None: unlinked pairs don't count, which lets long chains of near neighbours merge)
     unlinked_distance: float | None = 0.7
@@ -126,11 +128,10 @@ def same_fact_in_document(a: Claim, b: Claim, lex: Lexicon, params: ClusterParam
     magnitudes differ ("1.000 Minenentschärfer und 5.000 Bausoldaten", "3.000 more" beside "11.000").
     """
     dc = _counted_distance(a, b, lex, params)
-    if dc is None:
-        if (a.counted or "").lower() != (b.counted or "").lower():
-            return False
-    elif dc >= 1.0:
+    if dc is not None and dc >= 1.0:
         return False
+    if dc is None and (a.counted or "").lower() != (b.counted or "").lower() and a.value != b.value:
+        return False  # an article repeats a figure in other words; other figures of other things differ
     pa = lex.predicate_group(a.predicate) if a.predicate else None
     pb = lex.predicate_group(b.predicate) if b.predicate else None
     if pa and pb and pa != pb:
@@ -270,8 +271,15 @@ def nearest_partitioned(Q: np.ndarray, k: int, B: np.ndarray | None = None, cell
     return out
 
 
+def _all_pairs(E: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every pair (i < j) of a small block with its cosine distance: no neighbour search to miss one."""
+    lo, hi = np.triu_indices(E.shape[0], k=1)
+    U = _unit(E)
+    return lo.astype(np.int64), hi.astype(np.int64), np.clip(1.0 - np.einsum("ij,ij->i", U[lo], U[hi]), 0.0, 2.0)
+
+
 def _edges(E: np.ndarray, V: np.ndarray, k: int, langs: list[str] | None = None,
-           exact_below: int = 10000) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+           exact_below: int = 10000, all_below: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Symmetric k-nearest-neighbour pairs (i < j) found on ``V``, with cosine distances on ``E``.
 
     With several languages in ``langs``, each claim gets its share of the ``k`` among the claims of every
@@ -282,6 +290,8 @@ def _edges(E: np.ndarray, V: np.ndarray, k: int, langs: list[str] | None = None,
     if n < 2:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty, np.zeros(0, dtype=np.float64)
+    if n <= all_below:
+        return _all_pairs(E)
     search = nearest if n < exact_below else nearest_partitioned
     V = _unit(V)
     targets = sorted(set(langs)) if langs else []
@@ -340,7 +350,7 @@ def _link(claims: list[Claim], idx: list[int], E: np.ndarray, lex: Lexicon, para
     block = [claims[i] for i in idx]
     V = _candidate_vectors(block, E, lex, params)
     keys = PairKeys.of(block, lex, counted, doc_rows)
-    ei, ej, ed = _edges(E, V, params.neighbours, [c.language for c in block])
+    ei, ej, ed = _edges(E, V, params.neighbours, [c.language for c in block], all_below=params.all_pairs_below)
     # cluster state: members, documents, and for each neighbouring cluster the sum and count of pair distances
     members: dict[int, list[int]] = {c: [c] for c in range(n)}
     docs: dict[int, dict[str, list[int]]] = {c: {claims[idx[c]].document: [c]} for c in range(n)}
@@ -432,7 +442,7 @@ def block_key(c: Claim) -> str:
     return c.unit_class if c.unit_class not in _COUNT_CLASSES else "count"
 
 
-_COUNT_CLASSES = frozenset({"count", "people", "materiel", "formations", "objects"})
+_COUNT_CLASSES = frozenset({"count", "people", "materiel", "formations", "objects", "age"})
 
 
 def _fold_copies(claims: list[Claim], idx: list[int]) -> tuple[list[int], dict[int, list[int]]]:
