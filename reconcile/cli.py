@@ -7,16 +7,16 @@ Exit codes: 0 clean; 1 findings at or above ``--fail-level``; 2 usage, configura
 from __future__ import annotations
 
 import json
-import os
 import sys
-import tempfile
+import traceback
 from pathlib import Path
-from collections.abc import Callable
 from typing import Any, TextIO
 
 import click
 
 from reconcile import __version__
+from reconcile.output import OutputError, write_output
+from reconcile.render.common import terminal_line
 
 __all__ = ["main", "cli"]
 
@@ -25,24 +25,33 @@ EXIT_ERROR = 2
 
 
 def _err(msg: str) -> None:
-    click.echo(msg, err=True)
+    """One line on stderr; control characters (a newline in a file name, ESC) shown escaped, never obeyed."""
+    click.echo(terminal_line(msg), err=True)
 
 
-def write_atomic(path: str, text: str | Callable[[TextIO], None]) -> None:
-    """Write ``text`` (or what a writer writes) to ``path`` through a temporary file and a rename."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            if callable(text):
-                text(fh)
-            else:
-                fh.write(text)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+def _console(fh: TextIO | None, width: int | None) -> Any:
+    """A rich console that never reads markup or emoji codes in what it prints (article text is hostile)."""
+    from rich.console import Console
+
+    return Console(file=fh, width=width, markup=False, emoji=False, highlight=False)
+
+
+def _isolated() -> bool:
+    ctx = click.get_current_context(silent=True)
+    return bool(ctx and (ctx.meta.get("reconcile.isolated") or ctx.find_root().meta.get("reconcile.isolated")))
+
+
+def _set_flag(name: str) -> Any:
+    def cb(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+        if value:
+            ctx.meta[name] = True
+            ctx.find_root().meta[name] = True
+    return cb
+
+
+isolated_option = click.option(
+    "--isolated", is_flag=True, expose_value=False, callback=_set_flag("reconcile.isolated"),
+    help="Ignore discovered configuration files (reconcile.toml, pyproject.toml); --config still applies.")
 
 
 def _config(paths: tuple[str, ...], config_path: str | None, **overrides: Any) -> Any:
@@ -51,6 +60,8 @@ def _config(paths: tuple[str, ...], config_path: str | None, **overrides: Any) -
     try:
         if config_path:
             cfg = load_config(Path(config_path))
+        elif _isolated():
+            cfg = load_config(None)
         else:
             start = next((Path(p) for p in paths if p != "-" and Path(p).exists()), Path.cwd())
             cfg = load_config(find_config(start))
@@ -110,10 +121,7 @@ def _report_errors(result: Any) -> None:
 
 
 def _emit(text: str, output: str | None) -> None:
-    if output:
-        write_atomic(output, text)
-    else:
-        sys.stdout.write(text)
+    write_output(output, text)
 
 
 common_inputs = [
@@ -122,6 +130,7 @@ common_inputs = [
     click.option("--rules", "rules_dirs", multiple=True, type=click.Path(file_okay=False),
                  help="Extra folder of rule files (and lexicon overrides)."),
     click.option("--skip-bad", is_flag=True, help="Do not exit 2 when some inputs could not be read."),
+    isolated_option,
 ]
 
 
@@ -133,6 +142,9 @@ def inputs(f: Any) -> Any:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="reconcile")
+@click.option("--debug", is_flag=True, expose_value=False, callback=_set_flag("reconcile.debug"),
+              help="Print the traceback of an unexpected error (it exits 2 either way).")
+@isolated_option
 def cli() -> None:
     """reconcile: find contradicting figures across news sources and reconcile them.
 
@@ -168,21 +180,18 @@ def report(paths: tuple[str, ...], config_path: str | None, rules_dirs: tuple[st
     _report_errors(result)
     record = build_record(result)
     if fmt == "rich":
-        from rich.console import Console
-
-        console = Console(file=open(output, "w", encoding="utf-8") if output else None,
-                          width=None if sys.stdout.isatty() else 100)
         from reconcile.render.terminal import renderables
 
-        for r in renderables(record, include_single=all_facts):
-            console.print(r)
+        def write_rich(fh: TextIO) -> None:
+            console = _console(fh, None if fh.isatty() else 100)
+            for r in renderables(record, include_single=all_facts):
+                console.print(r)
+
+        write_output(output, write_rich)
     else:
         from reconcile.render import render_to
 
-        if output:
-            write_atomic(output, lambda fh: render_to(record, fmt, fh))
-        else:
-            render_to(record, fmt, sys.stdout)
+        write_output(output, lambda fh: render_to(record, fmt, fh))
     if result.errors and not skip_bad:
         sys.exit(EXIT_ERROR)
     if fail_level != "never" and any(LEVEL_ORDER[f.level] >= LEVEL_ORDER[fail_level] for f in result.findings):
@@ -224,14 +233,16 @@ def claims(paths: tuple[str, ...], config_path: str | None, rules_dirs: tuple[st
     elif fmt == "jsonl":
         _emit("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), output)
     else:
-        from rich.console import Console
         from rich.table import Table
+
+        from reconcile.render.common import terminal_text
 
         t = Table("document", "as written", "value", "interval", "counted", "attribution", "modality", "as of")
         for r in rows:
-            t.add_row(r["document"], r["surface"], f"{r['value']:g}", f"[{r['low']}, {r['high']}]",
-                      r["counted_text"] or "", r["attribution"] or "", r["modality"], r["as_of"] or "")
-        Console(width=None if sys.stdout.isatty() else 160).print(t)
+            t.add_row(*(terminal_text(x) for x in (
+                r["document"], r["surface"], f"{r['value']:g}", f"[{r['low']}, {r['high']}]", r["counted_text"] or "",
+                r["attribution"] or "", r["modality"], r["as_of"] or "")))
+        write_output(output, lambda fh: _console(fh, None if fh.isatty() else 160).print(t))
     if errors and not skip_bad:
         sys.exit(EXIT_ERROR)
 
@@ -252,7 +263,8 @@ def quantities(paths: tuple[str, ...], config_path: str | None, rules_dirs: tupl
     lex = load_lexicon(cfg.rules_dirs)
     rows: list[dict[str, Any]] = []
     errors = 0
-    for item in read_inputs(paths, lex):
+    warnings: list[InputError] = []
+    for item in read_inputs(paths, lex, warnings=warnings):
         if isinstance(item, InputError):
             _err(f"reconcile: error: {item.path}: {item.problem}")
             errors += 1
@@ -260,17 +272,21 @@ def quantities(paths: tuple[str, ...], config_path: str | None, rules_dirs: tupl
         for q, s, e in document_quantities(item, lex):
             rows.append({"document": item.id, "start": s, "end": e, "surface": q.surface, "value": q.value,
                          "low": q.low, "high": q.high, "unit": q.unit, "hedge": q.hedge, "change": q.change})
+    for w in warnings:
+        _err(f"reconcile: warning: {w.path}: {w.problem}")
     if fmt == "json":
         _emit(json.dumps({"quantities": rows}, indent=2, ensure_ascii=False) + "\n", output)
     else:
-        from rich.console import Console
         from rich.table import Table
+
+        from reconcile.render.common import terminal_text
 
         t = Table("document", "start", "as written", "value", "low", "high", "unit", "hedge", "change")
         for r in rows:
-            t.add_row(r["document"], str(r["start"]), r["surface"], f"{r['value']:g}", str(r["low"]), str(r["high"]),
-                      r["unit"] or "", r["hedge"] or "", r["change"])
-        Console(width=None if sys.stdout.isatty() else 160).print(t)
+            t.add_row(*(terminal_text(x) for x in (
+                r["document"], str(r["start"]), r["surface"], f"{r['value']:g}", str(r["low"]), str(r["high"]),
+                r["unit"] or "", r["hedge"] or "", r["change"])))
+        write_output(output, lambda fh: _console(fh, None if fh.isatty() else 160).print(t))
     if errors and not skip_bad:
         sys.exit(EXIT_ERROR)
 
@@ -356,21 +372,26 @@ def fuse(csv_paths: tuple[str, ...], fmt: str, output: str | None, gold: str | N
         }
         _emit(json.dumps(doc, indent=1, ensure_ascii=False) + "\n", output)
     else:
-        from rich.console import Console
         from rich.table import Table
 
-        console = Console(file=open(output, "w", encoding="utf-8") if output else None,
-                          width=None if sys.stdout.isatty() else 120)
-        t = Table("source", "reliability", *sorted(result.by_property), title="sources")
+        from reconcile.render.common import terminal_text
+
+        props = [terminal_text(p).plain for p in sorted(result.by_property)]
+        t = Table("source", "reliability", *props, title="sources")
         for s_id, r in sorted(result.reliability.items(), key=lambda x: -x[1]):
-            t.add_row(s_id, f"{r:.3f}", *[f"{result.by_property[p].get(s_id, float('nan')):.3f}"
-                                          for p in sorted(result.by_property)])
-        console.print(t)
+            t.add_row(terminal_text(s_id), f"{r:.3f}", *[f"{result.by_property[p].get(s_id, float('nan')):.3f}"
+                                                         for p in sorted(result.by_property)])
         verdicts: dict[str, int] = {}
         for f in result.facts:
             verdicts[f.verdict] = verdicts.get(f.verdict, 0) + 1
-        console.print(f"{len(result.facts)} facts from {len(rows)} claims: "
-                      + ", ".join(f"{n} {v}" for v, n in sorted(verdicts.items())))
+
+        def write_table(fh: TextIO) -> None:
+            console = _console(fh, None if fh.isatty() else 120)
+            console.print(t)
+            console.print(terminal_text(f"{len(result.facts)} facts from {len(rows)} claims: "
+                                        + ", ".join(f"{n} {v}" for v, n in sorted(verdicts.items()))))
+
+        write_output(output, write_table)
     if gold:
         for prop, m in score_against(result, read_truth(gold)).items():
             _err(f"{prop}: {m['objects']} objects, exact {m['exact']:.4f}, "
@@ -432,6 +453,7 @@ def index_cmd(paths: tuple[str, ...], config_path: str | None, rules_dirs: tuple
 @click.option("--rules", "rules_dirs", multiple=True, type=click.Path(file_okay=False),
               help="Extra folder of rule files (and lexicon overrides).")
 @click.option("--model", help="Embedding model (must be the archive's).")
+@isolated_option
 def check_cmd(drafts: tuple[str, ...], against: str | None, fmt: str, output: str | None, fail_level: str | None,
               exit_zero: bool, baseline: str | None, write_baseline: str | None, config_path: str | None,
               rules_dirs: tuple[str, ...], model: str | None) -> None:
@@ -484,7 +506,7 @@ def check_cmd(drafts: tuple[str, ...], against: str | None, fmt: str, output: st
         _err(f"reconcile: warning: {u['path']}:{u['line']}: suppression "
              f"{' '.join(u['codes']) or '(all rules)'} matched no finding")
     if write_baseline:
-        write_atomic(write_baseline, baseline_text(res))
+        write_output(write_baseline, baseline_text(res))
     if fmt == "json":
         _emit(json.dumps(rec, indent=2, ensure_ascii=False) + "\n", output)
     elif fmt == "sarif":
@@ -496,14 +518,14 @@ def check_cmd(drafts: tuple[str, ...], against: str | None, fmt: str, output: st
 
         _emit(github(rec), output)
     else:
-        from rich.console import Console
-
         from reconcile.render.terminal import check_renderables
 
-        console = Console(file=open(output, "w", encoding="utf-8") if output else None,
-                          width=None if sys.stdout.isatty() else 100)
-        for r in check_renderables(rec):
-            console.print(r)
+        def write_rich(fh: TextIO) -> None:
+            console = _console(fh, None if fh.isatty() else 100)
+            for r in check_renderables(rec):
+                console.print(r)
+
+        write_output(output, write_rich)
     if res.errors or not res.drafts:
         sys.exit(EXIT_ERROR)
     failing = [f for f in rec["findings"] if not f["suppressed"] and LEVEL_ORDER[f["level"]] >= LEVEL_ORDER[level]]
@@ -511,5 +533,43 @@ def check_cmd(drafts: tuple[str, ...], against: str | None, fmt: str, output: st
         sys.exit(EXIT_FINDINGS)
 
 
-def main() -> None:
-    cli(prog_name="reconcile")
+def _known_errors() -> tuple[type[BaseException], ...]:
+    """Errors that already name their file and problem: printed as they are, exit 2."""
+    from reconcile.config import ConfigError
+    from reconcile.embed import ModelError
+    from reconcile.lexicon import LexiconError
+    from reconcile.rules import RuleError
+    from reconcile.store import StoreError
+
+    return (OutputError, ConfigError, ModelError, LexiconError, RuleError, StoreError)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """The ``reconcile`` command. Any error exits 2 with one line naming what failed (never 1, which
+    means findings); the traceback only with ``reconcile --debug``. A closed stdout pipe exits quietly."""
+    ctx_meta: dict[str, Any] = {}
+    try:
+        with cli.make_context("reconcile", list(sys.argv[1:] if argv is None else argv)) as ctx:
+            ctx_meta = ctx.meta
+            cli.invoke(ctx)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(EXIT_ERROR)
+    except (click.exceptions.Abort, KeyboardInterrupt):
+        _err("reconcile: interrupted")
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.stderr.close()  # the reader went away (| head): nothing more to say
+        sys.exit(EXIT_ERROR)
+    except Exception as exc:  # noqa: BLE001 (the last line of defence: one line, exit 2)
+        debug = ctx_meta.get("reconcile.debug") or "--debug" in (sys.argv[1:] if argv is None else argv)
+        if debug:
+            traceback.print_exc()
+        if isinstance(exc, _known_errors()):
+            _err(f"reconcile: {exc}")
+        else:
+            _err(f"reconcile: internal error: {type(exc).__name__}: {exc}"
+                 + ("" if debug else " (run `reconcile --debug ...` for the traceback)"))
+        sys.exit(EXIT_ERROR)

@@ -11,7 +11,7 @@ import io
 import re
 from typing import Any
 
-from reconcile.render.common import VERDICT_MARK, claims_by_id, docs_by_id, fmt, status_line, value_text
+from reconcile.render.common import VERDICT_MARK, claims_by_id, docs_by_id, fmt, for_display, status_line, value_text
 
 __all__ = ["render"]
 
@@ -65,7 +65,7 @@ def _plot(f: dict[str, Any], claims: dict[str, dict[str, Any]], docs: dict[str, 
         ax.plot([c["value"]], [i], "o", color=color)
     ax.set_yticks(range(len(cs)))
     ax.set_yticklabels([f"{(docs[c['document']]['outlet'] or c['document'])[:22]} {c['as_of'] or ''}" for c in cs],
-                       fontsize=8)
+                       fontsize=8, parse_math=False)  # an outlet "a$^$" is text, not mathtext
     if f["value"] is not None:
         ax.axvline(f["value"], color="#c0392b", linestyle="--", linewidth=1)
     ax.set_xlim(lo_lim, hi_lim)
@@ -141,6 +141,7 @@ def _link(d: dict[str, Any]) -> str:
 
 
 def render(record: dict[str, Any]) -> str:
+    record = for_display(record)  # control characters are invalid in the SVG (XML) and unseen in HTML
     claims = claims_by_id(record)
     docs = docs_by_id(record)
     s = record["summary"]

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from reconcile.render.common import VERDICT_MARK, claims_by_id, docs_by_id, fmt, status_line, value_text
+from reconcile.render.common import (VERDICT_MARK, claims_by_id, docs_by_id, fmt, md_code, md_text, status_line,
+                                     value_text)
 
 __all__ = ["render"]
 
 
 def _cell(s: Any) -> str:
-    return str(s if s is not None else "").replace("|", "\\|").replace("\n", " ")
+    """Article text in a table cell or line: HTML and Markdown syntax escaped (see ``md_text``)."""
+    return md_text(s)
 
 
 def render(record: dict[str, Any]) -> str:
@@ -23,7 +25,7 @@ def render(record: dict[str, Any]) -> str:
         out.append(f"- Reconciled value: {value_text(f)}; spread {fmt(f['spread'][0])} to {fmt(f['spread'][1])}")
         out.append(f"- Confidence: {f['confidence']:.2f} from {f['independent_sources']} independent origin(s)")
         if f["rules"]:
-            out.append(f"- Rules: {', '.join(f['rules'])}")
+            out.append(f"- Rules: {_cell(', '.join(f['rules']))}")
         out.append("")
         out.append("| Outlet | Date | As written | Hedge | Modality | Attribution | As of |")
         out.append("|---|---|---|---|---|---|---|")
@@ -31,7 +33,8 @@ def render(record: dict[str, Any]) -> str:
             c = claims[cid]
             d = docs[c["document"]]
             out.append(f"| {_cell(d['outlet'] or d['id'])} | {_cell(d['published'] or 'undated')} | "
-                       f"{_cell(c['surface'])} {_cell(c['counted_text'])} | {_cell(c['hedge'])} | {c['modality']} | "
+                       f"{_cell(c['surface'])} {_cell(c['counted_text'])} | {_cell(c['hedge'])} | "
+                       f"{_cell(c['modality'])} | "
                        f"{_cell(c['attribution'])} | {_cell(c['as_of'])} |")
         out.append("")
         for line in f["explanation"]:
@@ -39,6 +42,6 @@ def render(record: dict[str, Any]) -> str:
         out.append("")
     if record.get("errors"):
         out.append("## Input errors")
-        out.extend(f"- `{_cell(e['path'])}`: {_cell(e['problem'])}" for e in record["errors"])
+        out.extend(f"- {md_code(e['path'])}: {_cell(e['problem'])}" for e in record["errors"])
         out.append("")
     return "\n".join(out)

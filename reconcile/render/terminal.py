@@ -9,7 +9,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from reconcile.render.common import VERDICT_MARK, claims_by_id, docs_by_id, status_line, value_text
+from reconcile.render.common import VERDICT_MARK, claims_by_id, docs_by_id, for_display, status_line, value_text
 
 __all__ = ["renderables", "check_renderables"]
 
@@ -18,6 +18,7 @@ _STYLE = {"conflict": "bold red", "update": "bold blue", "scope": "bold magenta"
 
 
 def renderables(record: dict[str, Any], include_single: bool = True) -> list[RenderableType]:
+    record = for_display(record)  # no control characters from article text reach the terminal
     claims = claims_by_id(record)
     docs = docs_by_id(record)
     out: list[RenderableType] = [Text(f"Status: {record['summary']['status']}. {status_line(record)}.", style="bold")]
@@ -30,8 +31,9 @@ def renderables(record: dict[str, Any], include_single: bool = True) -> list[Ren
         for cid in f["claims"]:
             c = claims[cid]
             d = docs[c["document"]]
-            t.add_row(d["outlet"] or d["id"], d["published"] or "undated",
-                      f"{c['surface']} {c['counted_text'] or ''}".strip(), c["modality"], c["attribution"] or "")
+            t.add_row(*(Text(x) for x in (  # Text: an outlet "[/b]" is text, never rich markup
+                d["outlet"] or d["id"], d["published"] or "undated",
+                f"{c['surface']} {c['counted_text'] or ''}".strip(), c["modality"], c["attribution"] or "")))
         head = Text(f"Reconciled {value_text(f)}  confidence {f['confidence']:.2f}  "
                     f"independent origins {f['independent_sources']}"
                     + (f"  rules {', '.join(f['rules'])}" if f["rules"] else ""))
@@ -48,6 +50,7 @@ _LEVEL_STYLE = {"error": "bold red", "warning": "bold yellow", "info": "cyan"}
 
 def check_renderables(record: dict[str, Any]) -> list[RenderableType]:
     """``reconcile check``: a status line, then one panel per finding at the draft's file and line."""
+    record = for_display(record)
     s = record["summary"]
     status = "fail" if s["error"] else ("warnings" if s["warning"] else "ok")
     out: list[RenderableType] = [Text(
