@@ -340,6 +340,7 @@ def eval_cmd(paths: tuple[str, ...], config_path: str | None, rules_dirs: tuple[
               help="CSV of accepted values (object, property, value): print accuracy per property to stderr.")
 @click.option("--property", "properties", multiple=True, help="Only these properties.")
 @click.option("--skip-bad", is_flag=True, help="Do not exit 2 when some inputs could not be read.")
+@isolated_option
 def fuse(csv_paths: tuple[str, ...], fmt: str, output: str | None, gold: str | None, properties: tuple[str, ...],
          skip_bad: bool) -> None:
     """Reconcile structured claims: CSV rows of object, property, value, source (and optionally time)."""
@@ -438,6 +439,20 @@ def index_cmd(paths: tuple[str, ...], config_path: str | None, rules_dirs: tuple
         sys.exit(EXIT_ERROR)
 
 
+def _warn_weakened(cfg: Any) -> None:
+    """A discovered config (beside the drafts, written by whoever writes them) that weakens DR01-DR03."""
+    from reconcile.config import ConfigError, load_config, weakened_draft_rules
+    from reconcile.rules import RuleError
+
+    try:
+        weakened = weakened_draft_rules(load_config(Path(cfg.source)))  # the file alone, not --rules
+    except (RuleError, ConfigError):
+        return  # the check itself reports the broken rule
+    if weakened:
+        _err(f"reconcile: warning: {cfg.source}: this discovered configuration weakens the draft rules: "
+             f"{'; '.join(weakened)}. In CI, pin the configuration with --config (or --isolated).")
+
+
 @cli.command("check")
 @click.argument("drafts", nargs=-1, required=True)
 @click.option("--against", help="An archive file (from `reconcile index`) or a folder of articles.")
@@ -468,6 +483,8 @@ def check_cmd(drafts: tuple[str, ...], against: str | None, fmt: str, output: st
     from reconcile.store import StoreError, open_store
 
     cfg = _config(drafts, config_path, model=model, rules_dirs=rules_dirs)
+    if cfg.source and not config_path:
+        _warn_weakened(cfg)
     target = against or cfg.archive
     if not target:
         _err("reconcile: no archive: pass --against ARCHIVE_OR_FOLDER or set `archive` in [tool.reconcile]")

@@ -7,7 +7,11 @@ memory bounds are checked by ``bench/adversarial.py``, not here.
 
 from __future__ import annotations
 
+import json
 import os
+import re
+import stat
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -255,3 +259,244 @@ def test_cp1252_warning_in_every_command(tmp_path: Path, command: str) -> None:
     p.write_bytes("Die Polizei meldete 1.250 Festnahmen in Köln.\n".encode("cp1252"))
     res = CliRunner().invoke(cli, [command, str(p)])
     assert res.exit_code == 0 and "Windows-1252" in res.stderr and str(p) in res.stderr
+
+
+# --------------------------------------------------------------------------- the one writer
+
+def test_writer_keeps_mode_and_replaces_atomically(tmp_path: Path) -> None:
+    from reconcile.output import write_output
+
+    p = tmp_path / "r.txt"
+    p.write_text("old\n")
+    p.chmod(0o644)
+    write_output(str(p), "new\n")
+    assert p.read_text() == "new\n" and stat.S_IMODE(p.stat().st_mode) == 0o644
+    assert [x.name for x in tmp_path.iterdir()] == ["r.txt"]
+
+
+def test_writer_new_file_gets_the_umask_mode(tmp_path: Path) -> None:
+    from reconcile.output import write_output
+
+    old = os.umask(0o027)
+    try:
+        write_output(str(tmp_path / "n.txt"), "x")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "n.txt").stat().st_mode) == 0o640
+
+
+def test_writer_failure_leaves_the_old_file(tmp_path: Path) -> None:
+    from reconcile.output import OutputError, write_output
+
+    p = tmp_path / "r.txt"
+    p.write_text("old\n")
+
+    def boom(fh: object) -> None:
+        fh.write("partial")  # type: ignore[attr-defined]
+        raise OSError(28, "No space left on device")
+
+    with pytest.raises(OutputError, match="r.txt: cannot write: No space left"):
+        write_output(str(p), boom)
+    assert p.read_text() == "old\n" and [x.name for x in tmp_path.iterdir()] == ["r.txt"]
+
+
+def test_writer_follows_symlinks_and_writes_through_devices(tmp_path: Path) -> None:
+    from reconcile.output import write_output
+
+    target = tmp_path / "t.json"
+    target.write_text("old")
+    link = tmp_path / "link.json"
+    link.symlink_to(target)
+    write_output(str(link), "new")
+    assert link.is_symlink() and target.read_text() == "new"
+    write_output("/dev/null", "x")
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+    fifo = tmp_path / "f"
+    os.mkfifo(fifo)
+    reader = subprocess.Popen(["cat", str(fifo)], stdout=subprocess.PIPE)
+    write_output(str(fifo), "through the pipe")
+    assert reader.communicate(timeout=10)[0] == b"through the pipe" and stat.S_ISFIFO(fifo.stat().st_mode)
+
+
+def test_dash_is_stdout(tmp_path: Path, good: Path, capsys: pytest.CaptureFixture[str],
+                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = _main(["claims", str(good), "--format", "json", "-o", "-"], capsys)
+    assert code == 0 and json.loads(out)["claims"] and not (tmp_path / "-").exists()
+
+
+def test_output_to_a_read_only_place_exits_2(tmp_path: Path, good: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    ro.chmod(0o500)
+    target = ro / "out.json"
+    if os.access(ro, os.W_OK):  # root may write anywhere but in sysfs
+        target = Path("/sys/reconcile-out.json")
+        if os.access("/sys", os.W_OK) and not Path("/sys").is_mount():
+            pytest.skip("no place this user cannot write to")
+    try:
+        code, _, err = _main(["claims", str(good), "--format", "json", "-o", str(target)], capsys)
+    finally:
+        ro.chmod(0o700)
+    assert code == 2 and f"{target}: cannot write" in err and "Traceback" not in err
+
+
+def test_output_to_a_full_disk_exits_2(tmp_path: Path, good: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    if not Path("/dev/full").exists():
+        pytest.skip("no /dev/full")
+    code, _, err = _main(["claims", str(good), "--format", "json", "-o", "/dev/full"], capsys)
+    assert code == 2 and "/dev/full: cannot write" in err
+
+
+def test_file_size_limit_leaves_the_old_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``ulimit -f``: the write fails past the limit; the old file stays whole, exit 2."""
+    import resource
+
+    out = tmp_path / "r.txt"
+    out.write_text("old\n")
+    big = tmp_path / "big.txt"
+    big.write_text("".join(f"Am Montag meldete die Polizei {i} Festnahmen in Berlin.\n" for i in range(1, 300)))
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    for fmt in ("table", "json"):
+        resource.setrlimit(resource.RLIMIT_FSIZE, (20000, hard))  # Python ignores SIGXFSZ: writes fail EFBIG
+        try:
+            code, _, err = _main(["claims", str(big), "--format", fmt, "-o", str(out)], capsys)
+        finally:
+            resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+        assert code == 2 and "r.txt: cannot write: File too large" in err
+        assert out.read_text() == "old\n" and not [x for x in tmp_path.iterdir() if x.name.startswith(".")]
+
+
+# --------------------------------------------------------------------------- exit codes
+
+def test_unexpected_exception_exits_2_with_one_line(good: Path, capsys: pytest.CaptureFixture[str],
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    import reconcile.claims as claims
+
+    def broken(*_a: object, **_k: object) -> None:
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(claims, "extract_claims", broken)
+    code, _, err = _main(["claims", str(good)], capsys)
+    assert code == 2 and "Traceback" not in err
+    assert err.strip().splitlines() == ["reconcile: internal error: ZeroDivisionError: division by zero "
+                                        "(run `reconcile --debug ...` for the traceback)"]
+    code, _, err = _main(["--debug", "claims", str(good)], capsys)
+    assert code == 2 and "Traceback" in err and "ZeroDivisionError" in err
+
+
+def test_usage_error_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = _main(["claims", "--no-such-flag", "x"], capsys)
+    assert code == 2 and "no-such-flag" in err
+
+
+# --------------------------------------------------------------------------- hostile text in outputs
+
+_HOSTILE_NAME = "a\nreconcile: all inputs OK\x1b[2J"
+
+
+def test_file_name_cannot_forge_a_line_on_stderr(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    p = tmp_path / (_HOSTILE_NAME + ".txt")
+    p.write_bytes(b"")
+    code, _, err = _main(["claims", str(p)], capsys)
+    assert code == 2 and "\x1b" not in err
+    assert not any(line.startswith("reconcile: all inputs OK") for line in err.splitlines())
+    assert "\\nreconcile: all inputs OK\\x1b[2J" in err
+
+
+def _record(outlet: str, doc_id: str = "d1", text: str = "x", url: str | None = None) -> dict[str, object]:
+    """A minimal report record (the schema the renderers read) holding hostile strings."""
+    claim = {"id": f"{doc_id}#0", "document": doc_id, "surface": text, "counted_text": text, "value": 5.0,
+             "low": 4.0, "high": 6.0, "hedge": text, "modality": "asserted", "attribution": text, "as_of": "2024-05",
+             "sentence": f"{text} 5 {text}", "start": 0, "end": 1}
+    other = {**claim, "id": f"{doc_id}#1", "value": 9.0, "low": 9.0, "high": 9.0, "as_of": "2024-07"}
+    fact = {"id": "f1", "label": text, "verdict": "conflict", "value": 5.0, "low": 4.0, "high": 9.0,
+            "spread": [5.0, 9.0], "confidence": 0.5, "independent_sources": 1, "rules": ["NU01"],
+            "claims": [claim["id"], other["id"]], "explanation": [text, f"NU01 {text}"]}
+    doc = {"id": doc_id, "outlet": outlet, "published": text, "url": url, "title": text, "authors": [text],
+           "path": doc_id}
+    summary = {"status": "conflicts", "facts": 1, "claims": 2, "documents": 1,
+               "verdicts": {"conflict": 1, "agree": 0, "update": 0, "scope": 0, "single-source": 0}}
+    return {"schema": "reconcile.report/1", "generator": "test", "summary": summary, "facts": [fact],
+            "claims": [claim, other], "documents": [doc], "errors": [{"path": f"`{text}`", "problem": text}]}
+
+
+def _rich(record: dict[str, object]) -> str:
+    import io
+
+    from rich.console import Console
+
+    from reconcile.render.terminal import renderables
+
+    buf = io.StringIO()
+    console = Console(file=buf, width=100, force_terminal=True, markup=False, emoji=False, highlight=False)
+    for r in renderables(record):
+        console.print(r)
+    return buf.getvalue()
+
+
+def test_rich_markup_and_escapes_in_outlets_stay_text() -> None:
+    out = _rich(_record("[/b][link=x]N", text="\x1b[2J\x1b]8;;https://e.x\x07x"))
+    assert "[/b][link=x]N" in out  # printed, not obeyed
+    assert "\x1b[2J" not in out and "\x1b]8" not in out and "\x07" not in out
+
+
+def test_markdown_escapes_html_links_and_code_spans() -> None:
+    from reconcile.render.markdown import render
+
+    md = render(_record("<script>alert(1)</script>", text="<img src=x onerror=alert(1)> [a](javascript:alert(1))"
+                        " \x1b[31m `x`"))
+    assert "\x1b" not in md and "&lt;script&gt;" in md
+    err_line = next(line for line in md.splitlines() if line.startswith("- `"))
+    assert err_line.startswith("- ``` `") and "`x`` ```:" in err_line  # the fence outlasts the name's backticks
+    outside = re.sub(r"(`+) .*? \1", "", md)  # text outside code spans (inside them nothing is markup)
+    assert "<script>" not in outside and "<img" not in outside and "](javascript:" not in outside
+
+
+def test_html_with_mathtext_and_control_characters_in_outlets() -> None:
+    from reconcile.render.html import render
+
+    html = render(_record("a$^$ \x1b[2J $\\frac{a}{$", doc_id="a$^$", text="x\x00y\x0c"))
+    assert "<script" not in html and "\x1b" not in html and "\x00" not in html
+
+
+# --------------------------------------------------------------------------- a config beside the drafts
+
+@pytest.fixture()
+def weakening_config(tmp_path: Path) -> Path:
+    (tmp_path / "draft.md").write_text("Die Polizei meldete am Montag 9.999 Festnahmen in Berlin.\n", encoding="utf-8")
+    (tmp_path / "reconcile.toml").write_text('[rule.DR01]\nenabled = false\n[rule.DR02]\nlevel = "info"\n'
+                                             '[rule.DR03]\ntolerance = 0.5\n', encoding="utf-8")
+    return tmp_path / "draft.md"
+
+
+def test_check_warns_when_a_discovered_config_weakens_draft_rules(weakening_config: Path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    from reconcile.config import load_config, weakened_draft_rules
+
+    weak = weakened_draft_rules(load_config(weakening_config.parent / "reconcile.toml"))
+    assert weak[:2] == ["DR01 disabled", "DR02 lowered from warning to info"] and len(weak) == 3
+    code, _, err = _main(["check", str(weakening_config), "--against", str(weakening_config.parent / "no.db")],
+                         capsys)
+    assert code == 2  # the archive is missing; the warning came first
+    assert "reconcile.toml: this discovered configuration weakens the draft rules: DR01 disabled" in err
+    assert "--config" in err
+
+
+def test_isolated_ignores_the_discovered_config(weakening_config: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = _main(["check", "--isolated", str(weakening_config), "--against",
+                          str(weakening_config.parent / "no.db")], capsys)
+    assert code == 2 and "weakens" not in err
+    (weakening_config.parent / "reconcile.toml").write_text("no toml [", encoding="utf-8")
+    code, _, err = _main(["claims", "--isolated", str(weakening_config)], capsys)
+    assert code == 0, err
+    code, _, err = _main(["--isolated", "claims", str(weakening_config)], capsys)
+    assert code == 0, err
+    code, _, err = _main(["claims", str(weakening_config)], capsys)
+    assert code == 2 and "reconcile.toml" in err
+
+
+def test_explicit_config_is_not_warned_about(weakening_config: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = _main(["check", str(weakening_config), "--config", str(weakening_config.parent / "reconcile.toml"),
+                          "--against", str(weakening_config.parent / "no.db")], capsys)
+    assert code == 2 and "weakens" not in err
