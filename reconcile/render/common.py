@@ -14,13 +14,13 @@ __all__ = ["fmt", "status_line", "claims_by_id", "docs_by_id", "value_text", "VE
 
 # C0 and C1 control characters and DEL, but tab and newline; plus the bidirectional overrides and
 # isolates, which reorder what a reader sees ("Trojan source")
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 _CONTROL_ALL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 def clean(s: str) -> str:
     """``s`` without the control characters a terminal or viewer would obey (ESC sequences, bells,
-    carriage returns, bidi overrides); tabs and newlines stay."""
+    carriage returns, Unicode line separators, bidi overrides); tabs and newlines stay."""
     return _CONTROL.sub("", s)
 
 
