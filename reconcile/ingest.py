@@ -62,8 +62,8 @@ def max_bytes() -> int:
 
 def _too_large(size: int | None, limit: int) -> str:
     """``size`` None: the read stopped at the limit, so only "more than" is known."""
-    held = f"{size / 1e6:.1f} MB" if size is not None else "more than that"
-    return f"too large ({held}; the limit is {limit / 1e6:.1f} MB, raise it with RECONCILE_MAX_INPUT_MB)"
+    held = f"{size / 1e6:.1f} MB, " if size is not None else ""
+    return f"too large ({held}over the {limit / 1e6:.1f} MB limit; raise it with RECONCILE_MAX_INPUT_MB)"
 
 
 def _read_bounded(fh: Any, limit: int) -> bytes | None:
