@@ -500,3 +500,58 @@ def test_explicit_config_is_not_warned_about(weakening_config: Path, capsys: pyt
     code, _, err = _main(["check", str(weakening_config), "--config", str(weakening_config.parent / "reconcile.toml"),
                           "--against", str(weakening_config.parent / "no.db")], capsys)
     assert code == 2 and "weakens" not in err
+
+
+# --------------------------------------------------------------------------- cases that held before, kept
+
+@pytest.mark.parametrize("name,content,problem", [
+    ("empty.txt", b"", "empty file"),
+    ("blank.txt", b"  \n\n ", "empty file"),
+    ("nul.txt", b"Es gab\x00 5 Tote.", "binary file"),
+    ("ctrl.txt", bytes(range(1, 9)) * 100, "binary file"),
+    ("bad.jsonl", b'{"id": "a", "text": \n', "malformed JSON Lines record"),
+    ("notext.jsonl", b'{"id": "a", "body": "Es gab 5 Tote."}\n', "string 'text'"),
+    ("emptytext.jsonl", b'{"id": "a", "text": "  "}\n', "empty text"),
+    ("list.jsonl", b'[1, 2]\n', "must be an object"),
+    ("dup.jsonl", b'{"id": "a", "text": "Es gab 5 Tote."}\n{"id": "a", "text": "Es gab 6 Tote."}\n', "duplicate id"),
+    ("front.md", b"---\na: [\n---\nEs gab 5 Tote.\n", "malformed front matter"),
+    ("empty.html", b"<html><body></body></html>", "HTML"),
+])
+def test_bad_input_is_named_and_the_rest_is_read(tmp_path: Path, good: Path, name: str, content: bytes,
+                                                 problem: str) -> None:
+    p = tmp_path / name
+    p.write_bytes(content)
+    docs, errs = _read([str(p), str(good)])
+    assert "good" in [d.id for d in docs]
+    assert errs and errs[0].path.startswith(str(p)) and problem in errs[0].problem
+
+
+def test_missing_file_and_empty_folder(tmp_path: Path, good: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    docs, errs = _read([str(tmp_path / "nope.txt"), str(tmp_path / "empty"), str(good)])
+    assert [d.id for d in docs] == ["good"]
+    assert ["no such file" in errs[0].problem, "no readable articles" in errs[1].problem] == [True, True]
+
+
+def test_manifest_naming_a_missing_file(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "sources.toml").write_text('["gone.txt"]\noutlet = "X"\n', encoding="utf-8")
+    docs, errs = _read([str(tmp_path)])
+    assert len(docs) == 1 and "does not exist: gone.txt" in errs[0].problem
+
+
+@pytest.mark.parametrize("text,problem", [("model = [", "malformed TOML"), ("colour = 1", "unknown key"),
+                                          ("cache = 'yes'", "'cache' must be true or false"),
+                                          ("[rule]\nDR01 = 1", "[rule.CODE] entries must be tables")])
+def test_broken_config_exits_2_naming_the_file(tmp_path: Path, good: Path, text: str, problem: str,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "reconcile.toml").write_text(text, encoding="utf-8")
+    code, _, err = _main(["claims", str(good)], capsys)
+    assert code == 2 and "reconcile.toml" in err and problem in err
+
+
+def test_cli_exit_codes_for_bad_inputs(tmp_path: Path, good: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = _main(["claims", str(tmp_path / "nope.txt"), str(good), "--format", "json"], capsys)
+    assert code == 2 and json.loads(out)["claims"] and "nope.txt" in err
+    code, out, _ = _main(["claims", str(tmp_path / "nope.txt"), str(good), "--format", "json", "--skip-bad"], capsys)
+    assert code == 0 and json.loads(out)["claims"]
