@@ -95,12 +95,23 @@ def _progress_cb() -> Any:
     return prog, cb
 
 
+def _preflight(cfg: Any) -> None:
+    """Load the lexicon and the rules before anything slow: a broken rule or lexicon file (an alias bomb,
+    a wrong type) is an error within a second, not after the embedding model has loaded."""
+    from reconcile.lexicon import load_lexicon
+    from reconcile.rules import load_rules
+
+    load_lexicon(cfg.rules_dirs)
+    load_rules(cfg)
+
+
 def _run(paths: tuple[str, ...], cfg: Any) -> Any:
     from reconcile.embed import ModelError
     from reconcile.lexicon import LexiconError
     from reconcile.pipeline import run
     from reconcile.rules import RuleError
 
+    _preflight(cfg)
     prog, cb = _progress_cb()
     try:
         if prog:
@@ -418,6 +429,7 @@ def index_cmd(paths: tuple[str, ...], config_path: str | None, rules_dirs: tuple
     cfg = _config(paths, config_path, model=model, rules_dirs=rules_dirs)
     if no_cache:
         cfg.cache = False
+    _preflight(cfg)
     prog, cb = _progress_cb()
     try:
         store = open_store(db)
@@ -485,6 +497,7 @@ def check_cmd(drafts: tuple[str, ...], against: str | None, fmt: str, output: st
     cfg = _config(drafts, config_path, model=model, rules_dirs=rules_dirs)
     if cfg.source and not config_path:
         _warn_weakened(cfg)
+    _preflight(cfg)
     target = against or cfg.archive
     if not target:
         _err("reconcile: no archive: pass --against ARCHIVE_OR_FOLDER or set `archive` in [tool.reconcile]")

@@ -555,3 +555,21 @@ def test_cli_exit_codes_for_bad_inputs(tmp_path: Path, good: Path, capsys: pytes
     assert code == 2 and json.loads(out)["claims"] and "nope.txt" in err
     code, out, _ = _main(["claims", str(tmp_path / "nope.txt"), str(good), "--format", "json", "--skip-bad"], capsys)
     assert code == 0 and json.loads(out)["claims"]
+
+
+@pytest.mark.parametrize("command", ["report", "index", "check"])
+def test_broken_rule_file_fails_before_the_model_loads(tmp_path: Path, good: Path, command: str,
+                                                       capsys: pytest.CaptureFixture[str],
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    import reconcile.embed as embed
+
+    def no_model(*_a: object, **_k: object) -> None:
+        raise AssertionError("the model was loaded before the rules were checked")
+
+    monkeypatch.setattr(embed, "load_model", no_model)
+    rules = tmp_path / "rules"
+    (rules / "numeric").mkdir(parents=True)
+    (rules / "numeric" / "NU99.yml").write_text(_BOMB, encoding="utf-8")
+    extra = {"report": [], "index": ["--db", str(tmp_path / "a.db")], "check": ["--against", str(tmp_path)]}[command]
+    code, _, err = _main([command, str(good), "--rules", str(rules), *extra], capsys)
+    assert code == 2 and "NU99.yml" in err and "aliases" in err
