@@ -7,6 +7,7 @@ Exit codes: 0 clean; 1 findings at or above ``--fail-level``; 2 usage, configura
 from __future__ import annotations
 
 import json
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -590,8 +591,8 @@ def main(argv: list[str] | None = None) -> None:
     except (click.exceptions.Abort, KeyboardInterrupt):
         _err("reconcile: interrupted")
         sys.exit(130)
-    except BrokenPipeError:
-        sys.stderr.close()  # the reader went away (| head): nothing more to say
+    except BrokenPipeError:  # the reader went away (| head): nothing more to say, and nothing to flush
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(EXIT_ERROR)
     except Exception as exc:  # noqa: BLE001 (the last line of defence: one line, exit 2)
         debug = ctx_meta.get("reconcile.debug") or "--debug" in (sys.argv[1:] if argv is None else argv)
