@@ -573,3 +573,19 @@ def test_broken_rule_file_fails_before_the_model_loads(tmp_path: Path, good: Pat
     extra = {"report": [], "index": ["--db", str(tmp_path / "a.db")], "check": ["--against", str(tmp_path)]}[command]
     code, _, err = _main([command, str(good), "--rules", str(rules), *extra], capsys)
     assert code == 2 and "NU99.yml" in err and "aliases" in err
+
+
+def test_user_cue_patterns_still_take_effect(tmp_path: Path) -> None:
+    """User patterns run through the time-bounded ``regex`` path, and do what they say."""
+    from reconcile.claims import extract_claims
+    from reconcile.ingest import parse_text
+    from reconcile.lexicon import load_lexicon
+
+    text = "Die Polizei meldete am Montag vielleicht 1.250 Festnahmen in Berlin."
+    plain = load_lexicon()
+    rules = _lexicon_dir(tmp_path, "cues", "modality:\n  estimated:\n    de: ['\\bvielleicht\\b']\n")
+    user = load_lexicon([str(rules)])
+    assert type(user.modality["estimated"]["de"][0]).__name__ == "_TimedPattern"
+    doc = parse_text(text, "d", "d.txt", plain)
+    assert extract_claims(doc, plain)[0].modality != "estimated"
+    assert extract_claims(parse_text(text, "d", "d.txt", user), user)[0].modality == "estimated"
