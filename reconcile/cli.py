@@ -30,6 +30,10 @@ def _err(msg: str) -> None:
     click.echo(terminal_line(msg), err=True)
 
 
+# the old name of the one writer (reconcile/output.py), for code written against it
+write_atomic = write_output
+
+
 def _console(fh: TextIO | None, width: int | None) -> Any:
     """A rich console that never reads markup or emoji codes in what it prints (article text is hostile)."""
     from rich.console import Console
