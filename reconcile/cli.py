@@ -103,11 +103,15 @@ def _progress_cb() -> Any:
 def _preflight(cfg: Any) -> None:
     """Load the lexicon and the rules before anything slow: a broken rule or lexicon file (an alias bomb,
     a wrong type) is an error within a second, not after the embedding model has loaded."""
-    from reconcile.lexicon import load_lexicon
-    from reconcile.rules import load_rules
+    from reconcile.lexicon import LexiconError, load_lexicon
+    from reconcile.rules import RuleError, load_rules
 
-    load_lexicon(cfg.rules_dirs)
-    load_rules(cfg)
+    try:
+        load_lexicon(cfg.rules_dirs)
+        load_rules(cfg)
+    except (LexiconError, RuleError) as exc:
+        _err(f"reconcile: {exc}")
+        sys.exit(EXIT_ERROR)
 
 
 def _run(paths: tuple[str, ...], cfg: Any) -> Any:

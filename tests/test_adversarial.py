@@ -450,7 +450,8 @@ def test_markdown_escapes_html_links_and_code_spans() -> None:
     err_line = next(line for line in md.splitlines() if line.startswith("- `"))
     assert err_line.startswith("- ``` `") and "`x`` ```:" in err_line  # the fence outlasts the name's backticks
     outside = re.sub(r"(`+) .*? \1", "", md)  # text outside code spans (inside them nothing is markup)
-    assert "<script>" not in outside and "<img" not in outside and "](javascript:" not in outside
+    assert "<script>" not in outside and "<img" not in outside
+    assert not re.search(r"(?<!\\)\]\(", outside) and not re.search(r"(?<!\\)\[", outside)  # no link syntax
 
 
 def test_html_with_mathtext_and_control_characters_in_outlets() -> None:

@@ -51,14 +51,16 @@ def terminal_text(s: Any) -> Text:
     return Text(clean("" if s is None else str(s)))
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~>-])")
+# what can start markup inside a line: emphasis, code, links and images ("![", "](" need a bracket),
+# tables, strikethrough; "<" and "&" become entities (no HTML, no autolinks)
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
 
 
 def md_text(s: Any) -> str:
     """User text inline in Markdown: HTML escaped (no ``<script>``, no ``<img onerror>``), Markdown
     punctuation backslash-escaped (no links or images of its own), one line, no control characters."""
     t = clean("" if s is None else str(s)).replace("\n", " ").replace("\t", " ")
-    t = t.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    t = t.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return _MD_SPECIAL.sub(r"\\\1", t)
 
 
