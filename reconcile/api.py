@@ -21,17 +21,20 @@ __all__ = ["Result", "CheckResult", "Rows", "analyse", "check", "resolve_config"
 Result = RunResult  # one run of the pipeline: documents, claims, facts, findings, errors
 
 
-def resolve_config(paths: Iterable[str], config: Config | str | Path | None = None,
+def resolve_config(paths: Iterable[str], config: Config | str | Path | None = None, *, isolated: bool = False,
                    **overrides: Any) -> Config:
     """The configuration of a run on ``paths``: the one given, or the file found upward from the first input.
 
-    ``overrides`` (command-line flags) win when not None: ``rules_dirs`` adds folders, others replace keys.
-    Raises ``ConfigError`` naming the file when it is malformed.
+    ``isolated``: no discovery (the defaults unless ``config`` is given), so a ``reconcile.toml`` placed
+    beside the inputs cannot change the run. ``overrides`` (command-line flags) win when not None:
+    ``rules_dirs`` adds folders, others replace keys. Raises ``ConfigError`` naming the file when it is malformed.
     """
     if isinstance(config, Config):
         cfg = config
     elif config is not None:
         cfg = load_config(Path(config))
+    elif isolated:
+        cfg = load_config(None)
     else:
         start = next((Path(p) for p in paths if p != "-" and Path(p).exists()), Path.cwd())
         cfg = load_config(find_config(start))

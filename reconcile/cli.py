@@ -9,14 +9,16 @@ from __future__ import annotations
 import json
 import os
 import sys
-import tempfile
-from pathlib import Path
+import traceback
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TextIO
 
 import click
 
 from reconcile import __version__
+from reconcile.output import OutputError, write_output
+from reconcile.render.common import terminal_line
 
 __all__ = ["main", "cli"]
 
@@ -26,24 +28,37 @@ FORMAT_ENV = "RECONCILE_OUTPUT_FORMAT"
 
 
 def _err(msg: str) -> None:
-    click.echo(msg, err=True)
+    """One line on stderr; control characters (a newline in a file name, ESC) shown escaped, never obeyed."""
+    click.echo(terminal_line(msg), err=True)
 
 
-def write_atomic(path: str, text: str | Callable[[TextIO], None]) -> None:
-    """Write ``text`` (or what a writer writes) to ``path`` through a temporary file and a rename."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            if callable(text):
-                text(fh)
-            else:
-                fh.write(text)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+# the old name of the one writer (reconcile/output.py), for code written against it
+write_atomic = write_output
+
+
+def _console(fh: TextIO | None, width: int | None) -> Any:
+    """A rich console that never reads markup or emoji codes in what it prints (article text is hostile)."""
+    from rich.console import Console
+
+    return Console(file=fh, width=width, markup=False, emoji=False, highlight=False)
+
+
+def _isolated() -> bool:
+    ctx = click.get_current_context(silent=True)
+    return bool(ctx and (ctx.meta.get("reconcile.isolated") or ctx.find_root().meta.get("reconcile.isolated")))
+
+
+def _set_flag(name: str) -> Any:
+    def cb(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+        if value:
+            ctx.meta[name] = True
+            ctx.find_root().meta[name] = True
+    return cb
+
+
+isolated_option = click.option(
+    "--isolated", is_flag=True, expose_value=False, callback=_set_flag("reconcile.isolated"),
+    help="Ignore discovered configuration files (reconcile.toml, pyproject.toml); --config still applies.")
 
 
 def _config(paths: tuple[str, ...], config_path: str | None, **overrides: Any) -> Any:
@@ -51,7 +66,7 @@ def _config(paths: tuple[str, ...], config_path: str | None, **overrides: Any) -
     from reconcile.config import ConfigError
 
     try:
-        return resolve_config(paths, config_path, **overrides)
+        return resolve_config(paths, config_path, isolated=_isolated(), **overrides)
     except ConfigError as exc:
         _err(f"reconcile: {exc}")
         sys.exit(EXIT_ERROR)
@@ -94,12 +109,27 @@ def _progress_cb(quiet: bool = False) -> Any:
     return prog, cb
 
 
+def _preflight(cfg: Any) -> None:
+    """Load the lexicon and the rules before anything slow: a broken rule or lexicon file (an alias bomb,
+    a wrong type) is an error within a second, not after the embedding model has loaded."""
+    from reconcile.lexicon import LexiconError, load_lexicon
+    from reconcile.rules import RuleError, load_rules
+
+    try:
+        load_lexicon(cfg.rules_dirs)
+        load_rules(cfg)
+    except (LexiconError, RuleError) as exc:
+        _err(f"reconcile: {exc}")
+        sys.exit(EXIT_ERROR)
+
+
 def _run(paths: tuple[str, ...], cfg: Any, quiet: bool = False) -> Any:
     from reconcile.api import analyse
     from reconcile.embed import ModelError
     from reconcile.lexicon import LexiconError
     from reconcile.rules import RuleError
 
+    _preflight(cfg)
     prog, cb = _progress_cb(quiet)
     try:
         if prog:
@@ -120,10 +150,7 @@ def _report_errors(result: Any) -> None:
 
 
 def _emit(text: str, output: str | None) -> None:
-    if output:
-        write_atomic(output, text)
-    else:
-        sys.stdout.write(text)
+    write_output(output, text)
 
 
 common_inputs = [
@@ -132,6 +159,7 @@ common_inputs = [
     click.option("--rules", "rules_dirs", multiple=True, type=click.Path(file_okay=False),
                  help="Extra folder of rule files (and lexicon overrides)."),
     click.option("--skip-bad", is_flag=True, help="Do not exit 2 when some inputs could not be read."),
+    isolated_option,
 ]
 
 
@@ -157,6 +185,9 @@ def _version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_version,
               help="Show the version, the report schema and the default model, and exit.")
+@click.option("--debug", is_flag=True, expose_value=False, callback=_set_flag("reconcile.debug"),
+              help="Print the traceback of an unexpected error (it exits 2 either way).")
+@isolated_option
 def cli() -> None:
     """reconcile: find contradicting figures across news sources and reconcile them.
 
@@ -171,22 +202,20 @@ def cli() -> None:
 
 
 def _render_report(record: dict[str, Any], fmt: str, output: str | None, all_facts: bool, quiet: bool) -> None:
+    """The report in ``fmt`` to ``output`` (``-`` or none: stdout), every format through the one writer."""
     if fmt == "rich":
-        from rich.console import Console
-
         from reconcile.render.terminal import renderables
 
-        console = Console(file=open(output, "w", encoding="utf-8") if output else None,
-                          width=None if sys.stdout.isatty() else 100)
-        for r in renderables(record, include_single=all_facts, quiet=quiet):
-            console.print(r)
+        def write_rich(fh: TextIO) -> None:
+            console = _console(fh, None if fh.isatty() else 100)
+            for r in renderables(record, include_single=all_facts, quiet=quiet):
+                console.print(r)
+
+        write_output(output, write_rich)
         return
     from reconcile.render import render_to
 
-    if output:
-        write_atomic(output, lambda fh: render_to(record, fmt, fh))
-    else:
-        render_to(record, fmt, sys.stdout)
+    write_output(output, lambda fh: render_to(record, fmt, fh))
 
 
 @cli.command()
@@ -233,14 +262,16 @@ def claims(paths: tuple[str, ...], config_path: str | None, rules_dirs: tuple[st
     elif fmt == "jsonl":
         _emit("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), output)
     else:
-        from rich.console import Console
         from rich.table import Table
+
+        from reconcile.render.common import terminal_text
 
         t = Table("document", "as written", "value", "interval", "counted", "attribution", "modality", "as of")
         for r in rows:
-            t.add_row(r["document"], r["surface"], f"{r['value']:g}", f"[{r['low']}, {r['high']}]",
-                      r["counted_text"] or "", r["attribution"] or "", r["modality"], r["as_of"] or "")
-        Console(width=None if sys.stdout.isatty() else 160).print(t)
+            t.add_row(*(terminal_text(x) for x in (
+                r["document"], r["surface"], f"{r['value']:g}", f"[{r['low']}, {r['high']}]", r["counted_text"] or "",
+                r["attribution"] or "", r["modality"], r["as_of"] or "")))
+        write_output(output, lambda fh: _console(fh, None if fh.isatty() else 160).print(t))
     if got.errors and not skip_bad:
         sys.exit(EXIT_ERROR)
 
@@ -260,14 +291,16 @@ def quantities(paths: tuple[str, ...], config_path: str | None, rules_dirs: tupl
     if fmt == "json":
         _emit(json.dumps({"quantities": rows}, indent=2, ensure_ascii=False) + "\n", output)
     else:
-        from rich.console import Console
         from rich.table import Table
+
+        from reconcile.render.common import terminal_text
 
         t = Table("document", "start", "as written", "value", "low", "high", "unit", "hedge", "change")
         for r in rows:
-            t.add_row(r["document"], str(r["start"]), r["surface"], f"{r['value']:g}", str(r["low"]), str(r["high"]),
-                      r["unit"] or "", r["hedge"] or "", r["change"])
-        Console(width=None if sys.stdout.isatty() else 160).print(t)
+            t.add_row(*(terminal_text(x) for x in (
+                r["document"], str(r["start"]), r["surface"], f"{r['value']:g}", str(r["low"]), str(r["high"]),
+                r["unit"] or "", r["hedge"] or "", r["change"])))
+        write_output(output, lambda fh: _console(fh, None if fh.isatty() else 160).print(t))
     if got.errors and not skip_bad:
         sys.exit(EXIT_ERROR)
 
@@ -291,6 +324,7 @@ def eval_cmd(paths: tuple[str, ...], config_path: str | None, rules_dirs: tuple[
 
     cfg = _config(paths, config_path, rules_dirs=rules_dirs)
     if gold_dir:
+        _preflight(cfg)
         _eval_clusters(paths, cfg, gold_dir, joint, fmt, thresholds)
         return
     if not gold:
@@ -391,25 +425,30 @@ def _print_clusters(out: dict[str, Any], bad: list[str]) -> None:
         console.print(f"below threshold: {b}", style="red", markup=False)
 
 def _render_fuse(rec: dict[str, Any], fmt: str, output: str | None) -> None:
+    """The fuse record as JSON or a table of source reliabilities, through the one writer."""
     if fmt == "json":
         _emit(json.dumps(rec, indent=1, ensure_ascii=False) + "\n", output)
         return
-    from rich.console import Console
     from rich.table import Table
 
-    console = Console(file=open(output, "w", encoding="utf-8") if output else None,
-                      width=None if sys.stdout.isatty() else 120)
+    from reconcile.render.common import terminal_text
+
     props = sorted({p for s in rec["sources"] for p in s["by_property"]})
-    t = Table("source", "reliability", *props, title="sources")
+    t = Table("source", "reliability", *(terminal_text(p).plain for p in props), title="sources")
     for s in sorted(rec["sources"], key=lambda x: (-x["reliability"], x["id"])):
-        t.add_row(s["id"], f"{s['reliability']:.3f}",
+        t.add_row(terminal_text(s["id"]), f"{s['reliability']:.3f}",
                   *[f"{s['by_property'].get(p, float('nan')):.3f}" for p in props])
-    console.print(t)
     verdicts: dict[str, int] = {}
     for f in rec["facts"]:
         verdicts[f["verdict"]] = verdicts.get(f["verdict"], 0) + 1
-    console.print(f"{rec['summary']['facts']} facts from {rec['summary']['claims']} claims: "
-                  + ", ".join(f"{n} {v}" for v, n in sorted(verdicts.items())))
+
+    def write_table(fh: TextIO) -> None:
+        console = _console(fh, None if fh.isatty() else 120)
+        console.print(t)
+        console.print(terminal_text(f"{rec['summary']['facts']} facts from {rec['summary']['claims']} claims: "
+                                    + ", ".join(f"{n} {v}" for v, n in sorted(verdicts.items()))))
+
+    write_output(output, write_table)
 
 
 @cli.command()
@@ -421,6 +460,7 @@ def _render_fuse(rec: dict[str, Any], fmt: str, output: str | None) -> None:
               help="CSV of accepted values (object, property, value): print accuracy per property to stderr.")
 @click.option("--property", "properties", multiple=True, help="Only these properties.")
 @click.option("--skip-bad", is_flag=True, help="Do not exit 2 when some inputs could not be read.")
+@isolated_option
 def fuse(csv_paths: tuple[str, ...], fmt: str, quiet: bool, output: str | None, gold: str | None,
          properties: tuple[str, ...], skip_bad: bool) -> None:
     """Reconcile structured claims: CSV rows of object, property, value, source (and optionally time)."""
@@ -462,6 +502,7 @@ def index_cmd(paths: tuple[str, ...], config_path: str | None, rules_dirs: tuple
     from reconcile.store import StoreError, open_store
 
     cfg = _config(paths, config_path, model=model, rules_dirs=rules_dirs, cache=False if no_cache else None)
+    _preflight(cfg)
     prog, cb = _progress_cb(quiet)
     try:
         store = open_store(db)
@@ -484,6 +525,20 @@ def index_cmd(paths: tuple[str, ...], config_path: str | None, rules_dirs: tuple
         sys.exit(EXIT_ERROR)
 
 
+def _warn_weakened(cfg: Any) -> None:
+    """A discovered config (beside the drafts, written by whoever writes them) that weakens DR01-DR03."""
+    from reconcile.config import ConfigError, load_config, weakened_draft_rules
+    from reconcile.rules import RuleError
+
+    try:
+        weakened = weakened_draft_rules(load_config(Path(cfg.source)))  # the file alone, not --rules
+    except (RuleError, ConfigError):
+        return  # the check itself reports the broken rule
+    if weakened:
+        _err(f"reconcile: warning: {cfg.source}: this discovered configuration weakens the draft rules: "
+             f"{'; '.join(weakened)}. In CI, pin the configuration with --config (or --isolated).")
+
+
 def _render_check(rec: dict[str, Any], fmt: str, output: str | None, verbose: bool, quiet: bool) -> None:
     if fmt == "json":
         _emit(json.dumps(rec, indent=2, ensure_ascii=False) + "\n", output)
@@ -496,14 +551,14 @@ def _render_check(rec: dict[str, Any], fmt: str, output: str | None, verbose: bo
 
         _emit(github(rec, quiet=quiet), output)
     else:
-        from rich.console import Console
-
         from reconcile.render.terminal import check_renderables
 
-        console = Console(file=open(output, "w", encoding="utf-8") if output else None,
-                          width=None if sys.stdout.isatty() else 100)
-        for r in check_renderables(rec, verbose=verbose, quiet=quiet):
-            console.print(r)
+        def write_rich(fh: TextIO) -> None:
+            console = _console(fh, None if fh.isatty() else 100)
+            for r in check_renderables(rec, verbose=verbose, quiet=quiet):
+                console.print(r)
+
+        write_output(output, write_rich)
 
 
 def _check_result(drafts: tuple[str, ...], target: str, cfg: Any, baseline: str | None,
@@ -540,6 +595,7 @@ def _check_result(drafts: tuple[str, ...], target: str, cfg: Any, baseline: str 
 @click.option("--rules", "rules_dirs", multiple=True, type=click.Path(file_okay=False),
               help="Extra folder of rule files (and lexicon overrides).")
 @click.option("--model", help="Embedding model (must be the archive's).")
+@isolated_option
 def check_cmd(drafts: tuple[str, ...], against: str | None, fmt: str, quiet: bool, verbose: bool,
               stdin_filename: str | None, output: str | None, fail_level: str | None, exit_zero: bool,
               baseline: str | None, write_baseline: str | None, config_path: str | None,
@@ -550,6 +606,9 @@ def check_cmd(drafts: tuple[str, ...], against: str | None, fmt: str, quiet: boo
 
     named = tuple(stdin_filename if d == "-" and stdin_filename else d for d in drafts)  # config found from it
     cfg = _config(named, config_path, model=model, rules_dirs=rules_dirs)
+    if cfg.source and not config_path:
+        _warn_weakened(cfg)
+    _preflight(cfg)
     target = archive_target(against, cfg)
     if not target:
         _err("reconcile: no archive: pass --against ARCHIVE_OR_FOLDER or set `archive` in [tool.reconcile]")
@@ -563,7 +622,7 @@ def check_cmd(drafts: tuple[str, ...], against: str | None, fmt: str, quiet: boo
         _err(f"reconcile: warning: {u['path']}:{u['line']}: suppression "
              f"{' '.join(u['codes']) or '(all rules)'} matched no finding")
     if write_baseline:
-        write_atomic(write_baseline, baseline_text(res))
+        write_output(write_baseline, baseline_text(res))
     _render_check(rec, fmt, output, verbose, quiet)
     if res.errors:
         sys.exit(EXIT_ERROR)
@@ -574,5 +633,43 @@ def check_cmd(drafts: tuple[str, ...], against: str | None, fmt: str, quiet: boo
         sys.exit(EXIT_FINDINGS)
 
 
-def main() -> None:
-    cli(prog_name="reconcile")
+def _known_errors() -> tuple[type[BaseException], ...]:
+    """Errors that already name their file and problem: printed as they are, exit 2."""
+    from reconcile.config import ConfigError
+    from reconcile.embed import ModelError
+    from reconcile.lexicon import LexiconError
+    from reconcile.rules import RuleError
+    from reconcile.store import StoreError
+
+    return (OutputError, ConfigError, ModelError, LexiconError, RuleError, StoreError)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """The ``reconcile`` command. Any error exits 2 with one line naming what failed (never 1, which
+    means findings); the traceback only with ``reconcile --debug``. A closed stdout pipe exits quietly."""
+    ctx_meta: dict[str, Any] = {}
+    try:
+        with cli.make_context("reconcile", list(sys.argv[1:] if argv is None else argv)) as ctx:
+            ctx_meta = ctx.meta
+            cli.invoke(ctx)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(EXIT_ERROR)
+    except (click.exceptions.Abort, KeyboardInterrupt):
+        _err("reconcile: interrupted")
+        sys.exit(130)
+    except BrokenPipeError:  # the reader went away (| head): nothing more to say, and nothing to flush
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(EXIT_ERROR)
+    except Exception as exc:  # noqa: BLE001 (the last line of defence: one line, exit 2)
+        debug = ctx_meta.get("reconcile.debug") or "--debug" in (sys.argv[1:] if argv is None else argv)
+        if debug:
+            traceback.print_exc()
+        if isinstance(exc, _known_errors()):
+            _err(f"reconcile: {exc}")
+        else:
+            _err(f"reconcile: internal error: {type(exc).__name__}: {exc}"
+                 + ("" if debug else " (run `reconcile --debug ...` for the traceback)"))
+        sys.exit(EXIT_ERROR)

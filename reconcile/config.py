@@ -10,7 +10,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Config", "ConfigError", "find_config", "load_config"]
+__all__ = ["Config", "ConfigError", "find_config", "load_config", "weakened_draft_rules", "DRAFT_RULES"]
+
+# the draft rules that fail a build on a wrong figure; a config beside the drafts must not quietly weaken them
+DRAFT_RULES = ("DR01", "DR02", "DR03")
 
 _KEYS = {"model", "cache", "cluster_threshold", "rules", "fail_level", "archive", "rule"}
 
@@ -53,6 +56,28 @@ def find_config(start: Path) -> Path | None:
             except (OSError, UnicodeDecodeError):
                 continue
     return None
+
+
+def weakened_draft_rules(cfg: Config) -> list[str]:
+    """How ``cfg`` weakens the draft rules against the packaged defaults: each disabled rule, each
+    level lowered, each changed parameter (through ``[rule.DRnn]`` or a rules folder). Empty if none."""
+    from reconcile.rules import LEVEL_ORDER, load_rules
+
+    base = {r.code: r for r in load_rules(Config())}
+    mine = {r.code: r for r in load_rules(cfg)}
+    out = []
+    for code in DRAFT_RULES:
+        b, m = base.get(code), mine.get(code)
+        if b is None:
+            continue
+        if m is None or not m.enabled:
+            out.append(f"{code} disabled")
+        elif LEVEL_ORDER[m.level] < LEVEL_ORDER[b.level]:
+            out.append(f"{code} lowered from {b.level} to {m.level}")
+        elif m.params != b.params:
+            changed = sorted(k for k in set(b.params) | set(m.params) if b.params.get(k) != m.params.get(k))
+            out.append(f"{code} parameters changed ({', '.join(changed)})")
+    return out
 
 
 def load_config(path: Path | None) -> Config:

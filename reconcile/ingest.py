@@ -10,10 +10,13 @@ Bad inputs never stop the run: each yields an ``InputError`` naming the file and
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
 import json
+import os
 import re
+import stat
 import sys
 import tomllib
 from collections.abc import Iterable, Iterator
@@ -21,17 +24,17 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from reconcile.dates import parse_date_line
 from reconcile.lexicon import Lexicon, load_lexicon
 from reconcile.model import Document, InputError, Span
 from reconcile.textview import build_view, split_lines
+from reconcile.yamlio import YAMLError, load_yaml
 
 __all__ = ["read_inputs", "read_path", "parse_text", "detect_language", "MAX_BYTES", "MANIFEST_NAMES",
-           "SUPPORTED_LANGUAGES"]
+           "SUPPORTED_LANGUAGES", "max_bytes"]
 
 MAX_BYTES = 20 * 1024 * 1024  # one document; a JSON Lines corpus is streamed and limited per record
+_CHUNK = 1024 * 1024
 MANIFEST_NAMES = ("sources.toml", "manifest.toml")
 TEXT_EXT = {".txt", ".text", ""}
 MD_EXT = {".md", ".markdown"}
@@ -45,12 +48,72 @@ _SITE_HEADER = re.compile(r"^#\s*([\w.-]+\.[a-z]{2,})\s+--\s+(.*)$")
 _META_KEYS = ("outlet", "published", "url", "title", "authors", "language", "agency")
 
 
+# --------------------------------------------------------------------------- limits and reading
+
+def max_bytes() -> int:
+    """The most one input may hold (a file, stdin, or one JSON Lines record): ``$RECONCILE_MAX_INPUT_MB``
+    megabytes, 20 by default. Reads stop one byte past it, so ``/dev/zero`` on stdin is refused at once."""
+    env = os.environ.get("RECONCILE_MAX_INPUT_MB", "").strip()
+    try:
+        return max(1, int(float(env) * 1024 * 1024)) if env else MAX_BYTES
+    except ValueError:
+        return MAX_BYTES
+
+
+def _too_large(size: int | None, limit: int) -> str:
+    """``size`` None: the read stopped at the limit, so only "more than" is known."""
+    held = f"{size / 1e6:.1f} MB, " if size is not None else ""
+    return f"too large ({held}over the {limit / 1e6:.1f} MB limit; raise it with RECONCILE_MAX_INPUT_MB)"
+
+
+def _read_bounded(fh: Any, limit: int) -> bytes | None:
+    """Up to ``limit`` bytes in bounded chunks, or None when the stream holds more."""
+    buf = bytearray()
+    while len(buf) <= limit:
+        chunk = fh.read(min(_CHUNK, limit + 1 - len(buf)))
+        if not chunk:
+            return bytes(buf)
+        buf += chunk
+    return None
+
+
+def _not_regular(st: os.stat_result) -> str | None:
+    """Why a path cannot be read as an article: reading a FIFO or device would hang or never end."""
+    mode = st.st_mode
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    kind = ("a FIFO" if stat.S_ISFIFO(mode) else "a character device" if stat.S_ISCHR(mode)
+            else "a block device" if stat.S_ISBLK(mode) else "a socket" if stat.S_ISSOCK(mode) else "special")
+    return f"not a regular file but {kind}; refused (pipe it to '-' to read it as standard input)"
+
+
 # --------------------------------------------------------------------------- decoding
+
+_BOMS = ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"), (b"\xff\xfe", "utf-16"),
+         (b"\xfe\xff", "utf-16"))
+
+
+def _decode_bom(data: bytes) -> tuple[str | None, str | None] | None:
+    """UTF-16 or UTF-32 text with a byte-order mark: (text, error), or None when there is no such mark."""
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(codec), None
+            except UnicodeDecodeError as exc:
+                return None, f"malformed {codec.upper()} text (bad bytes at offset {exc.start})"
+    return None
+
 
 def _decode(data: bytes, path: str) -> tuple[str | None, str | None, str | None]:
     """Return (text, error, warning). Binary content is an error; non-UTF-8 falls back to cp1252."""
     if not data.strip():
         return None, "empty file", None
+    bom = _decode_bom(data)
+    if bom is not None:
+        text, err = bom
+        if text is not None and not text.strip():
+            return None, "empty file", None
+        return text, err, None
     head = data[:8192]
     if b"\x00" in head:
         return None, "binary file (contains NUL bytes), not text", None
@@ -176,20 +239,9 @@ def _finish(doc: Document, meta_layers: list[dict[str, Any]], lex: Lexicon) -> D
     """Apply metadata layers in rising priority, detect the language, and hash the content."""
     for layer in meta_layers:
         for key in _META_KEYS:
-            val = layer.get(key)
-            if val in (None, "", []):
-                continue
-            if key == "authors":
-                val = [val] if isinstance(val, str) else [str(a) for a in val]
-            elif key == "published":
-                val = _norm_date(val)
-                if val is None:
-                    continue
-            elif key == "agency":
-                val = bool(val)
-            else:
-                val = str(val)
-            setattr(doc, key, val)
+            val = _meta_value(key, layer.get(key))
+            if val is not None:
+                setattr(doc, key, val)
     if not doc.language:
         view = build_view(doc.text, doc.skipped, limit=_LANGUAGE_SAMPLE)
         doc.language = detect_language(view.text)
@@ -197,6 +249,34 @@ def _finish(doc: Document, meta_layers: list[dict[str, Any]], lex: Lexicon) -> D
     h.update(json.dumps([doc.outlet, doc.published, doc.url, doc.title, doc.authors, doc.language]).encode())
     doc.content_hash = h.hexdigest()
     return doc
+
+
+_SCALAR = (str, int, float, bool, dt.date)
+
+
+def _meta_value(key: str, val: Any) -> Any:
+    """One metadata value as the Document holds it; numbers and dates become strings, and a value that
+    cannot (a table, a list where one value belongs) is a ValueError naming the field."""
+    if val is None or (isinstance(val, (str, list)) and not val):
+        return None
+    if key == "authors":
+        items = val if isinstance(val, list) else [val]
+        if not all(isinstance(a, _SCALAR) for a in items):
+            raise ValueError(f"metadata field 'authors' must be a name or a list of names, not {_kind(val)}")
+        return [str(a).strip() for a in items if str(a).strip()] or None
+    if not isinstance(val, _SCALAR):
+        raise ValueError(f"metadata field {key!r} must be a single value, not {_kind(val)}")
+    if key == "published":
+        return _norm_date(val)
+    if key == "agency":
+        return bool(val)
+    if key == "language" and not isinstance(val, str):
+        raise ValueError(f"metadata field 'language' must be a language code such as \"de\", not {_kind(val)}")
+    return str(val)
+
+
+def _kind(val: Any) -> str:
+    return "a table" if isinstance(val, dict) else "a list" if isinstance(val, list) else type(val).__name__
 
 
 def _norm_date(val: Any) -> str | None:
@@ -216,8 +296,8 @@ def parse_text(text: str, doc_id: str, path: str, lex: Lexicon | None = None,
         m = _FRONT.match(text)
         if m:
             try:
-                loaded = yaml.safe_load(m.group(1))
-            except yaml.YAMLError as exc:
+                loaded = load_yaml(m.group(1))
+            except YAMLError as exc:
                 raise ValueError(f"malformed front matter: {exc}") from exc
             if isinstance(loaded, dict):
                 front = loaded
@@ -270,6 +350,12 @@ def _load_manifest(folder: Path) -> tuple[dict[str, dict[str, Any]], list[InputE
                 if not (folder / key).exists():
                     errors.append(InputError(str(p), f"names a file that does not exist: {key}"))
                     continue
+                try:
+                    for field in _META_KEYS:
+                        _meta_value(field, val.get(field))
+                except ValueError as exc:
+                    errors.append(InputError(str(p), f"entry {key!r}: {exc}; entry ignored"))
+                    continue
                 out[key] = val
             return out, errors
     return {}, []
@@ -280,12 +366,13 @@ def _load_manifest(folder: Path) -> tuple[dict[str, dict[str, Any]], list[InputE
 def _read_jsonl_stream(stream: Iterable[bytes], path: str, lex: Lexicon,
                        layers: list[dict[str, Any]]) -> Iterator[Document | InputError]:
     seen: set[str] = set()
-    for lineno, raw in enumerate(stream, start=1):
+    limit = max_bytes()
+    for lineno, raw in enumerate(_lines(stream, limit), start=1):
         if not raw.strip():
             continue
         where = f"{path}:{lineno}"
-        if len(raw) > MAX_BYTES:
-            yield InputError(where, f"record too large ({len(raw) / 1e6:.1f} MB > {MAX_BYTES / 1e6:.0f} MB)")
+        if len(raw) > limit:
+            yield InputError(where, "record " + _too_large(len(raw), limit))
             continue
         try:
             rec = json.loads(raw.decode("utf-8-sig"))
@@ -298,7 +385,10 @@ def _read_jsonl_stream(stream: Iterable[bytes], path: str, lex: Lexicon,
         if not rec["text"].strip():
             yield InputError(where, "record has empty text")
             continue
-        doc_id = str(rec.get("id") or f"{Path(path).stem}-{lineno}")
+        if "id" in rec and not (isinstance(rec["id"], str) and rec["id"].strip()):
+            yield InputError(where, f"'id' must be a non-empty string, not {json.dumps(rec['id'])[:40]}")
+            continue
+        doc_id = rec["id"] if "id" in rec else f"{Path(path).stem}-{lineno}"
         if doc_id in seen:
             yield InputError(where, f"duplicate id {doc_id!r}; record skipped")
             continue
@@ -309,6 +399,25 @@ def _read_jsonl_stream(stream: Iterable[bytes], path: str, lex: Lexicon,
             yield InputError(where, str(exc))
 
 
+def _lines(stream: Iterable[bytes], limit: int) -> Iterator[bytes]:
+    """The stream's lines; one longer than ``limit`` is cut at the limit (reported as too large by the
+    caller) instead of being read whole into memory."""
+    if not hasattr(stream, "readline"):
+        yield from stream
+        return
+    readline = stream.readline  # type: ignore[attr-defined]
+    while True:
+        line = readline(limit + 1)
+        if not line:
+            return
+        if len(line) > limit and not line.endswith(b"\n"):
+            while True:  # skip the rest of the overlong line in bounded pieces
+                rest = readline(_CHUNK)
+                if not rest or rest.endswith(b"\n"):
+                    break
+        yield line
+
+
 def read_path(path: Path, lex: Lexicon, manifest: dict[str, Any] | None = None,
               warnings: list[InputError] | None = None) -> Iterator[Document | InputError]:
     """Read one file (any supported format) into documents or errors."""
@@ -316,10 +425,15 @@ def read_path(path: Path, lex: Lexicon, manifest: dict[str, Any] | None = None,
     layers = [manifest] if manifest else []
     ext = path.suffix.lower()
     try:
-        size = path.stat().st_size
+        st = path.stat()
     except OSError as exc:
         yield InputError(name, f"cannot read: {exc.strerror or exc}")
         return
+    special = _not_regular(st)
+    if special:
+        yield InputError(name, special)
+        return
+    size, limit = st.st_size, max_bytes()
     if ext in JSONL_EXT:
         try:
             with path.open("rb") as fh:
@@ -327,13 +441,17 @@ def read_path(path: Path, lex: Lexicon, manifest: dict[str, Any] | None = None,
         except OSError as exc:
             yield InputError(name, f"cannot read: {exc.strerror or exc}")
         return
-    if size > MAX_BYTES:
-        yield InputError(name, f"file too large ({size / 1e6:.1f} MB > {MAX_BYTES / 1e6:.0f} MB limit)")
+    if size > limit:
+        yield InputError(name, "file " + _too_large(size, limit))
         return
     try:
-        data = path.read_bytes()
+        with path.open("rb") as fh:
+            data = _read_bounded(fh, limit)
     except OSError as exc:
         yield InputError(name, f"cannot read: {exc.strerror or exc}")
+        return
+    if data is None:  # grew while being read
+        yield InputError(name, "file " + _too_large(None, limit))
         return
     text, err, warn = _decode(data, name)
     if err or text is None:
@@ -368,7 +486,10 @@ def read_inputs(paths: Iterable[str], lex: Lexicon | None = None, stdin: io.Buff
     manifests: dict[Path, dict[str, Any]] = {}
     for raw in paths:
         if raw == "-":
-            data = (stdin or sys.stdin.buffer).read()
+            data = _read_bounded(stdin or sys.stdin.buffer, max_bytes())
+            if data is None:
+                yield InputError("<stdin>", "standard input " + _too_large(None, max_bytes()))
+                continue
             text, err, warn = _decode(data, "<stdin>")
             if err or text is None:
                 yield InputError("<stdin>", err or "unreadable")
@@ -387,8 +508,14 @@ def read_inputs(paths: Iterable[str], lex: Lexicon | None = None, stdin: io.Buff
                 yield InputError("<stdin>", str(exc))
             continue
         p = Path(raw)
-        if not p.exists():
+        try:
+            st = p.stat()
+        except OSError:
             yield InputError(raw, "no such file or folder")
+            continue
+        special = _not_regular(st)
+        if special:
+            yield InputError(raw, special)
             continue
         files = _walk(p) if p.is_dir() else [p]
         if p.is_dir() and not files:

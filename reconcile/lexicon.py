@@ -8,15 +8,19 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-import yaml
+import jsonschema
+import regex
 
-__all__ = ["Lexicon", "LexiconError", "default_rules_dir", "load_lexicon", "deep_merge"]
+from reconcile.yamlio import YAMLError, load_yaml
+
+__all__ = ["Lexicon", "LexiconError", "default_rules_dir", "load_lexicon", "deep_merge", "LEXICON_SCHEMAS",
+           "USER_REGEX_TIMEOUT"]
 
 LEXICON_FILES = ("hedges", "vague", "units", "numbers", "counted", "cues", "boilerplate", "entities")
 
@@ -43,35 +47,153 @@ def deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _read_yaml(path: Path) -> dict[str, Any]:
+# --------------------------------------------------------------------------- validation
+
+def _strs() -> dict[str, Any]:
+    return {"type": "array", "items": {"type": "string"}}
+
+
+def _by_lang(item: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "object", "additionalProperties": item}
+
+
+_NUM = {"type": "number"}
+_STR_MAP = {"type": "object", "additionalProperties": {"type": "string"}}
+_NUM_MAP = {"type": "object", "additionalProperties": _NUM}
+
+# What each lexicon file must look like where the code reads it; other keys are free (other stages read
+# them). Checked when a file is loaded, so a wrong type is an error naming the file and key, not a crash.
+LEXICON_SCHEMAS: dict[str, dict[str, Any]] = {
+    "hedges": {"type": "object", "properties": {
+        "rounding": {"type": "object", "properties": {"min_relative": _NUM}},
+        "de": _STR_MAP, "en": _STR_MAP}},
+    "vague": {"type": "object", "properties": {"scales": _by_lang(_NUM_MAP)},
+              "additionalProperties": {"type": "object", "properties": {
+                  "value": _NUM, "low": _NUM, "high": _NUM, "words": _by_lang(_strs())}}},
+    "units": {"type": "object", "properties": {
+        "scales": _by_lang(_NUM_MAP), "currencies": _by_lang(_strs()), "percent": _strs(),
+        "classes": _by_lang(_strs()), "non_claim_classes": _strs()}},
+    "counted": {"type": "object", "properties": {
+        "groups": _by_lang(_strs()), "predicates": _by_lang(_strs()), "generic": _strs(),
+        "auxiliaries": _strs(), "not_places": _strs()}},
+    "cues": {"type": "object", "properties": {
+        "attribution": {"type": "object", "properties": {
+            "after": _by_lang(_strs()), "before": _by_lang(_strs()), "forward_only": _strs(),
+            "backward_only": _strs(), "source_nouns": _strs(), "generic": _strs()}},
+        "modality": _by_lang(_by_lang(_strs())), "cumulative": _by_lang(_strs()),
+        "time": {"type": "object", "properties": {
+            "previous_year": _by_lang(_strs()), "this_year": _by_lang(_strs()),
+            "seasons": {"type": "object", "additionalProperties": {"type": "integer"}}}}}},
+    "boilerplate": {"type": "object", "properties": {
+        "section_headings": _strs(), "tail_starts": _strs(), "agencies": _strs(),
+        "lines": {"type": "array", "items": {"type": "array", "minItems": 2, "maxItems": 2,
+                                             "items": {"type": "string"}}}}},
+    "entities": {"type": "object", "properties": {"entities": {"type": ["object", "null"], "additionalProperties": {
+        "type": "object", "properties": {"kind": {"type": "string"}, "names": _strs(), "metonyms": _strs()}}}}},
+}
+
+
+def _read_yaml(path: Path, name: str) -> dict[str, Any]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        data = load_yaml(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, YAMLError) as exc:
         raise LexiconError(f"{path}: cannot read lexicon file: {exc}") from exc
     if data is None:
         return {}
     if not isinstance(data, dict):
         raise LexiconError(f"{path}: a lexicon file must be a mapping at the top level")
+    try:
+        jsonschema.validate(data, LEXICON_SCHEMAS.get(name, {"type": "object"}))
+    except jsonschema.ValidationError as exc:
+        key = ".".join(str(p) for p in exc.absolute_path) or "(top level)"
+        raise LexiconError(f"{path}: key {key}: {exc.message}") from exc
     return data
 
 
-def _compile(patterns: list[str], where: str, case: bool = False) -> list[re.Pattern[str]]:
-    out = []
-    for p in patterns:
+# --------------------------------------------------------------------------- user regexes
+
+# seconds one match of a user's regex may take; the packaged patterns are reviewed and run with ``re``
+USER_REGEX_TIMEOUT = float(os.environ.get("RECONCILE_REGEX_TIMEOUT", "1.0"))
+
+
+class _TimedPattern:
+    """A user's pattern compiled with the ``regex`` module, each match bounded by ``USER_REGEX_TIMEOUT``.
+
+    It offers what the stages use of ``re.Pattern`` (``pattern``, ``search``, ``match``, ``finditer``);
+    a match that runs out of time (catastrophic backtracking) is a ``LexiconError`` naming the pattern.
+    """
+
+    def __init__(self, pattern: str, flags: int, where: str) -> None:
+        self.pattern = pattern
+        self.where = where
+        self._rx = regex.compile(pattern, flags | regex.V0)
+
+    def _timeout(self) -> LexiconError:
+        return LexiconError(f"{self.where}: pattern {self.pattern!r} took over {USER_REGEX_TIMEOUT:g} s on one "
+                            "text (catastrophic backtracking); simplify it, e.g. no nested quantifiers")
+
+    def search(self, text: str, *args: Any) -> Any:
         try:
-            out.append(re.compile(p, 0 if case else re.I))
-        except re.error as exc:
-            raise LexiconError(f"{where}: bad pattern {p!r}: {exc}") from exc
-    return out
+            return self._rx.search(text, *args, timeout=USER_REGEX_TIMEOUT)
+        except TimeoutError as exc:
+            raise self._timeout() from exc
+
+    def match(self, text: str, *args: Any) -> Any:
+        try:
+            return self._rx.match(text, *args, timeout=USER_REGEX_TIMEOUT)
+        except TimeoutError as exc:
+            raise self._timeout() from exc
+
+    def finditer(self, text: str, *args: Any) -> Iterator[Any]:
+        try:
+            yield from self._rx.finditer(text, *args, timeout=USER_REGEX_TIMEOUT)
+        except TimeoutError as exc:
+            raise self._timeout() from exc
+
+
+# patterns of the packaged lexicon: trusted, compiled with ``re``; and the user file each other string came
+# from (named in errors); both filled by ``_load``
+_TRUSTED: set[str] = set()
+_ORIGIN: dict[str, str] = {}
+
+
+def _strings(data: Any) -> Iterator[str]:
+    if isinstance(data, str):
+        yield data
+    elif isinstance(data, dict):
+        for v in data.values():
+            yield from _strings(v)
+    elif isinstance(data, list):
+        for v in data:
+            yield from _strings(v)
+
+
+def _one(p: str, flags: int, where: str) -> re.Pattern[str]:
+    """``p`` compiled: with ``re`` if it is a packaged pattern, else as a time-bounded user pattern."""
+    if p not in _TRUSTED and p in _ORIGIN:
+        where = f"{_ORIGIN[p]} ({where})"
+    try:
+        if p in _TRUSTED:
+            return re.compile(p, flags)
+        return cast(re.Pattern[str], _TimedPattern(p, flags, where))  # duck-typed: see _TimedPattern
+    except (re.error, regex.error) as exc:
+        raise LexiconError(f"{where}: bad pattern {p!r}: {exc}") from exc
+
+
+def _compile(patterns: list[str], where: str, case: bool = False) -> list[re.Pattern[str]]:
+    return [_one(p, 0 if case else re.I, where) for p in patterns]
 
 
 def _any_of(patterns: list[re.Pattern[str]]) -> re.Pattern[str] | None:
     """One alternation of ``patterns`` that matches wherever one of them does, or None if it cannot be built."""
     if not patterns:
         return re.compile(r"(?!)")
+    joined = "|".join(f"(?:{p.pattern})" for p in patterns)
     try:
-        return re.compile("|".join(f"(?:{p.pattern})" for p in patterns), re.I)
-    except re.error:  # e.g. a pattern with a global inline flag: callers then try each pattern
+        if all(isinstance(p, re.Pattern) for p in patterns):
+            return re.compile(joined, re.I)
+        return cast(re.Pattern[str], _TimedPattern(joined, re.I, "lexicon (one of its cue patterns)"))
+    except (re.error, regex.error):  # e.g. a pattern with a global inline flag: callers then try each pattern
         return None
 
 
@@ -142,7 +264,7 @@ class Lexicon:
         b = self.raw["boilerplate"]
         self.section_headings = {s.upper() for s in b.get("section_headings", [])}
         self.tail_starts = _compile(b.get("tail_starts", []), "boilerplate.yml tail_starts", case=True)
-        self.line_patterns = [(re.compile(p), why) for p, why in b.get("lines", [])]
+        self.line_patterns = [(_one(p, 0, "boilerplate.yml lines"), why) for p, why in b.get("lines", [])]
         self.agencies = [a for a in b.get("agencies", [])]
         self._load_entities(self.raw.get("entities", {}))
         self._group_index = self._tail_index(self.groups)
@@ -244,17 +366,28 @@ class Lexicon:
 
 
 def _load(dirs: tuple[str, ...]) -> Lexicon:
+    """Merge the lexicon files of ``dirs`` (the first is the packaged one, whose patterns are trusted)."""
     raw: dict[str, dict[str, Any]] = {}
     sources = []
     for name in LEXICON_FILES:
         merged: dict[str, Any] = {}
-        for d in dirs:
+        for i, d in enumerate(dirs):
             p = Path(d) / "lexicon" / f"{name}.yml"
             if p.is_file():
-                merged = deep_merge(merged, _read_yaml(p))
+                data = _read_yaml(p, name)
+                if i == 0:
+                    _TRUSTED.update(_strings(data))
+                else:
+                    _ORIGIN.update((x, str(p)) for x in _strings(data))
+                merged = deep_merge(merged, data)
                 sources.append(str(p))
         raw[name] = merged
-    return Lexicon(raw, sources)
+    try:
+        return Lexicon(raw, sources)
+    except (TypeError, ValueError, AttributeError, KeyError) as exc:
+        if isinstance(exc, LexiconError):
+            raise
+        raise LexiconError(f"lexicon of {', '.join(sources[-3:])}: malformed value: {exc}") from exc
 
 
 @lru_cache(maxsize=8)

@@ -23,6 +23,7 @@ from reconcile.checks import DRAFT_KINDS, KINDS, Context
 from reconcile.config import Config
 from reconcile.lexicon import default_rules_dir
 from reconcile.model import Claim, Document, Fact, Finding
+from reconcile.yamlio import load_yaml
 
 __all__ = ["Rule", "RuleError", "load_rules", "load_rule_file", "run_rules", "run_draft_rules", "fingerprint",
            "fact_key", "LEVEL_ORDER"]
@@ -65,7 +66,7 @@ def _validate_params(kind: str, params: dict[str, Any], where: str) -> dict[str,
 def load_rule_file(path: Path) -> Rule:
     where = str(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
         raise RuleError(f"{where}: cannot read: {exc}") from exc
     except yaml.YAMLError as exc:

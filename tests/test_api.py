@@ -50,3 +50,16 @@ def test_claim_and_quantity_rows_of_readable_inputs_and_errors_of_the_rest(tmp_p
     assert [e.path for e in got.errors] == [missing]
     q = quantity_rows([str(art)])
     assert [(r["surface"], r["value"]) for r in q.rows] == [("1.000", 1000.0)] and not q.errors
+
+
+def test_resolve_config_isolated_skips_discovery(tmp_path):
+    from reconcile.api import resolve_config
+
+    (tmp_path / "reconcile.toml").write_text('fail_level = "info"\n', encoding="utf-8")
+    draft = tmp_path / "draft.md"
+    draft.write_text("Die Polizei meldete 9.999 Festnahmen.\n", encoding="utf-8")
+    found = resolve_config([str(draft)])
+    assert found.fail_level == "info" and found.source == str(tmp_path / "reconcile.toml")
+    alone = resolve_config([str(draft)], isolated=True)
+    assert alone.fail_level == "error" and alone.source is None
+    assert resolve_config([str(draft)], tmp_path / "reconcile.toml", isolated=True).fail_level == "info"

@@ -8,13 +8,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from reconcile.render.common import clean
+
 __all__ = ["render"]
 
 _COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
 
 
 def _data(s: str) -> str:
-    return s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """A workflow-command value: no control characters (a form feed or line separator must not start a
+    command of its own), then the runner's escapes."""
+    return clean(s).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def _prop(s: str) -> str:

@@ -13,7 +13,7 @@ from typing import Any
 
 from reconcile.labels import record_label
 from reconcile.render.common import (CONFIDENCE_NOTE, VERDICT_MARK, as_written, claims_by_id, docs_by_id, figures_text,
-                                     fmt, origins_text, status_line, strip_footnotes, value_text)
+                                     fmt, for_display, origins_text, status_line, strip_footnotes, value_text)
 
 __all__ = ["render", "source_colours"]
 
@@ -100,7 +100,8 @@ def _plot(f: dict[str, Any], claims: dict[str, dict[str, Any]], docs: dict[str, 
     for i, c in enumerate(cs):
         _mark(ax, c, i, colours.get(_source(c, docs), _OTHER), lims, horizontal=True)
     ax.set_yticks(range(len(cs)))
-    ax.set_yticklabels([f"{_source(c, docs)[:22]} {c['as_of'] or ''}" for c in cs], fontsize=8)
+    ax.set_yticklabels([f"{_source(c, docs)[:22]} {c['as_of'] or ''}" for c in cs], fontsize=8,
+                       parse_math=False)  # an outlet "a$^$" is text, not mathtext
     if f["value"] is not None:
         ax.axvline(f["value"], color="#c0392b", linestyle="--", linewidth=1)
     ax.set_xlim(*lims)
@@ -257,6 +258,7 @@ def _section(f: dict[str, Any], claims: dict[str, dict[str, Any]], docs: dict[st
 
 def render(record: dict[str, Any]) -> str:
     """The whole report: status, the contested facts' overview, one section per fact, what confidence means."""
+    record = for_display(record)  # control characters are invalid in the SVG (XML) and unseen in HTML
     claims = claims_by_id(record)
     docs = docs_by_id(record)
     colours = source_colours(record)

@@ -6,16 +6,19 @@ from typing import Any
 
 from reconcile.labels import record_label
 from reconcile.render.common import (CONFIDENCE_NOTE, VERDICT_MARK, as_written, claims_by_id, docs_by_id, figures_text,
-                                     fmt, origins_text, status_line, strip_footnotes, value_text)
+                                     fmt, for_display, md_code, md_text, origins_text, status_line, strip_footnotes,
+                                     value_text)
 
 __all__ = ["render"]
 
 
 def _cell(s: Any) -> str:
-    return str(s if s is not None else "").replace("|", "\\|").replace("\n", " ")
+    """Article text in a table cell or line: HTML and Markdown syntax escaped (see ``md_text``)."""
+    return md_text(s)
 
 
 def render(record: dict[str, Any]) -> str:
+    record = for_display(record)
     claims = claims_by_id(record)
     docs = docs_by_id(record)
     out = ["# reconcile report", "", f"**Status: {record['summary']['status']}.** {status_line(record)}.", ""]
@@ -28,7 +31,7 @@ def render(record: dict[str, Any]) -> str:
         if f["verdict"] in ("conflict", "update", "scope") and len(f["claims"]) > 1:
             out.append(f"- Figures: {_cell(figures_text(f, claims, docs))}")
         if f["rules"]:
-            out.append(f"- Rules: {', '.join(f['rules'])}")
+            out.append(f"- Rules: {_cell(', '.join(f['rules']))}")
         out.append("")
         out.append("| Outlet | Date | As written | Hedge | Modality | Attribution | As of |")
         out.append("|---|---|---|---|---|---|---|")
@@ -36,7 +39,7 @@ def render(record: dict[str, Any]) -> str:
             c = claims[cid]
             d = docs[c["document"]]
             out.append(f"| {_cell(d['outlet'] or d['id'])} | {_cell(d['published'] or 'undated')} | "
-                       f"{_cell(as_written(c))} | {_cell(c['hedge'])} | {c['modality']} | "
+                       f"{_cell(as_written(c))} | {_cell(c['hedge'])} | {_cell(c['modality'])} | "
                        f"{_cell(c['attribution'])} | {_cell(c['as_of'])} |")
         out.append("")
         for line in f["explanation"]:
@@ -44,7 +47,7 @@ def render(record: dict[str, Any]) -> str:
         out.append("")
     if record.get("errors"):
         out.append("## Input errors")
-        out.extend(f"- `{_cell(e['path'])}`: {_cell(e['problem'])}" for e in record["errors"])
+        out.extend(f"- {md_code(e['path'])}: {_cell(e['problem'])}" for e in record["errors"])
         out.append("")
     if record["facts"]:
         out.append(f"[^confidence]: {CONFIDENCE_NOTE}")

@@ -11,7 +11,8 @@ from rich.text import Text
 
 from reconcile.labels import record_label
 from reconcile.render.common import (CONFIDENCE_NOTE, VERDICT_MARK, as_written, claims_by_id, docs_by_id, figures_text,
-                                     fmt, origin_names, origins_text, status_line, value_text)
+                                     fmt, for_display, origin_names, origins_text, status_line,
+                                     terminal_text, value_text)
 
 __all__ = ["renderables", "check_renderables", "check_status"]
 
@@ -45,10 +46,11 @@ class _ClaimsTable:
         for name, width, ratio in _COLUMNS if wide else _NARROW:
             t.add_column(name, width=width, ratio=ratio, overflow="fold", no_wrap=width is not None)
         for source, date, written, modality, who in self.rows:
-            if wide:
-                t.add_row(source, date, written, modality, who)
+            if wide:  # Text: an outlet "[/b]" is text, never rich markup
+                t.add_row(*(terminal_text(x) for x in (source, date, written, modality, who)))
             else:
-                t.add_row(Text.assemble(source, (f" · {who}", "dim") if who else ""), date, written, modality)
+                t.add_row(Text.assemble(source, (f" · {who}", "dim") if who else ""),
+                          *(terminal_text(x) for x in (date, written, modality)))
         yield t
 
 
@@ -72,6 +74,7 @@ def renderables(record: dict[str, Any], include_single: bool = True, quiet: bool
 
     ``quiet``: only the facts with findings, no status line and no footnote.
     """
+    record = for_display(record)  # no control characters from article text reach the terminal
     claims = claims_by_id(record)
     docs = docs_by_id(record)
     out: list[RenderableType] = [] if quiet else [
@@ -105,8 +108,8 @@ def _figure_table(record: dict[str, Any]) -> Table:
             where_fact, value = Text(fact["label"]), Text(f"{fmt(fact['value'])} ({fmt(fact['low'])} to "
                                                           f"{fmt(fact['high'])}), {fact['verdict']}")
         dist = "" if g["distance"] is None else f"{g['distance']:.2f}"
-        t.add_row(f"{g['path']}:{g['line']}:{g['column']}", written, where_fact, value, dist,
-                  ", ".join(g["rules"]))
+        t.add_row(terminal_text(f"{g['path']}:{g['line']}:{g['column']}"), terminal_text(written), where_fact, value,
+                  dist, ", ".join(g["rules"]))
     return t
 
 
@@ -127,6 +130,7 @@ def check_renderables(record: dict[str, Any], verbose: bool = False, quiet: bool
     Suppressed findings take one line each (rule, fact, where); ``verbose`` adds every figure and its
     fact; ``quiet`` leaves out the status line and the suppressed findings.
     """
+    record = for_display(record)
     out: list[RenderableType] = [] if quiet else [check_status(record)]
     if verbose:
         out.append(_figure_table(record))
