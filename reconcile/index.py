@@ -14,10 +14,10 @@ from reconcile.claims import extract_claims
 from reconcile.cluster import ClusterParams, block_key, cluster_claims
 from reconcile.config import Config
 from reconcile.embed import Embedder
-from reconcile.lexicon import load_lexicon
-from reconcile.model import Claim, Fact, InputError
+from reconcile.lexicon import Lexicon, load_lexicon
+from reconcile.model import Claim, Document, Fact, InputError
 from reconcile.pipeline import Progress, RunResult, ingest, judge
-from reconcile.store import Store, StoreError, as_meta
+from reconcile.store import Store, StoreError, as_meta, now_iso
 
 __all__ = ["IndexStats", "index"]
 
@@ -49,14 +49,26 @@ def fact_keys(facts: list[Fact], claims: list[Claim], emb: np.ndarray) -> list[t
 
 
 def index(paths: list[str], store: Store, config: Config, embedder: Embedder | None = None,
-          progress: Progress | None = None) -> IndexStats:
-    """Bring the archive in line with ``paths`` (the whole archive's inputs)."""
+          progress: Progress | None = None, wait: float = 0.0) -> IndexStats:
+    """Bring the archive in line with ``paths`` (the whole archive's inputs).
+
+    The run holds the archive's writer lock from its first read to its last write (a second writer waits
+    up to ``wait`` seconds, then fails with a ``StoreError``), so concurrent runs never interleave.
+    """
     stats = IndexStats()
     t = time.perf_counter()
     read = RunResult()
     ingest(paths, config, read)
     stats.errors, stats.warnings = read.errors, read.warnings
     stats.timings["ingest"] = time.perf_counter() - t
+    with store.writing(wait):
+        _update(read, store, config, stats, embedder, progress)
+    return stats
+
+
+def _update(read: RunResult, store: Store, config: Config, stats: IndexStats, embedder: Embedder | None,
+            progress: Progress | None) -> None:
+    """The locked part of an index run: read the archive, process what changed, write it back."""
     snap = store.snapshot()
     model = config.model
     if snap.meta.get("model") and snap.meta["model"] != model and snap.documents:
@@ -73,29 +85,7 @@ def index(paths: list[str], store: Store, config: Config, embedder: Embedder | N
     stats.unchanged = len(read.documents) - len(todo)
     stats.removed = len(removed)
     lex = load_lexicon(config.rules_dirs)
-    t = time.perf_counter()
-    new_claims: dict[str, list[Claim]] = {}
-    for i, doc in enumerate(todo):
-        try:
-            new_claims[doc.id] = extract_claims(doc, lex)
-        except Exception as exc:  # one bad document must not stop the archive
-            stats.errors.append(InputError(doc.path, f"extraction failed: {type(exc).__name__}: {exc}"))
-            new_claims[doc.id] = []
-        if progress:
-            progress("extract", i + 1, len(todo))
-    stats.timings["extract"] = time.perf_counter() - t
-    t = time.perf_counter()
-    flat = [c for d in todo for c in new_claims[d.id]]
-    embedder = embedder or Embedder(model, use_cache=config.cache)
-    emb = embedder.encode([c.key_text for c in flat], progress=(lambda d, n: progress("embed", d, n))
-                          if progress else None) if flat else np.zeros((0, 0), np.float32)
-    stats.timings["embed"] = time.perf_counter() - t
-    upsert = []
-    k = 0
-    for d in todo:
-        n = len(new_claims[d.id])
-        upsert.append((d, new_claims[d.id], emb[k:k + n]))
-        k += n
+    upsert, flat, emb = _extract_embed(todo, lex, config, stats, embedder, progress)
     # the whole archive: kept claims (from the store) and new ones
     drop = set(removed) | {d.id for d in todo}
     keep = [i for i, c in enumerate(snap.claims) if c.document not in drop]
@@ -114,11 +104,40 @@ def index(paths: list[str], store: Store, config: Config, embedder: Embedder | N
     stats.timings["rules"] = time.perf_counter() - t
     t = time.perf_counter()
     store.replace(upsert, removed, facts, findings,
-                  as_meta({"model": model, "cluster_threshold": config.cluster_threshold,
+                  as_meta({"model": model, "cluster_threshold": config.cluster_threshold, "last_indexed": now_iso(),
                            "reliability": {k: round(v, 6) for k, v in sorted(rel.items())}}),
                   fact_keys(facts, claims, all_emb))
     stats.timings["write"] = time.perf_counter() - t
     stats.documents = len(docs)
     stats.claims = len(claims)
     stats.facts = len(facts)
-    return stats
+
+
+def _extract_embed(todo: list[Document], lex: Lexicon, config: Config, stats: IndexStats,
+                   embedder: Embedder | None, progress: Progress | None
+                   ) -> tuple[list[tuple[Document, list[Claim], np.ndarray]], list[Claim], np.ndarray]:
+    """Claims and vectors of the new or changed documents; one bad document is an error, not the end."""
+    t = time.perf_counter()
+    new_claims: dict[str, list[Claim]] = {}
+    for i, doc in enumerate(todo):
+        try:
+            new_claims[doc.id] = extract_claims(doc, lex)
+        except Exception as exc:  # one bad document must not stop the archive
+            stats.errors.append(InputError(doc.path, f"extraction failed: {type(exc).__name__}: {exc}"))
+            new_claims[doc.id] = []
+        if progress:
+            progress("extract", i + 1, len(todo))
+    stats.timings["extract"] = time.perf_counter() - t
+    t = time.perf_counter()
+    flat = [c for d in todo for c in new_claims[d.id]]
+    embedder = embedder or Embedder(config.model, use_cache=config.cache)
+    emb = embedder.encode([c.key_text for c in flat], progress=(lambda d, n: progress("embed", d, n))
+                          if progress else None) if flat else np.zeros((0, 0), np.float32)
+    stats.timings["embed"] = time.perf_counter() - t
+    upsert = []
+    k = 0
+    for d in todo:
+        n = len(new_claims[d.id])
+        upsert.append((d, new_claims[d.id], emb[k:k + n]))
+        k += n
+    return upsert, flat, emb
