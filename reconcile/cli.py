@@ -6,6 +6,7 @@ Exit codes: 0 clean; 1 findings at or above ``--fail-level``; 2 usage, configura
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -387,8 +388,11 @@ def fuse(csv_paths: tuple[str, ...], fmt: str, output: str | None, gold: str | N
 @click.option("--no-cache", is_flag=True, help="Do not read or write the embedding cache.")
 @click.option("--wait", type=click.FloatRange(min=0), default=0.0, show_default=True,
               help="Seconds to wait for another index run writing the same archive (then fail).")
+@click.option("--scheduler", help="A Dask scheduler (tcp://host:8786): extraction and embedding run on its workers.")
+@click.option("--workers", type=click.IntRange(min=1), help="Extract and embed on a local Dask cluster of N processes.")
 def index_cmd(paths: tuple[str, ...], config_path: str | None, rules_dirs: tuple[str, ...], skip_bad: bool,
-              db: str | None, model: str | None, no_cache: bool, wait: float) -> None:
+              db: str | None, model: str | None, no_cache: bool, wait: float, scheduler: str | None,
+              workers: int | None) -> None:
     """Build or update the archive DB from PATHS: only new or changed documents are processed."""
     from reconcile.embed import ModelError
     from reconcile.index import index
@@ -403,17 +407,25 @@ def index_cmd(paths: tuple[str, ...], config_path: str | None, rules_dirs: tuple
     if not db:
         _err("reconcile: no archive: pass --db FILE_OR_URL or set `archive` in [tool.reconcile]")
         sys.exit(EXIT_ERROR)
+    if scheduler and workers:
+        _err("reconcile: --scheduler and --workers exclude each other (a scheduler has its own workers)")
+        sys.exit(EXIT_ERROR)
     prog, cb = _progress_cb()
     try:
-        store = open_store(db)
-        try:
+        with contextlib.ExitStack() as stack:
+            client = None
+            if scheduler or workers:
+                from reconcile.distributed import cluster_client
+
+                client = stack.enter_context(cluster_client(scheduler, workers))
+            store = open_store(db)
+            stack.callback(store.close)
             if prog:
-                with prog:
-                    stats = index(list(paths), store, cfg, progress=cb, wait=wait)
-            else:
-                stats = index(list(paths), store, cfg, wait=wait)
-        finally:
-            store.close()
+                stack.enter_context(prog)
+            stats = index(list(paths), store, cfg, progress=cb, wait=wait, client=client)
+    except OSError as exc:  # a scheduler that cannot be reached
+        _err(f"reconcile: {scheduler}: cannot reach the Dask scheduler ({exc})")
+        sys.exit(EXIT_ERROR)
     except (StoreError, ModelError, RuleError, LexiconError) as exc:
         _err(f"reconcile: {exc}")
         sys.exit(EXIT_ERROR)

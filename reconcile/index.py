@@ -6,6 +6,7 @@ everything is written in one transaction.
 from __future__ import annotations
 
 import time
+from typing import Any
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -49,11 +50,12 @@ def fact_keys(facts: list[Fact], claims: list[Claim], emb: np.ndarray) -> list[t
 
 
 def index(paths: list[str], store: Store, config: Config, embedder: Embedder | None = None,
-          progress: Progress | None = None, wait: float = 0.0) -> IndexStats:
+          progress: Progress | None = None, wait: float = 0.0, client: Any = None) -> IndexStats:
     """Bring the archive in line with ``paths`` (the whole archive's inputs).
 
     The run holds the archive's writer lock from its first read to its last write (a second writer waits
     up to ``wait`` seconds, then fails with a ``StoreError``), so concurrent runs never interleave.
+    ``client``: a Dask client; extraction and embedding then run on its workers (``distributed.py``).
     """
     stats = IndexStats()
     t = time.perf_counter()
@@ -62,12 +64,12 @@ def index(paths: list[str], store: Store, config: Config, embedder: Embedder | N
     stats.errors, stats.warnings = read.errors, read.warnings
     stats.timings["ingest"] = time.perf_counter() - t
     with store.writing(wait):
-        _update(read, store, config, stats, embedder, progress)
+        _update(read, store, config, stats, embedder, progress, client)
     return stats
 
 
 def _update(read: RunResult, store: Store, config: Config, stats: IndexStats, embedder: Embedder | None,
-            progress: Progress | None) -> None:
+            progress: Progress | None, client: Any = None) -> None:
     """The locked part of an index run: read the archive, process what changed, write it back."""
     snap = store.snapshot()
     model = config.model
@@ -85,7 +87,10 @@ def _update(read: RunResult, store: Store, config: Config, stats: IndexStats, em
     stats.unchanged = len(read.documents) - len(todo)
     stats.removed = len(removed)
     lex = load_lexicon(config.rules_dirs)
-    upsert, flat, emb = _extract_embed(todo, lex, config, stats, embedder, progress)
+    if client is not None:
+        upsert, flat, emb = _extract_embed_on(client, todo, config, stats, progress)
+    else:
+        upsert, flat, emb = _extract_embed(todo, lex, config, stats, embedder, progress)
     # the whole archive: kept claims (from the store) and new ones
     drop = set(removed) | {d.id for d in todo}
     keep = [i for i, c in enumerate(snap.claims) if c.document not in drop]
@@ -140,4 +145,26 @@ def _extract_embed(todo: list[Document], lex: Lexicon, config: Config, stats: In
         n = len(new_claims[d.id])
         upsert.append((d, new_claims[d.id], emb[k:k + n]))
         k += n
+    return upsert, flat, emb
+
+
+def _extract_embed_on(client: Any, todo: list[Document], config: Config, stats: IndexStats,
+                      progress: Progress | None) -> tuple[list[tuple[Document, list[Claim], np.ndarray]],
+                                                          list[Claim], np.ndarray]:
+    """``_extract_embed`` on a Dask cluster: the same claims and vectors, in the same order."""
+    from reconcile.distributed import extract_embed
+
+    t = time.perf_counter()
+    results = extract_embed(todo, config.model, config.rules_dirs, config.cache, client,
+                            progress=(lambda d, n: progress("extract+embed", d, n)) if progress else None)
+    upsert = []
+    for d in todo:
+        _, claims, vecs, err = results[d.id]
+        if err:
+            stats.errors.append(InputError(d.path, err))
+        upsert.append((d, claims, vecs))
+    flat = [c for _, claims, _ in upsert for c in claims]
+    parts = [v for _, claims, v in upsert if len(claims)]
+    emb = np.vstack(parts).astype(np.float32) if parts else np.zeros((0, 0), np.float32)
+    stats.timings["extract+embed"] = time.perf_counter() - t
     return upsert, flat, emb
