@@ -35,10 +35,24 @@ def _worker_state(model: str, rules_dirs: tuple[str, ...], cache: bool) -> tuple
     """This process's lexicon and embedder, loaded on first use and kept for every later batch."""
     key = (model, rules_dirs, cache)
     if key not in _STATE:
+        _one_core_each()
         embedder = Embedder(model, use_cache=cache)
         embedder.model  # noqa: B018  # load the model now, once per worker process
         _STATE[key] = (load_lexicon(list(rules_dirs)), embedder)
     return _STATE[key]
+
+
+def _one_core_each() -> None:
+    """The model on a worker uses the worker's threads only, not every core (workers share the machine)."""
+    try:
+        from distributed import get_worker
+
+        threads = int(get_worker().state.nthreads)
+    except (ImportError, ValueError, AttributeError):  # not on a Dask worker
+        return
+    import torch
+
+    torch.set_num_threads(max(1, threads))
 
 
 def process_batch(docs: list[Document], model: str, rules_dirs: tuple[str, ...], cache: bool) -> list[DocResult]:
@@ -98,6 +112,6 @@ def cluster_client(scheduler: str | None = None, workers: int | None = None) -> 
         with Client(scheduler, timeout=30) as client:
             yield client
         return
-    with LocalCluster(n_workers=workers or 1, threads_per_worker=1, processes=True, dashboard_address=None) as lc:
+    with LocalCluster(n_workers=workers or 1, threads_per_worker=1, processes=True, dashboard_address=":0") as lc:
         with Client(lc) as client:
             yield client
