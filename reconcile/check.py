@@ -309,7 +309,7 @@ def draft_fingerprints(findings: list[Finding], claims: dict[str, Claim]) -> Non
 def archive_target(against: str | None, config: Config) -> str | None:
     """The archive to check against: ``--against``, or the configuration's ``archive`` (relative to its file)."""
     target = against or config.archive
-    if target and not against and config.source and not Path(target).is_absolute():
+    if target and not against and config.source and not Path(target).is_absolute() and "://" not in target:
         target = str(Path(config.source).parent / target)
     return target
 

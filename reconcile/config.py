@@ -125,7 +125,8 @@ def load_config(path: Path | None) -> Config:
     if "archive" in table:
         if not isinstance(table["archive"], str):
             raise ConfigError(f"{path}: 'archive' must be a path")
-        cfg.archive = str((base / table["archive"]).resolve())
+        archive = table["archive"]  # a server URL stays as written; a path is relative to this file
+        cfg.archive = archive if "://" in archive else str((base / archive).resolve())
     if "rule" in table:
         rules = table["rule"]
         if not isinstance(rules, dict) or not all(isinstance(v, dict) for v in rules.values()):

@@ -6,6 +6,7 @@ everything is written in one transaction.
 from __future__ import annotations
 
 import time
+from typing import Any
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -13,11 +14,11 @@ import numpy as np
 from reconcile.claims import extract_claims
 from reconcile.cluster import ClusterParams, block_key, cluster_claims
 from reconcile.config import Config
-from reconcile.embed import Embedder
-from reconcile.lexicon import load_lexicon
-from reconcile.model import Claim, Fact, InputError
+from reconcile.embed import Embedder, counted_embeddings
+from reconcile.lexicon import Lexicon, load_lexicon
+from reconcile.model import Claim, Document, Fact, InputError
 from reconcile.pipeline import Progress, RunResult, ingest, judge
-from reconcile.store import Store, StoreError, as_meta
+from reconcile.store import Store, StoreError, as_meta, now_iso
 
 __all__ = ["IndexStats", "index"]
 
@@ -49,14 +50,27 @@ def fact_keys(facts: list[Fact], claims: list[Claim], emb: np.ndarray) -> list[t
 
 
 def index(paths: list[str], store: Store, config: Config, embedder: Embedder | None = None,
-          progress: Progress | None = None) -> IndexStats:
-    """Bring the archive in line with ``paths`` (the whole archive's inputs)."""
+          progress: Progress | None = None, wait: float = 0.0, client: Any = None) -> IndexStats:
+    """Bring the archive in line with ``paths`` (the whole archive's inputs).
+
+    The run holds the archive's writer lock from its first read to its last write (a second writer waits
+    up to ``wait`` seconds, then fails with a ``StoreError``), so concurrent runs never interleave.
+    ``client``: a Dask client; extraction and embedding then run on its workers (``distributed.py``).
+    """
     stats = IndexStats()
     t = time.perf_counter()
     read = RunResult()
     ingest(paths, config, read)
     stats.errors, stats.warnings = read.errors, read.warnings
     stats.timings["ingest"] = time.perf_counter() - t
+    with store.writing(wait):
+        _update(read, store, config, stats, embedder, progress, client)
+    return stats
+
+
+def _update(read: RunResult, store: Store, config: Config, stats: IndexStats, embedder: Embedder | None,
+            progress: Progress | None, client: Any = None) -> None:
+    """The locked part of an index run: read the archive, process what changed, write it back."""
     snap = store.snapshot()
     model = config.model
     if snap.meta.get("model") and snap.meta["model"] != model and snap.documents:
@@ -73,6 +87,43 @@ def index(paths: list[str], store: Store, config: Config, embedder: Embedder | N
     stats.unchanged = len(read.documents) - len(todo)
     stats.removed = len(removed)
     lex = load_lexicon(config.rules_dirs)
+    embedder = embedder or Embedder(config.model, use_cache=config.cache)  # loads its model when first asked
+    if client is not None:
+        upsert, flat, emb = _extract_embed_on(client, todo, config, stats, progress)
+    else:
+        upsert, flat, emb = _extract_embed(todo, lex, config, stats, embedder, progress)
+    # the whole archive: kept claims (from the store) and new ones
+    drop = set(removed) | {d.id for d in todo}
+    keep = [i for i, c in enumerate(snap.claims) if c.document not in drop]
+    claims = [snap.claims[i] for i in keep] + flat
+    parts = [snap.embeddings[keep]] if keep else []
+    if len(flat):
+        parts.append(emb)
+    all_emb = np.vstack(parts).astype(np.float32) if parts else np.zeros((0, 512), np.float32)
+    docs = {d.id: d for d in snap.documents if d.id not in drop}
+    docs.update({d.id: d for d in todo})
+    t = time.perf_counter()
+    counted = counted_embeddings(embedder, claims) if claims else None
+    facts = cluster_claims(claims, all_emb, ClusterParams(threshold=config.cluster_threshold), lex, counted)
+    stats.timings["cluster"] = time.perf_counter() - t
+    t = time.perf_counter()
+    findings, rel = judge(facts, claims, docs, config)
+    stats.timings["rules"] = time.perf_counter() - t
+    t = time.perf_counter()
+    store.replace(upsert, removed, facts, findings,
+                  as_meta({"model": model, "cluster_threshold": config.cluster_threshold, "last_indexed": now_iso(),
+                           "reliability": {k: round(v, 6) for k, v in sorted(rel.items())}}),
+                  fact_keys(facts, claims, all_emb))
+    stats.timings["write"] = time.perf_counter() - t
+    stats.documents = len(docs)
+    stats.claims = len(claims)
+    stats.facts = len(facts)
+
+
+def _extract_embed(todo: list[Document], lex: Lexicon, config: Config, stats: IndexStats,
+                   embedder: Embedder | None, progress: Progress | None
+                   ) -> tuple[list[tuple[Document, list[Claim], np.ndarray]], list[Claim], np.ndarray]:
+    """Claims and vectors of the new or changed documents; one bad document is an error, not the end."""
     t = time.perf_counter()
     new_claims: dict[str, list[Claim]] = {}
     for i, doc in enumerate(todo):
@@ -86,7 +137,7 @@ def index(paths: list[str], store: Store, config: Config, embedder: Embedder | N
     stats.timings["extract"] = time.perf_counter() - t
     t = time.perf_counter()
     flat = [c for d in todo for c in new_claims[d.id]]
-    embedder = embedder or Embedder(model, use_cache=config.cache)
+    embedder = embedder or Embedder(config.model, use_cache=config.cache)
     emb = embedder.encode([c.key_text for c in flat], progress=(lambda d, n: progress("embed", d, n))
                           if progress else None) if flat else np.zeros((0, 0), np.float32)
     stats.timings["embed"] = time.perf_counter() - t
@@ -96,29 +147,26 @@ def index(paths: list[str], store: Store, config: Config, embedder: Embedder | N
         n = len(new_claims[d.id])
         upsert.append((d, new_claims[d.id], emb[k:k + n]))
         k += n
-    # the whole archive: kept claims (from the store) and new ones
-    drop = set(removed) | {d.id for d in todo}
-    keep = [i for i, c in enumerate(snap.claims) if c.document not in drop]
-    claims = [snap.claims[i] for i in keep] + flat
-    parts = [snap.embeddings[keep]] if keep else []
-    if len(flat):
-        parts.append(emb)
-    all_emb = np.vstack(parts).astype(np.float32) if parts else np.zeros((0, 512), np.float32)
-    docs = {d.id: d for d in snap.documents if d.id not in drop}
-    docs.update({d.id: d for d in todo})
+    return upsert, flat, emb
+
+
+def _extract_embed_on(client: Any, todo: list[Document], config: Config, stats: IndexStats,
+                      progress: Progress | None) -> tuple[list[tuple[Document, list[Claim], np.ndarray]],
+                                                          list[Claim], np.ndarray]:
+    """``_extract_embed`` on a Dask cluster: the same claims and vectors, in the same order."""
+    from reconcile.distributed import extract_embed
+
     t = time.perf_counter()
-    facts = cluster_claims(claims, all_emb, ClusterParams(threshold=config.cluster_threshold), lex)
-    stats.timings["cluster"] = time.perf_counter() - t
-    t = time.perf_counter()
-    findings, rel = judge(facts, claims, docs, config)
-    stats.timings["rules"] = time.perf_counter() - t
-    t = time.perf_counter()
-    store.replace(upsert, removed, facts, findings,
-                  as_meta({"model": model, "cluster_threshold": config.cluster_threshold,
-                           "reliability": {k: round(v, 6) for k, v in sorted(rel.items())}}),
-                  fact_keys(facts, claims, all_emb))
-    stats.timings["write"] = time.perf_counter() - t
-    stats.documents = len(docs)
-    stats.claims = len(claims)
-    stats.facts = len(facts)
-    return stats
+    results = extract_embed(todo, config.model, config.rules_dirs, config.cache, client,
+                            progress=(lambda d, n: progress("extract+embed", d, n)) if progress else None)
+    upsert = []
+    for d in todo:
+        _, claims, vecs, err = results[d.id]
+        if err:
+            stats.errors.append(InputError(d.path, err))
+        upsert.append((d, claims, vecs))
+    flat = [c for _, claims, _ in upsert for c in claims]
+    parts = [v for _, claims, v in upsert if len(claims)]
+    emb = np.vstack(parts).astype(np.float32) if parts else np.zeros((0, 0), np.float32)
+    stats.timings["extract+embed"] = time.perf_counter() - t
+    return upsert, flat, emb

@@ -1,35 +1,50 @@
 """The archive: documents, claims, embeddings, facts and findings kept between runs.
 
-One small interface (``Store``) with the embedded SQLite implementation (``SQLiteStore``), so that a
-server database can replace it without touching the rest. SQLite runs in WAL mode: readers go on while
-one writer works, and every update is one transaction, so a killed ``reconcile index`` leaves the
-previous archive intact.
+One small interface (``Store``) with the embedded SQLite implementation (``SQLiteStore``) here and the
+PostgreSQL one in ``store_pg.py``; ``open_store`` picks one by the address (a path or a
+``postgresql://`` URL). SQLite runs in WAL mode: readers go on while one writer works. A whole index run
+holds the archive's one writer lock (``Store.writing``: ``BEGIN IMMEDIATE`` here, an advisory lock on
+PostgreSQL) from the moment it reads the archive until it has written it, so two runs never interleave
+and a killed run leaves the previous archive intact.
+
+Whatever is read is validated: a damaged row, a foreign database or an unfinished archive is a
+``StoreError`` naming the archive and the problem, never a traceback.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
+import types
+import typing
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import MISSING, asdict, dataclass, field, fields
+from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
+from urllib.parse import urlsplit
 
 import numpy as np
 
 from reconcile.model import Claim, Document, Fact, Finding, Span
 
-__all__ = ["Store", "SQLiteStore", "ArchiveSnapshot", "FactIndex", "StoreError", "open_store", "SCHEMA_VERSION"]
+__all__ = ["Store", "SQLiteStore", "ArchiveSnapshot", "FactIndex", "StoreError", "open_store", "SCHEMA_VERSION",
+           "decode", "as_meta", "now_iso", "is_url", "display_address", "MARKER", "refuse_schema", "unassigned"]
 
 # 2: facts carry their block and centroid, so that a check reads only the facts near its draft
 SCHEMA_VERSION = 2
+MARKER = "model"  # a meta key written by the same transaction as an index run's data: the archive is finished
 _SQL_VARS = 900  # ids per IN (...) query, under SQLite's limit on bound parameters
+_TABLES = {"meta", "documents", "claims", "facts", "findings"}
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 class StoreError(RuntimeError):
-    """The archive cannot be opened or is not a reconcile archive; the message names the file."""
+    """The archive cannot be opened, is not a finished reconcile archive, or is damaged; the message names it."""
 
 
 @dataclass
@@ -59,9 +74,19 @@ class FactIndex:
 class Store(ABC):
     """What the rest of reconcile asks of an archive."""
 
+    name: str = ""
+
     @abstractmethod
     def document_hashes(self) -> dict[str, str]:
         """Document id -> content hash, to decide what needs indexing."""
+
+    @abstractmethod
+    def writing(self, wait: float = 0.0) -> AbstractContextManager[None]:
+        """Hold the archive's one writer lock for a whole index run (read, then ``replace``).
+
+        A second writer waits up to ``wait`` seconds, then fails with a ``StoreError`` saying so; leaving
+        the block by an exception undoes everything written in it.
+        """
 
     @abstractmethod
     def replace(self, upsert: list[tuple[Document, list[Claim], np.ndarray]], delete: list[str],
@@ -85,8 +110,98 @@ class Store(ABC):
         """The named facts with all their claims, vectors and documents (and the archive's counts)."""
 
     @abstractmethod
+    def stats(self) -> dict[str, Any]:
+        """The summary ``reconcile stats`` prints: schema, documents, claims, facts, unassigned_claims,
+        last_indexed."""
+
+    @abstractmethod
     def close(self) -> None:
         """Release the connection."""
+
+
+def now_iso() -> str:
+    """The time of an index run as stored in ``last_indexed`` (UTC, seconds)."""
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
+def is_url(address: str | Path) -> bool:
+    """A server archive's address (``postgresql://...``) rather than a file path."""
+    return isinstance(address, str) and address.split("://", 1)[0] in ("postgresql", "postgres") \
+        and "://" in address
+
+
+def display_address(address: str | Path) -> str:
+    """An archive's address for messages: a server URL without its password."""
+    if not is_url(address):
+        return str(address)
+    parts = urlsplit(str(address))
+    if parts.password is None:
+        return str(address)
+    netloc = f"{parts.username}:***@{parts.hostname or ''}" + (f":{parts.port}" if parts.port else "")
+    return parts._replace(netloc=netloc).geturl()
+
+
+def refuse_schema(name: str, found: str) -> StoreError:
+    """The one message for an archive of another schema, on every backend."""
+    return StoreError(f"{name}: archive schema {found}, this reconcile reads {SCHEMA_VERSION}; "
+                      "re-index into a new archive")
+
+
+@functools.cache
+def _checks(cls: type) -> list[tuple[str, tuple[type, ...], bool]]:
+    """Per field of a model dataclass: its name, the plain types its value may have, whether it is required."""
+    hints = typing.get_type_hints(cls)
+    out = []
+    for f in fields(cls):
+        hint = hints[f.name]
+        args = typing.get_args(hint) if typing.get_origin(hint) in (typing.Union, types.UnionType) else (hint,)
+        plain = tuple(typing.get_origin(a) or a for a in args)
+        if float in plain:
+            plain += (int,)
+        out.append((f.name, plain, f.default is MISSING and f.default_factory is MISSING))
+    return out
+
+
+def decode(cls: type[R], data: str | bytes | dict[str, Any]) -> R:
+    """One stored row (JSON) as a model dataclass, its field types checked: a damaged row is a ValueError."""
+    obj = json.loads(data) if not isinstance(data, dict) else data
+    if not isinstance(obj, dict):
+        raise ValueError(f"a {cls.__name__} row is not a JSON object")
+    checks = _checks(typing.cast(type, cls))
+    for name, allowed, required in checks:
+        if name not in obj:
+            if required:
+                raise ValueError(f"a {cls.__name__} row lacks {name!r}")
+        elif not isinstance(obj[name], allowed):
+            raise ValueError(f"a {cls.__name__} row has a {type(obj[name]).__name__} as {name!r}")
+    unknown = set(obj) - {n for n, _, _ in checks}
+    if unknown:
+        raise ValueError(f"a {cls.__name__} row has unknown fields {sorted(unknown)}")
+    if cls is Document:
+        obj["skipped"] = [decode(Span, s) for s in obj.get("skipped", [])]
+    return cls(**obj)
+
+
+def decode_vector(blob: bytes | None, dim: int | None = None) -> np.ndarray:
+    """A stored float32 vector; a blob of the wrong size is a ValueError."""
+    if not isinstance(blob, (bytes, memoryview)) or len(blob) % 4 or (dim is not None and len(blob) != 4 * dim):
+        raise ValueError("a vector is damaged")
+    return np.frombuffer(blob, dtype=np.float32)
+
+
+def stack(vecs: list[np.ndarray]) -> np.ndarray:
+    """Vectors as one matrix; vectors of different lengths mean a damaged archive."""
+    if not vecs:
+        return np.zeros((0, 0), np.float32)
+    if len({len(v) for v in vecs}) > 1:
+        raise ValueError("vectors of different lengths")
+    return np.vstack(vecs)
+
+
+def unassigned(claim_ids: Iterator[str] | list[str], facts: Iterator[list[str]] | list[list[str]]) -> int:
+    """How many claims are in no fact (a check cannot see them; after any index run it is 0)."""
+    assigned = {c for claims in facts for c in claims}
+    return sum(1 for c in claim_ids if c not in assigned)
 
 
 def _doc_to_json(d: Document) -> str:
@@ -95,101 +210,208 @@ def _doc_to_json(d: Document) -> str:
     return json.dumps(data, ensure_ascii=False, sort_keys=True)
 
 
-def _doc_from_json(s: str) -> Document:
-    data = json.loads(s)
-    data["skipped"] = [Span(**x) for x in data.get("skipped", [])]
-    return Document(text="", **data)
+def _doc_from_json(s: str | bytes) -> Document:
+    obj = json.loads(s)
+    if not isinstance(obj, dict):
+        raise ValueError("a Document row is not a JSON object")
+    obj["text"] = ""
+    return decode(Document, obj)
+
+
+def guarded(method: Callable[P, R]) -> Callable[P, R]:
+    """Reads of a store: a damaged archive (bad JSON, wrong types, corrupt pages) is a StoreError."""
+
+    @functools.wraps(method)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return method(*args, **kwargs)
+        except StoreError:
+            raise
+        except (sqlite3.DatabaseError, ValueError, TypeError, KeyError) as exc:
+            name = getattr(args[0], "name", "archive")
+            raise StoreError(f"{name}: damaged archive ({exc}); re-index into a new archive") from exc
+
+    return wrapper
 
 
 class SQLiteStore(Store):
-    """The embedded default: one file, WAL journal, one transaction per index run."""
+    """The embedded default: one file, WAL journal, one locked transaction per index run.
+
+    ``create=False`` (a check) opens the file read-only (``mode=ro``; ``immutable`` where even that cannot
+    work, as on a read-only mount), never creates or changes anything in it, and refuses a file that is
+    not a finished reconcile archive.
+    """
 
     def __init__(self, path: str | Path, create: bool = True) -> None:
         self.path = Path(path)
+        self.name = str(path)
+        self._writing = False
         if not create and not self.path.is_file():
             raise StoreError(f"{self.path}: no archive here (build one with `reconcile index PATH... --db {path}`)")
         try:
-            self.db = sqlite3.connect(str(self.path), timeout=30, isolation_level=None)
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=NORMAL")
-            self._init()
+            self.db = self._connect_write() if create else self._connect_read()
+            self._check_schema(finished=not create)  # before anything could change the file
+            if create:
+                self.db.execute("PRAGMA journal_mode=WAL")
+                self.db.execute("PRAGMA synchronous=NORMAL")
+                if not _TABLES <= self._tables():
+                    self._create()
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: not a reconcile archive ({exc})") from exc
 
-    def _init(self) -> None:
-        # an archive of another schema is refused before anything is created in it
-        has_meta = self.db.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='meta'").fetchone()
-        row = self.db.execute("SELECT value FROM meta WHERE key='schema'").fetchone() if has_meta else None
-        if row is not None and row[0] != str(SCHEMA_VERSION):
-            raise StoreError(f"{self.path}: archive schema {row[0]}, this reconcile reads {SCHEMA_VERSION}; "
-                             "re-index into a new file")
-        self.db.executescript("""
-            CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-            CREATE TABLE IF NOT EXISTS documents (id TEXT PRIMARY KEY, hash TEXT NOT NULL, data TEXT NOT NULL);
-            CREATE TABLE IF NOT EXISTS claims (id TEXT PRIMARY KEY, document TEXT NOT NULL, data TEXT NOT NULL,
-                                               vector BLOB NOT NULL);
-            CREATE INDEX IF NOT EXISTS claims_document ON claims(document);
-            CREATE TABLE IF NOT EXISTS facts (id TEXT PRIMARY KEY, data TEXT NOT NULL, block TEXT NOT NULL,
-                                              vector BLOB);
-            CREATE TABLE IF NOT EXISTS findings (n INTEGER PRIMARY KEY, data TEXT NOT NULL);
-        """)
-        row = self.db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
-        if row is None:
-            self.db.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
-        elif row[0] != str(SCHEMA_VERSION):
-            raise StoreError(f"{self.path}: archive schema {row[0]}, this reconcile reads {SCHEMA_VERSION}; "
-                             "re-index into a new file")
+    def _connect_write(self) -> sqlite3.Connection:
+        return sqlite3.connect(str(self.path), timeout=30, isolation_level=None)
+
+    def _connect_read(self) -> sqlite3.Connection:
+        uri = self.path.resolve().as_uri()
+        try:
+            db = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=30, isolation_level=None)
+            db.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+            return db
+        except sqlite3.OperationalError:
+            # a read-only place: no -shm can be made beside the file, and no writer can be there either
+            db = sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, isolation_level=None)
+            db.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+            return db
+
+    def _check_schema(self, finished: bool) -> None:
+        """Refuse another application's database, another schema, and (for reading) an unfinished archive."""
+        tables = self._tables()
+        meta: dict[str, str] = dict(self.db.execute("SELECT key, value FROM meta")) if "meta" in tables else {}
+        if tables and "schema" not in meta:
+            raise StoreError(f"{self.path}: not a reconcile archive (another application's database: "
+                             f"tables {', '.join(sorted(tables)[:5])})")
+        if "schema" in meta and meta["schema"] != str(SCHEMA_VERSION):
+            raise refuse_schema(str(self.path), meta["schema"])
+        if finished and (not tables or MARKER not in meta or not _TABLES <= tables):
+            raise StoreError(f"{self.path}: not a finished reconcile archive (no index run completed into it; "
+                             "run `reconcile index` again)")
+
+    def _tables(self) -> set[str]:
+        return {str(r[0]) for r in self.db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+
+    def _create(self) -> None:
+        with self._transaction() as db:
+            for stmt in """
+                CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+                CREATE TABLE IF NOT EXISTS documents (id TEXT PRIMARY KEY, hash TEXT NOT NULL, data TEXT NOT NULL);
+                CREATE TABLE IF NOT EXISTS claims (id TEXT PRIMARY KEY, document TEXT NOT NULL, data TEXT NOT NULL,
+                                                   vector BLOB NOT NULL);
+                CREATE INDEX IF NOT EXISTS claims_document ON claims(document);
+                CREATE TABLE IF NOT EXISTS facts (id TEXT PRIMARY KEY, data TEXT NOT NULL, block TEXT NOT NULL,
+                                                  vector BLOB);
+                CREATE TABLE IF NOT EXISTS findings (n INTEGER PRIMARY KEY, data TEXT NOT NULL);
+                INSERT OR IGNORE INTO meta VALUES ('schema', '{v}')
+            """.format(v=SCHEMA_VERSION).split(";"):
+                db.execute(stmt)
+            self._check_schema(finished=False)
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
-        self.db.execute("BEGIN IMMEDIATE")
+        """One transaction (a savepoint inside ``writing``); an error undoes it and is reported as such."""
+        nested = self._writing
+        try:
+            self.db.execute("SAVEPOINT w" if nested else "BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise StoreError(f"{self.path}: cannot write the archive ({exc})") from exc
         try:
             yield self.db
         except BaseException:
-            self.db.execute("ROLLBACK")
+            if self.db.in_transaction:
+                self.db.execute("ROLLBACK TO w" if nested else "ROLLBACK")
+                if nested:
+                    self.db.execute("RELEASE w")
             raise
-        self.db.execute("COMMIT")
+        try:
+            self.db.execute("RELEASE w" if nested else "COMMIT")
+        except sqlite3.Error as exc:
+            self._undo()
+            raise StoreError(f"{self.path}: could not write the archive ({exc}); it is left as it was") from exc
 
+    def _undo(self) -> None:
+        if self.db.in_transaction:
+            self.db.execute("ROLLBACK")
+
+    @contextmanager
+    def writing(self, wait: float = 0.0) -> Iterator[None]:
+        self.db.execute(f"PRAGMA busy_timeout={max(0, int(wait * 1000))}")
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise StoreError(f"{self.path}: cannot write the archive ({exc})") from exc
+            raise StoreError(f"{self.path}: another `reconcile index` is writing this archive "
+                             f"(waited {wait:g} s; pass --wait SECONDS to wait longer)") from exc
+        finally:
+            self.db.execute("PRAGMA busy_timeout=30000")
+        self._writing = True
+        try:
+            yield
+        except BaseException:
+            self._writing = False
+            self._undo()
+            raise
+        self._writing = False
+        try:
+            self.db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            self._undo()
+            raise StoreError(f"{self.path}: could not write the archive ({exc}); it is left as it was") from exc
+
+    @guarded
     def document_hashes(self) -> dict[str, str]:
-        return dict(self.db.execute("SELECT id, hash FROM documents").fetchall())
+        return {str(k): str(v) for k, v in self.db.execute("SELECT id, hash FROM documents")}
 
     def replace(self, upsert: list[tuple[Document, list[Claim], np.ndarray]], delete: list[str],
                 facts: list[Fact], findings: list[Finding], meta: dict[str, str],
                 fact_keys: list[tuple[str, np.ndarray]] | None = None) -> None:
         keys: list[tuple[str, np.ndarray | None]] = (list(fact_keys) if fact_keys
                                                      else [(f.unit_class, None) for f in facts])
-        with self._transaction() as db:
-            for doc_id in delete:
-                db.execute("DELETE FROM claims WHERE document=?", (doc_id,))
-                db.execute("DELETE FROM documents WHERE id=?", (doc_id,))
-            for doc, claims, emb in upsert:
-                db.execute("DELETE FROM claims WHERE document=?", (doc.id,))
-                db.execute("INSERT OR REPLACE INTO documents VALUES (?, ?, ?)",
-                           (doc.id, doc.content_hash, _doc_to_json(doc)))
-                db.executemany("INSERT OR REPLACE INTO claims VALUES (?, ?, ?, ?)", [
-                    (c.id, c.document, json.dumps(asdict(c), ensure_ascii=False),
-                     np.asarray(e, dtype=np.float32).tobytes()) for c, e in zip(claims, emb)])
-            db.execute("DELETE FROM facts")
-            db.executemany("INSERT INTO facts VALUES (?, ?, ?, ?)", [
-                (f.id, json.dumps(asdict(f), ensure_ascii=False), block,
-                 None if vec is None else np.asarray(vec, dtype=np.float32).tobytes())
-                for f, (block, vec) in zip(facts, keys)])
-            db.execute("DELETE FROM findings")
-            db.executemany("INSERT INTO findings (data) VALUES (?)",
-                           [(json.dumps(asdict(f), ensure_ascii=False),) for f in findings])
-            db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", sorted(meta.items()))
+        try:
+            with self._transaction() as db:
+                self._write(db, upsert, delete, facts, findings, meta, keys)
+        except sqlite3.Error as exc:
+            raise StoreError(f"{self.path}: could not write the archive ({exc}); it is left as it was") from exc
 
+    @staticmethod
+    def _write(db: sqlite3.Connection, upsert: list[tuple[Document, list[Claim], np.ndarray]], delete: list[str],
+               facts: list[Fact], findings: list[Finding], meta: dict[str, str],
+               keys: list[tuple[str, np.ndarray | None]]) -> None:
+        for doc_id in delete:
+            db.execute("DELETE FROM claims WHERE document=?", (doc_id,))
+            db.execute("DELETE FROM documents WHERE id=?", (doc_id,))
+        for doc, claims, emb in upsert:
+            db.execute("DELETE FROM claims WHERE document=?", (doc.id,))
+            db.execute("INSERT OR REPLACE INTO documents VALUES (?, ?, ?)",
+                       (doc.id, doc.content_hash, _doc_to_json(doc)))
+            db.executemany("INSERT OR REPLACE INTO claims VALUES (?, ?, ?, ?)", [
+                (c.id, c.document, json.dumps(asdict(c), ensure_ascii=False),
+                 np.asarray(e, dtype=np.float32).tobytes()) for c, e in zip(claims, emb)])
+        db.execute("DELETE FROM facts")
+        db.executemany("INSERT INTO facts VALUES (?, ?, ?, ?)", [
+            (f.id, json.dumps(asdict(f), ensure_ascii=False), block,
+             None if vec is None else np.asarray(vec, dtype=np.float32).tobytes())
+            for f, (block, vec) in zip(facts, keys)])
+        db.execute("DELETE FROM findings")
+        db.executemany("INSERT INTO findings (data) VALUES (?)",
+                       [(json.dumps(asdict(f), ensure_ascii=False),) for f in findings])
+        db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", sorted(meta.items()))
+
+    def _meta(self) -> dict[str, str]:
+        return {str(k): str(v) for k, v in self.db.execute("SELECT key, value FROM meta")}
+
+    @guarded
     def snapshot(self) -> ArchiveSnapshot:
         snap = ArchiveSnapshot()
-        snap.meta = dict(self.db.execute("SELECT key, value FROM meta").fetchall())
+        snap.meta = self._meta()
         snap.documents = [_doc_from_json(d) for (d,) in self.db.execute("SELECT data FROM documents ORDER BY id")]
         vecs = []
         for data, vec in self.db.execute("SELECT data, vector FROM claims ORDER BY id"):
-            snap.claims.append(Claim(**json.loads(data)))
-            vecs.append(np.frombuffer(vec, dtype=np.float32))
-        snap.embeddings = np.vstack(vecs) if vecs else np.zeros((0, 0), np.float32)
-        snap.facts = [Fact(**json.loads(d)) for (d,) in self.db.execute("SELECT data FROM facts ORDER BY id")]
-        snap.findings = [Finding(**json.loads(d)) for (d,) in self.db.execute("SELECT data FROM findings ORDER BY n")]
+            snap.claims.append(decode(Claim, data))
+            vecs.append(decode_vector(vec))
+        snap.embeddings = stack(vecs)
+        snap.facts = [decode(Fact, d) for (d,) in self.db.execute("SELECT data FROM facts ORDER BY id")]
+        snap.findings = [decode(Finding, d) for (d,) in self.db.execute("SELECT data FROM findings ORDER BY n")]
         snap.counts = {"documents": len(snap.documents), "claims": len(snap.claims), "facts": len(snap.facts)}
         return snap
 
@@ -197,46 +419,66 @@ class SQLiteStore(Store):
         return {t: int(self.db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0])  # noqa: S608  # fixed names
                 for t in ("documents", "claims", "facts")}
 
+    @guarded
     def fact_index(self) -> FactIndex:
         facts, blocks, vecs = [], [], []
         for data, block, vec in self.db.execute("SELECT data, block, vector FROM facts ORDER BY id"):
-            facts.append(Fact(**json.loads(data)))
-            blocks.append(block)
-            vecs.append(np.frombuffer(vec, dtype=np.float32) if vec is not None else None)
-        dim = next((len(v) for v in vecs if v is not None), 0)
-        cent = np.vstack([v if v is not None else np.zeros(dim, np.float32) for v in vecs]) if facts and dim \
-            else np.zeros((len(facts), 0), np.float32)
-        return FactIndex(facts, blocks, cent, dict(self.db.execute("SELECT key, value FROM meta").fetchall()),
-                         self._counts())
+            facts.append(decode(Fact, data))
+            blocks.append(str(block))
+            vecs.append(decode_vector(vec) if vec is not None else None)
+        return FactIndex(facts, blocks, centroid_matrix(vecs), self._meta(), self._counts())
 
-    def _rows(self, sql: str, ids: list[str]) -> Iterator[tuple[Any, ...]]:
+    def _rows(self, sql: str, ids: list[str]) -> list[tuple[Any, ...]]:
+        out: list[tuple[Any, ...]] = []
         for start in range(0, len(ids), _SQL_VARS):
             chunk = ids[start:start + _SQL_VARS]
-            yield from self.db.execute(sql.format(",".join("?" * len(chunk))), chunk)
+            out.extend(self.db.execute(sql.format(",".join("?" * len(chunk))), chunk).fetchall())
+        return out
 
+    @guarded
     def partial(self, fact_ids: list[str]) -> ArchiveSnapshot:
         snap = ArchiveSnapshot()
-        snap.meta = dict(self.db.execute("SELECT key, value FROM meta").fetchall())
+        snap.meta = self._meta()
         snap.counts = self._counts()
         ids = sorted(set(fact_ids))
-        snap.facts = sorted((Fact(**json.loads(d)) for (d,) in self._rows("SELECT data FROM facts WHERE id IN ({})",
-                                                                            ids)), key=lambda f: f.id)
+        snap.facts = sorted((decode(Fact, d) for (d,) in self._rows("SELECT data FROM facts WHERE id IN ({})", ids)),
+                            key=lambda f: f.id)
         claim_ids = sorted({c for f in snap.facts for c in f.claims})
         rows = sorted(self._rows("SELECT id, data, vector FROM claims WHERE id IN ({})", claim_ids))
-        snap.claims = [Claim(**json.loads(data)) for _, data, _ in rows]
-        snap.embeddings = (np.vstack([np.frombuffer(v, dtype=np.float32) for _, _, v in rows]) if rows
-                           else np.zeros((0, 0), np.float32))
+        snap.claims = [decode(Claim, data) for _, data, _ in rows]
+        snap.embeddings = stack([decode_vector(v) for _, _, v in rows])
         doc_ids = sorted({c.document for c in snap.claims})
         snap.documents = sorted((_doc_from_json(d) for (d,) in self._rows("SELECT data FROM documents WHERE id IN ({})",
                                                                           doc_ids)), key=lambda d: d.id)
         return snap
 
+    @guarded
+    def stats(self) -> dict[str, Any]:
+        meta = self._meta()
+        counts = self._counts()
+        facts = (decode(Fact, d).claims for (d,) in self.db.execute("SELECT data FROM facts"))
+        return {"schema": int(meta["schema"]), **counts,
+                "unassigned_claims": unassigned([str(i) for (i,) in self.db.execute("SELECT id FROM claims")], facts),
+                "last_indexed": meta.get("last_indexed")}
+
     def close(self) -> None:
         self.db.close()
 
 
+def centroid_matrix(vecs: list[np.ndarray | None]) -> np.ndarray:
+    """The facts' centroids as rows (a fact without one gets zeros: it is never nearest)."""
+    dim = next((len(v) for v in vecs if v is not None), 0)
+    if not vecs or not dim:
+        return np.zeros((len(vecs), 0), np.float32)
+    return stack([v if v is not None else np.zeros(dim, np.float32) for v in vecs])
+
+
 def open_store(path: str | Path, create: bool = True) -> Store:
-    """The archive at ``path`` (SQLite; the one implementation today)."""
+    """The archive at ``path``: a ``postgresql://`` URL is a server archive, anything else a SQLite file."""
+    if is_url(path):
+        from reconcile.store_pg import PostgresStore
+
+        return PostgresStore(str(path), create=create)
     return SQLiteStore(path, create=create)
 
 

@@ -30,3 +30,12 @@ def seeds_result():
     from reconcile.pipeline import run
 
     return run([str(SEEDS)], Config())
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A real PostgreSQL server for the session (see tests/pg.py): the URL of its ``postgres`` database."""
+    from .pg import postgres_server
+
+    with postgres_server() as url:
+        yield url

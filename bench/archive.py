@@ -1,0 +1,155 @@
+"""Archive benchmark: SQLite against PostgreSQL (index throughput, check latency, peak memory), Dask with 1
+and 2 workers (extraction plus embedding), and indexing in batches against one batch (B-cubed). A script,
+not a test; each measurement runs in a fresh process, with a cold embedding cache.
+
+Usage: python bench/archive.py --articles 10000 [--dask] [--batches 10] [--json bench/archive.json]
+PostgreSQL: a throwaway server is started as in the tests (tests/pg.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+DRAFT = ("# Entwurf\n\nNordkorea hat 12.000 Soldaten nach Kursk geschickt, teilte die Armee mit.\n\n"
+         "In Gaza wurden rund 5.000 Häuser zerstört.\n")
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _corpus(n: int, out: Path) -> Path:
+    from bench.corpus import generate
+
+    corpus = out / f"corpus-{n}.jsonl"
+    if not corpus.exists():
+        generate(n, out)
+    return corpus
+
+
+def backend(n: int, out: Path, db: str) -> dict:
+    """Index n articles into ``db``, then check one draft against it with the model loaded."""
+    from reconcile.check import check_drafts
+    from reconcile.config import Config
+    from reconcile.embed import Embedder
+    from reconcile.index import index
+    from reconcile.store import open_store
+
+    corpus = _corpus(n, out)
+    cfg = Config()
+    with tempfile.TemporaryDirectory() as tmp:
+        store = open_store(db)
+        t = time.perf_counter()
+        stats = index([str(corpus)], store, cfg, embedder=Embedder(cfg.model, cache_dir=tmp))
+        build = time.perf_counter() - t
+        store.close()
+        draft = Path(tmp) / "draft.md"
+        draft.write_text(DRAFT, encoding="utf-8")
+        fresh = Embedder(cfg.model, cache_dir=tmp)
+        _ = fresh.model
+        times = []
+        for _ in range(3):
+            t = time.perf_counter()
+            store = open_store(db, create=False)
+            check_drafts([str(draft)], store, cfg, embedder=fresh)
+            store.close()
+            times.append(time.perf_counter() - t)
+    return {"articles": n, "claims": stats.claims, "facts": stats.facts, "index_seconds": round(build, 1),
+            "index_docs_per_s": round(n / build, 1), "write_seconds": round(stats.timings["write"], 2),
+            "check_seconds_best_of_3": round(min(times), 2), "peak_rss_mb": round(_rss_mb())}
+
+
+def dask(n: int, out: Path, workers: int) -> dict:
+    """Extraction plus embedding of n articles on a local cluster of ``workers`` processes."""
+    from reconcile.config import Config
+    from reconcile.distributed import cluster_client
+    from reconcile.index import index
+    from reconcile.store import open_store
+
+    corpus = _corpus(n, out)
+    with tempfile.TemporaryDirectory() as tmp, cluster_client(workers=workers) as client:
+        store = open_store(Path(tmp) / "a.db")
+        t = time.perf_counter()
+        stats = index([str(corpus)], store, Config(cache=False), client=client)
+        total = time.perf_counter() - t
+        store.close()
+    return {"articles": n, "workers": workers, "extract_embed_seconds": round(stats.timings["extract+embed"], 1),
+            "index_seconds": round(total, 1), "client_peak_rss_mb": round(_rss_mb())}
+
+
+def batches(n: int, out: Path, k: int) -> dict:
+    """B-cubed after indexing the corpus in k batches (each run adds one slice) against one batch."""
+    from bench.run import bcubed
+    from reconcile.config import Config
+    from reconcile.embed import Embedder
+    from reconcile.index import index
+    from reconcile.store import open_store
+
+    corpus = _corpus(n, out)
+    truth = json.loads((out / f"corpus-{n}.truth.json").read_text(encoding="utf-8"))
+    lines = corpus.read_text(encoding="utf-8").splitlines()
+    res = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        emb = Embedder(Config().model, cache_dir=tmp)
+        for parts in (1, k):
+            store = open_store(Path(tmp) / f"b{parts}.db")
+            for i in range(1, parts + 1):
+                part = Path(tmp) / f"part{parts}.jsonl"
+                part.write_text("\n".join(lines[:len(lines) * i // parts]) + "\n", encoding="utf-8")
+                index([str(part)], store, Config(), embedder=emb)
+            res[f"bcubed_f1_{parts}_batches"] = round(bcubed(store.snapshot(), truth)["bcubed_f1"], 3)
+            store.close()
+    return {"articles": n, **res}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--articles", type=int, default=10000)
+    ap.add_argument("--dask", action="store_true", help="also 1 and 2 Dask workers")
+    ap.add_argument("--batches", type=int, default=0, help="also index in this many batches")
+    ap.add_argument("--out", default=str(HERE / "out"))
+    ap.add_argument("--json", help="write the results here")
+    ap.add_argument("--child", help=argparse.SUPPRESS)
+    a = ap.parse_args()
+    out = Path(a.out)
+    out.mkdir(parents=True, exist_ok=True)
+    if a.child:
+        kind, arg = a.child.split(":", 1)
+        r = (backend(a.articles, out, arg) if kind == "backend" else dask(a.articles, out, int(arg))
+             if kind == "dask" else batches(a.articles, out, int(arg)))
+        print(json.dumps(r))
+        return 0
+    _corpus(a.articles, out)
+    results = []
+    from tests.pg import postgres_server
+
+    with tempfile.TemporaryDirectory() as tmp, postgres_server() as pg:
+        jobs = [("backend:" + str(Path(tmp) / "a.db"), "sqlite"), ("backend:" + pg, "postgresql")]
+        jobs += [(f"dask:{w}", f"dask-{w}") for w in ((1, 2) if a.dask else ())]
+        jobs += [(f"batches:{a.batches}", "batches")] if a.batches else []
+        for job, name in jobs:
+            env = {**os.environ, "PYTHONPATH": str(HERE.parent)}
+            p = subprocess.run([sys.executable, __file__, "--child", job, "--articles", str(a.articles),
+                                "--out", str(out)], capture_output=True, text=True, env=env)
+            if p.returncode != 0:
+                print(p.stderr[-3000:], file=sys.stderr)
+                return 1
+            results.append({"job": name, **json.loads(p.stdout.strip().splitlines()[-1])})
+            print(json.dumps(results[-1]), flush=True)
+    if a.json:
+        Path(a.json).write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
