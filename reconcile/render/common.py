@@ -9,7 +9,7 @@ from reconcile.checks.base import fmt
 __all__ = ["fmt", "status_line", "claims_by_id", "docs_by_id", "value_text", "VERDICT_MARK"]
 
 VERDICT_MARK = {"conflict": "CONFLICT", "update": "UPDATE", "scope": "SCOPE", "agree": "AGREE",
-                "single-source": "SINGLE SOURCE"}
+                "single": "SINGLE"}
 
 
 def status_line(record: dict[str, Any]) -> str:
@@ -17,7 +17,7 @@ def status_line(record: dict[str, Any]) -> str:
     v = s["verdicts"]
     return (f"{s['facts']} facts checked from {s['claims']} claims in {s['documents']} documents: "
             f"{v['conflict']} conflicting, {v['agree']} agreeing, {v['update']} updates, {v['scope']} scope, "
-            f"{v['single-source']} single-source")
+            f"{v['single']} single")
 
 
 def claims_by_id(record: dict[str, Any]) -> dict[str, dict[str, Any]]:

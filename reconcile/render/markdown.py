@@ -20,8 +20,8 @@ def render(record: dict[str, Any]) -> str:
     for f in record["facts"]:
         out.append(f"## {VERDICT_MARK[f['verdict']]}: {_cell(f['label'])}")
         out.append("")
-        out.append(f"- Reconciled value: {value_text(f)}; spread {fmt(f['spread'][0])} to {fmt(f['spread'][1])}")
-        out.append(f"- Confidence: {f['confidence']:.2f} from {f['independent_sources']} independent origin(s)")
+        out.append(f"- Reconciled value: {value_text(f)}; range {fmt(f['range_low'])} to {fmt(f['range_high'])}")
+        out.append(f"- Confidence: {f['confidence']:.2f} from {f['independent_origins']} independent origin(s)")
         if f["rules"]:
             out.append(f"- Rules: {', '.join(f['rules'])}")
         out.append("")

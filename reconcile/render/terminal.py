@@ -14,7 +14,7 @@ from reconcile.render.common import VERDICT_MARK, claims_by_id, docs_by_id, stat
 __all__ = ["renderables", "check_renderables"]
 
 _STYLE = {"conflict": "bold red", "update": "bold blue", "scope": "bold magenta", "agree": "bold green",
-          "single-source": "dim"}
+          "single": "dim"}
 
 
 def renderables(record: dict[str, Any], include_single: bool = True) -> list[RenderableType]:
@@ -22,7 +22,7 @@ def renderables(record: dict[str, Any], include_single: bool = True) -> list[Ren
     docs = docs_by_id(record)
     out: list[RenderableType] = [Text(f"Status: {record['summary']['status']}. {status_line(record)}.", style="bold")]
     for f in record["facts"]:
-        if not include_single and f["verdict"] == "single-source":
+        if not include_single and f["verdict"] == "single":
             continue
         t = Table(show_header=True, header_style="bold", expand=True, box=None, padding=(0, 1))
         for col in ("Source", "Date", "As written", "Modality", "Attribution"):
@@ -33,7 +33,7 @@ def renderables(record: dict[str, Any], include_single: bool = True) -> list[Ren
             t.add_row(d["outlet"] or d["id"], d["published"] or "undated",
                       f"{c['surface']} {c['counted_text'] or ''}".strip(), c["modality"], c["attribution"] or "")
         head = Text(f"Reconciled {value_text(f)}  confidence {f['confidence']:.2f}  "
-                    f"independent origins {f['independent_sources']}"
+                    f"independent origins {f['independent_origins']}"
                     + (f"  rules {', '.join(f['rules'])}" if f["rules"] else ""))
         notes = [Text("• " + x) for x in f["explanation"] if x[:4].isalnum() and x[2:4].isdigit()]
         title = Text.assemble((VERDICT_MARK[f["verdict"]], _STYLE[f["verdict"]]), " ", f["label"])
