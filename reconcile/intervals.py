@@ -6,8 +6,9 @@ Two notions, kept apart:
   with infinities. The report shows these; they are never changed here.
 - ``tolerance``: the interval a figure is *compatible* with, by its stated precision: "$12.5 million" covers
   [12.45, 12.55) million, "11.000" covers [10.500, 11.500), and a hedge widens it in its direction ("nearly",
-  "knapp", "fast", "almost" reach just below; "more than", "über" above). Agreement and conflict are judged
-  on these, half-open: two figures are compatible when some true value could have been rounded to both.
+  "knapp", "fast", "almost" reach just below; "more than", "über" above; whole numbers below 100 are exact).
+  Agreement and conflict are judged on these, half-open: two figures are compatible when some true value
+  could have been rounded to both.
 
 Amounts in different currencies are compared in one currency at reference rates of the publication year
 (``rules/lexicon/fx.yml``), with the spread of the year's rates added to the tolerance.
@@ -84,8 +85,11 @@ def _stated_decimals(surface: str, language: str) -> int | None:
 
 
 def precision(c: Claim) -> float:
-    """The rounding unit of the figure as written: its stated decimals times its scale, else its last digit."""
-    unit = _rounding_unit(c.value)
+    """The rounding unit of the figure as written: its stated decimals times its scale, else its last digit.
+
+    Whole numbers below 100 are read as exact ("zehn Verletzte", "48 pages"): small counts are not rounded.
+    """
+    unit = 1.0 if float(c.value).is_integer() and abs(c.value) < 100 else _rounding_unit(c.value)
     decimals = _stated_decimals(c.surface, c.language)
     if decimals is None or c.value == 0:
         return unit
@@ -113,15 +117,15 @@ def tolerance(c: Claim, lex: Lexicon | None = None, rate_spread: float = 0.0) ->
     v = c.value
     half = precision(c) / 2
     kind = _hedge_kind(c, lex)
-    if kind == "approx":
+    if kind == "approx":  # a stated approximation: rounded as a round figure is, at least by min_relative
         rel = lex.rounding_min_relative if lex is not None else 0.02
-        half = max(half, rel * abs(v))
+        half = max(half, _rounding_unit(v) / 2, rel * abs(v))
         lo, hi = v - half, v + half
     elif kind in _BELOW_KINDS or kind in _ABOVE_KINDS:
-        unit = 2 * half if kind in ("just_below", "just_above") else half
-        reach = _rounding_unit(v) if kind in ("just_below", "just_above") else 0.0
-        lo, hi = {"just_below": (v - max(reach, unit), v), "up_to": (-math.inf, v + half), "below": (-math.inf, v),
-                  "just_above": (v, v + max(reach, unit)), "above": (v, math.inf),
+        # the figure's rounding interval, widened in the hedge's direction
+        reach = max(_rounding_unit(v), 2 * half)
+        lo, hi = {"just_below": (v - reach, v + half), "up_to": (-math.inf, v + half), "below": (-math.inf, v + half),
+                  "just_above": (v - half, v + reach), "above": (v - half, math.inf),
                   "at_least": (v - half, math.inf)}[kind]
         if kind in ("up_to", "below") and c.low is not None:
             lo = min(c.low, v)

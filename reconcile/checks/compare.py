@@ -65,9 +65,8 @@ def _stem_match(word: str | None, stems: frozenset[str]) -> bool:
 
 
 def is_cumulative(claims: list[Claim], ulex: UpdateLexicon) -> bool:
-    """The fact counts something that only grows (a toll, cases, arrests): a cue word or a listed thing."""
-    return any(c.cumulative or _stem_match(c.counted, ulex.cumulative) or _stem_match(c.predicate, ulex.cumulative)
-               for c in claims)
+    """The fact counts something that only grows (a toll, cases, arrests): a thing listed in update.yml."""
+    return any(_stem_match(c.counted, ulex.cumulative) or _stem_match(c.predicate, ulex.cumulative) for c in claims)
 
 
 def has_cue(c: Claim, ulex: UpdateLexicon) -> bool:
@@ -136,11 +135,19 @@ def scope_reason(a: Claim, b: Claim, lex: Lexicon | None) -> str | None:
 
 
 def update_reason(a: Claim, b: Claim, cumulative: bool, ulex: UpdateLexicon,
-                  published: dict[str, str | None]) -> str | None:
-    """Why ``b`` updates ``a`` (b later, or b with a cue), or None: differing values alone are no update."""
+                  published: dict[str, str | None], first: dict[float, str] | None = None) -> str | None:
+    """Why ``b`` updates ``a`` (b later, or b with a cue), or None: differing values alone are no update.
+
+    ``first``: when each figure was first reported in the fact (a figure repeated later is still as old).
+    ``cumulative``: the fact counts something that only grows; a figure with a cumulative cue ("bisher",
+    "so far") counts as such too.
+    """
     if a.modality in PLANNED or b.modality in PLANNED:
         return None
+    cumulative = cumulative or b.cumulative
     ta, tb = when(a, published), when(b, published)
+    if first:
+        ta, tb = first.get(a.value, ta), first.get(b.value, tb)
     later = bool(ta and tb and tb > ta)
     if not later and ta and tb and tb < ta:
         return None
@@ -168,14 +175,15 @@ def _signature(c: Claim, t: Interval, cue: bool, published: dict[str, str | None
             tuple(sorted(c.places)), when(c, published), c.value, cue, c.counted, c.predicate, c.cumulative)
 
 
-def _judge_pair(a: Claim, b: Claim, ctx: Context, cumulative: bool, ulex: UpdateLexicon, out: Pairs) -> None:
+def _judge_pair(a: Claim, b: Claim, ctx: Context, cumulative: bool, ulex: UpdateLexicon, out: Pairs,
+                first: dict[float, str]) -> None:
     reason = scope_reason(a, b, ctx.lexicon)
     if reason:
         out.scope.append((a, b, reason))
         return
     pub = ctx.published
     for x, y in ((a, b), (b, a)):
-        why = update_reason(x, y, cumulative, ulex, pub)
+        why = update_reason(x, y, cumulative, ulex, pub, first)
         if why:
             out.update.append((x, y, why))
             return
@@ -211,10 +219,15 @@ def classify(ctx: Context, claims: list[Claim], extra: float = 0.0) -> Pairs:
         has = (compat.astype(np.int32) @ onehot) > 0  # has[i, d]: document d states a figure compatible with i
         col = {d: k for k, d in enumerate(docs)}
         cumulative = is_cumulative(claims, ulex)
+        first: dict[float, str] = {}
+        for c in claims:
+            t = when(c, pub)
+            if t and (c.value not in first or t < first[c.value]):
+                first[c.value] = t
         bad = np.argwhere(np.triu(~compat & (doc[:, None] != doc[None, :]), 1))
         for i, j in bad.tolist():
             if has[j, col[int(doc[i])]] and has[i, col[int(doc[j])]]:
                 continue
-            _judge_pair(claims[idx[i]], claims[idx[j]], ctx, cumulative, ulex, out)
+            _judge_pair(claims[idx[i]], claims[idx[j]], ctx, cumulative, ulex, out, first)
     memo[key] = out
     return out
