@@ -122,10 +122,11 @@ def tolerance(c: Claim, lex: Lexicon | None = None, rate_spread: float = 0.0) ->
         half = max(half, _rounding_unit(v) / 2, rel * abs(v))
         lo, hi = v - half, v + half
     elif kind in _BELOW_KINDS or kind in _ABOVE_KINDS:
-        # the figure's rounding interval, widened in the hedge's direction
+        # the hedge says on which side of the stated figure the value lies: "nearly", "knapp" just below it,
+        # "more than", "über" above it; "up to" and "at least" include the figure, as rounded
         reach = max(_rounding_unit(v), 2 * half)
-        lo, hi = {"just_below": (v - reach, v + half), "up_to": (-math.inf, v + half), "below": (-math.inf, v + half),
-                  "just_above": (v - half, v + reach), "above": (v - half, math.inf),
+        lo, hi = {"just_below": (v - reach, v), "up_to": (-math.inf, v + half), "below": (-math.inf, v),
+                  "just_above": (v, v + reach), "above": (v, math.inf),
                   "at_least": (v - half, math.inf)}[kind]
         if kind in ("up_to", "below") and c.low is not None:
             lo = min(c.low, v)

@@ -135,10 +135,12 @@ def scope_reason(a: Claim, b: Claim, lex: Lexicon | None) -> str | None:
 
 
 def update_reason(a: Claim, b: Claim, cumulative: bool, ulex: UpdateLexicon,
-                  published: dict[str, str | None], first: dict[float, str] | None = None) -> str | None:
+                  published: dict[str, str | None], first: dict[float, str] | None = None,
+                  cued: frozenset[float] = frozenset()) -> str | None:
     """Why ``b`` updates ``a`` (b later, or b with a cue), or None: differing values alone are no update.
 
-    ``first``: when each figure was first reported in the fact (a figure repeated later is still as old).
+    ``first``: when each figure was first reported in the fact (a figure repeated later is still as old);
+    ``cued``: figures reported somewhere in the fact with an update cue (its repeats carry the cue too).
     ``cumulative``: the fact counts something that only grows; a figure with a cumulative cue ("bisher",
     "so far") counts as such too.
     """
@@ -153,7 +155,7 @@ def update_reason(a: Claim, b: Claim, cumulative: bool, ulex: UpdateLexicon,
         return None
     if later and cumulative and b.value > a.value:
         return f"a cumulative count grew from {a.surface} ({ta}) to {b.surface} ({tb})"
-    if has_cue(b, ulex) and (later or ta == tb or not ta or not tb) and b.value != a.value:
+    if (has_cue(b, ulex) or b.value in cued) and (later or ta == tb or not ta or not tb) and b.value != a.value:
         return f"{b.surface} is reported as a change" + (f" ({tb})" if tb else "")
     return None
 
@@ -176,14 +178,14 @@ def _signature(c: Claim, t: Interval, cue: bool, published: dict[str, str | None
 
 
 def _judge_pair(a: Claim, b: Claim, ctx: Context, cumulative: bool, ulex: UpdateLexicon, out: Pairs,
-                first: dict[float, str]) -> None:
+                first: dict[float, str], cued: frozenset[float]) -> None:
     reason = scope_reason(a, b, ctx.lexicon)
     if reason:
         out.scope.append((a, b, reason))
         return
     pub = ctx.published
     for x, y in ((a, b), (b, a)):
-        why = update_reason(x, y, cumulative, ulex, pub, first)
+        why = update_reason(x, y, cumulative, ulex, pub, first, cued)
         if why:
             out.update.append((x, y, why))
             return
@@ -219,6 +221,7 @@ def classify(ctx: Context, claims: list[Claim], extra: float = 0.0) -> Pairs:
         has = (compat.astype(np.int32) @ onehot) > 0  # has[i, d]: document d states a figure compatible with i
         col = {d: k for k, d in enumerate(docs)}
         cumulative = is_cumulative(claims, ulex)
+        cued = frozenset(c.value for c in claims if has_cue(c, ulex))
         first: dict[float, str] = {}
         for c in claims:
             t = when(c, pub)
@@ -228,6 +231,6 @@ def classify(ctx: Context, claims: list[Claim], extra: float = 0.0) -> Pairs:
         for i, j in bad.tolist():
             if has[j, col[int(doc[i])]] and has[i, col[int(doc[j])]]:
                 continue
-            _judge_pair(claims[idx[i]], claims[idx[j]], ctx, cumulative, ulex, out, first)
+            _judge_pair(claims[idx[i]], claims[idx[j]], ctx, cumulative, ulex, out, first, cued)
     memo[key] = out
     return out
