@@ -27,6 +27,7 @@ import yaml
 
 from reconcile.lexicon import Lexicon, LexiconError, deep_merge, default_rules_dir
 from reconcile.model import Claim
+from reconcile.quantities import rounding_unit
 
 __all__ = ["bounds", "precision", "tolerance", "compatible", "Interval", "FxRates", "load_fx", "read_lexicon_file",
            "claim_year"]
@@ -47,23 +48,6 @@ def bounds(c: Claim, tolerance: float = 0.0) -> Interval:
         lo -= abs(c.value) * tolerance
         hi += abs(c.value) * tolerance
     return lo, hi
-
-
-def _rounding_unit(value: float) -> float:
-    """The unit a figure is rounded to: its last non-zero digit's place, capped at its group and at 20%."""
-    v = abs(value)
-    if v == 0:
-        return 1.0
-    if abs(v - round(v)) > 1e-9:
-        decimals = min(len(repr(v).split(".")[1]) if "." in repr(v) else 0, 6)
-        return 10.0 ** -decimals
-    iv = int(round(v))
-    place = 1
-    while iv % (place * 10) == 0 and place * 10 <= iv:
-        place *= 10
-    group = 1000 ** int(math.log(v, 1000) + 1e-9) if v >= 1000 else 1
-    unit = min(place, group) if group > 1 else place
-    return float(min(unit, max(1.0, 0.2 * v)))
 
 
 def _stated_decimals(surface: str, language: str) -> int | None:
@@ -89,7 +73,7 @@ def precision(c: Claim) -> float:
 
     Whole numbers below 100 are read as exact ("zehn Verletzte", "48 pages"): small counts are not rounded.
     """
-    unit = 1.0 if float(c.value).is_integer() and abs(c.value) < 100 else _rounding_unit(c.value)
+    unit = 1.0 if float(c.value).is_integer() and abs(c.value) < 100 else rounding_unit(c.value)
     decimals = _stated_decimals(c.surface, c.language)
     if decimals is None or c.value == 0:
         return unit
@@ -119,12 +103,12 @@ def tolerance(c: Claim, lex: Lexicon | None = None, rate_spread: float = 0.0) ->
     kind = _hedge_kind(c, lex)
     if kind == "approx":  # a stated approximation: rounded as a round figure is, at least by min_relative
         rel = lex.rounding_min_relative if lex is not None else 0.02
-        half = max(half, _rounding_unit(v) / 2, rel * abs(v))
+        half = max(half, rounding_unit(v) / 2, rel * abs(v))
         lo, hi = v - half, v + half
     elif kind in _BELOW_KINDS or kind in _ABOVE_KINDS:
         # the hedge says on which side of the stated figure the value lies: "nearly", "knapp" just below it,
         # "more than", "über" above it; "up to" and "at least" include the figure, as rounded
-        reach = max(_rounding_unit(v), 2 * half)
+        reach = max(rounding_unit(v), 2 * half)
         lo, hi = {"just_below": (v - reach, v), "up_to": (-math.inf, v + half), "below": (-math.inf, v),
                   "just_above": (v, v + reach), "above": (v, math.inf),
                   "at_least": (v - half, math.inf)}[kind]
@@ -135,8 +119,8 @@ def tolerance(c: Claim, lex: Lexicon | None = None, rate_spread: float = 0.0) ->
     else:  # a range or a vague quantity: its own interval, its ends rounded as written
         lo, hi = bounds(c)
         if c.hedge is None:  # a range "sechs bis sieben Millionen"
-            lo -= _rounding_unit(lo) / 2 if math.isfinite(lo) else 0.0
-            hi += _rounding_unit(hi) / 2 if math.isfinite(hi) else 0.0
+            lo -= rounding_unit(lo) / 2 if math.isfinite(lo) else 0.0
+            hi += rounding_unit(hi) / 2 if math.isfinite(hi) else 0.0
         elif math.isfinite(hi):
             hi = math.nextafter(hi, math.inf)
     if rate_spread:
