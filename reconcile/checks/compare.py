@@ -5,17 +5,17 @@ Shared by the conflict, agreement, update and scope checks, so that each says th
 - ``tolerances``: every claim's tolerance interval (``reconcile.intervals.tolerance``) in the fact's main
   currency (others converted at the publication year's reference rate, ``rules/lexicon/fx.yml``).
 - ``compat_matrix``: which pairs could both be right.
-- ``scope_reason``: the qualifier that sets two figures apart (another place, group, time window, a part
-  of a total, another thing counted, a plan against what was done), or None.
-- ``update_reason``: the evidence that one figure updates the other (ordered times and a cumulative count
-  growing, or a cue such as "stieg auf", "rose to", "revised"), or None.
+- ``classify``: every incompatible pair of figures from two documents, as a scope difference (another
+  place, group, time window, a part of a total, another thing counted, a plan against what was done), an
+  update (ordered times and a cumulative count growing, or a cue such as "stieg auf", "rose to", "revised";
+  a figure counts from when it was first reported) or a conflict, judged in pairwise matrices.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
@@ -25,8 +25,8 @@ from reconcile.intervals import FxRates, Interval, claim_year, load_fx, read_lex
 from reconcile.lexicon import Lexicon, LexiconError
 from reconcile.model import Claim
 
-__all__ = ["UpdateLexicon", "load_update_lexicon", "tolerances", "compat_matrix", "scope_reason", "update_reason",
-           "when", "is_cumulative", "PLANNED", "Pairs", "classify"]
+__all__ = ["UpdateLexicon", "load_update_lexicon", "tolerances", "compat_matrix", "when", "is_cumulative", "PLANNED",
+           "Pairs", "classify", "PAIR_CAP"]
 
 PLANNED = ("planned", "hypothetical")
 
@@ -116,48 +116,16 @@ def _places(c: Claim, lex: Lexicon | None) -> frozenset[str]:
     return frozenset(lex.place_key(p) if lex else p.lower() for p in c.places)
 
 
-def scope_reason(a: Claim, b: Claim, lex: Lexicon | None) -> str | None:
-    """What sets the two figures apart in scope, in words, or None when nothing does."""
-    if (a.modality in PLANNED) != (b.modality in PLANNED):
-        return "modality"
-    if a.part_of != b.part_of:
-        return "part_of"
-    if a.counted_group and b.counted_group and a.counted_group != b.counted_group:
-        return "counted"
-    if a.group and b.group and a.group.lower() != b.group.lower():
-        return "group"
-    if a.window and b.window and a.window.lower() != b.window.lower():
-        return "window"
-    pa, pb = _places(a, lex), _places(b, lex)
-    if pa and pb and not pa & pb:
-        return "places"
-    return None
+def _evidence(x: Claim, y: Claim, tx: str, ty: str, cumulative: bool) -> str:
+    """The evidence that ``y`` updates ``x``, in words (the matrices of ``_update_mask`` decided it)."""
+    if tx and ty and ty > tx and (cumulative or y.cumulative) and y.value > x.value:
+        return f"a cumulative count grew from {x.surface} ({tx}) to {y.surface} ({ty})"
+    return f"{y.surface} is reported as a change" + (f" ({ty})" if ty else "")
 
 
-def update_reason(a: Claim, b: Claim, cumulative: bool, ulex: UpdateLexicon,
-                  published: dict[str, str | None], first: dict[float, str] | None = None,
-                  cued: frozenset[float] = frozenset()) -> str | None:
-    """Why ``b`` updates ``a`` (b later, or b with a cue), or None: differing values alone are no update.
-
-    ``first``: when each figure was first reported in the fact (a figure repeated later is still as old);
-    ``cued``: figures reported somewhere in the fact with an update cue (its repeats carry the cue too).
-    ``cumulative``: the fact counts something that only grows; a figure with a cumulative cue ("bisher",
-    "so far") counts as such too.
-    """
-    if a.modality in PLANNED or b.modality in PLANNED:
-        return None
-    cumulative = cumulative or b.cumulative
-    ta, tb = when(a, published), when(b, published)
-    if first:
-        ta, tb = first.get(a.value, ta), first.get(b.value, tb)
-    later = bool(ta and tb and tb > ta)
-    if not later and ta and tb and tb < ta:
-        return None
-    if later and cumulative and b.value > a.value:
-        return f"a cumulative count grew from {a.surface} ({ta}) to {b.surface} ({tb})"
-    if (has_cue(b, ulex) or b.value in cued) and (later or ta == tb or not ta or not tb) and b.value != a.value:
-        return f"{b.surface} is reported as a change" + (f" ({tb})" if tb else "")
-    return None
+# pairs of each kind kept as examples (for messages and evidence); counts and involved claims stay complete
+PAIR_CAP = 500
+_SCOPE_ORDER = ("modality", "part_of", "counted", "group", "window", "places")
 
 
 @dataclass
@@ -169,6 +137,8 @@ class Pairs:
     conflict: list[tuple[Claim, Claim]]
     update: list[tuple[Claim, Claim, str]]  # (earlier, later, evidence)
     scope: list[tuple[Claim, Claim, str]]  # (a, b, the qualifier that differs)
+    conflict_count: int = 0
+    conflict_claims: list[Claim] = field(default_factory=list)  # every claim in an unexplained pair
 
 
 def _signature(c: Claim, t: Interval, cue: bool, published: dict[str, str | None]) -> tuple[object, ...]:
@@ -177,19 +147,54 @@ def _signature(c: Claim, t: Interval, cue: bool, published: dict[str, str | None
             tuple(sorted(c.places)), when(c, published), c.value, cue, c.counted, c.predicate, c.cumulative)
 
 
-def _judge_pair(a: Claim, b: Claim, ctx: Context, cumulative: bool, ulex: UpdateLexicon, out: Pairs,
-                first: dict[float, str], cued: frozenset[float]) -> None:
-    reason = scope_reason(a, b, ctx.lexicon)
-    if reason:
-        out.scope.append((a, b, reason))
-        return
-    pub = ctx.published
-    for x, y in ((a, b), (b, a)):
-        why = update_reason(x, y, cumulative, ulex, pub, first, cued)
-        if why:
-            out.update.append((x, y, why))
-            return
-    out.conflict.append((a, b))
+def _codes(values: list[object]) -> np.ndarray:
+    """Small integers for values, -1 for a missing one (None or empty)."""
+    seen: dict[object, int] = {}
+    return np.array([seen.setdefault(v, len(seen)) if v else -1 for v in values], dtype=np.int64)
+
+
+def _differ(codes: np.ndarray) -> np.ndarray:
+    """``m[i, j]``: both have a value and the values differ."""
+    known = codes >= 0
+    return known[:, None] & known[None, :] & (codes[:, None] != codes[None, :])
+
+
+def _scope_masks(reps: list[Claim], lex: Lexicon | None) -> dict[str, np.ndarray]:
+    """One pairwise matrix per scope qualifier (the vectorised ``scope_reason``)."""
+    planned = np.array([c.modality in PLANNED for c in reps])
+    part = np.array([c.part_of for c in reps])
+    places = [_places(c, lex) for c in reps]
+    uniq = list(dict.fromkeys(p for p in places if p))
+    pcode = np.array([uniq.index(p) if p else -1 for p in places], dtype=np.int64)
+    disjoint = np.array([[not a & b for b in uniq] for a in uniq], dtype=bool).reshape(len(uniq), len(uniq))
+    known = pcode >= 0
+    pm = np.zeros((len(reps), len(reps)), dtype=bool)
+    if uniq:
+        safe = np.where(known, pcode, 0)
+        pm = known[:, None] & known[None, :] & disjoint[safe[:, None], safe[None, :]]
+    return {"modality": planned[:, None] != planned[None, :], "part_of": part[:, None] != part[None, :],
+            "counted": _differ(_codes([c.counted_group for c in reps])),
+            "group": _differ(_codes([(c.group or "").lower() for c in reps])),
+            "window": _differ(_codes([(c.window or "").lower() for c in reps])), "places": pm}
+
+
+def _update_mask(reps: list[Claim], cumulative: bool, cue: np.ndarray, first: list[str]) -> np.ndarray:
+    """``m[x, y]``: y updates x (the vectorised ``update_reason``, with ``first`` times per claim)."""
+    stamps = sorted({t for t in first if t})
+    t = np.array([stamps.index(x) if x else -1 for x in first], dtype=np.int64)
+    known = t >= 0
+    later = known[:, None] & known[None, :] & (t[None, :] > t[:, None])
+    earlier = known[:, None] & known[None, :] & (t[None, :] < t[:, None])
+    value = np.array([c.value for c in reps], dtype=np.float64)
+    actual = np.array([c.modality not in PLANNED for c in reps])
+    cum = np.array([cumulative or c.cumulative for c in reps])
+    grown = later & cum[None, :] & (value[None, :] > value[:, None])
+    cued = cue[None, :] & ~earlier & (value[None, :] != value[:, None])
+    return actual[:, None] & actual[None, :] & (grown | cued)
+
+
+def _reason(masks: dict[str, np.ndarray], i: int, j: int) -> str:
+    return next(k for k in _SCOPE_ORDER if masks[k][i, j])
 
 
 def classify(ctx: Context, claims: list[Claim], extra: float = 0.0) -> Pairs:
@@ -197,7 +202,8 @@ def classify(ctx: Context, claims: list[Claim], extra: float = 0.0) -> Pairs:
 
     A pair is left out when each of the two documents also states a figure compatible with the other's
     (both report the same set of figures: one fact told with several figures). ``extra`` widens every
-    tolerance by that share of the figure (a rule's ``tolerance``). Memoised per claim set.
+    tolerance by that share of the figure (a rule's ``tolerance``). Pairs are judged in matrices over the
+    distinct claims; memoised per claim set.
     """
     memo = ctx.shared.setdefault("compare.classify", {})
     key = (ctx.fact.id, tuple(c.id for c in claims), extra)
@@ -208,29 +214,50 @@ def classify(ctx: Context, claims: list[Claim], extra: float = 0.0) -> Pairs:
     tol = [(lo - abs(c.value) * extra, hi + abs(c.value) * extra)
            for c, (lo, hi) in zip(claims, tolerances(claims, ctx.lexicon, ctx.fx, pub))]
     out = Pairs(claims, tol, [], [], [])
-    reps: dict[tuple[object, ...], int] = {}
+    cues = [has_cue(c, ulex) for c in claims]
+    reps_at: dict[tuple[object, ...], int] = {}
     for i, c in enumerate(claims):
-        reps.setdefault(_signature(c, tol[i], has_cue(c, ulex), pub), i)
-    idx = list(reps.values())
+        reps_at.setdefault(_signature(c, tol[i], cues[i], pub), i)
+    idx = list(reps_at.values())
     if len(idx) > 1:
-        sub = [tol[i] for i in idx]
-        compat = compat_matrix(sub)
-        doc = np.array([hash(claims[i].document) for i in idx])
-        docs = sorted(set(doc.tolist()))
-        onehot = (doc[:, None] == np.array(docs)[None, :]).astype(np.int32)
-        has = (compat.astype(np.int32) @ onehot) > 0  # has[i, d]: document d states a figure compatible with i
-        col = {d: k for k, d in enumerate(docs)}
-        cumulative = is_cumulative(claims, ulex)
-        cued = frozenset(c.value for c in claims if has_cue(c, ulex))
-        first: dict[float, str] = {}
-        for c in claims:
-            t = when(c, pub)
-            if t and (c.value not in first or t < first[c.value]):
-                first[c.value] = t
-        bad = np.argwhere(np.triu(~compat & (doc[:, None] != doc[None, :]), 1))
-        for i, j in bad.tolist():
-            if has[j, col[int(doc[i])]] and has[i, col[int(doc[j])]]:
-                continue
-            _judge_pair(claims[idx[i]], claims[idx[j]], ctx, cumulative, ulex, out, first, cued)
+        _classify_reps(ctx, claims, idx, tol, cues, ulex, out)
     memo[key] = out
     return out
+
+
+def _classify_reps(ctx: Context, claims: list[Claim], idx: list[int], tol: list[Interval], cues: list[bool],
+                   ulex: UpdateLexicon, out: Pairs) -> None:
+    """Fill ``out`` from the pairwise matrices of the distinct claims ``idx``."""
+    pub = ctx.published
+    reps = [claims[i] for i in idx]
+    compat = compat_matrix([tol[i] for i in idx])
+    doc = _codes([c.document for c in reps])
+    onehot = (doc[:, None] == np.arange(doc.max() + 1)[None, :]).astype(np.int32)
+    has = ((compat.astype(np.int32) @ onehot) > 0)[:, doc]  # has[j, i]: i's document states a figure like j
+    bad = np.triu(~compat & (doc[:, None] != doc[None, :]) & ~(has.T & has), 1)
+    if not bad.any():
+        return
+    masks = _scope_masks(reps, ctx.lexicon)
+    scoped = np.zeros_like(bad)
+    for m in masks.values():
+        scoped |= m
+    first_at: dict[float, str] = {}
+    for c in claims:
+        t = when(c, pub)
+        if t and (c.value not in first_at or t < first_at[c.value]):
+            first_at[c.value] = t
+    cued_values = {c.value for c, q in zip(claims, cues) if q}
+    cue = np.array([cues[i] or claims[i].value in cued_values for i in idx])
+    upd = _update_mask(reps, is_cumulative(claims, ulex), cue, [first_at.get(c.value, "") for c in reps])
+    updated = upd | upd.T
+    for i, j in np.argwhere(bad & scoped)[:PAIR_CAP].tolist():
+        out.scope.append((reps[i], reps[j], _reason(masks, i, j)))
+    cumulative = is_cumulative(claims, ulex)
+    for i, j in np.argwhere(bad & ~scoped & updated)[:PAIR_CAP].tolist():
+        x, y = (reps[i], reps[j]) if upd[i, j] else (reps[j], reps[i])
+        out.update.append((x, y, _evidence(x, y, first_at.get(x.value, ""), first_at.get(y.value, ""), cumulative)))
+    conflict = bad & ~scoped & ~updated
+    out.conflict_count = int(conflict.sum())
+    out.conflict = [(reps[i], reps[j]) for i, j in np.argwhere(conflict)[:PAIR_CAP].tolist()]
+    involved = np.flatnonzero(conflict.any(axis=0) | conflict.any(axis=1)).tolist()
+    out.conflict_claims = [reps[k] for k in involved]

@@ -28,14 +28,14 @@ def check(ctx: Context, p: dict[str, Any]) -> list[Hit]:
     cs = comparable(ctx.claims, p["modalities"])
     if len({c.document for c in cs}) < 2:
         return []
-    pairs = classify(ctx, cs, p["tolerance"]).conflict
-    if not pairs:
+    found = classify(ctx, cs, p["tolerance"])
+    if not found.conflict_count:
         return []
-    involved = sorted({c.id: c for pair in pairs for c in pair}.values(), key=lambda c: (c.value, c.document, c.start))
+    involved = sorted(found.conflict_claims, key=lambda c: (c.value, c.document, c.start))
     origins = {ctx.origin[c.id] for c in involved}
     return [Hit(involved, {
         "low": fmt(involved[0].value), "high": fmt(involved[-1].value),
-        "figures": "; ".join(describe(c, ctx.docs) for c in involved), "pairs": len(pairs),
+        "figures": "; ".join(describe(c, ctx.docs) for c in involved), "pairs": found.conflict_count,
         "origins": len(origins),
         "who": "independent sources" if len(origins) > 1 else "reports going back to one origin",
     })]
