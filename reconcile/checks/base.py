@@ -41,7 +41,12 @@ class Context:
 
     @property
     def published(self) -> dict[str, str | None]:
-        return {k: d.published for k, d in self.docs.items()}
+        """Each document's publication date, built once per run (``shared``), not once per fact."""
+        memo = self.shared.get("published")
+        if memo is None or memo[0] is not self.docs:
+            memo = (self.docs, {k: d.published for k, d in self.docs.items()})
+            self.shared["published"] = memo
+        return memo[1]  # type: ignore[no-any-return]
 
     def origins(self, claims: list[Claim] | None = None) -> set[str]:
         return {self.origin[c.id] for c in (claims if claims is not None else self.claims)}

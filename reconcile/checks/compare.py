@@ -57,7 +57,9 @@ def load_update_lexicon(dirs: tuple[str, ...] = ()) -> UpdateLexicon:
     return UpdateLexicon(cues, frozenset(s.lower() for s in stems))
 
 
+@lru_cache(maxsize=65536)
 def _stem_match(word: str | None, stems: frozenset[str]) -> bool:
+    """``word`` is a listed stem, or ends with one of five letters or more; cached (facts repeat words)."""
     if not word:
         return False
     w = word.lower()
