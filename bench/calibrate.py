@@ -106,6 +106,7 @@ def table(rows: list[dict[str, object]], conf: list[float]) -> list[tuple[str, i
 
 
 def main(argv: list[str]) -> int:
+    """Print the calibration table (Markdown) and the Brier scores."""
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("run", type=Path)
     ap.add_argument("--dev", type=Path, default=Path(__file__).resolve().parents[1].parent / "shared" / "dev")

@@ -62,6 +62,7 @@ def cluster_verdicts(corpus: Path, gold_path: Path, score: object, verbose: bool
 
 
 def main(argv: list[str]) -> int:
+    """Print the verdict accuracy per language and overall."""
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--dev", type=Path, default=Path(__file__).resolve().parents[1].parent / "shared" / "dev")
     ap.add_argument("--verbose", action="store_true")

@@ -85,6 +85,7 @@ def _tokens(s: str) -> frozenset[str]:
 
 
 def attribution_key(attr: str | None) -> frozenset[str]:
+    """The content words of an attribution, for telling whether two claims name the same source."""
     return frozenset(_tokens(attr)) if attr else frozenset()
 
 

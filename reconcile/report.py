@@ -38,6 +38,7 @@ FOOTNOTES = {
 
 
 def report_schema() -> dict[str, Any]:
+    """The JSON Schema of the report record (``reconcile.report/2``)."""
     return json.loads(resources.files("reconcile").joinpath("schemas/report.schema.json").read_text())
 
 

@@ -68,6 +68,7 @@ def _validate_params(kind: str, params: dict[str, Any], where: str) -> dict[str,
 
 
 def load_rule_file(path: Path) -> Rule:
+    """One rule file, validated (schema, check kind, parameters, message template); errors name the file and field."""
     where = str(path)
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))

@@ -37,6 +37,7 @@ class Context:
 
     @property
     def fx(self) -> FxRates:
+        """Reference exchange rates (``rules/lexicon/fx.yml`` with the user's overrides)."""
         return load_fx(self.rules_dirs)
 
     @property
@@ -49,6 +50,7 @@ class Context:
         return memo[1]  # type: ignore[no-any-return]
 
     def origins(self, claims: list[Claim] | None = None) -> set[str]:
+        """The independent origins of ``claims`` (default: all the fact's claims)."""
         return {self.origin[c.id] for c in (claims if claims is not None else self.claims)}
 
 
@@ -62,12 +64,14 @@ class Hit:
 
 
 def overlap(a: Claim, b: Claim, tolerance: float = 0.0) -> bool:
+    """The claims' own intervals (``bounds``) share a value."""
     la, ha = bounds(a, tolerance)
     lb, hb = bounds(b, tolerance)
     return la <= hb and lb <= ha
 
 
 def fmt(v: float | None) -> str:
+    """A figure for messages: "1.8 m", "2.4 bn", "11,000", "5,587.75"; ``open`` for an unbounded end."""
     if v is None:
         return "open"
     if abs(v) >= 1e9:
@@ -80,10 +84,12 @@ def fmt(v: float | None) -> str:
 
 
 def comparable(claims: list[Claim], modalities: list[str]) -> list[Claim]:
+    """The claims of the listed modalities (a rule's ``modalities`` parameter)."""
     return [c for c in claims if c.modality in modalities]
 
 
 def describe(c: Claim, docs: dict[str, Document]) -> str:
+    """The figure as written and who gives it: "11.000 (taz)", "10.000 (westliche Geheimdienste)"."""
     d = docs.get(c.document)
     who = c.attribution or (d.outlet if d and d.outlet else c.document)
     return f"{c.surface} ({who})"

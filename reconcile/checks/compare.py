@@ -72,6 +72,7 @@ def is_cumulative(claims: list[Claim], ulex: UpdateLexicon) -> bool:
 
 
 def has_cue(c: Claim, ulex: UpdateLexicon) -> bool:
+    """The sentence of the figure has an update cue of its language ("stieg auf", "rose to", "revised")."""
     pat = ulex.cues.get(c.language)
     return bool(pat and pat.search(c.sentence))
 

@@ -67,6 +67,7 @@ def sources_text(claims: list[Claim], ctx: Context) -> str:
 
 
 def check(ctx: Context, p: dict[str, Any]) -> list[Hit]:
+    """Each draft figure judged by the rule's ``finding``: conflict, disputed, outdated or unsupported."""
     hits: list[Hit] = []
     tol = p["tolerance"]
     actual = [c for c in ctx.claims if c.modality in _ACTUAL] or ctx.claims

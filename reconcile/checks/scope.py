@@ -59,6 +59,7 @@ def explain(pairs: list[tuple[Claim, Claim, str]]) -> str:
 
 
 def check(ctx: Context, p: dict[str, Any]) -> list[Hit]:
+    """One hit naming the difference of the mode's qualifier, counted per side, with every figure involved."""
     plans = ["planned", "hypothetical"] if p["mode"] == "modality" else []
     modalities = ["asserted", "reported", "estimated", *plans]
     cs = [c for c in ctx.claims if c.modality in modalities]
