@@ -1,10 +1,22 @@
 """Verdicts, reconciled values and confidence per fact; independence of sources; learned reliability.
 
+Two steps, run in this order by ``pipeline.judge``: ``learn_reliability`` (before the rules: how often
+each outlet's figures agree with the consensus, across all facts, in the spirit of TruthFinder) and
+``judge_facts`` (after the rules: the verdict from the rules' findings, the reconciled value, independence
+and confidence, explained in words).
+
 Corroboration counts independent *origins*, not articles: claims merge into one origin when their
 documents share an outlet or an author, when their sentences are near-identical (agency copy), or when
-they name the same attributed source. Reliability of each outlet is learned across all facts of the
-corpus (truth discovery in the spirit of TruthFinder), with hedge-aware intervals as the notion of
-"agrees with the reconciled value".
+they name the same attributed source. Independence is reported beside the verdict, never instead of it.
+
+Confidence estimates how likely the verdict is right. It is the product of: the number of independent
+origins behind the reconciled figure (``1 - 0.5 ** n``), the share of the weight supporting it
+(``support_floor + (1 - support_floor) * support``), the modality of the supporting figures (asserted 1.0
+down to hypothetical 0.1), their hedge width (up to ``hedge_penalty`` off for wide intervals), whether the
+newest figure supports it (else ``recency_penalty``), the learned reliability of their outlets
+(``reliability_floor + (1 - reliability_floor) * r``) and a weight per verdict (``verdict_weight``).
+Every weight is a field of ``ConfidenceParams``, overridable in ``[tool.reconcile.confidence]``;
+BENCHMARKS.md shows how confidence bins match the share of verdicts right on the development set.
 """
 
 from __future__ import annotations
@@ -15,16 +27,55 @@ from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from functools import lru_cache
+from dataclasses import dataclass, field, fields
 from itertools import accumulate
-from reconcile.checks.base import bounds, fmt
-from reconcile.config import Config
+from typing import Any
+
+from reconcile.checks.base import fmt
+from reconcile.config import Config, ConfigError
+from reconcile.intervals import bounds
 from reconcile.model import Claim, Document, Fact, Finding
 
-__all__ = ["origins_for", "fact_origins", "consensus", "reconcile_facts", "MODALITY_WEIGHT", "attribution_key"]
+__all__ = ["origins_for", "fact_origins", "consensus", "learn_reliability", "judge_facts", "ConfidenceParams",
+           "MODALITY_WEIGHT", "attribution_key", "VERDICT_ORDER"]
 
 MODALITY_WEIGHT = {"asserted": 1.0, "reported": 0.85, "estimated": 0.7, "planned": 0.45, "hypothetical": 0.1}
 _STOP = {"der", "die", "das", "des", "dem", "den", "und", "the", "and", "of", "von", "laut", "nach"}
-PRIOR_RELIABILITY = 0.8
+# when a fact's findings give several verdicts, the first of these wins: an unexplained conflict outweighs
+# an update elsewhere in the fact, and any difference outweighs agreement
+VERDICT_ORDER = ("conflict", "update", "scope", "agree")
+
+
+@dataclass
+class ConfidenceParams:
+    """The weights of independence, reliability and confidence (see the module docstring)."""
+
+    prior_reliability: float = 0.8
+    attribution_jaccard: float = 0.5
+    copy_jaccard: float = 0.7
+    iterations: int = 5
+    support_floor: float = 0.4
+    reliability_floor: float = 0.5
+    hedge_penalty: float = 0.3
+    recency_penalty: float = 0.85
+    modality_weight: dict[str, float] = field(default_factory=lambda: dict(MODALITY_WEIGHT))
+    verdict_weight: dict[str, float] = field(default_factory=lambda: {
+        "agree": 1.0, "conflict": 0.75, "update": 0.75, "scope": 0.7, "single": 0.6})
+
+    @classmethod
+    def from_config(cls, config: Config | None) -> ConfidenceParams:
+        """Defaults, with the keys of ``[tool.reconcile.confidence]`` (``Config.confidence``) applied."""
+        over: dict[str, Any] = dict(getattr(config, "confidence", None) or {})
+        known = {f.name for f in fields(cls)}
+        unknown = set(over) - known
+        if unknown:
+            where = getattr(config, "source", None) or "config"
+            raise ConfigError(f"{where}: [confidence]: unknown key(s) {', '.join(sorted(unknown))}; "
+                             f"known: {', '.join(sorted(known))}")
+        p = cls()
+        for k, v in over.items():
+            setattr(p, k, {**getattr(p, k), **v} if isinstance(v, dict) else v)
+        return p
 
 
 @lru_cache(maxsize=65536)
@@ -34,6 +85,7 @@ def _tokens(s: str) -> frozenset[str]:
 
 
 def attribution_key(attr: str | None) -> frozenset[str]:
+    """The content words of an attribution, for telling whether two claims name the same source."""
     return frozenset(_tokens(attr)) if attr else frozenset()
 
 
@@ -98,7 +150,8 @@ def _join_similar(uf: _UF, claims: list[Claim], keys: list[frozenset[str]], thre
                     uf.union(a, b)
 
 
-def origins_for(claims: list[Claim], docs: dict[str, Document]) -> dict[str, str]:
+def origins_for(claims: list[Claim], docs: dict[str, Document],
+                params: ConfidenceParams | None = None) -> dict[str, str]:
     """Map each claim id to a readable name of its independent origin.
 
     Claims share an origin when they come from one document or outlet, share an author, name the same
@@ -130,8 +183,9 @@ def origins_for(claims: list[Claim], docs: dict[str, Document]) -> dict[str, str
     # attributions and sentences: claims with the same key are one origin at once; distinct keys are
     # compared only when they share a word (the attribution's, or the sentence's two rarest: near-identical
     # sentences share them)
-    _join_similar(uf, claims, att_keys, 0.5, lambda k: k)
-    _join_similar(uf, claims, text_keys, 0.7, lambda k: sorted(k, key=lambda t: (df[t], t))[:2])
+    p = params or ConfidenceParams()
+    _join_similar(uf, claims, att_keys, p.attribution_jaccard, lambda k: k)
+    _join_similar(uf, claims, text_keys, p.copy_jaccard, lambda k: sorted(k, key=lambda t: (df[t], t))[:2])
     groups: dict[str, list[str]] = defaultdict(list)
     for c in claims:
         groups[uf.find(c.id)].append(c.id)
@@ -184,13 +238,13 @@ def consensus(items: list[tuple[float, float, float, float, str]]) -> tuple[floa
     return value, low, high, (best[0] / total if best else 0.0), best_sup
 
 
-def _items(claims: list[Claim], origin: dict[str, str], rel: dict[str, float], docs: dict[str, Document]
-           ) -> list[tuple[float, float, float, float, str]]:
+def _items(claims: list[Claim], origin: dict[str, str], rel: dict[str, float], docs: dict[str, Document],
+           params: ConfidenceParams) -> list[tuple[float, float, float, float, str]]:
     out = []
     for c in claims:
         lo, hi = bounds(c)
-        r = rel.get(_outlet_key(docs.get(c.document)), PRIOR_RELIABILITY)
-        out.append((lo, hi, c.value, MODALITY_WEIGHT.get(c.modality, 0.5) * r, origin[c.id]))
+        r = rel.get(_outlet_key(docs.get(c.document)), params.prior_reliability)
+        out.append((lo, hi, c.value, params.modality_weight.get(c.modality, 0.5) * r, origin[c.id]))
     return out
 
 
@@ -199,114 +253,161 @@ def _actual(claims: list[Claim]) -> list[Claim]:
     return actual or [c for c in claims if c.modality != "hypothetical"] or claims
 
 
-def fact_origins(facts: list[Fact], claims: list[Claim], docs: dict[str, Document]) -> dict[str, dict[str, str]]:
+def fact_origins(facts: list[Fact], claims: list[Claim], docs: dict[str, Document],
+                 params: ConfidenceParams | None = None) -> dict[str, dict[str, str]]:
     """``origins_for`` of every fact, by fact id: computed once, handed to the rules and the confidence."""
     by_id = {c.id: c for c in claims}
-    return {f.id: origins_for([by_id[cid] for cid in f.claims], docs) for f in facts}
+    return {f.id: origins_for([by_id[cid] for cid in f.claims], docs, params) for f in facts}
 
 
-def reconcile_facts(facts: list[Fact], claims: list[Claim], docs: dict[str, Document], config: Config,
-                    findings: list[Finding] | None = None, reliability: dict[str, float] | None = None,
-                    iterations: int = 5, origins: dict[str, dict[str, str]] | None = None) -> dict[str, float]:
-    """Set value, range, origins (and, given findings, verdict, confidence, explanation) on every fact.
-
-    Without ``reliability``, outlet reliability is learned first: iterate consensus and agreement.
-    """
+def _fact_claims(facts: list[Fact], claims: list[Claim]) -> dict[str, list[Claim]]:
     by_id = {c.id: c for c in claims}
-    fact_claims = {f.id: [by_id[cid] for cid in f.claims] for f in facts}
-    if origins is None:
-        origins = {f.id: origins_for(fact_claims[f.id], docs) for f in facts}
-    rel = dict(reliability or {})
-    if reliability is None:
-        for _ in range(iterations):
-            agree: dict[str, float] = defaultdict(float)
-            seen: dict[str, float] = defaultdict(float)
-            for f in facts:
-                cs = _actual(fact_claims[f.id])
-                if len({origins[f.id][c.id] for c in cs}) < 2:
-                    continue
-                value, *_ = consensus(_items(cs, origins[f.id], rel, docs))
-                for c in cs:
-                    lo, hi = bounds(c)
-                    key = _outlet_key(docs.get(c.document))
-                    seen[key] += 1
-                    agree[key] += 1.0 if lo <= value <= hi else 0.0
-            new = {k: (agree[k] + 2 * PRIOR_RELIABILITY) / (seen[k] + 2) for k in seen}
-            if all(abs(new.get(k, 0) - rel.get(k, 0)) < 1e-6 for k in new):
-                rel = new
-                break
-            rel = new
+    return {f.id: [by_id[cid] for cid in f.claims] for f in facts}
+
+
+def learn_reliability(facts: list[Fact], claims: list[Claim], docs: dict[str, Document],
+                      origins: dict[str, dict[str, str]], params: ConfidenceParams | None = None) -> dict[str, float]:
+    """Each outlet's reliability: how often its figures hold the consensus of facts with two or more origins.
+
+    Iterated (consensus weighs outlets by reliability, reliability counts agreement with the consensus)
+    until it settles or ``params.iterations`` rounds have run; smoothed towards ``prior_reliability``.
+    """
+    p = params or ConfidenceParams()
+    fact_claims = _fact_claims(facts, claims)
+    rel: dict[str, float] = {}
+    for _ in range(p.iterations):
+        agree: dict[str, float] = defaultdict(float)
+        seen: dict[str, float] = defaultdict(float)
+        for f in facts:
+            cs = _actual(fact_claims[f.id])
+            if len({origins[f.id][c.id] for c in cs}) < 2:
+                continue
+            value, *_ = consensus(_items(cs, origins[f.id], rel, docs, p))
+            for c in cs:
+                lo, hi = bounds(c)
+                key = _outlet_key(docs.get(c.document))
+                seen[key] += 1
+                agree[key] += 1.0 if lo <= value <= hi else 0.0
+        new = {k: (agree[k] + 2 * p.prior_reliability) / (seen[k] + 2) for k in seen}
+        settled = all(abs(new.get(k, 0) - rel.get(k, 0)) < 1e-6 for k in new)
+        rel = new
+        if settled:
+            break
+    return rel
+
+
+def _verdict(documents: int, fds: list[Finding]) -> str:
+    """``single`` for one document; else the first of ``VERDICT_ORDER`` a finding gives; else agree."""
+    if documents < 2:
+        return "single"
+    given = {fd.verdict for fd in fds if fd.verdict}
+    return next((v for v in VERDICT_ORDER if v in given), "agree")
+
+
+def _corroboration(cs: list[Claim], org: dict[str, str]) -> str:
+    """independent (two or more origins), one-origin (one source quoted, or one document), or copies."""
+    if len(set(org.values())) > 1:
+        return "independent"
+    if len({c.document for c in cs}) > 1 and not all(c.attribution for c in cs):
+        return "copies"
+    return "one-origin"
+
+
+def _when(c: Claim, docs: dict[str, Document]) -> str:
+    d = docs.get(c.document)
+    return c.as_of or (d.published if d and d.published else "")
+
+
+def judge_facts(facts: list[Fact], claims: list[Claim], docs: dict[str, Document], findings: list[Finding],
+                reliability: dict[str, float], origins: dict[str, dict[str, str]],
+                params: ConfidenceParams | None = None) -> None:
+    """Set verdict, reconciled value, range, independence, confidence and explanation on every fact."""
+    p = params or ConfidenceParams()
+    fact_claims = _fact_claims(facts, claims)
     by_fact: dict[str, list[Finding]] = defaultdict(list)
-    for fd in findings or []:
+    for fd in findings:
         by_fact[fd.fact].append(fd)
     for f in facts:
-        cs = fact_claims[f.id]
-        org = origins[f.id]
+        cs, org, fds = fact_claims[f.id], origins[f.id], by_fact.get(f.id, [])
         f.origins = sorted(set(org.values()))
+        f.origin_claims = {o: sorted(c.id for c in cs if org[c.id] == o) for o in f.origins}
         f.independent_sources = len(f.origins)
+        f.documents = len({c.document for c in cs})
+        f.corroboration = _corroboration(cs, org)
+        f.verdict = _verdict(f.documents, fds)
         actual = _actual(cs)
-        value, low, high, support, sup = consensus(_items(actual, org, rel, docs))
-        # a later update supersedes: reconcile to the newest figure when TI01 says so
-        fds = by_fact.get(f.id, [])
-        updates = [fd for fd in fds if fd.data.get("later_date")]
-        if updates:
-            latest = max(actual, key=lambda c: (c.as_of or "", c.value))
-            lo, hi = bounds(latest)
-            value, low, high = latest.value, lo, hi
-            sup = {org[latest.id]}
-            support = 1.0
+        value, low, high, support, sup = consensus(_items(actual, org, reliability, docs, p))
+        if f.verdict == "update":  # the newest figure supersedes the others
+            latest = max(actual, key=lambda c: (_when(c, docs), c.value))
+            (low, high), value, sup, support = bounds(latest), latest.value, {org[latest.id]}, 1.0
         f.value = value
         f.low = None if math.isinf(low) else low
         f.high = None if math.isinf(high) else high
         f.spread_low = min(c.value for c in cs)
         f.spread_high = max(c.value for c in cs)
-        if findings is None:
-            continue
-        f.verdict = _verdict(f, fds)
-        f.confidence = _confidence(f, cs, actual, org, sup, support, rel, docs)
+        f.confidence = _confidence(f, actual, org, sup, support, reliability, docs, p)
         f.explanation = _explain(f, cs, org, fds, docs, support)
-    return rel
 
 
-def _verdict(f: Fact, fds: list[Finding]) -> str:
-    kinds = {fd.rule for fd in fds}
-    if f.independent_sources <= 1:
-        return "single-source"
-    if "NU01" in kinds:
-        return "conflict"
-    if "TI01" in kinds:
-        return "update"
-    if ("SC01" in kinds or "SC02" in kinds) and "NU02" not in kinds:
-        return "scope"
-    return "agree"
-
-
-def _confidence(f: Fact, cs: list[Claim], actual: list[Claim], org: dict[str, str], sup: set[str], support: float,
-                rel: dict[str, float], docs: dict[str, Document]) -> float:
-    supporting = [c for c in actual if org[c.id] in sup]
-    n = len(sup)
-    base = 1 - 0.5 ** max(n, 1)
-    modality = sum(MODALITY_WEIGHT.get(c.modality, 0.5) for c in supporting) / max(1, len(supporting))
+def _confidence(f: Fact, actual: list[Claim], org: dict[str, str], sup: set[str], support: float,
+                rel: dict[str, float], docs: dict[str, Document], p: ConfidenceParams) -> float:
+    """How likely the verdict is right, from the factors listed in the module docstring."""
+    supporting = [c for c in actual if org[c.id] in sup] or actual
+    base = 1 - 0.5 ** max(len(sup), 1)
+    modality = sum(p.modality_weight.get(c.modality, 0.5) for c in supporting) / max(1, len(supporting))
     widths = []
     for c in supporting:
         lo, hi = bounds(c)
         widths.append(1.0 if math.isinf(lo) or math.isinf(hi) else min(1.0, (hi - lo) / max(abs(c.value), 1e-9)))
-    hedge = 1 - 0.3 * (sum(widths) / max(1, len(widths)))
+    hedge = 1 - p.hedge_penalty * (sum(widths) / max(1, len(widths)))
     newest = max((c.as_of or "" for c in actual), default="")
-    recency = 1.0 if any((c.as_of or "") == newest for c in supporting) else 0.85
-    r = [rel.get(_outlet_key(docs.get(c.document)), PRIOR_RELIABILITY) for c in supporting] or [PRIOR_RELIABILITY]
+    recency = 1.0 if any((c.as_of or "") == newest for c in supporting) else p.recency_penalty
+    r = [rel.get(_outlet_key(docs.get(c.document)), p.prior_reliability) for c in supporting] or [p.prior_reliability]
     reliability = sum(r) / len(r)
-    conf = base * (0.4 + 0.6 * support) * modality * hedge * recency * (0.5 + 0.5 * reliability)
+    conf = (base * (p.support_floor + (1 - p.support_floor) * support) * modality * hedge * recency
+            * (p.reliability_floor + (1 - p.reliability_floor) * reliability) * p.verdict_weight.get(f.verdict, 1.0))
     return round(max(0.01, min(0.99, conf)), 3)
+
+
+def _plural(n: int, word: str, many: str | None = None) -> str:
+    return f"{n} {word if n == 1 else (many or word + 's')}"
+
+
+def _summary(f: Fact, fds: list[Finding]) -> str:
+    """The verdict in one sentence: what the figures do, and how independent they are."""
+    copies = f.documents - f.independent_sources
+    tail = f"; {_plural(copies, 'copy', 'copies')}" if copies > 0 else ""
+    first = {fd.verdict: fd for fd in fds if fd.verdict}
+    if f.verdict == "single":
+        return "Stated by one document only: nothing to compare it with."
+    if f.verdict == "agree":
+        how = first["agree"].data.get("how", "within rounding and hedges") if "agree" in first else "within rounding"
+        who = (_plural(f.independent_sources, "independent origin") if f.corroboration == "independent"
+               else f"{_plural(f.documents, 'document')} going back to one origin")
+        return f"{who} agree {how}{tail}."
+    if f.verdict == "conflict":
+        return (f"The figures conflict: they range from {fmt(f.spread_low)} to {fmt(f.spread_high)} "
+                f"({_plural(f.independent_sources, 'independent origin')}{tail}).")
+    if f.verdict == "update":
+        fd = first.get("update")
+        why = f" ({fd.data.get('evidence')})" if fd and fd.data.get("evidence") else ""
+        return f"A later figure updates the earlier ones{why}; reconciled to the newest, {fmt(f.value)}."
+    fd = first.get("scope")
+    what = fd.data.get("explanation") if fd else None
+    return f"The figures differ in scope{': ' + str(what) if what else ''}."
 
 
 def _explain(f: Fact, cs: list[Claim], org: dict[str, str], fds: list[Finding], docs: dict[str, Document],
              support: float) -> list[str]:
-    lines = []
-    rng = "" if f.spread_low == f.spread_high else f" (figures range {fmt(f.spread_low)} to {fmt(f.spread_high)})"
-    interval = f"{fmt(f.low)} to {fmt(f.high)}"
-    lines.append(f"Reconciled to about {fmt(f.value)} (interval {interval}){rng}, from {f.independent_sources} "
-                 f"independent origin(s); {support:.0%} of the weight of the actual figures supports it.")
+    """Why the verdict, in words: one summary line, the reconciled figure or range, each source, each finding."""
+    lines = [_summary(f, fds)]
+    if f.verdict == "conflict":
+        lines.append(f"Figures range {fmt(f.spread_low)} to {fmt(f.spread_high)}; the best supported is about "
+                     f"{fmt(f.value)} ({support:.0%} of the weight of the actual figures).")
+    else:
+        rng = "" if f.spread_low == f.spread_high else f" (figures range {fmt(f.spread_low)} to {fmt(f.spread_high)})"
+        lines.append(f"Reconciled to about {fmt(f.value)} (interval {fmt(f.low)} to {fmt(f.high)}){rng}; "
+                     f"{support:.0%} of the weight of the actual figures supports it.")
     for c in sorted(cs, key=lambda c: (c.as_of or "", c.document)):
         d = docs.get(c.document)
         who = f", attributed to {c.attribution}" if c.attribution else ""
@@ -316,4 +417,3 @@ def _explain(f: Fact, cs: list[Claim], org: dict[str, str], fds: list[Finding], 
     for fd in fds:
         lines.append(f"{fd.rule} {fd.name} ({fd.level}): {fd.message}")
     return lines
-

@@ -15,7 +15,7 @@ __all__ = ["Config", "ConfigError", "find_config", "load_config", "weakened_draf
 # the draft rules that fail a build on a wrong figure; a config beside the drafts must not quietly weaken them
 DRAFT_RULES = ("DR01", "DR02", "DR03")
 
-_KEYS = {"model", "cache", "cluster_threshold", "rules", "fail_level", "archive", "rule"}
+_KEYS = {"model", "cache", "cluster_threshold", "rules", "fail_level", "archive", "rule", "confidence"}
 
 
 class ConfigError(ValueError):
@@ -32,6 +32,7 @@ class Config:
     archive: str | None = None
     rule_overrides: dict[str, dict[str, Any]] = field(default_factory=dict)
     source: str | None = None
+    confidence: dict[str, Any] = field(default_factory=dict)  # [confidence]: ConfidenceParams fields
 
 
 def find_config(start: Path) -> Path | None:
@@ -132,4 +133,8 @@ def load_config(path: Path | None) -> Config:
         if not isinstance(rules, dict) or not all(isinstance(v, dict) for v in rules.values()):
             raise ConfigError(f"{path}: [rule.CODE] entries must be tables, e.g. [tool.reconcile.rule.NU01]")
         cfg.rule_overrides = {k.upper(): dict(v) for k, v in rules.items()}
+    if "confidence" in table:
+        if not isinstance(table["confidence"], dict):
+            raise ConfigError(f"{path}: [confidence] must be a table of ConfidenceParams fields")
+        cfg.confidence = dict(table["confidence"])
     return cfg

@@ -169,7 +169,7 @@ def score(result: RunResult, gold: dict[str, Any]) -> dict[str, Any]:
         if not preds:
             v_wrong.append(f"{fact['id']}: no mention found (expected {fact['expected']})")
             continue
-        got = verdict_of.get(preds.most_common(1)[0][0], "single-source")
+        got = verdict_of.get(preds.most_common(1)[0][0], "single")
         if got == fact["expected"]:
             v_ok += 1
         else:

@@ -10,11 +10,12 @@ from dataclasses import dataclass, field
 
 __all__ = [
     "Document", "Span", "Sentence", "Claim", "Fact", "Finding", "InputError", "MODALITIES",
-    "VERDICTS", "LEVELS",
+    "VERDICTS", "LEVELS", "CORROBORATION",
 ]
 
 MODALITIES = ("asserted", "reported", "estimated", "planned", "hypothetical")
-VERDICTS = ("conflict", "update", "scope", "agree", "single-source")
+VERDICTS = ("conflict", "update", "scope", "agree", "single")  # single: one document only (was "single-source")
+CORROBORATION = ("independent", "one-origin", "copies")
 LEVELS = ("info", "warning", "error")
 
 
@@ -110,7 +111,7 @@ class Fact:
     label: str
     claims: list[str]
     unit_class: str
-    verdict: str = "single-source"
+    verdict: str = "single"
     value: float | None = None
     low: float | None = None
     high: float | None = None
@@ -121,6 +122,10 @@ class Fact:
     origins: list[str] = field(default_factory=list)
     explanation: list[str] = field(default_factory=list)
     rules: list[str] = field(default_factory=list)
+    # independence beside the verdict: each origin's name with its claims, and what kind of corroboration
+    origin_claims: dict[str, list[str]] = field(default_factory=dict)
+    corroboration: str = ""  # independent | one-origin | copies ("" for a single document)
+    documents: int = 0
 
 
 @dataclass
@@ -136,6 +141,7 @@ class Finding:
     fingerprint: str
     data: dict[str, object] = field(default_factory=dict)
     suppressed: bool = False
+    verdict: str | None = None  # the verdict the rule's hits give the fact (the rule file's ``verdict:``)
 
 
 @dataclass

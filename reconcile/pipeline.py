@@ -1,4 +1,4 @@
-"""Run the stages in order: ingest -> claims -> embed -> cluster -> rules -> confidence.
+"""Run the stages in order: ingest -> claims -> embed -> cluster -> judge (origins, reliability, rules, verdicts).
 
 The library never prints: progress goes to an optional callback, problems into ``RunResult.errors``.
 """
@@ -59,19 +59,20 @@ def ingest(paths: Iterable[str], config: Config, result: RunResult) -> None:
 
 def judge(facts: list[Fact], claims: list[Claim], docs: dict[str, Document],
           config: Config) -> tuple[list[Finding], dict[str, float]]:
-    """Run the rules over the facts and reconcile them: findings, and the learned outlet reliability.
+    """Judge the facts: findings, and the learned outlet reliability.
 
-    Origins are worked out once and shared: reliability is learned first, the rules run, then verdicts,
-    confidence and explanations are set on the facts with the findings.
+    Four steps, each once: independent origins per fact; outlet reliability learned from them; the rules
+    over every fact; then verdicts (from the rules' ``verdict:``), values, confidence and explanations.
     """
-    from reconcile.confidence import fact_origins, reconcile_facts
+    from reconcile.confidence import ConfidenceParams, fact_origins, judge_facts, learn_reliability
     from reconcile.rules import load_rules, run_rules
 
+    params = ConfidenceParams.from_config(config)
     rules = load_rules(config)
-    origins = fact_origins(facts, claims, docs)
-    reliability = reconcile_facts(facts, claims, docs, config, origins=origins)
+    origins = fact_origins(facts, claims, docs, params)
+    reliability = learn_reliability(facts, claims, docs, origins, params)
     findings = run_rules(rules, facts, claims, docs, config, origins)
-    reconcile_facts(facts, claims, docs, config, findings, reliability, origins=origins)
+    judge_facts(facts, claims, docs, findings, reliability, origins, params)
     return findings, reliability
 
 

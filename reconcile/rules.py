@@ -3,13 +3,16 @@
 One rule per file, ``rules/<group>/<CODE>.yml``, validated by ``schemas/rule.schema.json`` plus the
 parameter schema of the check kind it ``extends``. A user folder (``--rules DIR`` or ``rules`` in the
 config) adds rules; ``[tool.reconcile.rule.CODE]`` changes a rule's level, parameters or ``enabled``.
-Messages are filled with ``str.format_map`` on plain values: nothing is evaluated.
+Messages are templates with named fields only (``{label}``): no format specs, conversions, attribute or
+index access, rejected when the rule is loaded; they are filled by plain substitution, nothing is evaluated.
+A rule's ``verdict`` (default: its check kind's) is the verdict its hits give the fact.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 import string
 from dataclasses import dataclass
 from importlib import resources
@@ -21,14 +24,15 @@ import yaml
 
 from reconcile.checks import DRAFT_KINDS, KINDS, Context
 from reconcile.config import Config
-from reconcile.lexicon import default_rules_dir
+from reconcile.lexicon import default_rules_dir, load_lexicon
 from reconcile.model import Claim, Document, Fact, Finding
 from reconcile.yamlio import load_yaml
 
 __all__ = ["Rule", "RuleError", "load_rules", "load_rule_file", "run_rules", "run_draft_rules", "fingerprint",
-           "fact_key", "LEVEL_ORDER"]
+           "fact_key", "LEVEL_ORDER", "check_message", "fill_message"]
 
 LEVEL_ORDER = {"info": 0, "warning": 1, "error": 2}
+_FIELD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 class RuleError(ValueError):
@@ -46,6 +50,7 @@ class Rule:
     params: dict[str, Any]
     path: str
     enabled: bool = True
+    verdict: str | None = None
 
 
 def _schema() -> dict[str, Any]:
@@ -64,6 +69,7 @@ def _validate_params(kind: str, params: dict[str, Any], where: str) -> dict[str,
 
 
 def load_rule_file(path: Path) -> Rule:
+    """One rule file, validated (schema, check kind, parameters, message template); errors name the file and field."""
     where = str(path)
     try:
         data = load_yaml(path.read_text(encoding="utf-8"))
@@ -84,13 +90,39 @@ def load_rule_file(path: Path) -> Rule:
                         f"known: {', '.join(sorted(KINDS))}")
     if path.stem != data["code"]:
         raise RuleError(f"{where}: field code: {data['code']!r} does not match the file name {path.name}")
+    check_message(data["message"], where)
+    params = _validate_params(data["extends"], data.get("params") or {}, where)
+    verdict = data["verdict"] if "verdict" in data else getattr(KINDS[data["extends"]], "VERDICT", None)
+    return Rule(data["code"], data["name"], data["level"], data["message"], data["description"], data["extends"],
+                params, where, data.get("enabled", True), verdict)
+
+
+def check_message(message: str, where: str) -> None:
+    """A message is text with ``{name}`` fields only: a format spec, a conversion, ``{a.b}`` or ``{a[0]}``
+    would let a rule file run attribute lookups or blow a report up (``{label:>300000000}``)."""
     try:
-        list(string.Formatter().parse(data["message"]))
+        parts = list(string.Formatter().parse(message))
     except ValueError as exc:
         raise RuleError(f"{where}: field message: {exc}") from exc
-    params = _validate_params(data["extends"], data.get("params") or {}, where)
-    return Rule(data["code"], data["name"], data["level"], data["message"], data["description"], data["extends"],
-                params, where, data.get("enabled", True))
+    for _, name, spec, conversion in parts:
+        if name is None:
+            continue
+        if not _FIELD.fullmatch(name):
+            raise RuleError(f"{where}: field message: {{{name}}} is not a plain field name (no positional fields, "
+                            "attribute or index access)")
+        if spec or conversion:
+            raise RuleError(f"{where}: field message: {{{name}}} has a format spec or conversion; only {{name}} "
+                            "fields are allowed")
+
+
+def fill_message(message: str, values: dict[str, Any]) -> str:
+    """The message with each ``{name}`` replaced by its value as text; unknown fields stay as written."""
+    out = []
+    for literal, name, _, _ in string.Formatter().parse(message):
+        out.append(literal)
+        if name is not None:
+            out.append(str(values[name]) if name in values else "{" + name + "}")
+    return "".join(out)
 
 
 def load_rules(config: Config | None = None, extra_dirs: list[str] | None = None) -> list[Rule]:
@@ -140,16 +172,13 @@ def fact_key(fact: Fact, claims: list[Claim]) -> str:
     return fact.unit_class + ":" + ",".join(things)
 
 
-class _Safe(dict):  # type: ignore[type-arg]  # a dict that leaves unknown placeholders as written
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
-
-
 def run_rules(rules: list[Rule], facts: list[Fact], claims: list[Claim], docs: dict[str, Document],
               config: Config | None = None, origins: dict[str, dict[str, str]] | None = None) -> list[Finding]:
     """Every enabled rule (but the draft rules) on every fact; ``origins`` as from ``fact_origins``."""
     from reconcile.confidence import origins_for
 
+    dirs = tuple((config or Config()).rules_dirs)
+    lex = load_lexicon(dirs)
     by_id = {c.id: c for c in claims}
     findings: list[Finding] = []
     by_document: dict[str, list[Fact]] = {}
@@ -160,41 +189,44 @@ def run_rules(rules: list[Rule], facts: list[Fact], claims: list[Claim], docs: d
     for fact in facts:
         fc = [by_id[cid] for cid in fact.claims]
         origin = origins[fact.id] if origins is not None else origins_for(fc, docs)
-        ctx = Context(fact, fc, docs, origin, facts, by_id, facts_by_document=by_document, shared=shared)
+        ctx = Context(fact, fc, docs, origin, facts, by_id, facts_by_document=by_document, shared=shared, lex=lex,
+                      rules_dirs=dirs)
         fk = fact_key(fact, fc)
         fact.rules = []
         for rule in rules:
             if not rule.enabled or rule.kind in DRAFT_KINDS:
                 continue
             for hit in KINDS[rule.kind].check(ctx, rule.params):
-                values = _Safe({"label": fact.label, **{k: v for k, v in hit.values.items()}})
-                msg = rule.message.format_map(values)
+                msg = fill_message(rule.message, {"label": fact.label, **hit.values})
                 findings.append(Finding(rule.code, rule.name, rule.level, fact.id, [c.id for c in hit.claims], msg,
-                                        fingerprint(rule.code, fk + "|" + hit.key, hit.claims), dict(hit.values)))
+                                        fingerprint(rule.code, fk + "|" + hit.key, hit.claims), dict(hit.values),
+                                        verdict=rule.verdict))
                 if rule.code not in fact.rules:
                     fact.rules.append(rule.code)
     return findings
 
 
 def run_draft_rules(rules: list[Rule], matches: list[tuple[Fact, list[Claim]]], claims: list[Claim],
-                    docs: dict[str, Document]) -> list[Finding]:
+                    docs: dict[str, Document], config: Config | None = None) -> list[Finding]:
     """The draft rules on each archive fact with the draft claims matched to it.
 
     A draft claim that matched nothing comes as a fact of its own with no archive claims.
     """
     from reconcile.confidence import origins_for
 
+    dirs = tuple((config or Config()).rules_dirs)
+    lex = load_lexicon(dirs)
     by_id = {c.id: c for c in claims}
     findings: list[Finding] = []
     for fact, draft in matches:
         fc = [by_id[cid] for cid in fact.claims if cid in by_id]
-        ctx = Context(fact, fc, docs, origins_for(fc, docs), [], by_id, draft)
+        ctx = Context(fact, fc, docs, origins_for(fc, docs), [], by_id, draft, lex=lex, rules_dirs=dirs)
         fk = fact_key(fact, fc or draft)
         for rule in rules:
             if not rule.enabled or rule.kind not in DRAFT_KINDS:
                 continue
             for hit in KINDS[rule.kind].check(ctx, rule.params):
-                msg = rule.message.format_map(_Safe({"label": fact.label, **hit.values}))
+                msg = fill_message(rule.message, {"label": fact.label, **hit.values})
                 findings.append(Finding(rule.code, rule.name, rule.level, fact.id, [c.id for c in hit.claims], msg,
                                         fingerprint(rule.code, fk + "|" + hit.key, hit.claims), dict(hit.values)))
     return findings

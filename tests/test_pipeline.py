@@ -73,7 +73,7 @@ def test_cli_help_version_and_report(tmp_path):
     r = subprocess.run(exe + ["report", str(SEEDS), "--format", "json", "--output", str(out)],
                        capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
-    assert json.loads(out.read_text())["schema"] == "reconcile.report/1"
+    assert json.loads(out.read_text())["schema"] == "reconcile.report/2"
     bad = tmp_path / "bad.txt"
     bad.write_bytes(b"\x00\x00")
     r = subprocess.run(exe + ["claims", str(bad), "--format", "json"], capture_output=True, text=True)

@@ -1,21 +1,17 @@
-"""What every check kind shares: the context of a fact, a hit, and interval arithmetic with tolerance."""
+"""What every check kind shares: the context of a fact, a hit, and small helpers to describe claims."""
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
+from reconcile.intervals import FxRates, bounds, load_fx
+from reconcile.lexicon import Lexicon, load_lexicon
 from reconcile.model import Claim, Document, Fact
 
-__all__ = ["Context", "Hit", "bounds", "overlap", "fmt", "comparable", "describe", "interval_arrays",
-           "update_matrix", "row_blocks", "common_overlap", "UpdateKeys", "codes"]
-
-# rows of a pairwise matrix handled at once: a fact of many claims stays within a few MB per block
-ROW_BLOCK = 1024
+__all__ = ["Context", "Hit", "bounds", "overlap", "fmt", "comparable", "describe", "codes"]
 
 
 @dataclass
@@ -31,8 +27,30 @@ class Context:
     draft: list[Claim] = field(default_factory=list)  # in `reconcile check`: the draft's claims on this fact
     facts_by_document: dict[str, list[Fact]] = field(default_factory=dict)  # every fact a document speaks to
     shared: dict[str, Any] = field(default_factory=dict)  # one run's memo, the same for every fact's context
+    lex: Lexicon | None = None  # hedge kinds and place keys for the tolerance intervals (None: packaged)
+    rules_dirs: tuple[str, ...] = ()  # the user's rule folders, for update.yml and fx.yml overrides
+
+    @property
+    def lexicon(self) -> Lexicon:
+        """The lexicon for hedge kinds and place keys: the run's, else the packaged one with the user's folders."""
+        return self.lex or load_lexicon(self.rules_dirs)
+
+    @property
+    def fx(self) -> FxRates:
+        """Reference exchange rates (``rules/lexicon/fx.yml`` with the user's overrides)."""
+        return load_fx(self.rules_dirs)
+
+    @property
+    def published(self) -> dict[str, str | None]:
+        """Each document's publication date, built once per run (``shared``), not once per fact."""
+        memo = self.shared.get("published")
+        if memo is None or memo[0] is not self.docs:
+            memo = (self.docs, {k: d.published for k, d in self.docs.items()})
+            self.shared["published"] = memo
+        return memo[1]  # type: ignore[no-any-return]
 
     def origins(self, claims: list[Claim] | None = None) -> set[str]:
+        """The independent origins of ``claims`` (default: all the fact's claims)."""
         return {self.origin[c.id] for c in (claims if claims is not None else self.claims)}
 
 
@@ -45,22 +63,15 @@ class Hit:
     key: str = ""
 
 
-def bounds(c: Claim, tolerance: float = 0.0) -> tuple[float, float]:
-    lo = c.low if c.low is not None else -math.inf
-    hi = c.high if c.high is not None else math.inf
-    if tolerance:
-        lo -= abs(c.value) * tolerance
-        hi += abs(c.value) * tolerance
-    return lo, hi
-
-
 def overlap(a: Claim, b: Claim, tolerance: float = 0.0) -> bool:
+    """The claims' own intervals (``bounds``) share a value."""
     la, ha = bounds(a, tolerance)
     lb, hb = bounds(b, tolerance)
     return la <= hb and lb <= ha
 
 
 def fmt(v: float | None) -> str:
+    """A figure for messages: "1.8 m", "2.4 bn", "11,000", "5,587.75"; ``open`` for an unbounded end."""
     if v is None:
         return "open"
     if abs(v) >= 1e9:
@@ -73,69 +84,18 @@ def fmt(v: float | None) -> str:
 
 
 def comparable(claims: list[Claim], modalities: list[str]) -> list[Claim]:
+    """The claims of the listed modalities (a rule's ``modalities`` parameter)."""
     return [c for c in claims if c.modality in modalities]
 
 
 def describe(c: Claim, docs: dict[str, Document]) -> str:
+    """The figure as written and who gives it: "11.000 (taz)", "10.000 (westliche Geheimdienste)"."""
     d = docs.get(c.document)
     who = c.attribution or (d.outlet if d and d.outlet else c.document)
     return f"{c.surface} ({who})"
-
-
-def interval_arrays(claims: list[Claim], tolerance: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
-    """``bounds`` of every claim as two arrays (low, high), for pairwise checks without a Python loop."""
-    lo = np.array([bounds(c, tolerance)[0] for c in claims], dtype=np.float64)
-    hi = np.array([bounds(c, tolerance)[1] for c in claims], dtype=np.float64)
-    return lo, hi
-
-
-def common_overlap(claims: list[Claim], tolerance: float = 0.0) -> bool:
-    """Every two claims' intervals overlap: on a line, that is the largest low not above the smallest high."""
-    if not claims:
-        return True
-    return max(bounds(c, tolerance)[0] for c in claims) <= min(bounds(c, tolerance)[1] for c in claims)
 
 
 def codes(values: list[Any]) -> np.ndarray:
     """Small integers standing for ``values``: equal values, equal codes (for pairwise comparisons)."""
     seen: dict[Any, int] = {}
     return np.array([seen.setdefault(v, len(seen)) for v in values], dtype=np.int64)
-
-
-def row_blocks(n: int) -> Iterator[slice]:
-    for start in range(0, n, ROW_BLOCK):
-        yield slice(start, min(n, start + ROW_BLOCK))
-
-
-@dataclass
-class UpdateKeys:
-    """Per-claim arrays for ``update_matrix``: the date's order, the figure, and eligibility."""
-
-    when: np.ndarray
-    value: np.ndarray
-    earlier_ok: np.ndarray
-    later_ok: np.ndarray
-
-    @classmethod
-    def of(cls, claims: list[Claim], require_cue: bool = False) -> UpdateKeys:
-        # dates compare as the strings "YYYY-MM" or "YYYY" do in ``update.is_update``: rank them so
-        stamps = sorted({c.as_of[:7] for c in claims if c.as_of})
-        rank = {s: i for i, s in enumerate(stamps)}
-        when = np.array([rank[c.as_of[:7]] if c.as_of else -1 for c in claims], dtype=np.int64)
-        value = np.array([c.value for c in claims], dtype=np.float64)
-        actual = np.array([bool(c.as_of) and c.modality not in ("planned", "hypothetical") for c in claims])
-        cue = np.array([c.cumulative or c.change == ">" for c in claims])
-        return cls(when, value, actual, actual & (cue | (not require_cue)))
-
-
-def update_matrix(keys: UpdateKeys, rows: slice, rows_are_later: bool = False) -> np.ndarray:
-    """``m[i, j]``: claim j (a later, larger figure) updates claim ``rows.start + i``.
-
-    ``update.is_update`` for many pairs at once (tested to agree). With ``rows_are_later``, the other way
-    round: claim ``rows.start + i`` updates claim j.
-    """
-    if rows_are_later:
-        return (keys.later_ok[rows, None] & keys.earlier_ok[None, :]
-                & (keys.when[rows, None] > keys.when[None, :]) & (keys.value[rows, None] > keys.value[None, :]))
-    return (keys.earlier_ok[rows, None] & keys.later_ok[None, :]
-            & (keys.when[None, :] > keys.when[rows, None]) & (keys.value[None, :] > keys.value[rows, None]))

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from reconcile.checks.base import Context, Hit, bounds, describe, fmt, overlap
+from reconcile.checks.base import Context, Hit, describe, fmt
+from reconcile.intervals import Interval, compatible, tolerance
 from reconcile.model import Claim
 
 KIND = "draft"
@@ -22,29 +23,34 @@ DEFAULTS: dict[str, Any] = {"finding": "conflict", "tolerance": 0.0, "open_facto
 _ACTUAL = ("asserted", "reported", "estimated")
 
 
-def _supports(c: Claim, d: Claim, tol: float, open_factor: float) -> bool:
-    """Does archive claim ``c`` support the draft's figure ``d``?
+def _tol(c: Claim, ctx: Context, tol: float) -> Interval:
+    """The figure's tolerance by its stated precision and hedge (``reconcile.intervals``), widened by ``tol``."""
+    lo, hi = tolerance(c, ctx.lexicon)
+    return lo - abs(c.value) * tol, hi + abs(c.value) * tol
+
+
+def _supports(c: Claim, d: Claim, ctx: Context, tol: float, open_factor: float) -> bool:
+    """Does archive claim ``c`` support the draft's figure ``d``? Both are read by their stated precision.
 
     An open-ended figure ("mehr als 10.000", "at least 6,000") supports only figures near its bound:
     within ``open_factor`` of it, not everything above (or below).
     """
-    lo, hi = bounds(c, tol)
+    lo, hi = _tol(c, ctx, tol)
     if c.high is None and c.low is not None:
         hi = c.low * (1 + open_factor) if c.low >= 0 else c.low * (1 - open_factor)
     if c.low is None and c.high is not None:
         lo = c.high * (1 - open_factor) if c.high >= 0 else c.high * (1 + open_factor)
-    dl, dh = bounds(d, tol)
-    return dl <= hi and lo <= dh
+    return compatible((lo, hi), _tol(d, ctx, tol))
 
 
 def _reconciled_overlap(d: Claim, ctx: Context, tol: float) -> bool:
+    """The draft's figure, by its stated precision, is compatible with the archive's reconciled figure."""
     f = ctx.fact
     if f.value is None:
         return False
     lo = f.low if f.low is not None else float("-inf")
     hi = f.high if f.high is not None else float("inf")
-    dl, dh = bounds(d, tol)
-    return dl <= hi and lo <= dh
+    return compatible((min(lo, f.value), max(hi, f.value)), _tol(d, ctx, tol))
 
 
 def sources_text(claims: list[Claim], ctx: Context) -> str:
@@ -61,6 +67,7 @@ def sources_text(claims: list[Claim], ctx: Context) -> str:
 
 
 def check(ctx: Context, p: dict[str, Any]) -> list[Hit]:
+    """Each draft figure judged by the rule's ``finding``: conflict, disputed, outdated or unsupported."""
     hits: list[Hit] = []
     tol = p["tolerance"]
     actual = [c for c in ctx.claims if c.modality in _ACTUAL] or ctx.claims
@@ -75,7 +82,7 @@ def check(ctx: Context, p: dict[str, Any]) -> list[Hit]:
             continue
         if not ctx.claims:
             continue
-        supported = [c for c in actual if _supports(c, d, tol, p["open_factor"])]
+        supported = [c for c in actual if _supports(c, d, ctx, tol, p["open_factor"])]
         on_value = _reconciled_overlap(d, ctx, tol)
         if p["finding"] == "conflict":
             if not on_value and not supported:
@@ -88,7 +95,7 @@ def check(ctx: Context, p: dict[str, Any]) -> list[Hit]:
             if not dated or not supported:
                 continue
             latest = max(dated, key=lambda c: c.as_of or "")
-            if overlap(latest, d, tol):
+            if compatible(_tol(latest, ctx, tol), _tol(d, ctx, tol)):
                 continue
             newest_support = max((c.as_of or "" for c in supported), default="")
             if newest_support < (latest.as_of or ""):

@@ -1,45 +1,71 @@
-"""Scope mismatch: figures of one fact that count different things or different states.
+"""Scope: figures of one fact that differ because they are about different things, explained.
 
+Only figures that cannot both be right are looked at (compatible figures agree whatever their wording).
 ``mode: modality``: planned or hypothetical figures beside figures of what happened.
-``mode: counted``: different counted things in one fact (containers vs shells).
+``mode: counted``: different things counted (containers vs shells).
+``mode: qualifiers``: another place, population group or time window, or a stated part of a total.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
-from reconcile.checks.base import Context, Hit, bounds, describe
+from reconcile.checks.base import Context, Hit, describe
+from reconcile.checks.compare import classify
+from reconcile.model import Claim
 
 KIND = "scope"
-PARAMS: dict[str, Any] = {"mode": {"enum": ["modality", "counted"]},
-                          "tolerance": {"type": "number", "minimum": 0, "maximum": 1}}
-DEFAULTS: dict[str, Any] = {"mode": "modality", "tolerance": 0.0}
+VERDICT = "scope"
+PARAMS: dict[str, Any] = {"mode": {"enum": ["modality", "counted", "qualifiers"]}}
+DEFAULTS: dict[str, Any] = {"mode": "modality"}
+
+_MODE_REASONS = {"modality": {"modality"}, "counted": {"counted"},
+                 "qualifiers": {"places", "group", "window", "part_of"}}
+
+
+def _label(c: Claim, reason: str) -> str:
+    """What a figure is about, in the qualifier that sets it apart."""
+    if reason == "modality":
+        return "planned or hypothetical" if c.modality in ("planned", "hypothetical") else "reported as done"
+    if reason == "part_of":
+        return "a part of a total" if c.part_of else "a total"
+    if reason == "counted":
+        return c.counted_group or c.counted or "unnamed"
+    if reason == "places":
+        return ", ".join(c.places) or "no place named"
+    value = c.group if reason == "group" else c.window
+    return value or "unqualified"
+
+
+_WORDS = {"places": "for", "group": "about", "window": "for", "counted": "count", "part_of": "", "modality": ""}
+
+
+def explain(pairs: list[tuple[Claim, Claim, str]]) -> str:
+    """ "3 figures are for Sachsen-Anhalt, 1 for Bremen": each side of the difference, counted."""
+    reason = Counter(r for *_, r in pairs).most_common(1)[0][0]
+    claims = {c.id: c for a, b, r in pairs if r == reason for c in (a, b)}
+    counts = Counter(_label(c, reason) for c in claims.values()).most_common()
+    word = _WORDS[reason]
+    out = []
+    prep = word + " " if word and word != "count" else ""
+    for i, (lab, n) in enumerate(counts):
+        if i == 0:
+            verb = ("count" if n != 1 else "counts") if reason == "counted" else ("are" if n != 1 else "is")
+            out.append(f"{n} figure{'s' if n != 1 else ''} {verb} {prep}{lab}")
+        else:
+            out.append(f"{n} {prep}{lab}")
+    return ", ".join(out)
 
 
 def check(ctx: Context, p: dict[str, Any]) -> list[Hit]:
-    if p["mode"] == "modality":
-        plans = [c for c in ctx.claims if c.modality in ("planned", "hypothetical")]
-        actual = [c for c in ctx.claims if c.modality not in ("planned", "hypothetical")]
-        if not plans or not actual:
-            return []
-        # a plan agrees with the actual figures when it overlaps every one of them
-        top_low = max(bounds(a, p["tolerance"])[0] for a in actual)
-        least_high = min(bounds(a, p["tolerance"])[1] for a in actual)
-        differing = [c for c in plans if not (bounds(c, p["tolerance"])[0] <= least_high
-                                             and top_low <= bounds(c, p["tolerance"])[1])]
-        if not differing:
-            return []
-        return [Hit(differing + actual, {
-            "plans": "; ".join(f"{describe(c, ctx.docs)}, {c.modality} as of {c.as_of or 'unknown date'}"
-                               for c in differing),
-            "actual": "; ".join(describe(c, ctx.docs) for c in actual)})]
-    groups: dict[str, list] = {}
-    for c in ctx.claims:
-        groups.setdefault(c.counted_group or (c.counted or "?").lower(), []).append(c)
-    if len(groups) < 2:
+    """One hit naming the difference of the mode's qualifier, counted per side, with every figure involved."""
+    plans = ["planned", "hypothetical"] if p["mode"] == "modality" else []
+    modalities = ["asserted", "reported", "estimated", *plans]
+    cs = [c for c in ctx.claims if c.modality in modalities]
+    pairs = [x for x in classify(ctx, cs).scope if x[2] in _MODE_REASONS[p["mode"]]]
+    if not pairs:
         return []
-    big = sorted(groups.items(), key=lambda kv: -len(kv[1]))
-    main, others = big[0], big[1:]
-    odd = [c for _, cs in others for c in cs]
-    return [Hit(odd + main[1], {"main": main[0], "other": ", ".join(k for k, _ in others),
-                                "figures": "; ".join(describe(c, ctx.docs) for c in odd)})]
+    claims = sorted({c.id: c for a, b, _ in pairs for c in (a, b)}.values(), key=lambda c: (c.value, c.document))
+    return [Hit(claims, {"explanation": explain(pairs), "figures": "; ".join(describe(c, ctx.docs) for c in claims),
+                         "difference": pairs[0][2]})]

@@ -1,47 +1,39 @@
-"""Update over time: a later, larger cumulative figure ("inzwischen", "bisher", "so far") supersedes."""
+"""Update over time: a later figure supersedes an earlier one, with evidence.
+
+Evidence is ordered times (as-of dates, else publication dates) together with a change that fits the
+quantity (a cumulative count growing: tolls, cases, arrests, listed in ``rules/lexicon/update.yml``), or a
+cue in the later figure's sentence ("stieg auf", "rose to", "inzwischen", "now", "revised"). Without
+either, differing figures are a conflict; a total and its part reported the same day are scope.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
-from reconcile.checks.base import Context, Hit, UpdateKeys, codes, describe, fmt, row_blocks, update_matrix
-from reconcile.model import Claim
+from reconcile.checks.base import Context, Hit, comparable, describe, fmt
+from reconcile.checks.compare import classify, when
 
 KIND = "update"
-PARAMS: dict[str, Any] = {"require_cue": {"type": "boolean"}}
-DEFAULTS: dict[str, Any] = {"require_cue": False}
-
-
-def is_update(earlier: Claim, later: Claim, require_cue: bool = False) -> bool:
-    """``later`` reports a larger figure at a later date, cumulatively or as a lower bound."""
-    if not earlier.as_of or not later.as_of or later.as_of[:7] <= earlier.as_of[:7]:
-        return False
-    if later.value <= earlier.value or earlier.modality in ("planned", "hypothetical"):
-        return False
-    if later.modality in ("planned", "hypothetical"):
-        return False
-    cue = later.cumulative or later.change == ">"
-    return cue or not require_cue
+VERDICT = "update"
+PARAMS: dict[str, Any] = {
+    "modalities": {"type": "array",
+                   "items": {"enum": ["asserted", "reported", "estimated", "planned", "hypothetical"]}},
+}
+DEFAULTS: dict[str, Any] = {"modalities": ["asserted", "reported", "estimated"]}
 
 
 def check(ctx: Context, p: dict[str, Any]) -> list[Hit]:
-    """The first update in claim order (earlier, then later); one hit per fact is enough to say it."""
-    cs = ctx.claims
-    if len(cs) < 2:
+    """One hit per fact: the earliest superseded figure and the latest figure, and the evidence between them."""
+    cs = comparable(ctx.claims, p["modalities"])
+    ups = classify(ctx, cs).update
+    if not ups:
         return []
-    keys = UpdateKeys.of(cs, p["require_cue"])
-    unit = codes([c.unit_class for c in cs])
-    group = codes([c.counted_group for c in cs])
-    for rows in row_blocks(len(cs)):
-        m = update_matrix(keys, rows) & (unit[rows, None] == unit[None, :]) & (group[rows, None] == group[None, :])
-        hit_rows = np.flatnonzero(m.any(axis=1))
-        if hit_rows.size:
-            i = int(hit_rows[0])
-            a, b = cs[rows.start + i], cs[int(np.argmax(m[i]))]
-            return [Hit([a, b], {"earlier": describe(a, ctx.docs), "earlier_date": a.as_of,
-                                 "later": describe(b, ctx.docs), "later_date": b.as_of,
-                                 "growth": fmt(b.value - a.value)},
-                        key=f"{a.document}:{a.value:g}>{b.document}:{b.value:g}")]
-    return []
+    pub = ctx.published
+    a = min((u[0] for u in ups), key=lambda c: (when(c, pub), c.value, c.document))
+    b = max((u[1] for u in ups), key=lambda c: (when(c, pub), c.value, c.document))
+    evidence = next((w for x, y, w in ups if x is a and y is b), ups[0][2])
+    claims = sorted({c.id: c for u in ups for c in u[:2]}.values(), key=lambda c: (when(c, pub), c.value))
+    return [Hit(claims, {"earlier": describe(a, ctx.docs), "earlier_date": when(a, pub) or "undated",
+                         "later": describe(b, ctx.docs), "later_date": when(b, pub) or "undated",
+                         "growth": fmt(b.value - a.value), "evidence": evidence},
+                key=f"{a.document}:{a.value:g}>{b.document}:{b.value:g}")]

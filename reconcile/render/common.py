@@ -75,7 +75,7 @@ def md_code(s: Any) -> str:
     return f"{fence}{pad}{t}{pad}{fence}"
 
 VERDICT_MARK = {"conflict": "CONFLICT", "update": "UPDATE", "scope": "SCOPE", "agree": "AGREE",
-                "single-source": "SINGLE SOURCE"}
+                "single": "SINGLE"}
 
 # what the confidence figure means, in one sentence (the computation is in reconcile/confidence.py)
 CONFIDENCE_NOTE = ("Confidence (0 to 1) says how well the reconciled figure is supported: it grows with the share "
@@ -94,7 +94,7 @@ def status_line(record: dict[str, Any]) -> str:
     v = s["verdicts"]
     return (f"{s['facts']} facts checked from {s['claims']} claims in {s['documents']} documents: "
             f"{v['conflict']} conflicting, {v['agree']} agreeing, {v['update']} updates, {v['scope']} scope, "
-            f"{v['single-source']} single-source")
+            f"{v['single']} single")
 
 
 def claims_by_id(record: dict[str, Any]) -> dict[str, dict[str, Any]]:

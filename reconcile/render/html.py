@@ -26,7 +26,7 @@ h1{margin-bottom:.2em} .status{padding:.8em 1em;border-radius:6px;background:#f3
 section{border:1px solid #dde2ea;border-radius:8px;padding:1em 1.2em;margin:1.2em 0}
 .badge{display:inline-block;border-radius:4px;padding:.1em .5em;font-size:.8em;font-weight:700;color:#fff}
 .conflict{background:#c0392b}.update{background:#2471a3}.scope{background:#8e44ad}.agree{background:#1e8449}
-.single-source{background:#7f8c8d} table{border-collapse:collapse;width:100%;font-size:.9em}
+.single{background:#7f8c8d} table{border-collapse:collapse;width:100%;font-size:.9em}
 td,th{border-bottom:1px solid #e5e8ee;padding:.3em .4em;text-align:left;vertical-align:top}
 mark{background:#ffe08a;padding:0 .1em} .quote{color:#333;font-size:.9em} .expl{font-size:.85em;color:#444}
 svg{max-width:100%;height:auto}
@@ -231,7 +231,7 @@ def _section(f: dict[str, Any], claims: dict[str, dict[str, Any]], docs: dict[st
     parts = [f"<section id=\"{_e(f['id'])}\"><h2><span class=\"badge {_e(f['verdict'])}\">"
              f"{_e(VERDICT_MARK[f['verdict']])}</span> {_e(record_label(f, claims))}</h2>",
              f"<p><b>Reconciled:</b> {_e(value_text(f))} &middot; <b>confidence</b><sup>*</sup> "
-             f"{f['confidence']:.2f} &middot; <b>independent origins</b> {f['independent_sources']}"
+             f"{f['confidence']:.2f} &middot; <b>independent origins</b> {f['independent_origins']}"
              + (f" &middot; <b>rules</b> {_e(', '.join(f['rules']))}" if f["rules"] else "") + "</p>"]
     if f["verdict"] in _CONTESTED and len(f["claims"]) > 1:
         parts.append(f"<p><b>Figures:</b> {_e(figures_text(f, claims, docs))}</p>")
@@ -270,7 +270,7 @@ def render(record: dict[str, Any]) -> str:
              "<h1>reconcile report</h1>",
              f"<div class=\"status\"><b>Status: {_e(s['status'])}.</b> {_e(status_line(record))}.</div>",
              "<div class=\"stats\">"]
-    for k in ("conflict", "agree", "update", "scope", "single-source"):
+    for k in ("conflict", "agree", "update", "scope", "single"):
         parts.append(f"<div class=\"stat\"><b>{s['verdicts'][k]}</b>{_e(k)}</div>")
     parts.append(f"<div class=\"stat\"><b>{s['documents']}</b>documents</div>"
                  f"<div class=\"stat\"><b>{s['claims']}</b>claims</div></div>")

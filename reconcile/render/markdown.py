@@ -25,8 +25,8 @@ def render(record: dict[str, Any]) -> str:
     for f in record["facts"]:
         out.append(f"## {VERDICT_MARK[f['verdict']]}: {_cell(record_label(f, claims))}")
         out.append("")
-        out.append(f"- Reconciled value: {value_text(f)}; spread {fmt(f['spread'][0])} to {fmt(f['spread'][1])}")
-        out.append(f"- Confidence[^confidence]: {f['confidence']:.2f} from {f['independent_sources']} independent "
+        out.append(f"- Reconciled value: {value_text(f)}; range {fmt(f['range_low'])} to {fmt(f['range_high'])}")
+        out.append(f"- Confidence[^confidence]: {f['confidence']:.2f} from {f['independent_origins']} independent "
                    f"origin(s)" + (f": {_cell(origins_text(f['origins']))}" if f["origins"] else ""))
         if f["verdict"] in ("conflict", "update", "scope") and len(f["claims"]) > 1:
             out.append(f"- Figures: {_cell(figures_text(f, claims, docs))}")

@@ -17,7 +17,7 @@ from reconcile.render.common import (CONFIDENCE_NOTE, VERDICT_MARK, as_written, 
 __all__ = ["renderables", "check_renderables", "check_status"]
 
 _STYLE = {"conflict": "bold red", "update": "bold blue", "scope": "bold magenta", "agree": "bold green",
-          "single-source": "dim"}
+          "single": "dim"}
 
 
 # the columns of every fact's table: (header, fixed width or None, ratio of the rest). Ratios, not content,
@@ -56,12 +56,12 @@ class _ClaimsTable:
 
 def _fact_panel(f: dict[str, Any], claims: dict[str, Any], docs: dict[str, Any]) -> Panel:
     head = Text(f"Reconciled {value_text(f)}  confidence¹ {f['confidence']:.2f}  "
-                f"independent origins {f['independent_sources']}"
+                f"independent origins {f['independent_origins']}"
                 + (f"  rules {', '.join(f['rules'])}" if f["rules"] else ""))
     lines: list[RenderableType] = [head]
     if f["verdict"] in ("conflict", "update", "scope") and len(f["claims"]) > 1:
         lines.append(Text("Figures " + figures_text(f, claims, docs)))
-    if f["independent_sources"] > 1 or any(len(origin_names(o)) > 1 for o in f["origins"]):
+    if f["independent_origins"] > 1 or any(len(origin_names(o)) > 1 for o in f["origins"]):
         lines.append(Text("Origins: " + origins_text(f["origins"]), style="dim"))
     lines.append(_ClaimsTable(f, claims, docs))
     lines.extend(Text("• " + x) for x in f["explanation"] if x[:4].isalnum() and x[2:4].isdigit())
@@ -80,7 +80,7 @@ def renderables(record: dict[str, Any], include_single: bool = True, quiet: bool
     out: list[RenderableType] = [] if quiet else [
         Text(f"Status: {record['summary']['status']}. {status_line(record)}.", style="bold")]
     for f in record["facts"]:
-        if (not include_single and f["verdict"] == "single-source") or (quiet and not f["rules"]):
+        if (not include_single and f["verdict"] == "single") or (quiet and not f["rules"]):
             continue
         out.append(_fact_panel(f, claims, docs))
     for e in record.get("errors", []):

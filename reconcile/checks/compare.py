@@ -1,0 +1,266 @@
+"""Pairwise comparison of a fact's figures: compatible by stated precision, explained by scope or by an update.
+
+Shared by the conflict, agreement, update and scope checks, so that each says the same thing about a pair:
+
+- ``tolerances``: every claim's tolerance interval (``reconcile.intervals.tolerance``) in the fact's main
+  currency (others converted at the publication year's reference rate, ``rules/lexicon/fx.yml``).
+- ``compat_matrix``: which pairs could both be right.
+- ``classify``: every incompatible pair of figures from two documents, as a scope difference (another
+  place, group, time window, a part of a total, another thing counted, a plan against what was done), an
+  update (ordered times and a cumulative count growing, or a cue such as "stieg auf", "rose to", "revised";
+  a figure counts from when it was first reported) or a conflict, judged in pairwise matrices.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+
+from reconcile.checks.base import Context
+from reconcile.intervals import FxRates, Interval, claim_year, load_fx, read_lexicon_file, tolerance
+from reconcile.lexicon import Lexicon, LexiconError
+from reconcile.model import Claim
+
+__all__ = ["UpdateLexicon", "load_update_lexicon", "tolerances", "compat_matrix", "when", "is_cumulative", "PLANNED",
+           "Pairs", "classify", "PAIR_CAP"]
+
+PLANNED = ("planned", "hypothetical")
+
+
+@dataclass(frozen=True)
+class UpdateLexicon:
+    """Cue patterns per language and the stems of cumulative quantities (``rules/lexicon/update.yml``)."""
+
+    cues: dict[str, re.Pattern[str] | None]
+    cumulative: frozenset[str]
+
+
+@lru_cache(maxsize=8)
+def load_update_lexicon(dirs: tuple[str, ...] = ()) -> UpdateLexicon:
+    """``update.yml`` merged with the user's copies; a bad pattern is an error naming the file."""
+    data = read_lexicon_file("update", dirs)
+    cues: dict[str, re.Pattern[str] | None] = {}
+    for lang, pats in (data.get("cues") or {}).items():
+        if not isinstance(pats, list) or not all(isinstance(p, str) for p in pats):
+            raise LexiconError(f"update.yml: cues.{lang} must be a list of patterns")
+        try:
+            cues[str(lang)] = re.compile("|".join(f"(?:{p})" for p in pats), re.I) if pats else None
+        except re.error as exc:
+            raise LexiconError(f"update.yml: cues.{lang}: bad pattern: {exc}") from exc
+    stems = data.get("cumulative") or []
+    if not isinstance(stems, list) or not all(isinstance(s, str) for s in stems):
+        raise LexiconError("update.yml: cumulative must be a list of word stems")
+    return UpdateLexicon(cues, frozenset(s.lower() for s in stems))
+
+
+@lru_cache(maxsize=65536)
+def _stem_match(word: str | None, stems: frozenset[str]) -> bool:
+    """``word`` is a listed stem, or ends with one of five letters or more; cached (facts repeat words)."""
+    if not word:
+        return False
+    w = word.lower()
+    return w in stems or any(len(s) >= 5 and w.endswith(s) for s in stems)
+
+
+def is_cumulative(claims: list[Claim], ulex: UpdateLexicon) -> bool:
+    """The fact counts something that only grows (a toll, cases, arrests): a thing listed in update.yml."""
+    return any(_stem_match(c.counted, ulex.cumulative) or _stem_match(c.predicate, ulex.cumulative) for c in claims)
+
+
+def has_cue(c: Claim, ulex: UpdateLexicon) -> bool:
+    """The sentence of the figure has an update cue of its language ("stieg auf", "rose to", "revised")."""
+    pat = ulex.cues.get(c.language)
+    return bool(pat and pat.search(c.sentence))
+
+
+def when(c: Claim, published: dict[str, str | None]) -> str:
+    """The time a figure speaks of, for ordering: its as-of date, else its document's publication date."""
+    return c.as_of or published.get(c.document) or ""
+
+
+def _main_currency(claims: list[Claim]) -> str | None:
+    units = Counter(c.unit for c in claims if c.unit_class == "money" and c.unit)
+    return units.most_common(1)[0][0] if units else None
+
+
+def tolerances(claims: list[Claim], lex: Lexicon | None, fx: FxRates | None = None,
+               published: dict[str, str | None] | None = None) -> list[Interval]:
+    """Each claim's tolerance interval; money in another currency converted to the fact's main one."""
+    fx = fx or load_fx()
+    target = _main_currency(claims)
+    out = []
+    for c in claims:
+        if target and c.unit and c.unit != target and c.unit_class == "money":
+            f = fx.factor(c.unit, target, claim_year(c, (published or {}).get(c.document)))
+            if f is not None:
+                lo, hi = tolerance(c, lex, fx.spread)
+                out.append((lo * f, hi * f))
+                continue
+        out.append(tolerance(c, lex))
+    return out
+
+
+def compat_matrix(tol: list[Interval], rows: slice | None = None) -> np.ndarray:
+    """``m[i, j]``: claims i (of ``rows``) and j have compatible tolerance intervals."""
+    lo = np.array([t[0] for t in tol], dtype=np.float64)
+    hi = np.array([t[1] for t in tol], dtype=np.float64)
+    r = rows or slice(0, len(tol))
+    top = np.maximum(lo[r, None], lo[None, :])
+    bottom = np.minimum(hi[r, None], hi[None, :])
+    point = (lo == hi)
+    return (top < bottom) | ((top == bottom) & (point[r, None] | point[None, :]))
+
+
+def _places(c: Claim, lex: Lexicon | None) -> frozenset[str]:
+    return frozenset(lex.place_key(p) if lex else p.lower() for p in c.places)
+
+
+def _evidence(x: Claim, y: Claim, tx: str, ty: str, cumulative: bool) -> str:
+    """The evidence that ``y`` updates ``x``, in words (the matrices of ``_update_mask`` decided it)."""
+    if tx and ty and ty > tx and (cumulative or y.cumulative) and y.value > x.value:
+        return f"a cumulative count grew from {x.surface} ({tx}) to {y.surface} ({ty})"
+    return f"{y.surface} is reported as a change" + (f" ({ty})" if ty else "")
+
+
+# pairs of each kind kept as examples (for messages and evidence); counts and involved claims stay complete
+PAIR_CAP = 500
+_SCOPE_ORDER = ("modality", "part_of", "counted", "group", "window", "places")
+
+
+@dataclass
+class Pairs:
+    """A fact's figures from different documents that cannot both be right, sorted by what explains them."""
+
+    claims: list[Claim]
+    tol: list[Interval]
+    conflict: list[tuple[Claim, Claim]]
+    update: list[tuple[Claim, Claim, str]]  # (earlier, later, evidence)
+    scope: list[tuple[Claim, Claim, str]]  # (a, b, the qualifier that differs)
+    conflict_count: int = 0
+    conflict_claims: list[Claim] = field(default_factory=list)  # every claim in an unexplained pair
+
+
+def _signature(c: Claim, t: Interval, cue: bool, published: dict[str, str | None]) -> tuple[object, ...]:
+    """Claims with equal signatures are judged alike against every other claim: pairs are formed once."""
+    return (c.document, t, c.modality in PLANNED, c.part_of, c.counted_group, c.group, c.window,
+            tuple(sorted(c.places)), when(c, published), c.value, cue, c.counted, c.predicate, c.cumulative)
+
+
+def _codes(values: list[object]) -> np.ndarray:
+    """Small integers for values, -1 for a missing one (None or empty)."""
+    seen: dict[object, int] = {}
+    return np.array([seen.setdefault(v, len(seen)) if v else -1 for v in values], dtype=np.int64)
+
+
+def _differ(codes: np.ndarray) -> np.ndarray:
+    """``m[i, j]``: both have a value and the values differ."""
+    known = codes >= 0
+    return known[:, None] & known[None, :] & (codes[:, None] != codes[None, :])
+
+
+def _scope_masks(reps: list[Claim], lex: Lexicon | None) -> dict[str, np.ndarray]:
+    """One pairwise matrix per scope qualifier (the vectorised ``scope_reason``)."""
+    planned = np.array([c.modality in PLANNED for c in reps])
+    part = np.array([c.part_of for c in reps])
+    places = [_places(c, lex) for c in reps]
+    uniq = list(dict.fromkeys(p for p in places if p))
+    pcode = np.array([uniq.index(p) if p else -1 for p in places], dtype=np.int64)
+    disjoint = np.array([[not a & b for b in uniq] for a in uniq], dtype=bool).reshape(len(uniq), len(uniq))
+    known = pcode >= 0
+    pm = np.zeros((len(reps), len(reps)), dtype=bool)
+    if uniq:
+        safe = np.where(known, pcode, 0)
+        pm = known[:, None] & known[None, :] & disjoint[safe[:, None], safe[None, :]]
+    return {"modality": planned[:, None] != planned[None, :], "part_of": part[:, None] != part[None, :],
+            "counted": _differ(_codes([c.counted_group for c in reps])),
+            "group": _differ(_codes([(c.group or "").lower() for c in reps])),
+            "window": _differ(_codes([(c.window or "").lower() for c in reps])), "places": pm}
+
+
+def _update_mask(reps: list[Claim], cumulative: bool, cue: np.ndarray, first: list[str]) -> np.ndarray:
+    """``m[x, y]``: y updates x (the vectorised ``update_reason``, with ``first`` times per claim)."""
+    stamps = sorted({t for t in first if t})
+    t = np.array([stamps.index(x) if x else -1 for x in first], dtype=np.int64)
+    known = t >= 0
+    later = known[:, None] & known[None, :] & (t[None, :] > t[:, None])
+    earlier = known[:, None] & known[None, :] & (t[None, :] < t[:, None])
+    value = np.array([c.value for c in reps], dtype=np.float64)
+    actual = np.array([c.modality not in PLANNED for c in reps])
+    cum = np.array([cumulative or c.cumulative for c in reps])
+    grown = later & cum[None, :] & (value[None, :] > value[:, None])
+    cued = cue[None, :] & ~earlier & (value[None, :] != value[:, None])
+    return actual[:, None] & actual[None, :] & (grown | cued)
+
+
+def _reason(masks: dict[str, np.ndarray], i: int, j: int) -> str:
+    return next(k for k in _SCOPE_ORDER if masks[k][i, j])
+
+
+def classify(ctx: Context, claims: list[Claim], extra: float = 0.0) -> Pairs:
+    """Every pair of incompatible figures from two documents: a scope difference, an update, or a conflict.
+
+    A pair is left out when each of the two documents also states a figure compatible with the other's
+    (both report the same set of figures: one fact told with several figures). ``extra`` widens every
+    tolerance by that share of the figure (a rule's ``tolerance``). Pairs are judged in matrices over the
+    distinct claims; memoised per claim set.
+    """
+    memo = ctx.shared.setdefault("compare.classify", {})
+    key = (ctx.fact.id, tuple(c.id for c in claims), extra)
+    if key in memo:
+        return memo[key]  # type: ignore[no-any-return]
+    ulex = load_update_lexicon(ctx.rules_dirs)
+    pub = ctx.published
+    tol = [(lo - abs(c.value) * extra, hi + abs(c.value) * extra)
+           for c, (lo, hi) in zip(claims, tolerances(claims, ctx.lexicon, ctx.fx, pub))]
+    out = Pairs(claims, tol, [], [], [])
+    cues = [has_cue(c, ulex) for c in claims]
+    reps_at: dict[tuple[object, ...], int] = {}
+    for i, c in enumerate(claims):
+        reps_at.setdefault(_signature(c, tol[i], cues[i], pub), i)
+    idx = list(reps_at.values())
+    if len(idx) > 1:
+        _classify_reps(ctx, claims, idx, tol, cues, ulex, out)
+    memo[key] = out
+    return out
+
+
+def _classify_reps(ctx: Context, claims: list[Claim], idx: list[int], tol: list[Interval], cues: list[bool],
+                   ulex: UpdateLexicon, out: Pairs) -> None:
+    """Fill ``out`` from the pairwise matrices of the distinct claims ``idx``."""
+    pub = ctx.published
+    reps = [claims[i] for i in idx]
+    compat = compat_matrix([tol[i] for i in idx])
+    doc = _codes([c.document for c in reps])
+    onehot = (doc[:, None] == np.arange(doc.max() + 1)[None, :]).astype(np.int32)
+    has = ((compat.astype(np.int32) @ onehot) > 0)[:, doc]  # has[j, i]: i's document states a figure like j
+    bad = np.triu(~compat & (doc[:, None] != doc[None, :]) & ~(has.T & has), 1)
+    if not bad.any():
+        return
+    masks = _scope_masks(reps, ctx.lexicon)
+    scoped = np.zeros_like(bad)
+    for m in masks.values():
+        scoped |= m
+    first_at: dict[float, str] = {}
+    for c in claims:
+        t = when(c, pub)
+        if t and (c.value not in first_at or t < first_at[c.value]):
+            first_at[c.value] = t
+    cued_values = {c.value for c, q in zip(claims, cues) if q}
+    cue = np.array([cues[i] or claims[i].value in cued_values for i in idx])
+    upd = _update_mask(reps, is_cumulative(claims, ulex), cue, [first_at.get(c.value, "") for c in reps])
+    updated = upd | upd.T
+    for i, j in np.argwhere(bad & scoped)[:PAIR_CAP].tolist():
+        out.scope.append((reps[i], reps[j], _reason(masks, i, j)))
+    cumulative = is_cumulative(claims, ulex)
+    for i, j in np.argwhere(bad & ~scoped & updated)[:PAIR_CAP].tolist():
+        x, y = (reps[i], reps[j]) if upd[i, j] else (reps[j], reps[i])
+        out.update.append((x, y, _evidence(x, y, first_at.get(x.value, ""), first_at.get(y.value, ""), cumulative)))
+    conflict = bad & ~scoped & ~updated
+    out.conflict_count = int(conflict.sum())
+    out.conflict = [(reps[i], reps[j]) for i, j in np.argwhere(conflict)[:PAIR_CAP].tolist()]
+    involved = np.flatnonzero(conflict.any(axis=0) | conflict.any(axis=1)).tolist()
+    out.conflict_claims = [reps[k] for k in involved]
