@@ -62,7 +62,7 @@ def one_size(n: int, out: Path) -> dict:
     from reconcile.claims import extract_claims
     from reconcile.cluster import ClusterParams, cluster_claims
     from reconcile.config import Config
-    from reconcile.embed import Embedder
+    from reconcile.embed import Embedder, counted_embeddings
     from reconcile.lexicon import load_lexicon
     from reconcile.pipeline import RunResult, ingest, judge
     from reconcile.render import render_to
@@ -98,10 +98,11 @@ def one_size(n: int, out: Path) -> dict:
         load = time.perf_counter() - t
         t = time.perf_counter()
         emb = emb_model.encode([c.key_text for c in res.claims])
+        counted = counted_embeddings(emb_model, res.claims)  # the counted phrases: part of the embedding stage
         stage("embed", t, len(res.claims), "claims")
         stages["embed"]["model_load_seconds"] = round(load, 2)
     t = time.perf_counter()
-    res.facts = cluster_claims(res.claims, emb, ClusterParams(threshold=cfg.cluster_threshold), lex)
+    res.facts = cluster_claims(res.claims, emb, ClusterParams(threshold=cfg.cluster_threshold), lex, counted)
     stage("cluster", t, len(res.claims), "claims")
     del emb  # the vectors are not needed after clustering
     t = time.perf_counter()

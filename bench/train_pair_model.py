@@ -155,7 +155,7 @@ def main() -> None:
     ap.add_argument("--seeds", default=str(ROOT / "seeds"), help="also learn from the seeds and their gold")
     ap.add_argument("--seeds-gold", default=str(ROOT / "eval" / "seeds.gold.json"))
     ap.add_argument("--seeds-weight", type=float, default=10.0, help="weight of a seed pair (few, and our demo)")
-    ap.add_argument("--unlinked", default="0.7")
+    ap.add_argument("--unlinked", default="0.95")
     ap.add_argument("--kind", default="logistic", choices=["logistic", "boosting"])
     ap.add_argument("--write", action="store_true", help="fit on every cluster and write rules/models/pair.json")
     args = ap.parse_args()

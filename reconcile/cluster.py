@@ -39,7 +39,7 @@ class ClusterParams:
     """Where merging stops, how candidate pairs are searched, and which pair model weighs them."""
 
     # merge while the average pair distance (1 - P(same fact)) is at most this
-    threshold: float = 0.8
+    threshold: float = 0.75
     # a generic counted word ("Militärangehöriger") against a grouped one, for the in-document constraint
     generic_distance: float = 0.3
     neighbours: int = 15
@@ -47,7 +47,7 @@ class ClusterParams:
     all_pairs_below: int = 600
     # a pair of claims the neighbour search did not link counts at this distance in the average linkage
     # (None: unlinked pairs don't count, which lets long chains of near neighbours merge)
-    unlinked_distance: float | None = 0.7
+    unlinked_distance: float | None = 0.95
     # the neighbour search: embedding reduced to this many dimensions (large blocks only), beside this
     # many hashed feature dimensions weighted so (1.0: as much as the wording)
     search_dims: int = 128

@@ -26,7 +26,7 @@ class ConfigError(ValueError):
 class Config:
     model: str = "usem3"
     cache: bool = True
-    cluster_threshold: float = 0.8
+    cluster_threshold: float = 0.75
     rules_dirs: list[str] = field(default_factory=list)
     fail_level: str = "error"
     archive: str | None = None

@@ -411,14 +411,16 @@ def _record(outlet: str, doc_id: str = "d1", text: str = "x", url: str | None = 
              "sentence": f"{text} 5 {text}", "start": 0, "end": 1}
     other = {**claim, "id": f"{doc_id}#1", "value": 9.0, "low": 9.0, "high": 9.0, "as_of": "2024-07"}
     fact = {"id": "f1", "label": text, "verdict": "conflict", "value": 5.0, "low": 4.0, "high": 9.0,
-            "spread": [5.0, 9.0], "confidence": 0.5, "independent_sources": 1, "rules": ["NU01"],
+            "range_low": 5.0, "range_high": 9.0, "confidence": 0.5, "independent_origins": 1, "rules": ["NU01"],
             "claims": [claim["id"], other["id"]], "explanation": [text, f"NU01 {text}"],
-            "origins": [f"{outlet} / {text}", text]}
+            "origins": [{"name": f"{outlet} / {text}", "claims": [claim["id"]]},
+                        {"name": text, "claims": [other["id"]]}],
+            "corroboration": "independent", "documents": 1}
     doc = {"id": doc_id, "outlet": outlet, "published": text, "url": url, "title": text, "authors": [text],
            "path": doc_id}
     summary = {"status": "conflicts", "facts": 1, "claims": 2, "documents": 1,
-               "verdicts": {"conflict": 1, "agree": 0, "update": 0, "scope": 0, "single-source": 0}}
-    return {"schema": "reconcile.report/1", "generator": "test", "summary": summary, "facts": [fact],
+               "verdicts": {"conflict": 1, "agree": 0, "update": 0, "scope": 0, "single": 0}}
+    return {"schema": "reconcile.report/2", "generator": "test", "summary": summary, "facts": [fact],
             "claims": [claim, other], "documents": [doc], "errors": [{"path": f"`{text}`", "problem": text}]}
 
 

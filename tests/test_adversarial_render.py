@@ -158,8 +158,6 @@ _WORDS = ["Die", "Polizei", "meldete", "am", "Montag", "Festnahmen", "in", "Berl
           "said", "police", "arrests", "."]
 
 
-@pytest.mark.xfail(strict=False, reason="offsets inside figures with NBSP/thin spaces/form feeds are fixed "
-                                        "in quantities (engineer quant, issue 15)")
 @settings(max_examples=150, deadline=None)
 @given(parts=st.lists(st.sampled_from(_WORDS + _FIGURES) | st.sampled_from(_SPACES) | st.just(" "),
                       min_size=3, max_size=30))

@@ -28,7 +28,7 @@ def rows(tmp_path):
 def test_version_names_the_schemas_and_the_default_model():
     r = _run("--version")
     assert r.exit_code == 0
-    assert "reconcile 0." in r.stdout and "reconcile.report/1" in r.stdout and "reconcile.check/1" in r.stdout
+    assert "reconcile 0." in r.stdout and "reconcile.report/2" in r.stdout and "reconcile.check/1" in r.stdout
     assert "default model usem3" in r.stdout
 
 
