@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import simplemma
 
@@ -31,17 +32,40 @@ _TOKEN = re.compile(r"[\w][\w\-‑.]*[\w]|[\w]|[,;:()„“\"–—]")
 _ARTICLES = {"der", "die", "das", "des", "dem", "den", "the", "ein", "eine", "einer", "eines", "a", "an"}
 _CONNECT = {"und", "and", "of"}
 _ADJ = re.compile(r"^[a-zäöüß][\w-]*(?:e|en|er|es|em|ische|ischen|ischer)$")
-# lower-case English words that belong to the name of a source ("the Russian news agency Tass")
-_EN_SOURCE_WORDS = {"news", "service", "services", "state", "defence", "defense", "foreign", "security", "council",
-                    "south", "north", "western", "russian", "ukrainian", "british", "american", "'s"}
+
+
 _PARTICIPLE = re.compile(r"^ge[a-zäöüß]{3,}(?:t|en)$")
-_CARRY = re.compile(r"^\s*(?:Demnach|Dem Bericht zufolge|Außerdem habe|Zudem habe|Laut dem Bericht|The report|"
-                    r"According to the report)\b", re.I)
-_NON_SUBJECT = {"Laut", "Nach", "Doch", "Aber", "Und", "Die", "Der", "Das", "Dem", "Den", "Des", "Im", "Am", "In",
-                "Bei", "Mit", "Von", "Zu", "Zum", "Zur", "Für", "Auch", "So", "Nun", "Bereits", "Zuletzt", "Zudem",
-                "Außerdem", "Darüber", "Während", "Wenn", "Dass", "Es", "Er", "Sie", "Wir", "Ich", "The", "A", "An",
-                "In", "On", "At", "According", "But", "And", "It", "He", "She", "They", "We", "This", "That",
-                "Allein", "Stattdessen", "Demnach", "Damit", "Dabei", "Daher", "Jetzt", "Insgesamt"}
+
+
+@dataclass(frozen=True)
+class _Phrases:
+    """The word lists and patterns of ``rules/lexicon/phrases.yml`` that claims need, compiled once."""
+
+    non_subjects: frozenset[str]
+    source_words: frozenset[str]
+    carry: tuple[re.Pattern[str], ...]
+    places: dict[str, re.Pattern[str]]
+
+
+_PHRASES: dict[int, _Phrases] = {}
+
+
+def _phrases(lex: Lexicon) -> _Phrases:
+    got = _PHRASES.get(id(lex))
+    if got is None:
+        raw = lex.raw.get("phrases") or {}
+        got = _PHRASES[id(lex)] = _Phrases(
+            frozenset(str(w) for w in raw.get("non_subjects", []) or []),
+            frozenset(str(w) for w in raw.get("source_words_en", []) or []),
+            tuple(re.compile(p, re.I) for p in raw.get("carry", []) or []),
+            {lg: re.compile(p) for lg, p in (raw.get("places") or {}).items()},
+        )
+    return got
+
+
+def _carries(text: str, lex: Lexicon) -> bool:
+    """Does the sentence carry the previous one's source ("Demnach ...", "According to the report ...")?"""
+    return any(rx.match(text) for rx in _phrases(lex).carry)
 
 
 @dataclass
@@ -77,7 +101,7 @@ def _np_word(w: str, lang: str, nouns: frozenset[str]) -> bool:
     if low in _ARTICLES or low in _CONNECT or w[:1].isupper():
         return True
     if lang == "en":
-        return low in nouns or low.rstrip("s") in nouns or low in _EN_SOURCE_WORDS
+        return low in nouns or low.rstrip("s") in nouns
     return bool(_ADJ.match(w))
 
 
@@ -138,7 +162,7 @@ def _attribution_cues(text: str, lang: str, lex: Lexicon) -> tuple[_AttCue, ...]
     any_cue = lex.att_any[lang]
     if any_cue is not None and not any_cue.search(text):
         return ()
-    nouns = frozenset(lex.source_nouns)
+    nouns = frozenset(lex.source_nouns) | _phrases(lex).source_words
     for rx in lex.att_after[lang]:
         forward_only = rx.pattern in lex.att_forward_only
         backward_only = rx.pattern in lex.att_backward_only
@@ -290,13 +314,13 @@ def _predicate(sentence: str, qpos: int, qend: int, lang: str, lex: Lexicon,
 
 
 def _subject(sentence: str, qpos: int, lang: str, attribution: str | None,
-             clauses: list[tuple[int, int]]) -> str | None:
+             clauses: list[tuple[int, int]], lex: Lexicon) -> str | None:
     ca, _ = _clause_of(clauses, qpos)
     toks = list(re.finditer(r"[\wäöüÄÖÜß][\w\-äöüÄÖÜß]*", sentence[:qpos]))
     att = set((attribution or "").split())
     for i in range(len(toks) - 1, -1, -1):
         w = toks[i].group()
-        if not w[:1].isupper() or w in _NON_SUBJECT or w in att:
+        if not w[:1].isupper() or w in _phrases(lex).non_subjects or w in att:
             continue
         prev = toks[i - 1].group().lower() if i > 0 else ""
         if lang == "de" and (prev in _ARTICLES or _ADJ.match(prev)):
@@ -332,13 +356,6 @@ def _actor(sentence: str, qpos: int, attribution: str | None, lex: Lexicon) -> s
     return found
 
 
-_PLACE = {
-    "de": re.compile(r"\b(?:(?i:in|nach|aus|bei|um|von|vor|an|auf|über|für)|Region|Stadt|Provinz|Gebiet|Hafen|"
-                     r"Oblast)\s+"
-                     r"([A-ZÄÖÜ][\w\-äöüß]{2,})"),
-    "en": re.compile(r"\b(?i:in|to|from|at|near|of|around|into|across|for|on|over|inside|outside|fled|left|"
-                     r"leaving|entered|reached|hit|struck|shelled|bombed)\s+(?:the\s+)?([A-Z][\w\-]{2,})"),
-}
 
 
 def places_in(clause: str, lang: str, lex: Lexicon) -> list[str]:
@@ -347,7 +364,7 @@ def places_in(clause: str, lang: str, lex: Lexicon) -> list[str]:
     A German noun after a bare preposition is often not a place ("nach Angaben", "bei Kämpfen"): those
     are listed in ``rules/lexicon/counted.yml`` under ``not_places``.
     """
-    rx = _PLACE.get(lang)
+    rx = _phrases(lex).places.get(lang)
     if rx is None:
         return []
     out = []
@@ -391,89 +408,134 @@ def document_quantities(doc: Document, lex: Lexicon | None = None) -> list[tuple
     return out
 
 
+@dataclass
+class _Sentence:
+    """What every figure of one sentence shares: its text and clauses, its attribution cues, and what
+    the sentences around it say of the source (a trailing "Die Angaben beruhen auf ..." or a carried
+    "Demnach ..."). One is made per sentence with figures; ``claim`` is asked once per figure."""
+
+    doc: Document
+    view: Any
+    vs: ViewSentence
+    lang: str
+    lex: Lexicon
+    clauses: list[tuple[int, int]]
+    cues: tuple[_AttCue, ...]
+    previous_source: str | None
+    next_source: tuple[str | None, bool]
+    carry: tuple[str | None, str | None, list[str]] = (None, None, [])
+
+    @property
+    def text(self) -> str:
+        return self.vs.sentence.text
+
+
+def _next_source(sentence: ViewSentence | None, lang: str, lex: Lexicon) -> tuple[str | None, bool]:
+    """A following sentence without figures that only names a source, and whether it says "estimated"."""
+    if sentence is None:
+        return None, False
+    nt = sentence.sentence.text
+    source = _find_attribution(nt, len(nt), len(nt), _attribution_cues(nt, lang, lex))
+    if not source:
+        return None, False
+    return source, any(rx.search(nt) for rx in lex.modality.get("estimated", {}).get(lang, []))
+
+
+def _counted_of(q: RawQuantity, s: _Sentence) -> tuple[str | None, str | None, list[str], str, str | None] | None:
+    """(counted phrase, lemma, modifiers, unit class, unit) of a figure, or None when it is no claim."""
+    counted_text, lemma, mods = counted_phrase(s.text, q.end, s.lang, s.lex)
+    if lemma is None and q.unit_class == "count":
+        counted_text, lemma, mods = s.carry  # "300 Tote und 1.000 Verletzte ... 12 in Bremen"
+    elif lemma is not None:
+        s.carry = (counted_text, lemma, mods)
+    unit_class, unit = q.unit_class, q.unit
+    if unit_class == "count":
+        unit_class = s.lex.unit_class(lemma) or "count"
+    if unit_class == "count" and counted_text and _is_percent_compound(counted_text, s.lex):
+        unit_class, unit = "percent", "%"  # "15-prozentige Anteil", "a 20-percent rise"
+    if unit_class in s.lex.non_claim_classes:
+        return None
+    if q.kind == "word" and q.value < 20 and _ARTICLE_BEFORE.search(s.text[:q.start]):
+        return None  # "die beiden", "den zwei Ländern": a reference, not a figure
+    return counted_text, lemma, mods, unit_class, unit
+
+
+def _source_of(q: RawQuantity, s: _Sentence) -> tuple[str | None, str]:
+    """Who says so and how sure: the figure's own cue, the next or the carried sentence's source."""
+    text, lex = s.text, s.lex
+    attribution = _find_attribution(text, q.start, q.end, s.cues)
+    modality = _modality(text, q.start, s.lang, lex, s.clauses)
+    if attribution is None and s.next_source[0]:
+        attribution = s.next_source[0]
+        if s.next_source[1] and modality in ("asserted", "reported"):
+            modality = "estimated"
+    if attribution is None and _carries(text, lex):
+        attribution = s.previous_source
+        if modality == "asserted":
+            modality = "reported"
+    if attribution is None and modality in ("reported", "estimated", "planned"):
+        attribution = _source_noun(text, lex)
+    if attribution and attribution.lower() in lex.generic_sources:
+        attribution = None
+    if attribution and modality == "asserted":
+        modality = "reported"
+    return attribution, modality
+
+
+def _claim(q: RawQuantity, s: _Sentence) -> Claim | None:
+    """The claim of one figure of the sentence ``s``, or None when the figure is no claim."""
+    got = _counted_of(q, s)
+    if got is None:
+        return None
+    counted_text, lemma, mods, unit_class, unit = got
+    text, lang, lex, doc = s.text, s.lang, s.lex, s.doc
+    attribution, modality = _source_of(q, s)
+    oa, ob = _clause_of(s.clauses, q.start)  # the figure's own clause
+    ca, cb = oa, ob
+    while cb - ca < 60 and (ca > 0 or cb < len(text)):  # short clauses widened: the key text says what it is
+        ca, cb = max(0, ca - 30), min(len(text), cb + 30)
+    clause = text[ca:cb]
+    predicate = _predicate(text, q.start, q.end, lang, lex, s.clauses)
+    subject = _subject(text, q.start, lang, attribution, s.clauses, lex)
+    start, end = s.view.orig_span(s.vs.vstart + q.start, s.vs.vstart + q.end)
+    masked = _mask(clause, q.start - ca, q.end - ca)
+    key = "; ".join(x for x in (counted_text or lemma, predicate, subject, masked) if x)
+    qual = qualifiers(text[oa:ob], q.start - oa, q.end - oa, lang, lex, counted_text)
+    return Claim(
+        id=f"{doc.id}#{start}", document=doc.id, start=start, end=end, surface=doc.text[start:end],
+        value=q.value, low=q.low, high=q.high, unit=unit or lemma, unit_class=unit_class,
+        hedge=q.hedge, change=q.change, counted=lemma, counted_text=counted_text, modifiers=mods,
+        subject=subject, predicate=predicate, attribution=attribution, modality=modality,
+        as_of=_as_of(text, q.start, doc.published, lang, lex, s.clauses),
+        cumulative=any(rx.search(text) for rx in lex.cumulative[lang]),
+        sentence=text, sentence_start=s.vs.sentence.start, language=lang, key_text=key,
+        counted_group=lex.counted_group(" ".join([*mods, lemma]) if lang == "en" and lemma else lemma),
+        places=places_in(clause, lang, lex), actor=_actor(text, q.start, attribution, lex),
+        group=qual.group, window=qual.window, part_of=qual.part_of,
+        unit_canonical=q.unit_canonical, value_canonical=q.value_canonical,
+    )
+
+
 def extract_claims(doc: Document, lex: Lexicon | None = None) -> list[Claim]:
-    """The claims of one document, in document order."""
+    """The claims of one document, in document order: each sentence's figures with their context."""
     lex = lex or load_lexicon()
     view, sents = document_sentences(doc)
     lang = doc.language if doc.language in ("de", "en") else "en"
     per_sentence = [(vs, extract(vs.sentence.text, lang, lex)) for vs in sents]
     claims: list[Claim] = []
-    last_attr: list[str | None] = []
+    sources: list[str | None] = []  # per sentence, the first source its claims name
     for si, (vs, qs) in enumerate(per_sentence):
-        text = vs.sentence.text
-        sent_attr_prev = next((a for a in reversed(last_attr[-3:]) if a), None)
-        next_source: tuple[str | None, bool] = (None, False)
-        if qs and si + 1 < len(per_sentence) and not per_sentence[si + 1][1]:
-            nt = per_sentence[si + 1][0].sentence.text
-            na = _find_attribution(nt, len(nt), len(nt), _attribution_cues(nt, lang, lex))
-            if na:
-                est = any(rx.search(nt) for rx in lex.modality.get("estimated", {}).get(lang, []))
-                next_source = (na, est)
-        found_attr = None
-        clauses = _clauses(text) if qs else []
-        cues = _attribution_cues(text, lang, lex) if qs else ()
-        prev_counted: tuple[str | None, str | None, list[str]] = (None, None, [])
-        for q in qs:
-            counted_text, lemma, mods = counted_phrase(text, q.end, lang)
-            if lemma is None and q.unit_class == "count":
-                counted_text, lemma, mods = prev_counted
-            elif lemma is not None:
-                prev_counted = (counted_text, lemma, mods)
-            unit_class = q.unit_class
-            if unit_class == "count":
-                unit_class = lex.unit_class(lemma) or "count"
-            unit = q.unit
-            if unit_class == "count" and counted_text and _is_percent_compound(counted_text, lex):
-                unit_class, unit = "percent", "%"  # "15-prozentige Anteil", "a 20-percent rise"
-            if unit_class in lex.non_claim_classes:
-                continue
-            if q.kind == "word" and q.value < 20 and _ARTICLE_BEFORE.search(text[:q.start]):
-                continue  # "die beiden", "den zwei Ländern": a reference, not a figure
-            attribution = _find_attribution(text, q.start, q.end, cues)
-            modality = _modality(text, q.start, lang, lex, clauses)
-            if attribution is None and next_source[0]:
-                attribution = next_source[0]
-                if next_source[1] and modality in ("asserted", "reported"):
-                    modality = "estimated"
-            if attribution is None and _CARRY.match(text):
-                attribution = sent_attr_prev
-                if modality == "asserted":
-                    modality = "reported"
-            if attribution is None and modality in ("reported", "estimated", "planned"):
-                attribution = _source_noun(text, lex)
-            if attribution and attribution.lower() in lex.generic_sources:
-                attribution = None
-            if attribution and modality == "asserted":
-                modality = "reported"
-            found_attr = found_attr or attribution
-            ca, cb = _clause_of(clauses, q.start)
-            oa, ob = ca, cb  # the figure's own clause, before widening
-            # widen short clauses with their neighbours so the embedded text says what the fact is
-            while cb - ca < 60 and (ca > 0 or cb < len(text)):
-                ca = max(0, ca - 30)
-                cb = min(len(text), cb + 30)
-            clause = text[ca:cb]
-            masked = _mask(clause, q.start - ca, q.end - ca)
-            predicate = _predicate(text, q.start, q.end, lang, lex, clauses)
-            subject = _subject(text, q.start, lang, attribution, clauses)
-            cumulative = any(rx.search(text) for rx in lex.cumulative[lang])
-            start, end = view.orig_span(vs.vstart + q.start, vs.vstart + q.end)
-            counted = lemma
-            key = "; ".join(x for x in (counted_text or lemma, predicate, subject, masked) if x)
-            qual = qualifiers(text[oa:ob], q.start - oa, q.end - oa, lang, lex, counted_text)
-            claims.append(Claim(
-                id=f"{doc.id}#{start}", document=doc.id, start=start, end=end, surface=doc.text[start:end],
-                value=q.value, low=q.low, high=q.high, unit=unit or counted, unit_class=unit_class,
-                hedge=q.hedge, change=q.change, counted=counted, counted_text=counted_text, modifiers=mods,
-                subject=subject, predicate=predicate, attribution=attribution, modality=modality,
-                as_of=_as_of(text, q.start, doc.published, lang, lex, clauses), cumulative=cumulative,
-                sentence=text, sentence_start=vs.sentence.start, language=lang, key_text=key,
-                counted_group=lex.counted_group(" ".join([*mods, lemma]) if lang == "en" and lemma else lemma),
-                places=places_in(clause, lang, lex), actor=_actor(text, q.start, attribution, lex),
-                group=qual.group, window=qual.window, part_of=qual.part_of,
-                unit_canonical=q.unit_canonical, value_canonical=q.value_canonical,
-            ))
-        last_attr.append(found_attr)
+        if not qs:
+            sources.append(None)
+            continue
+        after = per_sentence[si + 1] if si + 1 < len(per_sentence) else None
+        s = _Sentence(doc, view, vs, lang, lex, _clauses(vs.sentence.text),
+                      _attribution_cues(vs.sentence.text, lang, lex),
+                      next((a for a in reversed(sources[-3:]) if a), None),
+                      _next_source(after[0] if after and not after[1] else None, lang, lex))
+        own = [c for c in (_claim(q, s) for q in qs) if c is not None]
+        claims.extend(own)
+        sources.append(next((c.attribution for c in own if c.attribution), None))
     _resolve_acronyms(claims, [vs.sentence.text for vs in sents], lex)
     return claims
 

@@ -13,25 +13,25 @@ Infizierten stieg auf 174", "15 percent of the population") lowered the dev set'
 
 from __future__ import annotations
 
-from functools import lru_cache
-from pathlib import Path
-
 import simplemma
-import yaml
 
-from reconcile.lexicon import default_rules_dir
+from reconcile.lexicon import Lexicon
 from reconcile.quantities import noun_after
 
 __all__ = ["counted_phrase", "not_heads"]
 
 
-@lru_cache(maxsize=8)
-def not_heads(rules_dir: str | None = None) -> dict[str, frozenset[str]]:
-    """Per language, the words that never head a counted phrase (``rules/lexicon/phrases.yml``)."""
-    path = Path(rules_dir) if rules_dir else default_rules_dir()
-    data = yaml.safe_load((path / "lexicon" / "phrases.yml").read_text(encoding="utf-8")) or {}
-    heads = data.get("not_heads", {})
-    return {lg: frozenset(str(w).lower() for w in heads.get(lg, []) or []) for lg in ("de", "en")}
+_NOT_HEADS: dict[int, dict[str, frozenset[str]]] = {}
+
+
+def not_heads(lex: Lexicon) -> dict[str, frozenset[str]]:
+    """Per language, the words that never head a counted phrase (``not_heads`` of ``phrases.yml``)."""
+    got = _NOT_HEADS.get(id(lex))
+    if got is None:
+        heads = (lex.raw.get("phrases") or {}).get("not_heads") or {}
+        got = _NOT_HEADS[id(lex)] = {lg: frozenset(str(w).lower() for w in heads.get(lg, []) or [])
+                                     for lg in ("de", "en")}
+    return got
 
 
 def _lemma(word: str) -> str:
@@ -41,12 +41,12 @@ def _lemma(word: str) -> str:
     return lemma
 
 
-def counted_phrase(text: str, qend: int, lang: str) -> tuple[str | None, str | None, list[str]]:
+def counted_phrase(text: str, qend: int, lang: str, lex: Lexicon) -> tuple[str | None, str | None, list[str]]:
     """(counted phrase as written, head lemma, modifier lemmas) of the figure ending at ``qend``."""
     surface, lemma, mods, _ = noun_after(text, qend, lang)
     if not surface or lang != "en":
         return surface, lemma, mods
-    stop = not_heads()["en"]
+    stop = not_heads(lex)["en"]
     words = surface.split()
     if words[0] in stop:  # lower case only: "North Korean soldiers" is a phrase, "north of" is not
         return None, None, []

@@ -22,7 +22,7 @@ from reconcile.yamlio import YAMLError, load_yaml
 __all__ = ["Lexicon", "LexiconError", "default_rules_dir", "load_lexicon", "deep_merge", "LEXICON_SCHEMAS",
            "USER_REGEX_TIMEOUT"]
 
-LEXICON_FILES = ("hedges", "vague", "units", "numbers", "counted", "cues", "boilerplate", "entities")
+LEXICON_FILES = ("hedges", "vague", "units", "numbers", "counted", "cues", "boilerplate", "entities", "phrases")
 
 
 class LexiconError(ValueError):
