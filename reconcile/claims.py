@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import simplemma
@@ -47,20 +48,15 @@ class _Phrases:
     places: dict[str, re.Pattern[str]]
 
 
-_PHRASES: dict[int, _Phrases] = {}
-
-
+@lru_cache(maxsize=16)  # per lexicon (lexicons hash by identity)
 def _phrases(lex: Lexicon) -> _Phrases:
-    got = _PHRASES.get(id(lex))
-    if got is None:
-        raw = lex.raw.get("phrases") or {}
-        got = _PHRASES[id(lex)] = _Phrases(
-            frozenset(str(w) for w in raw.get("non_subjects", []) or []),
-            frozenset(str(w) for w in raw.get("source_words_en", []) or []),
-            tuple(re.compile(p, re.I) for p in raw.get("carry", []) or []),
-            {lg: re.compile(p) for lg, p in (raw.get("places") or {}).items()},
-        )
-    return got
+    raw = lex.raw.get("phrases") or {}
+    return _Phrases(
+        frozenset(str(w) for w in raw.get("non_subjects", []) or []),
+        frozenset(str(w) for w in raw.get("source_words_en", []) or []),
+        tuple(re.compile(p, re.I) for p in raw.get("carry", []) or []),
+        {lg: re.compile(p) for lg, p in (raw.get("places") or {}).items()},
+    )
 
 
 def _carries(text: str, lex: Lexicon) -> bool:

@@ -13,6 +13,8 @@ Infizierten stieg auf 174", "15 percent of the population") lowered the dev set'
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import simplemma
 
 from reconcile.lexicon import Lexicon
@@ -21,17 +23,11 @@ from reconcile.quantities import noun_after
 __all__ = ["counted_phrase", "not_heads"]
 
 
-_NOT_HEADS: dict[int, dict[str, frozenset[str]]] = {}
-
-
+@lru_cache(maxsize=16)  # per lexicon (lexicons hash by identity)
 def not_heads(lex: Lexicon) -> dict[str, frozenset[str]]:
     """Per language, the words that never head a counted phrase (``not_heads`` of ``phrases.yml``)."""
-    got = _NOT_HEADS.get(id(lex))
-    if got is None:
-        heads = (lex.raw.get("phrases") or {}).get("not_heads") or {}
-        got = _NOT_HEADS[id(lex)] = {lg: frozenset(str(w).lower() for w in heads.get(lg, []) or [])
-                                     for lg in ("de", "en")}
-    return got
+    heads = (lex.raw.get("phrases") or {}).get("not_heads") or {}
+    return {lg: frozenset(str(w).lower() for w in heads.get(lg, []) or []) for lg in ("de", "en")}
 
 
 def _lemma(word: str) -> str:

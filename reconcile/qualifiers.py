@@ -16,12 +16,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from reconcile.lexicon import Lexicon
 
 __all__ = ["Qualifiers", "qualifiers"]
-
-_COMPILED: dict[int, tuple[dict[str, list[re.Pattern[str]]], dict[str, list[re.Pattern[str]]]]] = {}
 
 
 @dataclass(frozen=True)
@@ -33,14 +32,13 @@ class Qualifiers:
     part_of: bool
 
 
+@lru_cache(maxsize=16)  # per lexicon (lexicons hash by identity)
 def _patterns(lex: Lexicon) -> tuple[dict[str, list[re.Pattern[str]]], dict[str, list[re.Pattern[str]]]]:
-    got = _COMPILED.get(id(lex))
-    if got is None:
-        scope = (lex.raw.get("cues") or {}).get("scope") or {}
-        part = {lg: [re.compile(p, re.I) for p in (scope.get("part_of") or {}).get(lg, [])] for lg in ("de", "en")}
-        window = {lg: [re.compile(p, re.I) for p in (scope.get("window") or {}).get(lg, [])] for lg in ("de", "en")}
-        got = _COMPILED[id(lex)] = (part, window)
-    return got
+    """The compiled ``scope`` cues: (part-of patterns, window patterns) per language."""
+    scope = (lex.raw.get("cues") or {}).get("scope") or {}
+    part = {lg: [re.compile(p, re.I) for p in (scope.get("part_of") or {}).get(lg, [])] for lg in ("de", "en")}
+    window = {lg: [re.compile(p, re.I) for p in (scope.get("window") or {}).get(lg, [])] for lg in ("de", "en")}
+    return part, window
 
 
 def qualifiers(clause: str, qstart: int, qend: int, lang: str, lex: Lexicon,
