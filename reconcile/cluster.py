@@ -95,25 +95,6 @@ def _counted_distance(a: Claim, b: Claim, lex: Lexicon, params: ClusterParams) -
     return None
 
 
-def _place_distance(a: Claim, b: Claim, lex: Lexicon) -> float | None:
-    """0 for a shared place, 1 for different places, None when the claims don't say or can't tell.
-
-    Places are compared by ``Lexicon.place_key``: countries and capitals in any language and spelling,
-    other names with transliteration variants folded; a name that begins another ("Gaza", "Gazastreifen")
-    is the same place. A country and a place that is not one cannot be told apart without a gazetteer
-    ("nach Russland", "nach Kursk"), so they don't count.
-    """
-    if not a.places or not b.places:
-        return None
-    ka = {lex.place_key(p) for p in a.places}
-    kb = {lex.place_key(p) for p in b.places}
-    if ka & kb or any(min(len(x), len(y)) >= 4 and (x.startswith(y) or y.startswith(x)) for x in ka for y in kb):
-        return 0.0
-    area_a = any(lex.is_area(k) for k in ka)
-    area_b = any(lex.is_area(k) for k in kb)
-    return None if area_a != area_b else 1.0
-
-
 def pair_distance(a: Claim, b: Claim, cos_distance: float, lex: Lexicon, params: ClusterParams) -> float:
     """The combined distance of two claims: ``edge_distances`` of the one pair (one arithmetic, tested)."""
     d = edge_distances([a, b], np.array([0]), np.array([1]), np.array([cos_distance]), lex, params)

@@ -14,6 +14,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
+from reconcile.devset import bcubed
 from reconcile.model import Claim, Document
 from reconcile.pipeline import RunResult
 from reconcile.textview import build_view
@@ -147,16 +148,7 @@ def score(result: RunResult, gold: dict[str, Any]) -> dict[str, Any]:
             if i <= c.start < end:
                 ex_fp.append(f"{ex['doc']}: {c.surface!r} in {ex['marker']!r}")
     extra = [f"{c.document}: {c.surface!r} in {c.sentence[:90]!r}" for c in in_gold if c.id not in gold_claim_ids]
-    # B-cubed over matched mentions
-    bp = br = 0.0
-    for g, p in pairs:
-        same_p = [x for x in pairs if x[1] == p]
-        same_g = [x for x in pairs if x[0] == g]
-        both = sum(1 for x in same_p if x[0] == g)
-        bp += both / len(same_p)
-        br += both / len(same_g)
-    n = len(pairs) or 1
-    bp, br = bp / n, br / n
+    bp, br = bcubed(list(pairs))  # over matched mentions
     f1 = 2 * bp * br / (bp + br) if bp + br else 0.0
     # verdicts on multi-source facts
     v_total = v_ok = 0

@@ -118,6 +118,25 @@ def _day(as_of: str | None) -> float:
         return math.nan
 
 
+def _place_distance(a: Claim, b: Claim, lex: Lexicon) -> float | None:
+    """0 for a shared place, 1 for different places, None when the claims don't say or can't tell.
+
+    Places are compared by ``Lexicon.place_key``: countries and capitals in any language and spelling,
+    other names with transliteration variants folded; a name that begins another ("Gaza", "Gazastreifen")
+    is the same place. A country and a place that is not one cannot be told apart without a gazetteer
+    ("nach Russland", "nach Kursk"), so they don't count.
+    """
+    if not a.places or not b.places:
+        return None
+    ka = {lex.place_key(p) for p in a.places}
+    kb = {lex.place_key(p) for p in b.places}
+    if ka & kb or any(min(len(x), len(y)) >= 4 and (x.startswith(y) or y.startswith(x)) for x in ka for y in kb):
+        return 0.0
+    area_a = any(lex.is_area(k) for k in ka)
+    area_b = any(lex.is_area(k) for k in kb)
+    return None if area_a != area_b else 1.0
+
+
 def _rounding(v: float) -> float:
     """Half a unit of the last non-zero digit: how far a figure may lie from what it rounds ("15" vs 15.5)."""
     if v == 0 or not math.isfinite(v):
@@ -196,8 +215,6 @@ class PairKeys:
         return np.where(known, 1.0 - dots, 0.0), known.astype(np.float64)
 
     def _places(self, ei: np.ndarray, ej: np.ndarray, lex: Lexicon) -> tuple[np.ndarray, np.ndarray]:
-        from reconcile.cluster import _place_distance
-
         place = self.codes["place"]
         by_code = {int(k): self.block[i] for i, k in enumerate(place.tolist()) if k >= 0}
         judged: dict[tuple[int, int], float | None] = {}

@@ -155,7 +155,7 @@ def test_malformed_pair_model_is_rejected(tmp_path):
 
 
 def test_places_and_actors_fold_across_languages_and_countries_stay_open():
-    from reconcile.cluster import _place_distance
+    from reconcile.pairs import _place_distance
     from reconcile.model import Claim
 
     lex = load_lexicon()
@@ -237,7 +237,7 @@ def test_every_claim_gets_neighbours_in_each_language():
 
 
 def test_place_spellings_fold():
-    from reconcile.cluster import _place_distance
+    from reconcile.pairs import _place_distance
 
     lex = load_lexicon()
     assert lex.place_key("Charkiw") == lex.place_key("kharkiv")
