@@ -11,13 +11,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from reconcile.claims import extract_claims
 from reconcile.cluster import ClusterParams, block_key, cluster_claims
 from reconcile.config import Config
 from reconcile.embed import Embedder, counted_embeddings
-from reconcile.lexicon import Lexicon, load_lexicon
+from reconcile.lexicon import load_lexicon
 from reconcile.model import Claim, Document, Fact, InputError
-from reconcile.pipeline import Progress, RunResult, ingest, judge
+from reconcile.pipeline import Progress, RunResult, extract, ingest, judge
 from reconcile.store import Store, StoreError, as_meta, now_iso
 
 __all__ = ["IndexStats", "index"]
@@ -91,7 +90,7 @@ def _update(read: RunResult, store: Store, config: Config, stats: IndexStats, em
     if client is not None:
         upsert, flat, emb = _extract_embed_on(client, todo, config, stats, progress)
     else:
-        upsert, flat, emb = _extract_embed(todo, lex, config, stats, embedder, progress)
+        upsert, flat, emb = _extract_embed(todo, config, stats, embedder, progress)
     # the whole archive: kept claims (from the store) and new ones
     drop = set(removed) | {d.id for d in todo}
     keep = [i for i, c in enumerate(snap.claims) if c.document not in drop]
@@ -120,32 +119,28 @@ def _update(read: RunResult, store: Store, config: Config, stats: IndexStats, em
     stats.facts = len(facts)
 
 
-def _extract_embed(todo: list[Document], lex: Lexicon, config: Config, stats: IndexStats,
-                   embedder: Embedder | None, progress: Progress | None
+def _extract_embed(todo: list[Document], config: Config, stats: IndexStats, embedder: Embedder,
+                   progress: Progress | None
                    ) -> tuple[list[tuple[Document, list[Claim], np.ndarray]], list[Claim], np.ndarray]:
-    """Claims and vectors of the new or changed documents; one bad document is an error, not the end."""
+    """Claims and vectors of the new or changed documents (``pipeline.extract``: one bad document is an
+    error, not the end), in the archive's per-document shape."""
+    run = RunResult(documents=todo)
+    extract(run, config, progress)
+    stats.errors.extend(run.errors)
+    stats.timings["extract"] = run.timings["extract"]
     t = time.perf_counter()
-    new_claims: dict[str, list[Claim]] = {}
-    for i, doc in enumerate(todo):
-        try:
-            new_claims[doc.id] = extract_claims(doc, lex)
-        except Exception as exc:  # one bad document must not stop the archive
-            stats.errors.append(InputError(doc.path, f"extraction failed: {type(exc).__name__}: {exc}"))
-            new_claims[doc.id] = []
-        if progress:
-            progress("extract", i + 1, len(todo))
-    stats.timings["extract"] = time.perf_counter() - t
-    t = time.perf_counter()
-    flat = [c for d in todo for c in new_claims[d.id]]
-    embedder = embedder or Embedder(config.model, use_cache=config.cache)
+    flat = run.claims
     emb = embedder.encode([c.key_text for c in flat], progress=(lambda d, n: progress("embed", d, n))
                           if progress else None) if flat else np.zeros((0, 0), np.float32)
     stats.timings["embed"] = time.perf_counter() - t
+    by_doc: dict[str, list[Claim]] = {}
+    for c in flat:
+        by_doc.setdefault(c.document, []).append(c)
     upsert = []
     k = 0
     for d in todo:
-        n = len(new_claims[d.id])
-        upsert.append((d, new_claims[d.id], emb[k:k + n]))
+        n = len(by_doc.get(d.id, []))
+        upsert.append((d, by_doc.get(d.id, []), emb[k:k + n]))
         k += n
     return upsert, flat, emb
 

@@ -9,8 +9,8 @@ of other events are far apart), and how far apart in time they were stated. A lo
 the features into the probability that the pair is one fact; the clustering's distance is one minus it.
 
 The weights are data, ``rules/models/pair.json``, learned from labelled claim pairs of real news by
-``bench/train_pair_model.py`` (which also reports leave-one-cluster-out figures); a ``--rules`` folder
-with its own ``models/pair.json`` replaces them.
+``bench/train_pair_model.py`` (which also reports leave-one-cluster-out figures);
+``ClusterParams.model_path`` names another model file.
 """
 
 from __future__ import annotations
