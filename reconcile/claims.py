@@ -9,7 +9,7 @@ A sentence that only names a source ("Die Angaben beruhen auf Schätzungen der .
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
@@ -393,14 +393,18 @@ def claim_sentences(doc: Document, lex: Lexicon | None = None) -> list[tuple[Vie
 
 
 def document_quantities(doc: Document, lex: Lexicon | None = None) -> list[tuple[RawQuantity, int, int]]:
-    """All quantities of a document with their (start, end) in ``Document.text``."""
+    """All quantities of a document with their (start, end) in ``Document.text``.
+
+    The surface is the original slice (a no-break space stays one), not the normalised view's text, so
+    ``doc.text[start:end] == q.surface`` holds as it does for claims."""
     lex = lex or load_lexicon()
     view, sents = document_sentences(doc)
     lang = doc.language if doc.language in ("de", "en") else "en"
     out = []
     for vs in sents:
         for q in extract(vs.sentence.text, lang, lex):
-            out.append((q, *view.orig_span(vs.vstart + q.start, vs.vstart + q.end)))
+            start, end = view.orig_span(vs.vstart + q.start, vs.vstart + q.end)
+            out.append((replace(q, surface=doc.text[start:end]), start, end))
     return out
 
 

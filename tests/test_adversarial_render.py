@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 MODEL = "all-minilm-l6-v2"
@@ -161,6 +161,7 @@ _WORDS = ["Die", "Polizei", "meldete", "am", "Montag", "Festnahmen", "in", "Berl
 @settings(max_examples=150, deadline=None)
 @given(parts=st.lists(st.sampled_from(_WORDS + _FIGURES) | st.sampled_from(_SPACES) | st.just(" "),
                       min_size=3, max_size=30))
+@example(parts=["1.250", "\xa0", "Euro"])  # CI found it: the quantity's surface was the normalised view's
 def test_surface_is_the_exact_slice(parts: list[str]) -> None:
     from reconcile.claims import document_quantities, extract_claims
     from reconcile.ingest import parse_text
