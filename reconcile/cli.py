@@ -406,14 +406,15 @@ def _eval_clusters(paths: tuple[str, ...], cfg: Any, gold_dir: str, joint: tuple
 def _print_clusters(out: dict[str, Any], bad: list[str]) -> None:
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     console = Console(width=None if sys.stdout.isatty() else 140)
     cols = ("mention_recall", "bcubed_p", "bcubed_r", "bcubed_f1", "verdict_accuracy")
     t = Table("cluster", *cols, title="reconcile eval (clusters)")
-    langs = [(f"[{k}]", v) for k, v in out["languages"].items()]
+    langs = [(f"language {k}", v) for k, v in out["languages"].items()]
     rows = [*out["clusters"].items(), *langs, ("overall", out["overall"])]
     for name, m in rows:
-        t.add_row(name, *(f"{m[c]:.3f}" for c in cols))
+        t.add_row(Text(name), *(f"{m[c]:.3f}" for c in cols))  # Text: a name is never markup ("[de]")
     console.print(t)
     for k, v in out["overall"].items():
         if k.startswith("joint_"):
@@ -684,12 +685,13 @@ def check_cmd(drafts: tuple[str, ...], against: str | None, fmt: str, quiet: boo
 def _known_errors() -> tuple[type[BaseException], ...]:
     """Errors that already name their file and problem: printed as they are, exit 2."""
     from reconcile.config import ConfigError
+    from reconcile.devset import GoldError
     from reconcile.embed import ModelError
     from reconcile.lexicon import LexiconError
     from reconcile.rules import RuleError
     from reconcile.store import StoreError
 
-    return (OutputError, ConfigError, ModelError, LexiconError, RuleError, StoreError)
+    return (OutputError, ConfigError, GoldError, ModelError, LexiconError, RuleError, StoreError)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Mention", "GoldCluster", "load_cluster", "load_clusters", "score_cluster", "summarise", "bcubed",
+__all__ = ["GoldError", "Mention", "GoldCluster", "load_cluster", "load_clusters", "score_cluster", "summarise", "bcubed",
            "evaluate_clusters", "evaluate_joint"]
 
 _VAGUE_MARKS = ("vag", "dozens", "hundreds", "some", "mehrere")
@@ -49,9 +49,26 @@ class GoldCluster:
     facts: list[tuple[str, list[str], set[str]]] = field(default_factory=list)  # id, verdicts, documents
 
 
+class GoldError(ValueError):
+    """A gold file that is not JSON in the development-set format: the message names the file and the key."""
+
+
 def load_cluster(gold_path: Path, corpus_dir: Path) -> GoldCluster:
-    """Read one gold file; vague gold values become open intervals, as the scorer reads them."""
-    g = json.loads(gold_path.read_text(encoding="utf-8"))
+    """Read one gold file; vague gold values become open intervals, as the scorer reads them.
+
+    Raises ``GoldError`` naming the file and what is wrong, so a bad gold file is one line and exit 2."""
+    try:
+        return _read_cluster(gold_path, json.loads(gold_path.read_text(encoding="utf-8")), corpus_dir)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise GoldError(f"{gold_path}: not a readable JSON gold file ({exc})") from exc
+    except KeyError as exc:
+        raise GoldError(f"{gold_path}: a fact or value lacks the key {exc}") from exc
+    except (TypeError, ValueError, AttributeError) as exc:
+        raise GoldError(f"{gold_path}: not in the development-set gold format ({exc})") from exc
+
+
+def _read_cluster(gold_path: Path, g: dict[str, Any], corpus_dir: Path) -> GoldCluster:
+    """The gold cluster of one parsed gold file (``load_cluster`` turns its errors into ``GoldError``)."""
     out = GoldCluster(gold_path.stem, g.get("language", "en"), corpus_dir / f"{gold_path.stem}.jsonl")
     for f in g["facts"]:
         docs = {str(v["article"]) for v in f["values"]}
@@ -63,7 +80,7 @@ def load_cluster(gold_path: Path, corpus_dir: Path) -> GoldCluster:
             out.mentions.append(Mention(f["fact_id"], str(v["article"]), v["char_offset"],
                                         v["char_offset"] + v["length"], val, val, hi,
                                         "vague" if vague else v.get("hedge"),
-                                        f"{v['article']}:{v['number_as_written']}"))
+                                        f"{v['article']}:{v.get('number_as_written', v['value'])}"))
     return out
 
 

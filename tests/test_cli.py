@@ -118,3 +118,38 @@ def test_quiet_means_no_progress(monkeypatch):
     assert _progress_cb(quiet=True) == (None, None)
     prog, cb = _progress_cb(quiet=False)
     assert prog is not None and callable(cb)
+
+
+def _gold_cluster(tmp_path):
+    """One handmade cluster in the dev-set format: two articles telling one arrest count."""
+    texts = {"1": "Police said 250 people were arrested on Sunday.",
+             "2": "About 250 protesters were detained on Sunday, police said."}
+    corpus, gold = tmp_path / "corpus", tmp_path / "gold"
+    corpus.mkdir()
+    gold.mkdir()
+    (corpus / "c1.jsonl").write_text("".join(json.dumps({"id": n, "outlet": f"Outlet {n}", "published": "2024-05-05",
+                                                         "text": t}) + "\n" for n, t in texts.items()))
+    values = [{"article": n, "char_offset": t.index("250"), "length": 3, "value": 250} for n, t in texts.items()]
+    (gold / "c1.json").write_text(json.dumps({"cluster_id": "c1", "language": "en", "facts": [
+        {"fact_id": "f1", "expected_verdict": "agree", "also_acceptable": [], "values": values}]}))
+    return gold, corpus
+
+
+def test_eval_on_gold_clusters_names_each_language_row(tmp_path):
+    gold, corpus = _gold_cluster(tmp_path)
+    res = _run("eval", "--gold-dir", str(gold), str(corpus))
+    assert res.exit_code == 0, res.output
+    rows = {line.split("│")[1].strip(): line for line in res.output.splitlines() if line.count("│") > 3}
+    assert "language en" in rows and "overall" in rows and "c1" in rows, res.output
+    assert rows["overall"].split("│")[2].strip() == "1.000"  # both gold figures found
+
+
+def test_a_gold_file_without_its_keys_is_one_line_naming_it(tmp_path, capsys):
+    from reconcile.cli import main
+
+    gold, corpus = _gold_cluster(tmp_path)
+    (gold / "c1.json").write_text(json.dumps({"language": "en", "facts": [{"fact_id": "f1", "values": [{}]}]}))
+    with pytest.raises(SystemExit) as exc:
+        main(["eval", "--gold-dir", str(gold), str(corpus)])
+    err = capsys.readouterr().err
+    assert exc.value.code == 2 and "c1.json" in err and "lacks the key" in err and "Traceback" not in err, err
