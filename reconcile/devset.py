@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-__all__ = ["GoldError", "Mention", "GoldCluster", "load_cluster", "load_clusters", "score_cluster", "summarise", "bcubed",
-           "evaluate_clusters", "evaluate_joint"]
+__all__ = ["GoldError", "Mention", "GoldCluster", "load_cluster", "load_clusters", "score_cluster", "summarise",
+           "bcubed", "evaluate_clusters", "evaluate_joint"]
 
 _VAGUE_MARKS = ("vag", "dozens", "hundreds", "some", "mehrere")
 
