@@ -82,6 +82,8 @@ def weakened_draft_rules(cfg: Config) -> list[str]:
 
 
 def load_config(path: Path | None) -> Config:
+    """The configuration in ``path`` (a reconcile.toml, or a pyproject.toml's [tool.reconcile]); defaults for None.
+    Paths in it are resolved against its folder; a bad file or value is a ``ConfigError`` naming the file."""
     cfg = Config()
     if path is None:
         return cfg
