@@ -25,6 +25,6 @@ def test_a_conflict_of_one_origin_says_so():
 def test_plans_and_a_wider_tolerance_are_no_conflict():
     assert conflict.check(context([claim(0, 12000, "a", modality="planned"), claim(1, 10000, "b")]),
                           params("conflict")) == []
-    near = [claim(0, 10500, "a"), claim(1, 10000, "b")]
+    near = [claim(0, 10600, "a"), claim(1, 10000, "b")]
     assert len(conflict.check(context(near), params("conflict"))) == 1
     assert conflict.check(context(near), params("conflict", tolerance=0.05)) == []
