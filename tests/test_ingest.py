@@ -153,7 +153,8 @@ def test_metadata_lines_of_the_text_itself():
     text = ("# beispiel.de -- Soldaten an der Front\n\n18.06.2025\n\nVon Anna Beispiel\n\n"
             "Russland schickte 11.000 Soldaten nach Kursk.\n\nQuelle: dpa\n\n## AUTOREN\n\nBert Muster\n")
     doc = parse_text(text, "d", "d.txt")
-    assert (doc.outlet, doc.title, doc.published, doc.agency) == ("beispiel", "Soldaten an der Front", "2025-06-18", True)
+    assert (doc.outlet, doc.title, doc.published, doc.agency) == \
+        ("beispiel", "Soldaten an der Front", "2025-06-18", True)
     assert doc.authors == ["Anna Beispiel", "Bert Muster"] and doc.text == text
     reasons = [(text[s.start:s.end], s.reason) for s in doc.skipped]
     assert ("Von Anna Beispiel", "byline") in reasons and ("Quelle: dpa", "source line") in reasons
