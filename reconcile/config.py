@@ -24,6 +24,8 @@ class ConfigError(ValueError):
 
 @dataclass
 class Config:
+    """One run's settings: the packaged defaults, then the configuration file, then command-line flags."""
+
     model: str = "usem3"
     cache: bool = True
     cluster_threshold: float = 0.75
