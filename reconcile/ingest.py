@@ -20,6 +20,7 @@ import stat
 import sys
 import tomllib
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -27,7 +28,7 @@ from typing import Any
 from reconcile.dates import parse_date_line
 from reconcile.lexicon import Lexicon, load_lexicon
 from reconcile.model import Document, InputError, Span
-from reconcile.textview import build_view, split_lines
+from reconcile.textview import Line, build_view, split_lines
 from reconcile.yamlio import YAMLError, load_yaml
 
 __all__ = ["read_inputs", "read_path", "parse_text", "detect_language", "MAX_BYTES", "MANIFEST_NAMES",
@@ -157,80 +158,107 @@ def detect_language(text: str) -> str | None:
 
 # --------------------------------------------------------------------------- boilerplate and metadata
 
+@dataclass
+class _Marks:
+    """What ``_mark`` has found so far, and where it stands: in a boilerplate section, in the tail, before
+    the first content line."""
+    spans: list[Span] = field(default_factory=list)
+    meta: dict[str, Any] = field(default_factory=dict)
+    authors: list[str] = field(default_factory=list)
+    section: str | None = None
+    tail: bool = False
+    first_content: bool = True
+
+    def add(self, ln: Line, kind: str, why: str) -> None:
+        """Mark the whole line as a span of ``kind``."""
+        self.spans.append(Span(ln.start, ln.end, kind, why))
+
+
 def _mark(text: str, lex: Lexicon) -> tuple[list[Span], dict[str, Any]]:
     """Find boilerplate spans and the metadata the text states about itself."""
-    lines = split_lines(text)
-    spans: list[Span] = []
-    meta: dict[str, Any] = {}
-    authors: list[str] = []
-    section: str | None = None
-    tail = False
-    first_content = True
-    for ln in lines:
+    st = _Marks()
+    for ln in split_lines(text):
         if ln.kind == "blank":
             continue
         content = ln.content(text)
-        if tail:
-            spans.append(Span(ln.start, ln.end, "boilerplate", "navigation"))
-            continue
-        if ln.kind == "heading":
-            heading = content.lstrip("#").strip()
-            m = _SITE_HEADER.match(content)
-            if m:
-                meta.setdefault("outlet", m.group(1).rsplit(".", 1)[0])
-                meta.setdefault("title", m.group(2).strip())
-                spans.append(Span(ln.start, ln.end, "metadata", "site header"))
-                first_content = False
-                continue
-            if heading.upper() in lex.section_headings:
-                section = heading.upper()
-                spans.append(Span(ln.start, ln.end, "boilerplate", f"section {heading}"))
-                continue
-            section = None
-            if first_content:
-                meta.setdefault("title", heading)
-                first_content = False
-            continue
-        if section is not None:
-            spans.append(Span(ln.start, ln.end, "boilerplate", f"section {section}"))
-            if section.startswith("AUTOR") and len(content) < 80:
-                authors.append(content.strip())
-            continue
-        if any(p.search(content) for p in lex.tail_starts):
-            tail = True
-            spans.append(Span(ln.start, ln.end, "boilerplate", "navigation"))
-            continue
-        date = parse_date_line(content)
-        if date:
-            meta.setdefault("published", date)
-            spans.append(Span(ln.start, ln.end, "metadata", "date line"))
-            continue
-        why = next((w for p, w in lex.line_patterns if p.search(content)), None)
-        if why:
-            spans.append(Span(ln.start, ln.end, "boilerplate", why))
-            if why == "source line":
-                src = content.split(":", 1)[1].strip()
-                if any(a.lower() in src.lower() for a in lex.agencies):
-                    meta["agency"] = True
-                meta.setdefault("outlet", src)
-            elif why == "byline":
-                m = re.match(r"^(?:Von|By)\s+(.+)$", content)
-                if m:
-                    authors.append(m.group(1).strip())
-                elif " / " in content:
-                    name, outlet = content.split(" / ", 1)
-                    authors.append(name.strip())
-                    meta.setdefault("outlet", outlet.strip())
-            continue
-        if first_content:
-            first_content = False
-            if len(content) < 160 and not re.search(r"[.!?]$", content):
-                meta.setdefault("title", content.strip())
-                spans.append(Span(ln.start, ln.end, "heading", "title"))
-                continue
-    if authors:
-        meta.setdefault("authors", list(dict.fromkeys(authors)))
-    return spans, meta
+        if st.tail:
+            st.add(ln, "boilerplate", "navigation")
+        elif ln.kind == "heading":
+            _mark_heading(st, ln, content, lex)
+        else:
+            _mark_line(st, ln, content, lex)
+    if st.authors:
+        st.meta.setdefault("authors", list(dict.fromkeys(st.authors)))
+    return st.spans, st.meta
+
+
+def _mark_heading(st: _Marks, ln: Line, content: str, lex: Lexicon) -> None:
+    """A heading is a site header (outlet and title), opens a boilerplate section, or ends one (the first
+    heading of content is the title)."""
+    heading = content.lstrip("#").strip()
+    m = _SITE_HEADER.match(content)
+    if m:
+        st.meta.setdefault("outlet", m.group(1).rsplit(".", 1)[0])
+        st.meta.setdefault("title", m.group(2).strip())
+        st.add(ln, "metadata", "site header")
+        st.first_content = False
+        return
+    if heading.upper() in lex.section_headings:
+        st.section = heading.upper()
+        st.add(ln, "boilerplate", f"section {heading}")
+        return
+    st.section = None
+    if st.first_content:
+        st.meta.setdefault("title", heading)
+        st.first_content = False
+
+
+def _mark_line(st: _Marks, ln: Line, content: str, lex: Lexicon) -> None:
+    """A line that is not a heading: inside a boilerplate section, the start of the tail, a date line, a
+    boilerplate line of the lexicon, or else content (a short first line without final punctuation is the
+    title)."""
+    if st.section is not None:
+        st.add(ln, "boilerplate", f"section {st.section}")
+        if st.section.startswith("AUTOR") and len(content) < 80:
+            st.authors.append(content.strip())
+        return
+    if any(p.search(content) for p in lex.tail_starts):
+        st.tail = True
+        st.add(ln, "boilerplate", "navigation")
+        return
+    date = parse_date_line(content)
+    if date:
+        st.meta.setdefault("published", date)
+        st.add(ln, "metadata", "date line")
+        return
+    why = next((w for p, w in lex.line_patterns if p.search(content)), None)
+    if why:
+        st.add(ln, "boilerplate", why)
+        _line_metadata(st, why, content, lex)
+        return
+    if st.first_content:
+        st.first_content = False
+        if len(content) < 160 and not re.search(r"[.!?]$", content):
+            st.meta.setdefault("title", content.strip())
+            st.add(ln, "heading", "title")
+
+
+def _line_metadata(st: _Marks, why: str, content: str, lex: Lexicon) -> None:
+    """The metadata of a boilerplate line: a source line names the outlet (and whether it is an agency),
+    a byline the authors (and, after " / ", the outlet)."""
+    if why == "source line":
+        src = content.split(":", 1)[1].strip()
+        if any(a.lower() in src.lower() for a in lex.agencies):
+            st.meta["agency"] = True
+        st.meta.setdefault("outlet", src)
+    elif why == "byline":
+        m = re.match(r"^(?:Von|By)\s+(.+)$", content)
+        if m:
+            st.authors.append(m.group(1).strip())
+        elif " / " in content:
+            name, outlet = content.split(" / ", 1)
+            st.authors.append(name.strip())
+            st.meta.setdefault("outlet", outlet.strip())
 
 
 # --------------------------------------------------------------------------- documents

@@ -20,6 +20,7 @@ class _AliasFreeLoader(yaml.SafeLoader):
     """SafeLoader that raises on the first alias instead of sharing (and later expanding) the node."""
 
     def compose_node(self, parent: Any, index: Any) -> Any:
+        """Compose the next node, refusing an alias where it stands (an alias bomb never expands)."""
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
             raise yaml.composer.ComposerError(

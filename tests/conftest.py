@@ -25,11 +25,19 @@ def gold() -> dict:
 
 
 @pytest.fixture(scope="session")
-def seeds_result():
+def embedder(_cache_dir: None):
+    """The default embedding model, loaded once per session and shared by every test that embeds."""
+    from reconcile.embed import Embedder
+
+    return Embedder()
+
+
+@pytest.fixture(scope="session")
+def seeds_result(embedder):
     from reconcile.config import Config
     from reconcile.pipeline import run
 
-    return run([str(SEEDS)], Config())
+    return run([str(SEEDS)], Config(), embedder)
 
 
 @pytest.fixture(scope="session")

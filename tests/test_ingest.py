@@ -143,3 +143,27 @@ def test_random_text_offsets_index_original(tmp_path_factory, text):
             for i, ch in enumerate(v.text):
                 if not ch.isspace():
                     assert item.text[v.pos[i]] == ch
+
+
+def test_metadata_lines_of_the_text_itself():
+    """Site header, date line, bylines, a source line naming an agency and an author section are metadata or
+    boilerplate, marked and never deleted; the body after them is the article's own text."""
+    from reconcile.ingest import parse_text
+
+    text = ("# beispiel.de -- Soldaten an der Front\n\n18.06.2025\n\nVon Anna Beispiel\n\n"
+            "Russland schickte 11.000 Soldaten nach Kursk.\n\nQuelle: dpa\n\n## AUTOREN\n\nBert Muster\n")
+    doc = parse_text(text, "d", "d.txt")
+    assert (doc.outlet, doc.title, doc.published, doc.agency) == \
+        ("beispiel", "Soldaten an der Front", "2025-06-18", True)
+    assert doc.authors == ["Anna Beispiel", "Bert Muster"] and doc.text == text
+    reasons = [(text[s.start:s.end], s.reason) for s in doc.skipped]
+    assert ("Von Anna Beispiel", "byline") in reasons and ("Quelle: dpa", "source line") in reasons
+    assert ("Bert Muster", "section AUTOREN") in reasons
+    assert not any("11.000" in text[s.start:s.end] for s in doc.skipped)
+
+
+def test_a_name_slash_outlet_byline_names_author_and_outlet():
+    from reconcile.ingest import parse_text
+
+    doc = parse_text("Zahl der Soldaten steigt\n\nAnna Beispiel / Tagesblatt\n\nEs sind 300 Soldaten.\n", "d", "d.txt")
+    assert doc.title == "Zahl der Soldaten steigt" and doc.authors == ["Anna Beispiel"] and doc.outlet == "Tagesblatt"

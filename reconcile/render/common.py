@@ -90,6 +90,7 @@ _FOOTNOTE = re.compile(r"\[\d{1,3}\](?:\[[^\]\n]{0,200}\])?|\[(?:Anm\.|Fn\.|note
 
 
 def status_line(record: dict[str, Any]) -> str:
+    """One sentence of the record's counts: facts, claims, documents and facts per verdict (every format's header)."""
     s = record["summary"]
     v = s["verdicts"]
     return (f"{s['facts']} facts checked from {s['claims']} claims in {s['documents']} documents: "
@@ -98,14 +99,17 @@ def status_line(record: dict[str, Any]) -> str:
 
 
 def claims_by_id(record: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The record's claims by id, for renderers that follow a fact's claim ids."""
     return {c["id"]: c for c in record["claims"]}
 
 
 def docs_by_id(record: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The record's documents by id, for renderers that name a claim's outlet and date."""
     return {d["id"]: d for d in record["documents"]}
 
 
 def value_text(f: dict[str, Any]) -> str:
+    """A fact's reconciled value with its range ("about 11,000 (10,000 to 12,000)"), or "n/a" without one."""
     if f["value"] is None:
         return "n/a"
     return f"about {fmt(f['value'])} ({fmt(f['low'])} to {fmt(f['high'])})"

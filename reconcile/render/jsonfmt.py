@@ -1,4 +1,4 @@
-"""JSON rendering of the report record (schema ``reconcile.report/1``), byte-stable."""
+"""JSON rendering of the report record (schema ``reconcile.report/2``, see ``report.SCHEMA_ID``), byte-stable."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ __all__ = ["render", "write"]
 
 
 def render(record: dict[str, Any]) -> str:
+    """The record as indented UTF-8 JSON with a final newline; the same record gives the same bytes."""
     return json.dumps(record, indent=2, ensure_ascii=False) + "\n"
 
 

@@ -18,6 +18,8 @@ def _cell(s: Any) -> str:
 
 
 def render(record: dict[str, Any]) -> str:
+    """The report as Markdown: status, then each fact with its verdict, value, findings and sourced figures;
+    article text is escaped so it cannot inject HTML or Markdown."""
     record = for_display(record)
     claims = claims_by_id(record)
     docs = docs_by_id(record)

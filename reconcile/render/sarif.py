@@ -1,6 +1,6 @@
 """SARIF 2.1.0 for ``reconcile check``: rule metadata, results on the draft's lines, and a fingerprint
-that hashes the rule, the fact and the normalised claim (never a line number), so baselines and code
-scanning survive edits."""
+of what the draft says (see ``check.draft_fingerprints``: never a line number nor the archive's clustering),
+so baselines and code scanning survive edits and re-indexing."""
 
 from __future__ import annotations
 
@@ -15,6 +15,8 @@ SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 
 
 def render(record: dict[str, Any]) -> str:
+    """A check record as one SARIF 2.1.0 run: rule metadata, one result per finding on the draft's lines,
+    the finding's fingerprint, and suppressions marked (never dropped) so code scanning can show them."""
     rules = record["rules"]
     codes = sorted(rules)
     results = []
