@@ -67,3 +67,14 @@ def test_reference_rates_name_their_source():
     f = fx.factor("EUR", "USD", "2012")
     assert f is not None and 1.2 < f < 1.4
     assert fx.factor("USD", "USD", None) == 1.0 and fx.factor("XYZ", "USD", "2012") is None
+
+
+def test_conversions_use_the_year_spread_and_say_where_the_rate_comes_from():
+    """The spread of a conversion is that year's, of both currencies; the description names rate, year, source."""
+    fx = load_fx()
+    assert fx.spread_for("EUR", "USD", "2012") == pytest.approx(fx.spreads["2012"]["USD"])
+    assert fx.spread_for("GBP", "USD", "2012") == pytest.approx(fx.spreads["2012"]["USD"] + fx.spreads["2012"]["GBP"])
+    assert fx.spread_for("EUR", "EUR", "2012") == 0.0
+    text = fx.describe("USD", "EUR", "2012")
+    assert "2012 annual mean" in text and "European Central Bank" in text and f"{fx.rates['2012']['USD']:.4g}" in text
+    assert fx.year_for("1990") == min(fx.rates) and fx.describe("XYZ", "EUR", "2012").endswith("no reference rate")

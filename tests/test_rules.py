@@ -135,6 +135,8 @@ def test_verdict_case(case):
         assert f.corroboration == case["corroboration"] and f.independent_sources == case["origins"]
     if "explanation" in case:
         assert f.explanation[0].startswith(case["explanation"]), f.explanation[0]
+    if "explains" in case:  # words some line of the explanation must hold (a finding's message)
+        assert any(case["explains"] in line for line in f.explanation), f.explanation
     assert 0 < f.confidence < 1
 
 

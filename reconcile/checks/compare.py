@@ -25,8 +25,8 @@ from reconcile.intervals import FxRates, Interval, claim_year, load_fx, read_lex
 from reconcile.lexicon import Lexicon, LexiconError
 from reconcile.model import Claim
 
-__all__ = ["UpdateLexicon", "load_update_lexicon", "tolerances", "compat_matrix", "when", "is_cumulative", "PLANNED",
-           "Pairs", "classify", "PAIR_CAP"]
+__all__ = ["UpdateLexicon", "load_update_lexicon", "tolerances", "conversions", "compat_matrix", "when",
+           "is_cumulative", "PLANNED", "Pairs", "classify", "PAIR_CAP"]
 
 PLANNED = ("planned", "hypothetical")
 
@@ -87,21 +87,39 @@ def _main_currency(claims: list[Claim]) -> str | None:
     return units.most_common(1)[0][0] if units else None
 
 
+def _conversion(c: Claim, target: str | None, fx: FxRates, published: dict[str, str | None]) -> str | None:
+    """The year of the reference rate converting ``c`` into the fact's main currency, or None (no conversion)."""
+    if not target or not c.unit or c.unit == target or c.unit_class != "money":
+        return None
+    year = claim_year(c, published.get(c.document))
+    return year or "" if fx.factor(c.unit, target, year) is not None else None
+
+
 def tolerances(claims: list[Claim], lex: Lexicon | None, fx: FxRates | None = None,
                published: dict[str, str | None] | None = None) -> list[Interval]:
-    """Each claim's tolerance interval; money in another currency converted to the fact's main one."""
+    """Each claim's tolerance interval; money in another currency converted to the fact's main one, widened by
+    the spread of that year's daily rates (``FxRates.spread_for``)."""
     fx = fx or load_fx()
+    pub = published or {}
     target = _main_currency(claims)
     out = []
     for c in claims:
-        if target and c.unit and c.unit != target and c.unit_class == "money":
-            f = fx.factor(c.unit, target, claim_year(c, (published or {}).get(c.document)))
-            if f is not None:
-                lo, hi = tolerance(c, lex, fx.spread)
-                out.append((lo * f, hi * f))
-                continue
+        year = _conversion(c, target, fx, pub)
+        if year is not None and target and c.unit:
+            f = fx.factor(c.unit, target, year or None)
+            assert f is not None  # _conversion found a rate
+            lo, hi = tolerance(c, lex, fx.spread_for(c.unit, target, year or None))
+            out.append((lo * f, hi * f))
+            continue
         out.append(tolerance(c, lex))
     return out
+
+
+def conversions(claims: list[Claim], fx: FxRates, published: dict[str, str | None]) -> list[str]:
+    """Each currency conversion the comparison made, with its rate, year and source (for the explanation)."""
+    target = _main_currency(claims)
+    seen = {(c.unit, y) for c in claims if (y := _conversion(c, target, fx, published)) is not None}
+    return [fx.describe(unit or "", target or "", y or None) for unit, y in sorted(seen, key=str)]
 
 
 def compat_matrix(tol: list[Interval], rows: slice | None = None) -> np.ndarray:
