@@ -6,7 +6,8 @@ Two notions, kept apart:
   with infinities. The report shows these; they are never changed here.
 - ``tolerance``: the interval a figure is *compatible* with, by its stated precision: "$12.5 million" covers
   [12.45, 12.55) million, "11.000" covers [10.500, 11.500), and a hedge widens it in its direction ("nearly",
-  "knapp", "fast", "almost" reach just below; "more than", "über" above; whole numbers below 100 are exact).
+  "knapp", "fast", "almost" reach just below; "more than", "über" above; whole numbers below 100 are exact), from
+  the figure as rounded: "nearly X" reaches up to half X's rounding unit above X; "more than X" stops at X.
   Agreement and conflict are judged on these, half-open: two figures are compatible when some true value
   could have been rounded to both.
 
@@ -115,6 +116,13 @@ def tolerance(c: Claim, lex: Lexicon | None = None, rate_spread: float = 0.0) ->
                   "at_least": (v - half, math.inf)}[kind]
         if kind in ("up_to", "below") and c.low is not None:
             lo = min(c.low, v)
+        # "nearly", "knapp", "gut" say the value is close to the figure, which is itself rounded: they reach half
+        # its rounding unit past it ("nearly $100 billion" and "over $100 billion" agree); "more than", "unter"
+        # are bounds and stop at the figure
+        if kind == "just_below":
+            hi = v + half
+        elif kind == "just_above":
+            lo = v - half
     elif c.low is not None and c.high is not None and c.low == c.high == v:
         lo, hi = v - half, v + half
     else:  # a range or a vague quantity: its own interval, its ends rounded as written

@@ -29,9 +29,11 @@ LEX = load_lexicon()
     (_c(43_000, "$43,000"), [43_350, 42_500], [43_500, 42_400]),
     (_c(11_000, "11.000", lang="de"), [10_500, 11_499], [11_500, 10_499]),
     (_c(48, "48"), [48], [47, 49]),
-    (_c(31_000_000, "$31 million", hedge="nearly", low=30_000_000, high=31_000_000), [30_870_000], [31_000_001]),
-    (_c(250_000, "$250,000", hedge="more than", low=250_001), [250_000, 10**9], [249_999]),
-    (_c(10_000, "10.000", hedge="knapp", low=9_000, high=10_000, lang="de"), [9_750], [10_000, 8_900]),
+    # a hedge points from the figure as rounded: "nearly $31 million" reaches half a million above it, no further
+    (_c(31_000_000, "$31 million", hedge="nearly", low=30_000_000, high=31_000_000), [30_870_000, 31_400_000],
+     [31_500_000, 29_900_000]),
+    (_c(250_000, "$250,000", hedge="more than", low=250_001), [250_000, 10**9], [249_999]),  # a bound stops at X
+    (_c(10_000, "10.000", hedge="knapp", low=9_000, high=10_000, lang="de"), [9_750, 10_400], [10_500, 8_900]),
     (_c(12.5, "12,50 Prozent", lang="de"), [12.5], [12.51]),
 ])
 def test_tolerance_by_stated_precision_and_hedge(claim, inside, outside):

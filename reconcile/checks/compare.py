@@ -33,10 +33,12 @@ PLANNED = ("planned", "hypothetical")
 
 @dataclass(frozen=True)
 class UpdateLexicon:
-    """Cue patterns per language and the stems of cumulative quantities (``rules/lexicon/update.yml``)."""
+    """Cue patterns per language, how near the figure a cue must stand, and the stems of cumulative quantities
+    (``rules/lexicon/update.yml``)."""
 
     cues: dict[str, re.Pattern[str] | None]
     cumulative: frozenset[str]
+    cue_window: int = 6  # words between a cue and the figure it speaks of, at most
 
 
 @lru_cache(maxsize=8)
@@ -54,7 +56,10 @@ def load_update_lexicon(dirs: tuple[str, ...] = ()) -> UpdateLexicon:
     stems = data.get("cumulative") or []
     if not isinstance(stems, list) or not all(isinstance(s, str) for s in stems):
         raise LexiconError("update.yml: cumulative must be a list of word stems")
-    return UpdateLexicon(cues, frozenset(s.lower() for s in stems))
+    window = data.get("cue_window", 6)
+    if not isinstance(window, int) or isinstance(window, bool) or window < 0:
+        raise LexiconError("update.yml: cue_window must be a whole number of words, 0 or more")
+    return UpdateLexicon(cues, frozenset(s.lower() for s in stems), window)
 
 
 @lru_cache(maxsize=65536)
@@ -71,10 +76,29 @@ def is_cumulative(claims: list[Claim], ulex: UpdateLexicon) -> bool:
     return any(_stem_match(c.counted, ulex.cumulative) or _stem_match(c.predicate, ulex.cumulative) for c in claims)
 
 
+def _figure_span(c: Claim) -> tuple[int, int]:
+    """Where the figure stands in its sentence: by its offsets, else where its surface is written, else nowhere."""
+    a = c.start - c.sentence_start
+    if 0 <= a < len(c.sentence) and c.sentence[a:a + len(c.surface)] == c.surface:
+        return a, a + len(c.surface)
+    found = c.sentence.find(c.surface) if c.surface else -1
+    return (found, found + len(c.surface)) if found >= 0 else (-1, -1)
+
+
 def has_cue(c: Claim, ulex: UpdateLexicon) -> bool:
-    """The sentence of the figure has an update cue of its language ("stieg auf", "rose to", "revised")."""
+    """An update cue of the figure's language ("stieg auf", "rose to", "inzwischen", "revised") stands within
+    ``cue_window`` words of the figure: a "nun" or "now" elsewhere in a long sentence speaks of something else."""
     pat = ulex.cues.get(c.language)
-    return bool(pat and pat.search(c.sentence))
+    if not pat:
+        return False
+    a, b = _figure_span(c)
+    for m in pat.finditer(c.sentence):
+        if a < 0:
+            return True  # the figure's place is unknown: the sentence's cue is all there is
+        gap = c.sentence[b:m.start()] if m.start() >= b else c.sentence[m.end():a]
+        if len(gap.split()) <= ulex.cue_window:
+            return True
+    return False
 
 
 def when(c: Claim, published: dict[str, str | None]) -> str:
@@ -221,8 +245,9 @@ def _reason(masks: dict[str, np.ndarray], i: int, j: int) -> str:
 def classify(ctx: Context, claims: list[Claim], extra: float = 0.0) -> Pairs:
     """Every pair of incompatible figures from two documents: a scope difference, an update, or a conflict.
 
-    A pair is left out when each of the two documents also states a figure compatible with the other's
-    (both report the same set of figures: one fact told with several figures). ``extra`` widens every
+    A pair is left out when either document also states a figure compatible with the other's: that document
+    agrees with the other on it, and its own second figure is about something else (a document does not
+    contradict itself; its figures are never compared with each other). ``extra`` widens every
     tolerance by that share of the figure (a rule's ``tolerance``). Pairs are judged in matrices over the
     distinct claims; memoised per claim set.
     """
@@ -255,7 +280,7 @@ def _classify_reps(ctx: Context, claims: list[Claim], idx: list[int], tol: list[
     doc = _codes([c.document for c in reps])
     onehot = (doc[:, None] == np.arange(doc.max() + 1)[None, :]).astype(np.int32)
     has = ((compat.astype(np.int32) @ onehot) > 0)[:, doc]  # has[j, i]: i's document states a figure like j
-    bad = np.triu(~compat & (doc[:, None] != doc[None, :]) & ~(has.T & has), 1)
+    bad = np.triu(~compat & (doc[:, None] != doc[None, :]) & ~(has.T | has), 1)
     if not bad.any():
         return
     masks = _scope_masks(reps, ctx.lexicon)
