@@ -39,6 +39,7 @@ class UpdateLexicon:
     cues: dict[str, re.Pattern[str] | None]
     cumulative: frozenset[str]
     cue_window: int = 6  # words between a cue and the figure it speaks of, at most
+    to_date: re.Pattern[str] | None = None  # windows that run up to a time ("bis Samstag", "so far"): as-of times
 
 
 @lru_cache(maxsize=8)
@@ -59,7 +60,21 @@ def load_update_lexicon(dirs: tuple[str, ...] = ()) -> UpdateLexicon:
     window = data.get("cue_window", 6)
     if not isinstance(window, int) or isinstance(window, bool) or window < 0:
         raise LexiconError("update.yml: cue_window must be a whole number of words, 0 or more")
-    return UpdateLexicon(cues, frozenset(s.lower() for s in stems), window)
+    return UpdateLexicon(cues, frozenset(s.lower() for s in stems), window, _to_date(data.get("to_date_windows")))
+
+
+def _to_date(pats: object) -> re.Pattern[str] | None:
+    """The ``to_date_windows`` patterns of every language as one pattern (windows are matched as written)."""
+    if pats is None:
+        return None
+    if not isinstance(pats, dict) or not all(isinstance(v, list) and all(isinstance(p, str) for p in v)
+                                             for v in pats.values()):
+        raise LexiconError("update.yml: to_date_windows must map languages to lists of patterns")
+    flat = [p for v in pats.values() for p in v]
+    try:
+        return re.compile("|".join(f"(?:{p})" for p in flat), re.I) if flat else None
+    except re.error as exc:
+        raise LexiconError(f"update.yml: to_date_windows: bad pattern: {exc}") from exc
 
 
 @lru_cache(maxsize=65536)
@@ -204,7 +219,15 @@ def _differ(codes: np.ndarray) -> np.ndarray:
     return known[:, None] & known[None, :] & (codes[:, None] != codes[None, :])
 
 
-def _scope_masks(reps: list[Claim], lex: Lexicon | None) -> dict[str, np.ndarray]:
+def _window_key(c: Claim, to_date: re.Pattern[str] | None) -> str:
+    """The window a figure covers, for comparison; none for a window running up to a time ("bis Samstag",
+    "bislang", "so far"): two such figures differ in their as-of time, which is the update check's question."""
+    w = (c.window or "").strip()
+    return "" if not w or (to_date is not None and to_date.search(w)) else w.lower()
+
+
+def _scope_masks(reps: list[Claim], lex: Lexicon | None, to_date: re.Pattern[str] | None = None
+                 ) -> dict[str, np.ndarray]:
     """One pairwise matrix per scope qualifier (the vectorised ``scope_reason``)."""
     planned = np.array([c.modality in PLANNED for c in reps])
     part = np.array([c.part_of for c in reps])
@@ -220,7 +243,7 @@ def _scope_masks(reps: list[Claim], lex: Lexicon | None) -> dict[str, np.ndarray
     return {"modality": planned[:, None] != planned[None, :], "part_of": part[:, None] != part[None, :],
             "counted": _differ(_codes([c.counted_group for c in reps])),
             "group": _differ(_codes([(c.group or "").lower() for c in reps])),
-            "window": _differ(_codes([(c.window or "").lower() for c in reps])), "places": pm}
+            "window": _differ(_codes([_window_key(c, to_date) for c in reps])), "places": pm}
 
 
 def _update_mask(reps: list[Claim], cumulative: bool, cue: np.ndarray, first: list[str]) -> np.ndarray:
@@ -283,7 +306,7 @@ def _classify_reps(ctx: Context, claims: list[Claim], idx: list[int], tol: list[
     bad = np.triu(~compat & (doc[:, None] != doc[None, :]) & ~(has.T | has), 1)
     if not bad.any():
         return
-    masks = _scope_masks(reps, ctx.lexicon)
+    masks = _scope_masks(reps, ctx.lexicon, ulex.to_date)
     scoped = np.zeros_like(bad)
     for m in masks.values():
         scoped |= m
