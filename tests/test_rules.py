@@ -49,7 +49,8 @@ def _claim(i: int, spec: dict) -> Claim:
                  sentence=spec.get("sentence", ""), sentence_start=spec.get("sentence_start", i),
                  language=spec.get("lang", "de"), counted_group=spec.get("group", "soldier"),
                  places=spec.get("places", []), part_of=spec.get("part_of", False), window=spec.get("window"),
-                 group=spec.get("population"), predicate=spec.get("predicate"))
+                 group=spec.get("population"), predicate=spec.get("predicate"),
+                 unit_canonical=spec.get("unit_canonical"))
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])

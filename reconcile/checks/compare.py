@@ -87,7 +87,13 @@ def _stem_match(word: str | None, stems: frozenset[str]) -> bool:
 
 
 def is_cumulative(claims: list[Claim], ulex: UpdateLexicon) -> bool:
-    """The fact counts something that only grows (a toll, cases, arrests): a thing listed in update.yml."""
+    """The fact counts something that only grows (a toll, cases, arrests): a thing listed in update.yml.
+
+    Measured quantities (metres, kilograms, degrees: a canonical unit) are never such counts, whatever the
+    sentence's verb ("slipped 60 metres and died").
+    """
+    if any(c.unit_canonical for c in claims):
+        return False
     return any(_stem_match(c.counted, ulex.cumulative) or _stem_match(c.predicate, ulex.cumulative) for c in claims)
 
 
@@ -255,7 +261,7 @@ def _update_mask(reps: list[Claim], cumulative: bool, cue: np.ndarray, first: li
     earlier = known[:, None] & known[None, :] & (t[None, :] < t[:, None])
     value = np.array([c.value for c in reps], dtype=np.float64)
     actual = np.array([c.modality not in PLANNED for c in reps])
-    cum = np.array([cumulative or c.cumulative for c in reps])
+    cum = np.array([(cumulative or c.cumulative) and not c.unit_canonical for c in reps])
     grown = later & cum[None, :] & (value[None, :] > value[:, None])
     cued = cue[None, :] & ~earlier & (value[None, :] != value[:, None])
     return actual[:, None] & actual[None, :] & (grown | cued)
