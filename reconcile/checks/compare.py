@@ -274,8 +274,8 @@ def _reason(masks: dict[str, np.ndarray], i: int, j: int) -> str:
 def classify(ctx: Context, claims: list[Claim], extra: float = 0.0) -> Pairs:
     """Every pair of incompatible figures from two documents: a scope difference, an update, or a conflict.
 
-    A pair is left out when either document also states a figure compatible with the other's: that document
-    agrees with the other on it, and its own second figure is about something else (a document does not
+    A pair is left out when either document also states a bounded figure compatible with the other's: that
+    document agrees with the other on it, and its own second figure is about something else (a document does not
     contradict itself; its figures are never compared with each other). ``extra`` widens every
     tolerance by that share of the figure (a rule's ``tolerance``). Pairs are judged in matrices over the
     distinct claims; memoised per claim set.
@@ -307,7 +307,10 @@ def _classify_reps(ctx: Context, claims: list[Claim], idx: list[int], tol: list[
     reps = [claims[i] for i in idx]
     compat = compat_matrix([tol[i] for i in idx])
     doc = _codes([c.document for c in reps])
-    onehot = (doc[:, None] == np.arange(doc.max() + 1)[None, :]).astype(np.int32)
+    # only a bounded figure speaks for its document: "more than $5 billion" fits any larger figure and
+    # says nothing about which one the document means
+    bounded = np.array([np.isfinite(tol[i][0]) and np.isfinite(tol[i][1]) for i in idx])
+    onehot = ((doc[:, None] == np.arange(doc.max() + 1)[None, :]) & bounded[:, None]).astype(np.int32)
     has = ((compat.astype(np.int32) @ onehot) > 0)[:, doc]  # has[j, i]: i's document states a figure like j
     bad = np.triu(~compat & (doc[:, None] != doc[None, :]) & ~(has.T | has), 1)
     if not bad.any():
