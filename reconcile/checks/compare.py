@@ -26,7 +26,7 @@ from reconcile.lexicon import Lexicon, LexiconError
 from reconcile.model import Claim
 
 __all__ = ["UpdateLexicon", "load_update_lexicon", "tolerances", "conversions", "compat_matrix", "when",
-           "is_cumulative", "PLANNED", "Pairs", "classify", "PAIR_CAP"]
+           "is_cumulative", "grows", "PLANNED", "Pairs", "classify", "PAIR_CAP"]
 
 PLANNED = ("planned", "hypothetical")
 
@@ -79,22 +79,24 @@ def _to_date(pats: object) -> re.Pattern[str] | None:
 
 @lru_cache(maxsize=65536)
 def _stem_match(word: str | None, stems: frozenset[str]) -> bool:
-    """``word`` is a listed stem, or ends with one of five letters or more; cached (facts repeat words)."""
+    """``word`` (or its last part after a hyphen: "Coronavirus-Fall") is a listed stem, or ends with one of five
+    letters or more; cached (facts repeat words)."""
     if not word:
         return False
     w = word.lower()
-    return w in stems or any(len(s) >= 5 and w.endswith(s) for s in stems)
+    return w in stems or w.rsplit("-", 1)[-1] in stems or any(len(s) >= 5 and w.endswith(s) for s in stems)
 
 
 def is_cumulative(claims: list[Claim], ulex: UpdateLexicon) -> bool:
-    """The fact counts something that only grows (a toll, cases, arrests): a thing listed in update.yml.
+    """The fact counts something that only grows (a toll, cases, arrests): at least half its claims count a
+    thing or use a predicate listed in update.yml (one claim's "killed" does not make a crowd a toll).
 
     Measured quantities (metres, kilograms, degrees: a canonical unit) are never such counts, whatever the
     sentence's verb ("slipped 60 metres and died").
     """
     if any(c.unit_canonical for c in claims):
         return False
-    return any(_stem_match(c.counted, ulex.cumulative) or _stem_match(c.predicate, ulex.cumulative) for c in claims)
+    return 2 * sum(_own_cumulative(c, ulex) for c in claims) >= len(claims)
 
 
 def _figure_span(c: Claim) -> tuple[int, int]:
@@ -104,6 +106,20 @@ def _figure_span(c: Claim) -> tuple[int, int]:
         return a, a + len(c.surface)
     found = c.sentence.find(c.surface) if c.surface else -1
     return (found, found + len(c.surface)) if found >= 0 else (-1, -1)
+
+
+def grows(c: Claim, fact_cumulative: bool, ulex: UpdateLexicon) -> bool:
+    """The figure is of a quantity that only grows: the fact is cumulative (``is_cumulative``), the claims
+    stage marked it so, or its own counted thing or predicate is listed in update.yml. Measured quantities
+    never are."""
+    if c.unit_canonical:
+        return False
+    return fact_cumulative or c.cumulative or _own_cumulative(c, ulex)
+
+
+def _own_cumulative(c: Claim, ulex: UpdateLexicon) -> bool:
+    """The claim's own counted thing or predicate is a listed stem of a quantity that only grows."""
+    return _stem_match(c.counted, ulex.cumulative) or _stem_match(c.predicate, ulex.cumulative)
 
 
 def has_cue(c: Claim, ulex: UpdateLexicon) -> bool:
@@ -182,9 +198,9 @@ def _places(c: Claim, lex: Lexicon | None) -> frozenset[str]:
     return frozenset(lex.place_key(p) if lex else p.lower() for p in c.places)
 
 
-def _evidence(x: Claim, y: Claim, tx: str, ty: str, cumulative: bool) -> str:
+def _evidence(x: Claim, y: Claim, tx: str, ty: str, y_grows: bool) -> str:
     """The evidence that ``y`` updates ``x``, in words (the matrices of ``_update_mask`` decided it)."""
-    if tx and ty and ty > tx and (cumulative or y.cumulative) and y.value > x.value:
+    if tx and ty and ty > tx and y_grows and y.value > x.value:
         return f"a cumulative count grew from {x.surface} ({tx}) to {y.surface} ({ty})"
     return f"{y.surface} is reported as a change" + (f" ({ty})" if ty else "")
 
@@ -252,8 +268,9 @@ def _scope_masks(reps: list[Claim], lex: Lexicon | None, to_date: re.Pattern[str
             "window": _differ(_codes([_window_key(c, to_date) for c in reps])), "places": pm}
 
 
-def _update_mask(reps: list[Claim], cumulative: bool, cue: np.ndarray, first: list[str]) -> np.ndarray:
-    """``m[x, y]``: y updates x (the vectorised ``update_reason``, with ``first`` times per claim)."""
+def _update_mask(reps: list[Claim], cum: np.ndarray, cue: np.ndarray, first: list[str]) -> np.ndarray:
+    """``m[x, y]``: y updates x: y is later and larger and of a quantity that only grows (``cum``, see ``grows``),
+    or y is cued as a change and not earlier (``first`` times per claim)."""
     stamps = sorted({t for t in first if t})
     t = np.array([stamps.index(x) if x else -1 for x in first], dtype=np.int64)
     known = t >= 0
@@ -261,7 +278,6 @@ def _update_mask(reps: list[Claim], cumulative: bool, cue: np.ndarray, first: li
     earlier = known[:, None] & known[None, :] & (t[None, :] < t[:, None])
     value = np.array([c.value for c in reps], dtype=np.float64)
     actual = np.array([c.modality not in PLANNED for c in reps])
-    cum = np.array([(cumulative or c.cumulative) and not c.unit_canonical for c in reps])
     grown = later & cum[None, :] & (value[None, :] > value[:, None])
     cued = cue[None, :] & ~earlier & (value[None, :] != value[:, None])
     return actual[:, None] & actual[None, :] & (grown | cued)
@@ -326,14 +342,16 @@ def _classify_reps(ctx: Context, claims: list[Claim], idx: list[int], tol: list[
             first_at[c.value] = t
     cued_values = {c.value for c, q in zip(claims, cues) if q}
     cue = np.array([cues[i] or claims[i].value in cued_values for i in idx])
-    upd = _update_mask(reps, is_cumulative(claims, ulex), cue, [first_at.get(c.value, "") for c in reps])
+    fact_cum = is_cumulative(claims, ulex)
+    cum = np.array([grows(c, fact_cum, ulex) for c in reps])
+    upd = _update_mask(reps, cum, cue, [first_at.get(c.value, "") for c in reps])
     updated = upd | upd.T
     for i, j in np.argwhere(bad & scoped)[:PAIR_CAP].tolist():
         out.scope.append((reps[i], reps[j], _reason(masks, i, j)))
-    cumulative = is_cumulative(claims, ulex)
     for i, j in np.argwhere(bad & ~scoped & updated)[:PAIR_CAP].tolist():
         x, y = (reps[i], reps[j]) if upd[i, j] else (reps[j], reps[i])
-        out.update.append((x, y, _evidence(x, y, first_at.get(x.value, ""), first_at.get(y.value, ""), cumulative)))
+        out.update.append((x, y, _evidence(x, y, first_at.get(x.value, ""), first_at.get(y.value, ""),
+                                           bool(cum[j if upd[i, j] else i]))))
     conflict = bad & ~scoped & ~updated
     out.conflict_count = int(conflict.sum())
     out.conflict = [(reps[i], reps[j]) for i, j in np.argwhere(conflict)[:PAIR_CAP].tolist()]
