@@ -248,6 +248,26 @@ def _window_key(c: Claim, to_date: re.Pattern[str] | None) -> str:
     return "" if not w or (to_date is not None and to_date.search(w)) else w.lower()
 
 
+def _group_words(c: Claim) -> frozenset[str]:
+    """The words of the population group as written, lower case, punctuation dropped ("AK-47 rifles")."""
+    return frozenset(re.findall(r"\w+", (c.group or "").lower()))
+
+
+def _groups_differ(reps: list[Claim]) -> np.ndarray:
+    """``m[i, j]``: both name a group and neither names a part of the other's words: "Englishman Robert
+    Buckley" and "Robert Buckley" are one group told in more or fewer words; "Geimpfte über 80" and
+    "Pflegekräfte" are two."""
+    words = [_group_words(c) for c in reps]
+    uniq = list(dict.fromkeys(w for w in words if w))
+    if not uniq:
+        return np.zeros((len(reps), len(reps)), dtype=bool)
+    apart = np.array([[not (a <= b or b <= a) for b in uniq] for a in uniq], dtype=bool)
+    code = np.array([uniq.index(w) if w else -1 for w in words], dtype=np.int64)
+    known = code >= 0
+    safe = np.where(known, code, 0)
+    return known[:, None] & known[None, :] & apart[safe[:, None], safe[None, :]]
+
+
 def _scope_masks(reps: list[Claim], lex: Lexicon | None, to_date: re.Pattern[str] | None = None
                  ) -> dict[str, np.ndarray]:
     """One pairwise matrix per scope qualifier (the vectorised ``scope_reason``)."""
@@ -264,7 +284,7 @@ def _scope_masks(reps: list[Claim], lex: Lexicon | None, to_date: re.Pattern[str
         pm = known[:, None] & known[None, :] & disjoint[safe[:, None], safe[None, :]]
     return {"modality": planned[:, None] != planned[None, :], "part_of": part[:, None] != part[None, :],
             "counted": _differ(_codes([c.counted_group for c in reps])),
-            "group": _differ(_codes([(c.group or "").lower() for c in reps])),
+            "group": _groups_differ(reps),
             "window": _differ(_codes([_window_key(c, to_date) for c in reps])), "places": pm}
 
 
