@@ -122,6 +122,7 @@ def main(argv: list[str]) -> int:
     print("|---|---|---|---|---|---|---|")
     for (label, n, mc, sr), (_, n2, mc2, sr2) in zip(table(rows, raw), table(rows, recal)):
         def f(x: float | None) -> str:
+            """A share or confidence with two decimals; empty for an empty bin."""
             return "" if x is None else f"{x:.2f}"
         print(f"| {label} | {n} | {f(mc)} | {f(sr)} | {n2} | {f(mc2)} | {f(sr2)} |")
     by: dict[str, list[bool]] = defaultdict(list)

@@ -105,16 +105,20 @@ def _outlet_word(outlet: str) -> str:
 
 
 class _UF:
+    """Union-find over claim ids: the claims that go back to one origin end up with one root."""
+
     def __init__(self, items: list[str]) -> None:
         self.p = {i: i for i in items}
 
     def find(self, x: str) -> str:
+        """The root of ``x`` (paths halved on the way)."""
         while self.p[x] != x:
             self.p[x] = self.p[self.p[x]]
             x = self.p[x]
         return x
 
     def union(self, a: str, b: str) -> None:
+        """Join the sets of ``a`` and ``b`` (the smaller id becomes the root, so results do not depend on order)."""
         ra, rb = self.find(a), self.find(b)
         if ra != rb:
             self.p[max(ra, rb)] = min(ra, rb)
