@@ -10,7 +10,8 @@ documents share an outlet or an author, when their sentences are near-identical 
 they name the same attributed source. Independence is reported beside the verdict, never instead of it.
 
 Confidence estimates how likely the verdict is right. It is the product of: the number of independent
-origins behind the reconciled figure (``1 - 0.5 ** n``), the share of the weight supporting it
+origins behind the reconciled figure (``1 - 0.5 ** n``; for ``conflict``, ``update`` and ``scope``, which say
+how the figures differ, the origins of every figure, with the whole weight), the share of the weight supporting it
 (``support_floor + (1 - support_floor) * support``), the modality of the supporting figures (asserted 1.0
 down to hypothetical 0.1), their hedge width (up to ``hedge_penalty`` off for wide intervals), whether the
 newest figure supports it (else ``recency_penalty``), the learned reliability of their outlets
@@ -37,13 +38,15 @@ from reconcile.intervals import bounds
 from reconcile.model import Claim, Document, Fact, Finding
 
 __all__ = ["origins_for", "fact_origins", "consensus", "learn_reliability", "judge_facts", "ConfidenceParams",
-           "MODALITY_WEIGHT", "attribution_key", "VERDICT_ORDER"]
+           "MODALITY_WEIGHT", "attribution_key", "VERDICT_ORDER", "DIFFERENCE_VERDICTS"]
 
 MODALITY_WEIGHT = {"asserted": 1.0, "reported": 0.85, "estimated": 0.7, "planned": 0.45, "hypothetical": 0.1}
 _STOP = {"der", "die", "das", "des", "dem", "den", "und", "the", "and", "of", "von", "laut", "nach"}
 # when a fact's findings give several verdicts, the first of these wins: an unexplained conflict outweighs
 # an update elsewhere in the fact, and any difference outweighs agreement
 VERDICT_ORDER = ("conflict", "update", "scope", "agree")
+# verdicts that say the figures differ (and how): their confidence counts the origins on every side
+DIFFERENCE_VERDICTS = ("conflict", "update", "scope")
 
 
 @dataclass
@@ -356,6 +359,8 @@ def judge_facts(facts: list[Fact], claims: list[Claim], docs: dict[str, Document
 def _confidence(f: Fact, actual: list[Claim], org: dict[str, str], sup: set[str], support: float,
                 rel: dict[str, float], docs: dict[str, Document], p: ConfidenceParams) -> float:
     """How likely the verdict is right, from the factors listed in the module docstring."""
+    if f.verdict in DIFFERENCE_VERDICTS:  # the verdict rests on every side of the difference, not on one figure
+        sup, support = {org[c.id] for c in actual} or sup, 1.0
     supporting = [c for c in actual if org[c.id] in sup] or actual
     base = 1 - 0.5 ** max(len(sup), 1)
     modality = sum(p.modality_weight.get(c.modality, 0.5) for c in supporting) / max(1, len(supporting))

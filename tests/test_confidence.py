@@ -77,3 +77,18 @@ def test_one_document_is_single_and_one_quoted_source_is_one_origin():
     assert facts[0].verdict == "single" and facts[0].documents == 1
     assert facts[1].verdict == "agree" and facts[1].corroboration == "one-origin" and facts[1].independent_sources == 1
     assert 0 < facts[0].confidence < facts[1].confidence + 0.5
+
+
+def test_a_difference_is_as_sure_as_the_origins_on_every_side():
+    """A conflict rests on every figure's origin: three origins in disagreement are surer than two, and no less
+    sure than the same three origins agreeing on one figure would make the figure they agree on."""
+    def conflict_confidence(ids: str) -> float:
+        docs = _docs(*ids)
+        claims = [_c(i, 10000 + 1000 * i, d) for i, d in enumerate(ids)]
+        fact = Fact("F", "Soldaten", [c.id for c in claims], "people")
+        fd = Finding("NU01", "figures-conflict", "error", "F", [c.id for c in claims], "m", "fp", verdict="conflict")
+        judge_facts([fact], claims, docs, [fd], {}, fact_origins([fact], claims, docs))
+        return fact.confidence
+    two, three = conflict_confidence("ab"), conflict_confidence("abc")
+    assert 0 < two < three < 1
+    assert three >= 0.75 * (1 - 0.5 ** 3) * 0.5  # every side counts: not one figure's share of the weight
