@@ -15,7 +15,9 @@ how the figures differ, the origins of every figure, with the whole weight), the
 (``support_floor + (1 - support_floor) * support``), the modality of the supporting figures (asserted 1.0
 down to hypothetical 0.1), their hedge width (up to ``hedge_penalty`` off for wide intervals), whether the
 newest figure supports it (else ``recency_penalty``), the learned reliability of their outlets
-(``reliability_floor + (1 - reliability_floor) * r``) and a weight per verdict (``verdict_weight``).
+(``reliability_floor + (1 - reliability_floor) * r``) and a weight per verdict (``verdict_weight``), mapped
+through ``sigmoid(calibration_slope * logit(p) + calibration_offset)``, the two parameters fitted on the
+development clusters by ``bench/calibrate.py`` (whose leave-one-cluster-out figures are in BENCHMARKS.md).
 Every weight is a field of ``ConfidenceParams``, overridable in ``[tool.reconcile.confidence]``;
 BENCHMARKS.md shows how confidence bins match the share of verdicts right on the development set.
 """
@@ -64,6 +66,10 @@ class ConfidenceParams:
     modality_weight: dict[str, float] = field(default_factory=lambda: dict(MODALITY_WEIGHT))
     verdict_weight: dict[str, float] = field(default_factory=lambda: {
         "agree": 1.0, "conflict": 0.75, "update": 0.75, "scope": 0.7, "single": 0.6})
+    # the product above is mapped through sigmoid(slope * logit(p) + offset), fitted by bench/calibrate.py on
+    # the development clusters (BENCHMARKS.md gives the leave-one-cluster-out figures); 1 and 0: no map
+    calibration_slope: float = 0.571
+    calibration_offset: float = 0.74
 
     @classmethod
     def from_config(cls, config: Config | None) -> ConfidenceParams:
@@ -375,7 +381,9 @@ def _confidence(f: Fact, actual: list[Claim], org: dict[str, str], sup: set[str]
     reliability = sum(r) / len(r)
     conf = (base * (p.support_floor + (1 - p.support_floor) * support) * modality * hedge * recency
             * (p.reliability_floor + (1 - p.reliability_floor) * reliability) * p.verdict_weight.get(f.verdict, 1.0))
-    return round(max(0.01, min(0.99, conf)), 3)
+    conf = max(0.01, min(0.99, conf))
+    mapped = 1 / (1 + math.exp(-(p.calibration_slope * math.log(conf / (1 - conf)) + p.calibration_offset)))
+    return round(max(0.01, min(0.99, mapped)), 3)
 
 
 def _plural(n: int, word: str, many: str | None = None) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from reconcile.config import Config, ConfigError, load_config
@@ -92,3 +94,22 @@ def test_a_difference_is_as_sure_as_the_origins_on_every_side():
     two, three = conflict_confidence("ab"), conflict_confidence("abc")
     assert 0 < two < three < 1
     assert three >= 0.75 * (1 - 0.5 ** 3) * 0.5  # every side counts: not one figure's share of the weight
+
+
+def test_the_calibration_map_keeps_the_order_and_can_be_turned_off():
+    """The fitted logistic map changes the figures, never their order; slope 1 and offset 0 leave the product."""
+    docs = _docs("a", "b", "c")
+
+    def judged(params: ConfidenceParams, ids: str) -> float:
+        claims = [_c(i, 11000, d) for i, d in enumerate(ids)]
+        fact = Fact("F", "Soldaten", [c.id for c in claims], "people")
+        judge_facts([fact], claims, {d: docs[d] for d in ids}, [], {}, fact_origins([fact], claims, docs), params)
+        return fact.confidence
+    plain = ConfidenceParams(calibration_slope=1.0, calibration_offset=0.0)
+    shipped = ConfidenceParams()
+    assert (shipped.calibration_slope, shipped.calibration_offset) != (1.0, 0.0)
+    assert judged(plain, "ab") < judged(plain, "abc") and judged(shipped, "ab") < judged(shipped, "abc")
+    assert judged(plain, "ab") != judged(shipped, "ab")
+    x = judged(plain, "ab")
+    mapped = 1 / (1 + math.exp(-(shipped.calibration_slope * math.log(x / (1 - x)) + shipped.calibration_offset)))
+    assert judged(shipped, "ab") == pytest.approx(mapped, abs=2e-3)  # the map applied to the product
