@@ -10,11 +10,14 @@ documents share an outlet or an author, when their sentences are near-identical 
 they name the same attributed source. Independence is reported beside the verdict, never instead of it.
 
 Confidence estimates how likely the verdict is right. It is the product of: the number of independent
-origins behind the reconciled figure (``1 - 0.5 ** n``), the share of the weight supporting it
+origins behind the reconciled figure (``1 - 0.5 ** n``; for ``conflict``, ``update`` and ``scope``, which say
+how the figures differ, the origins of every figure, with the whole weight), the share of the weight supporting it
 (``support_floor + (1 - support_floor) * support``), the modality of the supporting figures (asserted 1.0
 down to hypothetical 0.1), their hedge width (up to ``hedge_penalty`` off for wide intervals), whether the
 newest figure supports it (else ``recency_penalty``), the learned reliability of their outlets
-(``reliability_floor + (1 - reliability_floor) * r``) and a weight per verdict (``verdict_weight``).
+(``reliability_floor + (1 - reliability_floor) * r``) and a weight per verdict (``verdict_weight``), mapped
+through ``sigmoid(calibration_slope * logit(p) + calibration_offset)``, the two parameters fitted on the
+development clusters by ``bench/calibrate.py`` (whose leave-one-cluster-out figures are in BENCHMARKS.md).
 Every weight is a field of ``ConfidenceParams``, overridable in ``[tool.reconcile.confidence]``;
 BENCHMARKS.md shows how confidence bins match the share of verdicts right on the development set.
 """
@@ -37,13 +40,15 @@ from reconcile.intervals import bounds
 from reconcile.model import Claim, Document, Fact, Finding
 
 __all__ = ["origins_for", "fact_origins", "consensus", "learn_reliability", "judge_facts", "ConfidenceParams",
-           "MODALITY_WEIGHT", "attribution_key", "VERDICT_ORDER"]
+           "MODALITY_WEIGHT", "attribution_key", "VERDICT_ORDER", "DIFFERENCE_VERDICTS"]
 
 MODALITY_WEIGHT = {"asserted": 1.0, "reported": 0.85, "estimated": 0.7, "planned": 0.45, "hypothetical": 0.1}
 _STOP = {"der", "die", "das", "des", "dem", "den", "und", "the", "and", "of", "von", "laut", "nach"}
 # when a fact's findings give several verdicts, the first of these wins: an unexplained conflict outweighs
 # an update elsewhere in the fact, and any difference outweighs agreement
 VERDICT_ORDER = ("conflict", "update", "scope", "agree")
+# verdicts that say the figures differ (and how): their confidence counts the origins on every side
+DIFFERENCE_VERDICTS = ("conflict", "update", "scope")
 
 
 @dataclass
@@ -61,6 +66,10 @@ class ConfidenceParams:
     modality_weight: dict[str, float] = field(default_factory=lambda: dict(MODALITY_WEIGHT))
     verdict_weight: dict[str, float] = field(default_factory=lambda: {
         "agree": 1.0, "conflict": 0.75, "update": 0.75, "scope": 0.7, "single": 0.6})
+    # the product above is mapped through sigmoid(slope * logit(p) + offset), fitted by bench/calibrate.py on
+    # the development clusters (BENCHMARKS.md gives the leave-one-cluster-out figures); 1 and 0: no map
+    calibration_slope: float = 0.571
+    calibration_offset: float = 0.74
 
     @classmethod
     def from_config(cls, config: Config | None) -> ConfidenceParams:
@@ -105,16 +114,20 @@ def _outlet_word(outlet: str) -> str:
 
 
 class _UF:
+    """Union-find over claim ids: the claims that go back to one origin end up with one root."""
+
     def __init__(self, items: list[str]) -> None:
         self.p = {i: i for i in items}
 
     def find(self, x: str) -> str:
+        """The root of ``x`` (paths halved on the way)."""
         while self.p[x] != x:
             self.p[x] = self.p[self.p[x]]
             x = self.p[x]
         return x
 
     def union(self, a: str, b: str) -> None:
+        """Join the sets of ``a`` and ``b`` (the smaller id becomes the root, so results do not depend on order)."""
         ra, rb = self.find(a), self.find(b)
         if ra != rb:
             self.p[max(ra, rb)] = min(ra, rb)
@@ -352,6 +365,8 @@ def judge_facts(facts: list[Fact], claims: list[Claim], docs: dict[str, Document
 def _confidence(f: Fact, actual: list[Claim], org: dict[str, str], sup: set[str], support: float,
                 rel: dict[str, float], docs: dict[str, Document], p: ConfidenceParams) -> float:
     """How likely the verdict is right, from the factors listed in the module docstring."""
+    if f.verdict in DIFFERENCE_VERDICTS:  # the verdict rests on every side of the difference, not on one figure
+        sup, support = {org[c.id] for c in actual} or sup, 1.0
     supporting = [c for c in actual if org[c.id] in sup] or actual
     base = 1 - 0.5 ** max(len(sup), 1)
     modality = sum(p.modality_weight.get(c.modality, 0.5) for c in supporting) / max(1, len(supporting))
@@ -366,7 +381,9 @@ def _confidence(f: Fact, actual: list[Claim], org: dict[str, str], sup: set[str]
     reliability = sum(r) / len(r)
     conf = (base * (p.support_floor + (1 - p.support_floor) * support) * modality * hedge * recency
             * (p.reliability_floor + (1 - p.reliability_floor) * reliability) * p.verdict_weight.get(f.verdict, 1.0))
-    return round(max(0.01, min(0.99, conf)), 3)
+    conf = max(0.01, min(0.99, conf))
+    mapped = 1 / (1 + math.exp(-(p.calibration_slope * math.log(conf / (1 - conf)) + p.calibration_offset)))
+    return round(max(0.01, min(0.99, mapped)), 3)
 
 
 def _plural(n: int, word: str, many: str | None = None) -> str:

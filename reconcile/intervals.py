@@ -6,19 +6,21 @@ Two notions, kept apart:
   with infinities. The report shows these; they are never changed here.
 - ``tolerance``: the interval a figure is *compatible* with, by its stated precision: "$12.5 million" covers
   [12.45, 12.55) million, "11.000" covers [10.500, 11.500), and a hedge widens it in its direction ("nearly",
-  "knapp", "fast", "almost" reach just below; "more than", "über" above; whole numbers below 100 are exact).
+  "knapp", "fast", "almost" reach just below; "more than", "über" above; whole numbers below 100 are exact), from
+  the figure as rounded: "nearly X" reaches up to half X's rounding unit above X; "more than X" stops at X.
   Agreement and conflict are judged on these, half-open: two figures are compatible when some true value
   could have been rounded to both.
 
 Amounts in different currencies are compared in one currency at reference rates of the publication year
-(``rules/lexicon/fx.yml``), with the spread of the year's rates added to the tolerance.
+(``rules/lexicon/fx.yml``: annual means of the ECB's daily reference rates, written by ``bench/fx_rates.py``),
+with the spread of that year's daily rates around the mean added to the tolerance.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -114,6 +116,13 @@ def tolerance(c: Claim, lex: Lexicon | None = None, rate_spread: float = 0.0) ->
                   "at_least": (v - half, math.inf)}[kind]
         if kind in ("up_to", "below") and c.low is not None:
             lo = min(c.low, v)
+        # "nearly", "knapp", "gut" say the value is close to the figure, which is itself rounded: they reach half
+        # its rounding unit past it ("nearly $100 billion" and "over $100 billion" agree); "more than", "unter"
+        # are bounds and stop at the figure
+        if kind == "just_below":
+            hi = v + half
+        elif kind == "just_above":
+            lo = v - half
     elif c.low is not None and c.high is not None and c.low == c.high == v:
         lo, hi = v - half, v + half
     else:  # a range or a vague quantity: its own interval, its ends rounded as written
@@ -143,25 +152,51 @@ def claim_year(c: Claim, published: str | None = None) -> str | None:
 
 @dataclass(frozen=True)
 class FxRates:
-    """Reference rates per year: units of each currency per one unit of ``base``, and the year's spread."""
+    """Reference rates per year: units of each currency per one unit of ``base``, each year's spreads, the source."""
 
     base: str
     rates: dict[str, dict[str, float]]  # year -> currency -> rate
-    spread: float
+    spread: float  # the widening for a year or currency without a listed spread
     source: str
+    spreads: dict[str, dict[str, float]] = field(default_factory=dict)  # year -> currency -> widening
+
+    def year_for(self, year: str | None) -> str | None:
+        """The listed year whose rates convert a figure of ``year``: that year, else the nearest one listed."""
+        if not self.rates:
+            return None
+        years = sorted(self.rates)
+        return year if year in self.rates else min(years, key=lambda k: abs(int(k) - int(year or years[-1])))
 
     def factor(self, unit: str, target: str, year: str | None) -> float | None:
         """How many ``target`` one ``unit`` is worth in ``year`` (the nearest year listed), or None."""
         if unit == target:
             return 1.0
-        if not self.rates:
+        y = self.year_for(year)
+        if y is None:
             return None
-        years = sorted(self.rates)
-        y = year if year in self.rates else min(years, key=lambda k: abs(int(k) - int(year or years[-1])))
         table = {self.base: 1.0, **self.rates[y]}
         if unit not in table or target not in table:
             return None
         return table[target] / table[unit]
+
+    def spread_for(self, unit: str, target: str, year: str | None) -> float:
+        """How far a conversion at the annual mean can be off: the spreads of both currencies in that year."""
+        y = self.year_for(year)
+        listed = self.spreads.get(y or "", {})
+        return sum(0.0 if cur == self.base else listed.get(cur, self.spread) for cur in {unit, target})
+
+    def describe(self, unit: str, target: str, year: str | None) -> str:
+        """The conversion in words, with its rate, year and source ("USD to EUR at 1.2848 per EUR, 2012 mean")."""
+        f = self.factor(unit, target, year)
+        y = self.year_for(year)
+        if f is None or y is None:
+            return f"{unit} to {target}: no reference rate"
+        return f"{unit} to {target} at {1 / f:.4g} {unit} per {target} ({y} annual mean of the {self.source_name})"
+
+    @property
+    def source_name(self) -> str:
+        """The source's first clause ("European Central Bank, euro foreign exchange reference rates")."""
+        return self.source.split("(")[0].strip().rstrip(";,") or "listed reference rates"
 
 
 def read_lexicon_file(name: str, dirs: tuple[str, ...]) -> dict[str, Any]:
@@ -183,17 +218,25 @@ def read_lexicon_file(name: str, dirs: tuple[str, ...]) -> dict[str, Any]:
     return merged
 
 
+def _year_tables(data: dict[str, Any], key: str) -> dict[str, dict[str, float]]:
+    """``rates`` or ``spreads`` of fx.yml: year -> currency -> positive number (a spread may be 0), checked."""
+    out: dict[str, dict[str, float]] = {}
+    for year, table in (data.get(key) or {}).items():
+        ok = isinstance(table, dict) and all(isinstance(v, (int, float)) and (v > 0 if key == "rates" else 0 <= v < 1)
+                                             for v in table.values())
+        if not ok:
+            what = "positive numbers" if key == "rates" else "numbers between 0 and 1"
+            raise LexiconError(f"fx.yml: {key}.{year} must map currency codes to {what}")
+        out[str(year)] = {str(k): float(v) for k, v in table.items()}
+    return out
+
+
 @lru_cache(maxsize=8)
 def load_fx(dirs: tuple[str, ...] = ()) -> FxRates:
     """The reference rates of ``rules/lexicon/fx.yml`` (and user overrides), checked for shape."""
     data = read_lexicon_file("fx", dirs)
-    where = "fx.yml"
-    rates: dict[str, dict[str, float]] = {}
-    for year, table in (data.get("rates") or {}).items():
-        if not isinstance(table, dict) or not all(isinstance(v, (int, float)) and v > 0 for v in table.values()):
-            raise LexiconError(f"{where}: rates.{year} must map currency codes to positive numbers")
-        rates[str(year)] = {str(k): float(v) for k, v in table.items()}
     spread = data.get("spread", 0.05)
     if not isinstance(spread, (int, float)) or not 0 <= spread < 1:
-        raise LexiconError(f"{where}: spread must be a number between 0 and 1")
-    return FxRates(str(data.get("base", "EUR")), rates, float(spread), str(data.get("source", "")))
+        raise LexiconError("fx.yml: spread must be a number between 0 and 1")
+    return FxRates(str(data.get("base", "EUR")), _year_tables(data, "rates"), float(spread),
+                   str(data.get("source", "")), _year_tables(data, "spreads"))

@@ -27,13 +27,16 @@ FOOTNOTES = {
                 "because they are about another place, group, window, part of a total or a plan; single: one "
                 "document only. Independence (origins, corroboration) is reported beside the verdict.",
     "confidence": "How likely the verdict is right: the product of the independent origins behind the figure "
-                  "(1 - 0.5^n), the share of weight supporting it, modality, hedge width, recency, the outlets' "
-                  "learned reliability and a weight per verdict (ConfidenceParams). BENCHMARKS.md compares "
-                  "confidence bins with the share of verdicts right on the development set.",
+                  "(1 - 0.5^n; for conflict, update and scope the origins of every figure), the share of weight "
+                  "supporting it, modality, hedge width, recency, the outlets' learned reliability and a weight "
+                  "per verdict (ConfidenceParams), mapped through a two-parameter logistic curve fitted on the "
+                  "development set. BENCHMARKS.md compares confidence bins with the share of verdicts right there, "
+                  "leave one cluster out.",
     "tolerance": "Figures are compared by stated precision: '$12.5 million' covers [12.45, 12.55) million, "
-                 "'11.000' covers [10,500, 11,500); 'nearly' reaches just below, 'more than' above; amounts in "
-                 "other currencies at the publication year's reference rate (rules/lexicon/fx.yml). The claims' "
-                 "low/high are shown as extracted.",
+                 "'11.000' covers [10,500, 11,500); 'nearly' reaches just below (and half a rounding unit above), "
+                 "'more than' above; amounts in other currencies at the reference rate of the publication year "
+                 "(annual mean of the ECB's daily rates, rules/lexicon/fx.yml), widened by that year's spread of "
+                 "the daily rates. The claims' low/high are shown as extracted.",
 }
 
 

@@ -41,6 +41,9 @@ class RuleError(ValueError):
 
 @dataclass
 class Rule:
+    """One loaded rule: its file's fields, the check kind it extends with validated parameters, and the
+    verdict its hits give a fact (the rule file's ``verdict``, else its check kind's)."""
+
     code: str
     name: str
     level: str

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from reconcile.config import Config, ConfigError, load_config
@@ -77,3 +79,37 @@ def test_one_document_is_single_and_one_quoted_source_is_one_origin():
     assert facts[0].verdict == "single" and facts[0].documents == 1
     assert facts[1].verdict == "agree" and facts[1].corroboration == "one-origin" and facts[1].independent_sources == 1
     assert 0 < facts[0].confidence < facts[1].confidence + 0.5
+
+
+def test_a_difference_is_as_sure_as_the_origins_on_every_side():
+    """A conflict rests on every figure's origin: three origins in disagreement are surer than two, and no less
+    sure than the same three origins agreeing on one figure would make the figure they agree on."""
+    def conflict_confidence(ids: str) -> float:
+        docs = _docs(*ids)
+        claims = [_c(i, 10000 + 1000 * i, d) for i, d in enumerate(ids)]
+        fact = Fact("F", "Soldaten", [c.id for c in claims], "people")
+        fd = Finding("NU01", "figures-conflict", "error", "F", [c.id for c in claims], "m", "fp", verdict="conflict")
+        judge_facts([fact], claims, docs, [fd], {}, fact_origins([fact], claims, docs))
+        return fact.confidence
+    two, three = conflict_confidence("ab"), conflict_confidence("abc")
+    assert 0 < two < three < 1
+    assert three >= 0.75 * (1 - 0.5 ** 3) * 0.5  # every side counts: not one figure's share of the weight
+
+
+def test_the_calibration_map_keeps_the_order_and_can_be_turned_off():
+    """The fitted logistic map changes the figures, never their order; slope 1 and offset 0 leave the product."""
+    docs = _docs("a", "b", "c")
+
+    def judged(params: ConfidenceParams, ids: str) -> float:
+        claims = [_c(i, 11000, d) for i, d in enumerate(ids)]
+        fact = Fact("F", "Soldaten", [c.id for c in claims], "people")
+        judge_facts([fact], claims, {d: docs[d] for d in ids}, [], {}, fact_origins([fact], claims, docs), params)
+        return fact.confidence
+    plain = ConfidenceParams(calibration_slope=1.0, calibration_offset=0.0)
+    shipped = ConfidenceParams()
+    assert (shipped.calibration_slope, shipped.calibration_offset) != (1.0, 0.0)
+    assert judged(plain, "ab") < judged(plain, "abc") and judged(shipped, "ab") < judged(shipped, "abc")
+    assert judged(plain, "ab") != judged(shipped, "ab")
+    x = judged(plain, "ab")
+    mapped = 1 / (1 + math.exp(-(shipped.calibration_slope * math.log(x / (1 - x)) + shipped.calibration_offset)))
+    assert judged(shipped, "ab") == pytest.approx(mapped, abs=2e-3)  # the map applied to the product

@@ -29,9 +29,11 @@ LEX = load_lexicon()
     (_c(43_000, "$43,000"), [43_350, 42_500], [43_500, 42_400]),
     (_c(11_000, "11.000", lang="de"), [10_500, 11_499], [11_500, 10_499]),
     (_c(48, "48"), [48], [47, 49]),
-    (_c(31_000_000, "$31 million", hedge="nearly", low=30_000_000, high=31_000_000), [30_870_000], [31_000_001]),
-    (_c(250_000, "$250,000", hedge="more than", low=250_001), [250_000, 10**9], [249_999]),
-    (_c(10_000, "10.000", hedge="knapp", low=9_000, high=10_000, lang="de"), [9_750], [10_000, 8_900]),
+    # a hedge points from the figure as rounded: "nearly $31 million" reaches half a million above it, no further
+    (_c(31_000_000, "$31 million", hedge="nearly", low=30_000_000, high=31_000_000), [30_870_000, 31_400_000],
+     [31_500_000, 29_900_000]),
+    (_c(250_000, "$250,000", hedge="more than", low=250_001), [250_000, 10**9], [249_999]),  # a bound stops at X
+    (_c(10_000, "10.000", hedge="knapp", low=9_000, high=10_000, lang="de"), [9_750, 10_400], [10_500, 8_900]),
     (_c(12.5, "12,50 Prozent", lang="de"), [12.5], [12.51]),
 ])
 def test_tolerance_by_stated_precision_and_hedge(claim, inside, outside):
@@ -67,3 +69,14 @@ def test_reference_rates_name_their_source():
     f = fx.factor("EUR", "USD", "2012")
     assert f is not None and 1.2 < f < 1.4
     assert fx.factor("USD", "USD", None) == 1.0 and fx.factor("XYZ", "USD", "2012") is None
+
+
+def test_conversions_use_the_year_spread_and_say_where_the_rate_comes_from():
+    """The spread of a conversion is that year's, of both currencies; the description names rate, year, source."""
+    fx = load_fx()
+    assert fx.spread_for("EUR", "USD", "2012") == pytest.approx(fx.spreads["2012"]["USD"])
+    assert fx.spread_for("GBP", "USD", "2012") == pytest.approx(fx.spreads["2012"]["USD"] + fx.spreads["2012"]["GBP"])
+    assert fx.spread_for("EUR", "EUR", "2012") == 0.0
+    text = fx.describe("USD", "EUR", "2012")
+    assert "2012 annual mean" in text and "European Central Bank" in text and f"{fx.rates['2012']['USD']:.4g}" in text
+    assert fx.year_for("1990") == min(fx.rates) and fx.describe("XYZ", "EUR", "2012").endswith("no reference rate")

@@ -43,12 +43,14 @@ def _claim(i: int, spec: dict) -> Claim:
     return Claim(id=f"c{i}", document=spec.get("doc", f"d{i}"), start=0, end=1, surface=str(spec.get("surface", v)),
                  value=v, low=spec.get("low", v), high=spec.get("high", v), unit=spec.get("unit"),
                  unit_class=spec.get("unit_class", "people"), hedge=spec.get("hedge"), change="=",
-                 counted=spec.get("counted", "Soldat"), counted_text=None, modifiers=[], subject=None, predicate=None,
+                 counted=spec.get("counted", "Soldat"), counted_text=None, modifiers=[], subject=None,
                  attribution=spec.get("attribution"), modality=spec.get("modality", "asserted"),
                  as_of=spec.get("as_of"), cumulative=spec.get("cumulative", False),
                  sentence=spec.get("sentence", ""), sentence_start=spec.get("sentence_start", i),
                  language=spec.get("lang", "de"), counted_group=spec.get("group", "soldier"),
-                 places=spec.get("places", []), part_of=spec.get("part_of", False))
+                 places=spec.get("places", []), part_of=spec.get("part_of", False), window=spec.get("window"),
+                 group=spec.get("population"), predicate=spec.get("predicate"),
+                 unit_canonical=spec.get("unit_canonical"))
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
@@ -135,6 +137,8 @@ def test_verdict_case(case):
         assert f.corroboration == case["corroboration"] and f.independent_sources == case["origins"]
     if "explanation" in case:
         assert f.explanation[0].startswith(case["explanation"]), f.explanation[0]
+    if "explains" in case:  # words some line of the explanation must hold (a finding's message)
+        assert any(case["explains"] in line for line in f.explanation), f.explanation
     assert 0 < f.confidence < 1
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from reconcile.checks.base import Context, Hit, comparable, describe, fmt
-from reconcile.checks.compare import classify
+from reconcile.checks.compare import classify, conversions
 
 KIND = "agreement"
 VERDICT = "agree"
@@ -29,6 +29,10 @@ def check(ctx: Context, p: dict[str, Any]) -> list[Hit]:
         return []
     exact = len({c.value for c in cs}) == 1
     origins = len(ctx.origins(cs))
+    how = "on the same figure" if exact else "within rounding and hedges"
+    converted = conversions(cs, ctx.fx, ctx.published)
+    if converted:
+        how += " (converted: " + "; ".join(converted) + ")"
     return [Hit(cs, {"origins": origins, "documents": len({c.document for c in cs}),
                      "figures": "; ".join(describe(c, ctx.docs) for c in cs), "value": fmt(cs[0].value),
-                     "how": "on the same figure" if exact else "within rounding and hedges"})]
+                     "how": how})]

@@ -25,18 +25,21 @@ from reconcile.intervals import FxRates, Interval, claim_year, load_fx, read_lex
 from reconcile.lexicon import Lexicon, LexiconError
 from reconcile.model import Claim
 
-__all__ = ["UpdateLexicon", "load_update_lexicon", "tolerances", "compat_matrix", "when", "is_cumulative", "PLANNED",
-           "Pairs", "classify", "PAIR_CAP"]
+__all__ = ["UpdateLexicon", "load_update_lexicon", "tolerances", "conversions", "compat_matrix", "when",
+           "is_cumulative", "grows", "PLANNED", "Pairs", "classify", "PAIR_CAP"]
 
 PLANNED = ("planned", "hypothetical")
 
 
 @dataclass(frozen=True)
 class UpdateLexicon:
-    """Cue patterns per language and the stems of cumulative quantities (``rules/lexicon/update.yml``)."""
+    """Cue patterns per language, how near the figure a cue must stand, and the stems of cumulative quantities
+    (``rules/lexicon/update.yml``)."""
 
     cues: dict[str, re.Pattern[str] | None]
     cumulative: frozenset[str]
+    cue_window: int = 6  # words between a cue and the figure it speaks of, at most
+    to_date: re.Pattern[str] | None = None  # windows that run up to a time ("bis Samstag", "so far"): as-of times
 
 
 @lru_cache(maxsize=8)
@@ -54,27 +57,85 @@ def load_update_lexicon(dirs: tuple[str, ...] = ()) -> UpdateLexicon:
     stems = data.get("cumulative") or []
     if not isinstance(stems, list) or not all(isinstance(s, str) for s in stems):
         raise LexiconError("update.yml: cumulative must be a list of word stems")
-    return UpdateLexicon(cues, frozenset(s.lower() for s in stems))
+    window = data.get("cue_window", 6)
+    if not isinstance(window, int) or isinstance(window, bool) or window < 0:
+        raise LexiconError("update.yml: cue_window must be a whole number of words, 0 or more")
+    return UpdateLexicon(cues, frozenset(s.lower() for s in stems), window, _to_date(data.get("to_date_windows")))
+
+
+def _to_date(pats: object) -> re.Pattern[str] | None:
+    """The ``to_date_windows`` patterns of every language as one pattern (windows are matched as written)."""
+    if pats is None:
+        return None
+    if not isinstance(pats, dict) or not all(isinstance(v, list) and all(isinstance(p, str) for p in v)
+                                             for v in pats.values()):
+        raise LexiconError("update.yml: to_date_windows must map languages to lists of patterns")
+    flat = [p for v in pats.values() for p in v]
+    try:
+        return re.compile("|".join(f"(?:{p})" for p in flat), re.I) if flat else None
+    except re.error as exc:
+        raise LexiconError(f"update.yml: to_date_windows: bad pattern: {exc}") from exc
 
 
 @lru_cache(maxsize=65536)
 def _stem_match(word: str | None, stems: frozenset[str]) -> bool:
-    """``word`` is a listed stem, or ends with one of five letters or more; cached (facts repeat words)."""
+    """``word`` (or its last part after a hyphen: "Coronavirus-Fall") is a listed stem, or ends with one of five
+    letters or more; cached (facts repeat words)."""
     if not word:
         return False
     w = word.lower()
-    return w in stems or any(len(s) >= 5 and w.endswith(s) for s in stems)
+    return w in stems or w.rsplit("-", 1)[-1] in stems or any(len(s) >= 5 and w.endswith(s) for s in stems)
 
 
 def is_cumulative(claims: list[Claim], ulex: UpdateLexicon) -> bool:
-    """The fact counts something that only grows (a toll, cases, arrests): a thing listed in update.yml."""
-    return any(_stem_match(c.counted, ulex.cumulative) or _stem_match(c.predicate, ulex.cumulative) for c in claims)
+    """The fact counts something that only grows (a toll, cases, arrests): at least half its claims count a
+    thing or use a predicate listed in update.yml (one claim's "killed" does not make a crowd a toll).
+
+    Measured quantities (metres, kilograms, degrees: a canonical unit) are never such counts, whatever the
+    sentence's verb ("slipped 60 metres and died").
+    """
+    if any(c.unit_canonical for c in claims):
+        return False
+    return 2 * sum(_own_cumulative(c, ulex) for c in claims) >= len(claims)
+
+
+def _figure_span(c: Claim) -> tuple[int, int]:
+    """Where the figure stands in its sentence: by its offsets, else where its surface is written, else nowhere."""
+    a = c.start - c.sentence_start
+    if 0 <= a < len(c.sentence) and c.sentence[a:a + len(c.surface)] == c.surface:
+        return a, a + len(c.surface)
+    found = c.sentence.find(c.surface) if c.surface else -1
+    return (found, found + len(c.surface)) if found >= 0 else (-1, -1)
+
+
+def grows(c: Claim, fact_cumulative: bool, ulex: UpdateLexicon) -> bool:
+    """The figure is of a quantity that only grows: the fact is cumulative (``is_cumulative``), the claims
+    stage marked it so, or its own counted thing or predicate is listed in update.yml. Measured quantities
+    never are."""
+    if c.unit_canonical:
+        return False
+    return fact_cumulative or c.cumulative or _own_cumulative(c, ulex)
+
+
+def _own_cumulative(c: Claim, ulex: UpdateLexicon) -> bool:
+    """The claim's own counted thing or predicate is a listed stem of a quantity that only grows."""
+    return _stem_match(c.counted, ulex.cumulative) or _stem_match(c.predicate, ulex.cumulative)
 
 
 def has_cue(c: Claim, ulex: UpdateLexicon) -> bool:
-    """The sentence of the figure has an update cue of its language ("stieg auf", "rose to", "revised")."""
+    """An update cue of the figure's language ("stieg auf", "rose to", "inzwischen", "revised") stands within
+    ``cue_window`` words of the figure: a "nun" or "now" elsewhere in a long sentence speaks of something else."""
     pat = ulex.cues.get(c.language)
-    return bool(pat and pat.search(c.sentence))
+    if not pat:
+        return False
+    a, b = _figure_span(c)
+    for m in pat.finditer(c.sentence):
+        if a < 0:
+            return True  # the figure's place is unknown: the sentence's cue is all there is
+        gap = c.sentence[b:m.start()] if m.start() >= b else c.sentence[m.end():a]
+        if len(gap.split()) <= ulex.cue_window:
+            return True
+    return False
 
 
 def when(c: Claim, published: dict[str, str | None]) -> str:
@@ -87,21 +148,39 @@ def _main_currency(claims: list[Claim]) -> str | None:
     return units.most_common(1)[0][0] if units else None
 
 
+def _conversion(c: Claim, target: str | None, fx: FxRates, published: dict[str, str | None]) -> str | None:
+    """The year of the reference rate converting ``c`` into the fact's main currency, or None (no conversion)."""
+    if not target or not c.unit or c.unit == target or c.unit_class != "money":
+        return None
+    year = claim_year(c, published.get(c.document))
+    return year or "" if fx.factor(c.unit, target, year) is not None else None
+
+
 def tolerances(claims: list[Claim], lex: Lexicon | None, fx: FxRates | None = None,
                published: dict[str, str | None] | None = None) -> list[Interval]:
-    """Each claim's tolerance interval; money in another currency converted to the fact's main one."""
+    """Each claim's tolerance interval; money in another currency converted to the fact's main one, widened by
+    the spread of that year's daily rates (``FxRates.spread_for``)."""
     fx = fx or load_fx()
+    pub = published or {}
     target = _main_currency(claims)
     out = []
     for c in claims:
-        if target and c.unit and c.unit != target and c.unit_class == "money":
-            f = fx.factor(c.unit, target, claim_year(c, (published or {}).get(c.document)))
-            if f is not None:
-                lo, hi = tolerance(c, lex, fx.spread)
-                out.append((lo * f, hi * f))
-                continue
+        year = _conversion(c, target, fx, pub)
+        if year is not None and target and c.unit:
+            f = fx.factor(c.unit, target, year or None)
+            assert f is not None  # _conversion found a rate
+            lo, hi = tolerance(c, lex, fx.spread_for(c.unit, target, year or None))
+            out.append((lo * f, hi * f))
+            continue
         out.append(tolerance(c, lex))
     return out
+
+
+def conversions(claims: list[Claim], fx: FxRates, published: dict[str, str | None]) -> list[str]:
+    """Each currency conversion the comparison made, with its rate, year and source (for the explanation)."""
+    target = _main_currency(claims)
+    seen = {(c.unit, y) for c in claims if (y := _conversion(c, target, fx, published)) is not None}
+    return [fx.describe(unit or "", target or "", y or None) for unit, y in sorted(seen, key=str)]
 
 
 def compat_matrix(tol: list[Interval], rows: slice | None = None) -> np.ndarray:
@@ -119,9 +198,9 @@ def _places(c: Claim, lex: Lexicon | None) -> frozenset[str]:
     return frozenset(lex.place_key(p) if lex else p.lower() for p in c.places)
 
 
-def _evidence(x: Claim, y: Claim, tx: str, ty: str, cumulative: bool) -> str:
+def _evidence(x: Claim, y: Claim, tx: str, ty: str, y_grows: bool) -> str:
     """The evidence that ``y`` updates ``x``, in words (the matrices of ``_update_mask`` decided it)."""
-    if tx and ty and ty > tx and (cumulative or y.cumulative) and y.value > x.value:
+    if tx and ty and ty > tx and y_grows and y.value > x.value:
         return f"a cumulative count grew from {x.surface} ({tx}) to {y.surface} ({ty})"
     return f"{y.surface} is reported as a change" + (f" ({ty})" if ty else "")
 
@@ -162,7 +241,35 @@ def _differ(codes: np.ndarray) -> np.ndarray:
     return known[:, None] & known[None, :] & (codes[:, None] != codes[None, :])
 
 
-def _scope_masks(reps: list[Claim], lex: Lexicon | None) -> dict[str, np.ndarray]:
+def _window_key(c: Claim, to_date: re.Pattern[str] | None) -> str:
+    """The window a figure covers, for comparison; none for a window running up to a time ("bis Samstag",
+    "bislang", "so far"): two such figures differ in their as-of time, which is the update check's question."""
+    w = (c.window or "").strip()
+    return "" if not w or (to_date is not None and to_date.search(w)) else w.lower()
+
+
+def _group_words(c: Claim) -> frozenset[str]:
+    """The words of the population group as written, lower case, punctuation dropped ("AK-47 rifles")."""
+    return frozenset(re.findall(r"\w+", (c.group or "").lower()))
+
+
+def _groups_differ(reps: list[Claim]) -> np.ndarray:
+    """``m[i, j]``: both name a group and neither names a part of the other's words: "Englishman Robert
+    Buckley" and "Robert Buckley" are one group told in more or fewer words; "Geimpfte über 80" and
+    "Pflegekräfte" are two."""
+    words = [_group_words(c) for c in reps]
+    uniq = list(dict.fromkeys(w for w in words if w))
+    if not uniq:
+        return np.zeros((len(reps), len(reps)), dtype=bool)
+    apart = np.array([[not (a <= b or b <= a) for b in uniq] for a in uniq], dtype=bool)
+    code = np.array([uniq.index(w) if w else -1 for w in words], dtype=np.int64)
+    known = code >= 0
+    safe = np.where(known, code, 0)
+    return known[:, None] & known[None, :] & apart[safe[:, None], safe[None, :]]
+
+
+def _scope_masks(reps: list[Claim], lex: Lexicon | None, to_date: re.Pattern[str] | None = None
+                 ) -> dict[str, np.ndarray]:
     """One pairwise matrix per scope qualifier (the vectorised ``scope_reason``)."""
     planned = np.array([c.modality in PLANNED for c in reps])
     part = np.array([c.part_of for c in reps])
@@ -177,12 +284,13 @@ def _scope_masks(reps: list[Claim], lex: Lexicon | None) -> dict[str, np.ndarray
         pm = known[:, None] & known[None, :] & disjoint[safe[:, None], safe[None, :]]
     return {"modality": planned[:, None] != planned[None, :], "part_of": part[:, None] != part[None, :],
             "counted": _differ(_codes([c.counted_group for c in reps])),
-            "group": _differ(_codes([(c.group or "").lower() for c in reps])),
-            "window": _differ(_codes([(c.window or "").lower() for c in reps])), "places": pm}
+            "group": _groups_differ(reps),
+            "window": _differ(_codes([_window_key(c, to_date) for c in reps])), "places": pm}
 
 
-def _update_mask(reps: list[Claim], cumulative: bool, cue: np.ndarray, first: list[str]) -> np.ndarray:
-    """``m[x, y]``: y updates x (the vectorised ``update_reason``, with ``first`` times per claim)."""
+def _update_mask(reps: list[Claim], cum: np.ndarray, cue: np.ndarray, first: list[str]) -> np.ndarray:
+    """``m[x, y]``: y updates x: y is later and larger and of a quantity that only grows (``cum``, see ``grows``),
+    or y is cued as a change and not earlier (``first`` times per claim)."""
     stamps = sorted({t for t in first if t})
     t = np.array([stamps.index(x) if x else -1 for x in first], dtype=np.int64)
     known = t >= 0
@@ -190,7 +298,6 @@ def _update_mask(reps: list[Claim], cumulative: bool, cue: np.ndarray, first: li
     earlier = known[:, None] & known[None, :] & (t[None, :] < t[:, None])
     value = np.array([c.value for c in reps], dtype=np.float64)
     actual = np.array([c.modality not in PLANNED for c in reps])
-    cum = np.array([cumulative or c.cumulative for c in reps])
     grown = later & cum[None, :] & (value[None, :] > value[:, None])
     cued = cue[None, :] & ~earlier & (value[None, :] != value[:, None])
     return actual[:, None] & actual[None, :] & (grown | cued)
@@ -203,8 +310,9 @@ def _reason(masks: dict[str, np.ndarray], i: int, j: int) -> str:
 def classify(ctx: Context, claims: list[Claim], extra: float = 0.0) -> Pairs:
     """Every pair of incompatible figures from two documents: a scope difference, an update, or a conflict.
 
-    A pair is left out when each of the two documents also states a figure compatible with the other's
-    (both report the same set of figures: one fact told with several figures). ``extra`` widens every
+    A pair is left out when either document also states a bounded figure compatible with the other's: that
+    document agrees with the other on it, and its own second figure is about something else (a document does not
+    contradict itself; its figures are never compared with each other). ``extra`` widens every
     tolerance by that share of the figure (a rule's ``tolerance``). Pairs are judged in matrices over the
     distinct claims; memoised per claim set.
     """
@@ -235,12 +343,15 @@ def _classify_reps(ctx: Context, claims: list[Claim], idx: list[int], tol: list[
     reps = [claims[i] for i in idx]
     compat = compat_matrix([tol[i] for i in idx])
     doc = _codes([c.document for c in reps])
-    onehot = (doc[:, None] == np.arange(doc.max() + 1)[None, :]).astype(np.int32)
+    # only a bounded figure speaks for its document: "more than $5 billion" fits any larger figure and
+    # says nothing about which one the document means
+    bounded = np.array([np.isfinite(tol[i][0]) and np.isfinite(tol[i][1]) for i in idx])
+    onehot = ((doc[:, None] == np.arange(doc.max() + 1)[None, :]) & bounded[:, None]).astype(np.int32)
     has = ((compat.astype(np.int32) @ onehot) > 0)[:, doc]  # has[j, i]: i's document states a figure like j
-    bad = np.triu(~compat & (doc[:, None] != doc[None, :]) & ~(has.T & has), 1)
+    bad = np.triu(~compat & (doc[:, None] != doc[None, :]) & ~(has.T | has), 1)
     if not bad.any():
         return
-    masks = _scope_masks(reps, ctx.lexicon)
+    masks = _scope_masks(reps, ctx.lexicon, ulex.to_date)
     scoped = np.zeros_like(bad)
     for m in masks.values():
         scoped |= m
@@ -251,14 +362,16 @@ def _classify_reps(ctx: Context, claims: list[Claim], idx: list[int], tol: list[
             first_at[c.value] = t
     cued_values = {c.value for c, q in zip(claims, cues) if q}
     cue = np.array([cues[i] or claims[i].value in cued_values for i in idx])
-    upd = _update_mask(reps, is_cumulative(claims, ulex), cue, [first_at.get(c.value, "") for c in reps])
+    fact_cum = is_cumulative(claims, ulex)
+    cum = np.array([grows(c, fact_cum, ulex) for c in reps])
+    upd = _update_mask(reps, cum, cue, [first_at.get(c.value, "") for c in reps])
     updated = upd | upd.T
     for i, j in np.argwhere(bad & scoped)[:PAIR_CAP].tolist():
         out.scope.append((reps[i], reps[j], _reason(masks, i, j)))
-    cumulative = is_cumulative(claims, ulex)
     for i, j in np.argwhere(bad & ~scoped & updated)[:PAIR_CAP].tolist():
         x, y = (reps[i], reps[j]) if upd[i, j] else (reps[j], reps[i])
-        out.update.append((x, y, _evidence(x, y, first_at.get(x.value, ""), first_at.get(y.value, ""), cumulative)))
+        out.update.append((x, y, _evidence(x, y, first_at.get(x.value, ""), first_at.get(y.value, ""),
+                                           bool(cum[j if upd[i, j] else i]))))
     conflict = bad & ~scoped & ~updated
     out.conflict_count = int(conflict.sum())
     out.conflict = [(reps[i], reps[j]) for i, j in np.argwhere(conflict)[:PAIR_CAP].tolist()]

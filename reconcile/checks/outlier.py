@@ -14,6 +14,8 @@ DEFAULTS: dict[str, Any] = {"factor": 0.5, "min_origins": 3}
 
 
 def check(ctx: Context, p: dict[str, Any]) -> list[Hit]:
+    """One hit per figure more than ``factor`` away from the median, once ``min_origins`` independent origins
+    give figures: with fewer, there is no majority to be far from."""
     cs = comparable(ctx.claims, ["asserted", "reported", "estimated"])
     if len(ctx.origins(cs)) < p["min_origins"]:
         return []

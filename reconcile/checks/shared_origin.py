@@ -12,6 +12,8 @@ DEFAULTS: dict[str, Any] = {"min_documents": 2}
 
 
 def check(ctx: Context, p: dict[str, Any]) -> list[Hit]:
+    """One hit when every figure of ``min_documents`` or more documents is attributed, all to one origin:
+    many outlets, one source, so the agreement is no corroboration."""
     docs = {c.document for c in ctx.claims}
     if len(docs) < p["min_documents"]:
         return []

@@ -14,6 +14,8 @@ DEFAULTS: dict[str, Any] = {"tolerance": 0.0}
 
 
 def check(ctx: Context, p: dict[str, Any]) -> list[Hit]:
+    """A hit when two other facts told in one sentence of a document of this fact add up to its figure
+    (within ``tolerance``): a breakdown of the total, which explains figures that would look like a conflict."""
     total = ctx.fact.value
     if total is None or not ctx.facts:
         return []

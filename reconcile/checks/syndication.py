@@ -12,6 +12,8 @@ DEFAULTS: dict[str, Any] = {}
 
 
 def check(ctx: Context, p: dict[str, Any]) -> list[Hit]:
+    """One hit per origin that several documents share (``ctx.origin``, from ``confidence.origins_for``):
+    they count once as corroboration, and the reader is told which documents they are."""
     by_origin: dict[str, set[str]] = {}
     for c in ctx.claims:
         by_origin.setdefault(ctx.origin[c.id], set()).add(c.document)
