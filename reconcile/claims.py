@@ -18,7 +18,7 @@ import simplemma
 from reconcile.dates import MONTHS, MONTH_RE
 from reconcile.lexicon import Lexicon, load_lexicon
 from reconcile.model import Claim, Document
-from reconcile.counted import counted_phrase
+from reconcile.counted import counted_in_context, counted_phrase
 from reconcile.places import is_place_name
 from reconcile.qualifiers import qualifiers
 from reconcile.quantities import RawQuantity, _ARTICLE_BEFORE, extract
@@ -462,6 +462,12 @@ class _Sentence:
     previous_source: str | None
     next_source: tuple[str | None, bool]
     carry: tuple[str | None, str | None, list[str]] = (None, None, [])
+    figures: tuple[RawQuantity, ...] = ()
+
+    def following(self, q: RawQuantity) -> tuple[int, int] | None:
+        """The span of the figure after ``q`` in this sentence, if any."""
+        later = [f for f in self.figures if f.start >= q.end]
+        return (later[0].start, later[0].end) if later else None
 
     @property
     def text(self) -> str:
@@ -483,6 +489,10 @@ def _next_source(sentence: ViewSentence | None, lang: str, lex: Lexicon) -> tupl
 def _counted_of(q: RawQuantity, s: _Sentence) -> tuple[str | None, str | None, list[str], str, str | None] | None:
     """(counted phrase, lemma, modifiers, unit class, unit) of a figure, or None when it is no claim."""
     counted_text, lemma, mods = counted_phrase(s.text, q.end, s.lang, s.lex)
+    if lemma is None and q.unit_class == "count":
+        clause_start = _clause_of(s.clauses, q.start)[0]
+        counted_text, lemma, mods = counted_in_context(s.text, clause_start, q.start, q.end, s.following(q),
+                                                       s.lang, s.lex)
     if lemma is None and q.unit_class == "count":
         counted_text, lemma, mods = s.carry  # "300 Tote und 1.000 Verletzte ... 12 in Bremen"
     elif lemma is not None:
@@ -571,7 +581,7 @@ def extract_claims(doc: Document, lex: Lexicon | None = None) -> list[Claim]:
         s = _Sentence(doc, view, vs, lang, lex, _clauses(vs.sentence.text, lex),
                       _attribution_cues(vs.sentence.text, lang, lex),
                       next((a for a in reversed(sources[-3:]) if a), None),
-                      _next_source(after[0] if after and not after[1] else None, lang, lex))
+                      _next_source(after[0] if after and not after[1] else None, lang, lex), figures=tuple(qs))
         own = [c for c in (_claim(q, s) for q in qs) if c is not None]
         claims.extend(own)
         sources.append(next((c.attribution for c in own if c.attribution), None))
