@@ -48,6 +48,8 @@ class _Phrases:
     clause_opener: re.Pattern[str]
     cue_particles: tuple[str, ...]
     in_year: re.Pattern[str]
+    quote_marks: str
+    quote_reach: int
 
     def is_article(self, word: str) -> bool:
         """An article ("die", "the"): dropped at the start of a source's name."""
@@ -80,6 +82,7 @@ def _phrases(lex: Lexicon) -> _Phrases:
         {lg: re.compile(p) for lg, p in (raw.get("participle") or {}).items()},
         _rx(raw, "not_actor_before", re.I), _rx(raw, "source_clause_opener"),
         tuple(str(w) for w in raw.get("cue_particles", []) or []), _rx(raw, "in_year"),
+        str(raw.get("quote_marks") or ""), int(raw.get("quote_speaker_reach") or 0),
     )
 
 
@@ -463,6 +466,7 @@ class _Sentence:
     next_source: tuple[str | None, bool]
     carry: tuple[str | None, str | None, list[str]] = (None, None, [])
     figures: tuple[RawQuantity, ...] = ()
+    quote_speaker: str | None = None  # the last speaker named in the sentences before, for a quotation
 
     def following(self, q: RawQuantity) -> tuple[int, int] | None:
         """The span of the figure after ``q`` in this sentence, if any."""
@@ -510,7 +514,8 @@ def _counted_of(q: RawQuantity, s: _Sentence) -> tuple[str | None, str | None, l
 
 
 def _source_of(q: RawQuantity, s: _Sentence) -> tuple[str | None, str]:
-    """Who says so and how sure: the figure's own cue, the next or the carried sentence's source."""
+    """Who says so and how sure: the figure's own cue, the next or the carried sentence's source, or for a
+    figure inside a quotation without a speaker of its own, the last speaker named before it."""
     text, lex = s.text, s.lex
     attribution = _find_attribution(text, q.start, q.end, s.cues)
     modality = _modality(text, q.start, s.lang, lex, s.clauses)
@@ -528,6 +533,8 @@ def _source_of(q: RawQuantity, s: _Sentence) -> tuple[str | None, str]:
         attribution = None
     if attribution and modality == "asserted":
         modality = "reported"
+    if attribution is None and s.quote_speaker and _in_quotation(q, s):
+        attribution = s.quote_speaker  # the speaker's own words: asserted, as the quote states it
     return attribution, modality
 
 
@@ -565,26 +572,46 @@ def _claim(q: RawQuantity, s: _Sentence) -> Claim | None:
     )
 
 
+def _in_quotation(q: RawQuantity, s: _Sentence) -> bool:
+    """Does the figure stand inside quotation marks opened earlier in its paragraph?"""
+    marks = _phrases(s.lex).quote_marks
+    if not marks:
+        return False
+    start, _ = s.view.orig_span(s.vs.vstart + q.start, s.vs.vstart + q.end)
+    para = s.doc.text[s.doc.text.rfind("\n", 0, start) + 1:start]
+    return sum(para.count(ch) for ch in marks) % 2 == 1
+
+
+def _speaker(cues: tuple[_AttCue, ...]) -> str | None:
+    """The source a sentence names last (its last attribution cue), if any."""
+    return max(cues, key=lambda c: c.start).source if cues else None
+
+
 def extract_claims(doc: Document, lex: Lexicon | None = None) -> list[Claim]:
     """The claims of one document, in document order: each sentence's figures with their context."""
     lex = lex or load_lexicon()
     view, sents = document_sentences(doc)
     lang = doc.language if doc.language in ("de", "en") else "en"
     per_sentence = [(vs, extract(vs.sentence.text, lang, lex)) for vs in sents]
+    reach = _phrases(lex).quote_reach
     claims: list[Claim] = []
     sources: list[str | None] = []  # per sentence, the first source its claims name
+    speakers: list[str | None] = []  # per sentence, the last source it names
     for si, (vs, qs) in enumerate(per_sentence):
+        cues = _attribution_cues(vs.sentence.text, lang, lex)
         if not qs:
             sources.append(None)
+            speakers.append(_speaker(cues))
             continue
         after = per_sentence[si + 1] if si + 1 < len(per_sentence) else None
-        s = _Sentence(doc, view, vs, lang, lex, _clauses(vs.sentence.text, lex),
-                      _attribution_cues(vs.sentence.text, lang, lex),
+        s = _Sentence(doc, view, vs, lang, lex, _clauses(vs.sentence.text, lex), cues,
                       next((a for a in reversed(sources[-3:]) if a), None),
-                      _next_source(after[0] if after and not after[1] else None, lang, lex), figures=tuple(qs))
+                      _next_source(after[0] if after and not after[1] else None, lang, lex), figures=tuple(qs),
+                      quote_speaker=next((a for a in reversed(speakers[-reach:]) if a), None) if reach else None)
         own = [c for c in (_claim(q, s) for q in qs) if c is not None]
         claims.extend(own)
         sources.append(next((c.attribution for c in own if c.attribution), None))
+        speakers.append(_speaker(cues) or sources[-1])
     _resolve_acronyms(claims, [vs.sentence.text for vs in sents], lex)
     return claims
 
