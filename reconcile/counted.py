@@ -71,10 +71,12 @@ def _lemma(word: str) -> str:
 def counted_phrase(text: str, qend: int, lang: str, lex: Lexicon) -> Counted:
     """(counted phrase as written, head lemma, modifier lemmas) of the figure ending at ``qend``.
 
-    A German head that is a person's first name ("die 101 Jahre alte Maria Huber") counts nothing."""
+    A German head that is a person's first name ("die 90 Jahre alte Maria Huber") or a listed multiplier
+    ("6,5 Millionen Mal heruntergeladen") counts nothing."""
     surface, lemma, mods, _ = noun_after(text, qend, lang)
     if not surface or lang != "en":
-        if surface and lang == "de" and is_person_name(surface.split()[-1]):
+        head = surface.split()[-1] if surface else ""
+        if lang == "de" and (head.lower() in not_heads(lex)["de"] or is_person_name(head)):
             return _NONE
         return surface, lemma, mods
     stop = not_heads(lex)["en"]
