@@ -18,7 +18,7 @@ import simplemma
 from reconcile.dates import MONTHS, MONTH_RE
 from reconcile.lexicon import Lexicon, load_lexicon
 from reconcile.model import Claim, Document
-from reconcile.counted import counted_in_context, counted_phrase
+from reconcile.counted import counted_in_context, counted_phrase, rate_in_context
 from reconcile.places import is_place_name
 from reconcile.qualifiers import qualifiers
 from reconcile.quantities import RawQuantity, _ARTICLE_BEFORE, extract
@@ -497,6 +497,8 @@ def _counted_of(q: RawQuantity, s: _Sentence) -> tuple[str | None, str | None, l
         clause_start = _clause_of(s.clauses, q.start)[0]
         counted_text, lemma, mods = counted_in_context(s.text, clause_start, q.start, q.end, s.following(q),
                                                        s.lang, s.lex)
+    elif lemma is None and q.unit_class == "percent":
+        counted_text, lemma, mods = rate_in_context(s.text, _clause_of(s.clauses, q.start)[0], q.start, s.lang, s.lex)
     if lemma is None and q.unit_class == "count":
         counted_text, lemma, mods = s.carry  # "300 Tote und 1.000 Verletzte ... 12 in Bremen"
     elif lemma is not None:

@@ -27,7 +27,7 @@ from reconcile.lexicon import Lexicon
 from reconcile.places import is_person_name
 from reconcile.quantities import noun_after
 
-__all__ = ["Counted", "counted_phrase", "counted_in_context", "not_heads"]
+__all__ = ["Counted", "counted_phrase", "counted_in_context", "rate_in_context", "not_heads"]
 
 Counted = tuple[str | None, str | None, list[str]]  # (phrase as written, head lemma, modifier lemmas)
 _NONE: Counted = (None, None, [])
@@ -40,6 +40,7 @@ class _Context:
     partitive: dict[str, re.Pattern[str]]
     coordination: dict[str, re.Pattern[str]]
     number_of: dict[str, tuple[re.Pattern[str], ...]]
+    rate_of: dict[str, tuple[re.Pattern[str], ...]]
 
 
 @lru_cache(maxsize=16)  # per lexicon (lexicons hash by identity)
@@ -50,8 +51,10 @@ def _context(lex: Lexicon) -> _Context:
     def one(key: str) -> dict[str, re.Pattern[str]]:
         return {lg: re.compile(str(p)) for lg, p in (raw.get(key) or {}).items()}
 
-    number_of = {lg: tuple(re.compile(str(p)) for p in ps or []) for lg, ps in (raw.get("number_of") or {}).items()}
-    return _Context(one("partitive"), one("coordination"), number_of)
+    def many(key: str) -> dict[str, tuple[re.Pattern[str], ...]]:
+        return {lg: tuple(re.compile(str(p)) for p in ps or []) for lg, ps in (raw.get(key) or {}).items()}
+
+    return _Context(one("partitive"), one("coordination"), many("number_of"), many("rate_of"))
 
 
 @lru_cache(maxsize=16)  # per lexicon (lexicons hash by identity)
@@ -126,3 +129,12 @@ def counted_in_context(text: str, clause_start: int, qstart: int, qend: int, fol
             if found is None or m.start() > found.start():
                 found = m
     return _phrase(found.group("counted"), lang) if found else _NONE
+
+
+def rate_in_context(text: str, clause_start: int, qstart: int, lang: str, lex: Lexicon) -> Counted:
+    """What a percentage is a rate of when nothing follows it: "eine Infektionsrate von 15 Prozent"."""
+    for rx in _context(lex).rate_of.get(lang, ()):
+        m = rx.search(text[clause_start:qstart])
+        if m:
+            return _phrase(m.group("counted"), lang)
+    return _NONE
