@@ -41,6 +41,8 @@ class _Context:
     coordination: dict[str, re.Pattern[str]]
     number_of: dict[str, tuple[re.Pattern[str], ...]]
     rate_of: dict[str, tuple[re.Pattern[str], ...]]
+    adverb_phrase: dict[str, re.Pattern[str]]
+    quote_before: re.Pattern[str] | None
 
 
 @lru_cache(maxsize=16)  # per lexicon (lexicons hash by identity)
@@ -54,7 +56,9 @@ def _context(lex: Lexicon) -> _Context:
     def many(key: str) -> dict[str, tuple[re.Pattern[str], ...]]:
         return {lg: tuple(re.compile(str(p)) for p in ps or []) for lg, ps in (raw.get(key) or {}).items()}
 
-    return _Context(one("partitive"), one("coordination"), many("number_of"), many("rate_of"))
+    quote = raw.get("quote_before")
+    return _Context(one("partitive"), one("coordination"), many("number_of"), many("rate_of"),
+                    one("adverb_phrase"), re.compile(str(quote)) if quote else None)
 
 
 @lru_cache(maxsize=16)  # per lexicon (lexicons hash by identity)
@@ -77,7 +81,9 @@ def counted_phrase(text: str, qend: int, lang: str, lex: Lexicon) -> Counted:
     A German head that is a person's first name ("die 90 Jahre alte Maria Huber") or a listed multiplier
     ("6,5 Millionen Mal heruntergeladen") counts nothing."""
     surface, lemma, mods, _ = noun_after(text, qend, lang)
-    if not surface or lang != "en":
+    if not surface:
+        return _detached_phrase(text, qend, lang, lex)
+    if lang != "en":
         head = surface.split()[-1] if surface else ""
         if lang == "de" and (head.lower() in not_heads(lex)["de"] or is_person_name(head)):
             return _NONE
@@ -94,6 +100,21 @@ def counted_phrase(text: str, qend: int, lang: str, lex: Lexicon) -> Counted:
     if not kept:
         return None, None, []
     return " ".join(kept), _lemma(kept[-1]), [simplemma.lemmatize(w, lang="en") for w in kept[:-1]]
+
+
+def _detached_phrase(text: str, qend: int, lang: str, lex: Lexicon) -> Counted:
+    """A counted phrase set off from its figure by a quotation mark or (German) an adverb."""
+    ctx = _context(lex)
+    m = ctx.quote_before.match(text, qend) if ctx.quote_before is not None else None
+    if m and m.end() > qend:
+        surface, lemma, mods, _ = noun_after(text, m.end(), lang)
+        if surface:
+            return surface, lemma, mods
+    rx = ctx.adverb_phrase.get(lang)
+    m = rx.match(text, qend) if rx is not None else None
+    if m and not is_person_name(m.group("counted").split()[-1]):
+        return _phrase(m.group("counted"), lang)
+    return _NONE
 
 
 def _phrase(surface: str, lang: str) -> Counted:
