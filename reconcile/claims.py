@@ -50,6 +50,7 @@ class _Phrases:
     in_year: re.Pattern[str]
     quote_marks: str
     quote_reach: int
+    pronoun_speaker: dict[str, re.Pattern[str]]
 
     def is_article(self, word: str) -> bool:
         """An article ("die", "the"): dropped at the start of a source's name."""
@@ -83,6 +84,7 @@ def _phrases(lex: Lexicon) -> _Phrases:
         _rx(raw, "not_actor_before", re.I), _rx(raw, "source_clause_opener"),
         tuple(str(w) for w in raw.get("cue_particles", []) or []), _rx(raw, "in_year"),
         str(raw.get("quote_marks") or ""), int(raw.get("quote_speaker_reach") or 0),
+        {lg: re.compile(p) for lg, p in (raw.get("pronoun_speaker") or {}).items()},
     )
 
 
@@ -144,7 +146,7 @@ def _np_after(text: str, pos: int, ph: _Phrases, lang: str = "de",
         break
     while words and ph.is_filler(words[-1]):
         words.pop()
-    while words and ph.is_article(words[0]):
+    while words and (ph.is_article(words[0]) or words[0] in ph.non_subjects):
         words.pop(0)
     if not any(w[:1].isupper() for w in words):
         return None
@@ -166,8 +168,9 @@ def _np_before(text: str, pos: int, ph: _Phrases, lang: str = "de",
                 break
             continue
         break
-    while words and (words[0].lower() in ph.articles or words[0].lower() in ph.connect):
-        words.pop(0)
+    while words and (words[0].lower() in ph.articles or words[0].lower() in ph.connect
+                     or words[0] in ph.non_subjects):
+        words.pop(0)  # "Wie die Polizei mitteilte", "Auch die Agentur meldete": the source is what follows
     if not words or not any(w[:1].isupper() for w in words):
         return None
     return " ".join(words)
@@ -517,10 +520,14 @@ def _counted_of(q: RawQuantity, s: _Sentence) -> tuple[str | None, str | None, l
 
 def _source_of(q: RawQuantity, s: _Sentence) -> tuple[str | None, str]:
     """Who says so and how sure: the figure's own cue, the next or the carried sentence's source, or for a
-    figure inside a quotation without a speaker of its own, the last speaker named before it."""
+    pronoun speaker ("sagte er") or a figure inside a quotation without a speaker of its own, the last
+    speaker named before it."""
     text, lex = s.text, s.lex
     attribution = _find_attribution(text, q.start, q.end, s.cues)
     modality = _modality(text, q.start, s.lang, lex, s.clauses)
+    pronoun = _phrases(lex).pronoun_speaker.get(s.lang)
+    if attribution is None and s.quote_speaker and pronoun is not None and pronoun.search(text):
+        attribution = s.quote_speaker  # "sagte er": the last speaker named before
     if attribution is None and s.next_source[0]:
         attribution = s.next_source[0]
         if s.next_source[1] and modality in ("asserted", "reported"):
