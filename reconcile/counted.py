@@ -24,13 +24,16 @@ from functools import lru_cache
 import simplemma
 
 from reconcile.lexicon import Lexicon
-from reconcile.places import is_person_name
+from reconcile.places import english_tags, is_person_name
 from reconcile.quantities import noun_after
 
 __all__ = ["Counted", "counted_phrase", "counted_in_context", "rate_in_context", "not_heads"]
 
 Counted = tuple[str | None, str | None, list[str]]  # (phrase as written, head lemma, modifier lemmas)
 _NONE: Counted = (None, None, [])
+# CLAWS tag prefixes (HanTa's English model) that never stand inside a counted noun phrase: verbs,
+# adverbs, prepositions, conjunctions, articles, determiners, "to", negation
+_NOT_IN_PHRASE = ("VV", "VB", "VD", "VH", "VM", "AV", "PR", "TO", "CJ", "AT", "DT", "XX")
 
 
 @dataclass(frozen=True)
@@ -95,11 +98,32 @@ def counted_phrase(text: str, qend: int, lang: str, lex: Lexicon) -> Counted:
     kept = list(words)
     while kept and (kept[-1] in stop or (kept[-1].islower() and kept[-1].endswith("ly"))):
         kept.pop()
+    if len(kept) > 1:
+        kept = _tagged_phrase(kept)
     if kept == words:
         return surface, lemma, mods
     if not kept:
         return None, None, []
     return " ".join(kept), _lemma(kept[-1]), [simplemma.lemmatize(w, lang="en") for w in kept[:-1]]
+
+
+def _tagged_phrase(words: list[str]) -> list[str]:
+    """An English phrase cut where it runs past its noun: at a verb or adverb ("quake rattles Sonoma"),
+    or at a name after a common noun; a phrase of names only ("Duncan Rait", after an age) is a person."""
+    tags = english_tags(("1", *words))[1:]
+    kept: list[str] = []
+    for w, tag in zip(words, tags):
+        if tag.startswith(_NOT_IN_PHRASE) or (tag.startswith("NP") and kept and _has_noun(kept, tags)):
+            break
+        kept.append(w)
+    if len(kept) > 1 and all(t.startswith("NP") for t in tags[:len(kept)]):
+        return []
+    return kept
+
+
+def _has_noun(kept: list[str], tags: tuple[str, ...]) -> bool:
+    """Is there a common noun among the words kept so far?"""
+    return any(t.startswith("NN") for t in tags[:len(kept)])
 
 
 def _detached_phrase(text: str, qend: int, lang: str, lex: Lexicon) -> Counted:
