@@ -24,7 +24,7 @@ from functools import lru_cache
 import simplemma
 
 from reconcile.lexicon import Lexicon
-from reconcile.places import english_tags, is_person_name
+from reconcile.places import english_tags, is_german_adverb, is_person_name
 from reconcile.quantities import noun_after
 
 __all__ = ["Counted", "counted_phrase", "counted_in_context", "rate_in_context", "not_heads"]
@@ -136,7 +136,8 @@ def _detached_phrase(text: str, qend: int, lang: str, lex: Lexicon) -> Counted:
             return surface, lemma, mods
     rx = ctx.adverb_phrase.get(lang)
     m = rx.match(text, qend) if rx is not None else None
-    if m and not is_person_name(m.group("counted").split()[-1]):
+    if m and all(is_german_adverb(w) for w in m.group("adverbs").split()) \
+            and not is_person_name(m.group("counted").split()[-1]):
         return _phrase(m.group("counted"), lang)
     return _NONE
 

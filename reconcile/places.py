@@ -12,7 +12,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-__all__ = ["is_place_name", "is_person_name", "english_tags"]
+__all__ = ["is_place_name", "is_person_name", "is_german_adverb", "english_tags"]
 
 # a known common noun is analysed with a log-probability above this; unknown words (names) fall far below
 _KNOWN_NOUN = -20.0
@@ -77,3 +77,10 @@ def is_person_name(word: str) -> bool:
     if not tags or not tags[0][0].startswith("NE") or tags[0][1] <= _KNOWN_NOUN:
         return False
     return not any(t.startswith("NN") and lp > tags[0][1] - _NOUN_MARGIN for t, lp in tags[1:])
+
+
+@lru_cache(maxsize=65536)
+def is_german_adverb(word: str) -> bool:
+    """Is the German word most likely an adverb ("bereits") or an adverbial adjective ("positiv", "schwer")?"""
+    tags = _german().tag_word(word)
+    return bool(tags) and tags[0][0] in ("ADV", "ADJ(D)")
