@@ -581,13 +581,17 @@ def _claim(q: RawQuantity, s: _Sentence) -> Claim | None:
     )
 
 
+_QUOTE_SPAN = 4000  # how far back in a paragraph a quotation may have opened (bounds the work per figure)
+
+
 def _in_quotation(q: RawQuantity, s: _Sentence) -> bool:
     """Does the figure stand inside quotation marks opened earlier in its paragraph?"""
     marks = _phrases(s.lex).quote_marks
     if not marks:
         return False
     start, _ = s.view.orig_span(s.vs.vstart + q.start, s.vs.vstart + q.end)
-    para = s.doc.text[s.doc.text.rfind("\n", 0, start) + 1:start]
+    since = max(s.doc.text.rfind("\n", 0, start) + 1, start - _QUOTE_SPAN)
+    para = s.doc.text[since:start]
     return sum(para.count(ch) for ch in marks) % 2 == 1
 
 
