@@ -18,7 +18,7 @@ import simplemma
 from reconcile.dates import MONTHS, MONTH_RE
 from reconcile.lexicon import Lexicon, load_lexicon
 from reconcile.model import Claim, Document
-from reconcile.counted import counted_phrase
+from reconcile.counted import counted_in_context, counted_phrase, rate_in_context
 from reconcile.places import is_place_name
 from reconcile.qualifiers import qualifiers
 from reconcile.quantities import RawQuantity, _ARTICLE_BEFORE, extract
@@ -26,16 +26,9 @@ from reconcile.sentences import ViewSentence, document_sentences
 
 __all__ = ["extract_claims", "document_quantities", "claim_sentences"]
 
-# a comma or colon between digits ("5,5", "12:30") is part of a number, not a clause boundary
-_CLAUSE_SPLIT = re.compile(r"(?<!\d)[,:]|[,:](?!\d)|[;–—()]|\s-\s"
-                           r"|\b(?:dass|weil|während|obwohl|that|because|while|although)\b")
+# words and punctuation of a sentence (a token, not a word list: a "." inside keeps "U.S." and "3.5" whole)
 _TOKEN = re.compile(r"[\w][\w\-‑.]*[\w]|[\w]|[,;:()„“\"–—]")
-_ARTICLES = {"der", "die", "das", "des", "dem", "den", "the", "ein", "eine", "einer", "eines", "a", "an"}
-_CONNECT = {"und", "and", "of"}
-_ADJ = re.compile(r"^[a-zäöüß][\w-]*(?:e|en|er|es|em|ische|ischen|ischer)$")
-
-
-_PARTICIPLE = re.compile(r"^ge[a-zäöüß]{3,}(?:t|en)$")
+_NEVER = re.compile(r"(?!x)x")  # a pattern absent from the lexicon matches nothing
 
 
 @dataclass(frozen=True)
@@ -46,16 +39,52 @@ class _Phrases:
     source_words: frozenset[str]
     carry: tuple[re.Pattern[str], ...]
     places: dict[str, re.Pattern[str]]
+    clause_split: re.Pattern[str]
+    articles: frozenset[str]
+    connect: frozenset[str]
+    adj: re.Pattern[str]
+    participle: dict[str, re.Pattern[str]]
+    not_actor_before: re.Pattern[str]
+    clause_opener: re.Pattern[str]
+    cue_particles: tuple[str, ...]
+    in_year: re.Pattern[str]
+    quote_marks: str
+    quote_reach: int
+    pronoun_speaker: dict[str, re.Pattern[str]]
+
+    def is_article(self, word: str) -> bool:
+        """An article ("die", "the"): dropped at the start of a source's name."""
+        return word.lower() in self.articles
+
+    def is_filler(self, word: str) -> bool:
+        """A word that may stand inside a source's name but never ends it: article, connective, adjective."""
+        low = word.lower()
+        return low in self.articles or low in self.connect or bool(self.adj.match(word))
+
+
+def _words(raw: dict[str, Any], key: str) -> frozenset[str]:
+    return frozenset(str(w) for w in raw.get(key, []) or [])
+
+
+def _rx(raw: dict[str, Any], key: str, flags: int = 0) -> re.Pattern[str]:
+    return re.compile(str(raw[key]), flags) if raw.get(key) else _NEVER
 
 
 @lru_cache(maxsize=16)  # per lexicon (lexicons hash by identity)
 def _phrases(lex: Lexicon) -> _Phrases:
+    """Compile the claims' part of ``phrases.yml`` once per lexicon."""
     raw = lex.raw.get("phrases") or {}
     return _Phrases(
-        frozenset(str(w) for w in raw.get("non_subjects", []) or []),
-        frozenset(str(w) for w in raw.get("source_words_en", []) or []),
+        _words(raw, "non_subjects"), _words(raw, "source_words_en"),
         tuple(re.compile(p, re.I) for p in raw.get("carry", []) or []),
         {lg: re.compile(p) for lg, p in (raw.get("places") or {}).items()},
+        _rx(raw, "clause_split"), frozenset(w.lower() for w in _words(raw, "articles")),
+        frozenset(w.lower() for w in _words(raw, "connectives")), _rx(raw, "adjective"),
+        {lg: re.compile(p) for lg, p in (raw.get("participle") or {}).items()},
+        _rx(raw, "not_actor_before", re.I), _rx(raw, "source_clause_opener"),
+        tuple(str(w) for w in raw.get("cue_particles", []) or []), _rx(raw, "in_year"),
+        str(raw.get("quote_marks") or ""), int(raw.get("quote_speaker_reach") or 0),
+        {lg: re.compile(p) for lg, p in (raw.get("pronoun_speaker") or {}).items()},
     )
 
 
@@ -71,11 +100,11 @@ class _Cue:
     text: str
 
 
-def _clauses(text: str) -> list[tuple[int, int]]:
+def _clauses(text: str, lex: Lexicon) -> list[tuple[int, int]]:
     """Clause spans of a sentence; computed once per sentence and handed to the helpers below."""
     out = []
     prev = 0
-    for m in _CLAUSE_SPLIT.finditer(text):
+    for m in _phrases(lex).clause_split.finditer(text):
         if m.start() > prev:
             out.append((prev, m.start()))
         prev = m.start() if m.group().isalpha() else m.end()
@@ -85,56 +114,63 @@ def _clauses(text: str) -> list[tuple[int, int]]:
 
 
 def _clause_of(clauses: list[tuple[int, int]], pos: int) -> tuple[int, int]:
+    """The clause span holding offset ``pos`` (the last clause for an offset past the end)."""
     for a, b in clauses:
         if a <= pos < b:
             return a, b
     return clauses[-1]
 
 
-def _np_word(w: str, lang: str, nouns: frozenset[str]) -> bool:
+def _np_word(w: str, lang: str, nouns: frozenset[str], ph: _Phrases) -> bool:
     """Can ``w`` stand in the name of a source? German capitalises nouns; English names its source nouns."""
     low = w.lower()
-    if low in _ARTICLES or low in _CONNECT or w[:1].isupper():
+    if low in ph.articles or low in ph.connect or w[:1].isupper():
         return True
     if lang == "en":
         return low in nouns or low.rstrip("s") in nouns
-    return bool(_ADJ.match(w))
+    return bool(ph.adj.match(w))
 
 
-def _np_after(text: str, pos: int, lang: str = "de", nouns: frozenset[str] = frozenset()) -> str | None:
+def _np_after(text: str, pos: int, ph: _Phrases, lang: str = "de",
+              nouns: frozenset[str] = frozenset()) -> str | None:
+    """The name that starts at ``pos`` ("das Robert Koch-Institut"), without leading articles; None if
+    it has no capitalised word."""
     toks = [(m.start() + pos, m.end() + pos, m.group()) for m in _TOKEN.finditer(text[pos:pos + 120])]
     words: list[str] = []
     for _, _, w in toks[:10]:
         if w in ",;:()„“\"–—":
             break
-        if _np_word(w, lang, nouns) or re.match(r"^[A-Z]{2,}", w):
+        if _np_word(w, lang, nouns, ph) or re.match(r"^[A-Z]{2,}", w):
             words.append(w)
             continue
         break
-    while words and (words[-1].lower() in _ARTICLES or words[-1].lower() in _CONNECT or _ADJ.match(words[-1])):
+    while words and ph.is_filler(words[-1]):
         words.pop()
-    while words and words[0].lower() in _ARTICLES:
+    while words and (ph.is_article(words[0]) or words[0] in ph.non_subjects):
         words.pop(0)
     if not any(w[:1].isupper() for w in words):
         return None
     return " ".join(words) or None
 
 
-def _np_before(text: str, pos: int, lang: str = "de", nouns: frozenset[str] = frozenset()) -> str | None:
+def _np_before(text: str, pos: int, ph: _Phrases, lang: str = "de",
+               nouns: frozenset[str] = frozenset()) -> str | None:
+    """The name that ends at ``pos`` ("... die Polizei" before "zufolge"); None if it has no capitalised word."""
     seg = text[max(0, pos - 120):pos]
     toks = [m.group() for m in _TOKEN.finditer(seg)]
     words: list[str] = []
     for w in reversed(toks):
         if w in ",;:()„“\"–—":
             break
-        if _np_word(w, lang, nouns):
+        if _np_word(w, lang, nouns, ph):
             words.insert(0, w)
             if len(words) >= 8:
                 break
             continue
         break
-    while words and (words[0].lower() in _ARTICLES or words[0].lower() in _CONNECT):
-        words.pop(0)
+    while words and (words[0].lower() in ph.articles or words[0].lower() in ph.connect
+                     or words[0] in ph.non_subjects):
+        words.pop(0)  # "Wie die Polizei mitteilte", "Auch die Agentur meldete": the source is what follows
     if not words or not any(w[:1].isupper() for w in words):
         return None
     return " ".join(words)
@@ -158,35 +194,36 @@ def _attribution_cues(text: str, lang: str, lex: Lexicon) -> tuple[_AttCue, ...]
     any_cue = lex.att_any[lang]
     if any_cue is not None and not any_cue.search(text):
         return ()
-    nouns = frozenset(lex.source_nouns) | _phrases(lex).source_words
+    ph = _phrases(lex)
+    nouns = frozenset(lex.source_nouns) | ph.source_words
     for rx in lex.att_after[lang]:
         forward_only = rx.pattern in lex.att_forward_only
         backward_only = rx.pattern in lex.att_backward_only
         for m in rx.finditer(text):
-            np_ = _np_after(text, m.end(), lang, nouns)
+            np_ = _np_after(text, m.end(), ph, lang, nouns)
             if np_:
                 out.append(_AttCue(m.start(), m.end(), np_, True, forward_only, backward_only))
     for rx in lex.att_before[lang]:
         for m in rx.finditer(text):
-            np_ = None
-            if m.group().startswith(("-", "‑")):
-                tok = re.search(r"([\w]+)$", text[:m.start()])
-                np_ = tok.group(1) if tok else None
-            else:
-                before = text[:m.start()].rstrip()
-                if before.endswith(("bekannt", "mit")):
-                    before = before.rsplit(" ", 1)[0].rstrip()
-                if before.endswith((",", ")")):
-                    wm = list(re.finditer(r"\bwie\s+", before))
-                    if wm:
-                        np_ = _np_after(before, wm[-1].end(), lang, nouns)
-                    else:
-                        np_ = _np_after(text, 0, lang, nouns)
-                else:
-                    np_ = _np_before(text, len(before), lang, nouns)
+            np_ = _source_before_cue(text, m.start(), m.group(), lang, nouns, ph)
             if np_:
                 out.append(_AttCue(m.start(), m.end(), np_, False, False, False))
     return tuple(out)
+
+
+def _source_before_cue(text: str, start: int, cue: str, lang: str, nouns: frozenset[str],
+                       ph: _Phrases) -> str | None:
+    """The source a cue after it names: "X-Angaben", "X zufolge", "..., wie X mitteilte", "X sagte"."""
+    if cue.startswith(("-", "‑")):
+        tok = re.search(r"([\w]+)$", text[:start])
+        return tok.group(1) if tok else None
+    before = text[:start].rstrip()
+    if before.endswith(ph.cue_particles):
+        before = before.rsplit(" ", 1)[0].rstrip()
+    if not before.endswith((",", ")")):
+        return _np_before(text, len(before), ph, lang, nouns)
+    wm = list(ph.clause_opener.finditer(before))
+    return _np_after(before, wm[-1].end(), ph, lang, nouns) if wm else _np_after(text, 0, ph, lang, nouns)
 
 
 def _find_attribution(text: str, qpos: int, qend: int, cues: tuple[_AttCue, ...]) -> str | None:
@@ -209,13 +246,15 @@ def _find_attribution(text: str, qpos: int, qend: int, cues: tuple[_AttCue, ...]
 
 
 def _source_noun(text: str, lex: Lexicon) -> str | None:
+    """A source named only by its kind ("die Behörden", "Ermittler"), with its adjectives and acronym."""
+    ph = _phrases(lex)
     for m in re.finditer(r"[\wäöüÄÖÜß-]+", text):
         w = m.group().lower()
         if w.endswith(lex.source_noun_endings) and len(w) > 3:
             before = [t for t in re.findall(r"[\wäöüÄÖÜß-]+", text[max(0, m.start() - 40):m.start()])][-2:]
-            before = [t for t in before if _ADJ.match(t) or t[:1].isupper()]
-            after = _np_after(text, m.end())
-            words = [t for t in before if t.lower() not in _ARTICLES] + [m.group()]
+            before = [t for t in before if ph.adj.match(t) or t[:1].isupper()]
+            after = _np_after(text, m.end(), ph)
+            words = [t for t in before if not ph.is_article(t)] + [m.group()]
             if after and re.match(r"^[A-Z]{2,}", after):
                 words.append(after.split()[0])
             return " ".join(words)
@@ -223,6 +262,7 @@ def _source_noun(text: str, lex: Lexicon) -> str | None:
 
 
 def _modality(sentence: str, qpos: int, lang: str, lex: Lexicon, clauses: list[tuple[int, int]]) -> str:
+    """How sure the figure is stated: hypothetical, estimated, planned, reported or asserted (cue order)."""
     ca, cb = _clause_of(clauses, qpos)
     own = sentence[ca:cb]
     upto = sentence[:cb]
@@ -251,18 +291,20 @@ def _modality(sentence: str, qpos: int, lang: str, lex: Lexicon, clauses: list[t
 
 
 _MONTH_YEAR = re.compile(rf"\b({MONTH_RE})\.?\s+(\d{{4}})\b", re.I)
-_IN_YEAR = re.compile(r"\b(?:im Jahr(?:e)?|in|seit|since)\s+((?:19|20)\d{2})\b")
 
 
 def _as_of(sentence: str, qpos: int, published: str | None, lang: str, lex: Lexicon,
            clauses: list[tuple[int, int]]) -> str | None:
+    """The time the figure is about: a month and year or a year in its clause or sentence, "last year",
+    a season, "this year"; else the publication date."""
     year = int(published[:4]) if published and published[:4].isdigit() else None
+    in_year = _phrases(lex).in_year
     ca, cb = _clause_of(clauses, qpos)
     for scope in (sentence[ca:cb], sentence):
         m = _MONTH_YEAR.search(scope)
         if m:
             return f"{m.group(2)}-{MONTHS[m.group(1).lower()]:02d}"
-        m = _IN_YEAR.search(scope)
+        m = in_year.search(scope)
         if m:
             return m.group(1)
         if year:
@@ -278,13 +320,17 @@ def _as_of(sentence: str, qpos: int, published: str | None, lang: str, lex: Lexi
 
 def _predicate(sentence: str, qpos: int, qend: int, lang: str, lex: Lexicon,
                clauses: list[tuple[int, int]]) -> str | None:
+    """What happened to the counted thing: a listed action word of the clause, else a participle or a
+    trailing infinitive ("... getötet", "... zu entsenden"), lemmatised."""
+    ph = _phrases(lex)
+    participle = ph.participle.get(lang, _NEVER)
     ca, cb = _clause_of(clauses, qpos)
     after = [(m.group()) for m in re.finditer(r"[\wäöüß]+", sentence[qend:cb])]
     before = [(m.group()) for m in re.finditer(r"[\wäöüß]+", sentence[ca:qpos])]
     candidates = after + list(reversed(before)) if lang == "de" else list(reversed(before)) + after
     fallback = None
     for w in candidates:
-        if len(w) < 4 or w.lower() in _ARTICLES:
+        if len(w) < 4 or ph.is_article(w):
             continue
         if w[:1].isupper() and lang == "de":
             # a noun names the action only when it is one of the listed nominalisations ("Entsendung")
@@ -296,7 +342,7 @@ def _predicate(sentence: str, qpos: int, qend: int, lang: str, lex: Lexicon,
         lemma = simplemma.lemmatize(w, lang=lang).lower()
         if lex.predicate_group(lemma):
             return lemma
-        if fallback is None and (_PARTICIPLE.match(w) or (lang == "en" and re.match(r"^[a-z]{3,}ed$", w))):
+        if fallback is None and participle.match(w):
             fallback = lemma
     # a trailing infinitive ("... entsenden", "... zu schicken")
     if fallback is None and lang == "de" and after:
@@ -311,27 +357,23 @@ def _predicate(sentence: str, qpos: int, qend: int, lang: str, lex: Lexicon,
 
 def _subject(sentence: str, qpos: int, lang: str, attribution: str | None,
              clauses: list[tuple[int, int]], lex: Lexicon) -> str | None:
+    """Who or what the figure's clause is about: the last capitalised word before the figure that is not a
+    listed non-subject, the source, or (German) a noun after an article or adjective."""
+    ph = _phrases(lex)
     ca, _ = _clause_of(clauses, qpos)
     toks = list(re.finditer(r"[\wäöüÄÖÜß][\w\-äöüÄÖÜß]*", sentence[:qpos]))
     att = set((attribution or "").split())
     for i in range(len(toks) - 1, -1, -1):
         w = toks[i].group()
-        if not w[:1].isupper() or w in _phrases(lex).non_subjects or w in att:
+        if not w[:1].isupper() or w in ph.non_subjects or w in att:
             continue
-        prev = toks[i - 1].group().lower() if i > 0 else ""
-        if lang == "de" and (prev in _ARTICLES or _ADJ.match(prev)):
+        prev = toks[i - 1].group() if i > 0 else ""
+        if lang == "de" and (ph.is_article(prev) or ph.adj.match(prev.lower())):
             continue
         if toks[i].start() < ca and i < len(toks) - 6:
             break
         return w
     return None
-
-
-# a name right after one of these is where, to whom or according to whom, not who acts
-_NOT_ACTOR_BEFORE = re.compile(
-    r"\b(?:in|im|nach|aus|bei|beim|an|am|auf|für|gegen|mit|von|vom|über|unter|zu|zur|zum|laut|gegenüber|"
-    r"zwischen|to|from|at|into|with|by|for|against|of|on|about|toward|towards|across|than|als|wie|"
-    r"according to)\s+(?:der|die|das|dem|den|des|the)?\s*$", re.I)
 
 
 def _actor(sentence: str, qpos: int, attribution: str | None, lex: Lexicon) -> str | None:
@@ -343,8 +385,9 @@ def _actor(sentence: str, qpos: int, attribution: str | None, lex: Lexicon) -> s
     if lex.entity_re is None:
         return None
     found = None
+    not_actor = _phrases(lex).not_actor_before
     for m in lex.entity_re.finditer(sentence, 0, qpos):
-        if _NOT_ACTOR_BEFORE.search(sentence, max(0, m.start() - 30), m.start()):
+        if not_actor.search(sentence, max(0, m.start() - 30), m.start()):
             continue
         if attribution and m.group(1) in attribution:
             continue
@@ -381,6 +424,7 @@ def _is_percent_compound(counted_text: str, lex: Lexicon) -> bool:
 
 
 def _mask(clause: str, a: int, b: int) -> str:
+    """The clause with the figure replaced by "#": what it says of the figure, not the figure itself."""
     return (clause[:a] + "#" + clause[b:]).strip()
 
 
@@ -424,9 +468,17 @@ class _Sentence:
     previous_source: str | None
     next_source: tuple[str | None, bool]
     carry: tuple[str | None, str | None, list[str]] = (None, None, [])
+    figures: tuple[RawQuantity, ...] = ()
+    quote_speaker: str | None = None  # the last speaker named in the sentences before, for a quotation
+
+    def following(self, q: RawQuantity) -> tuple[int, int] | None:
+        """The span of the figure after ``q`` in this sentence, if any."""
+        later = [f for f in self.figures if f.start >= q.end]
+        return (later[0].start, later[0].end) if later else None
 
     @property
     def text(self) -> str:
+        """The sentence's text (offsets of its figures are relative to it)."""
         return self.vs.sentence.text
 
 
@@ -445,6 +497,12 @@ def _counted_of(q: RawQuantity, s: _Sentence) -> tuple[str | None, str | None, l
     """(counted phrase, lemma, modifiers, unit class, unit) of a figure, or None when it is no claim."""
     counted_text, lemma, mods = counted_phrase(s.text, q.end, s.lang, s.lex)
     if lemma is None and q.unit_class == "count":
+        clause_start = _clause_of(s.clauses, q.start)[0]
+        counted_text, lemma, mods = counted_in_context(s.text, clause_start, q.start, q.end, s.following(q),
+                                                       s.lang, s.lex)
+    elif lemma is None and q.unit_class == "percent":
+        counted_text, lemma, mods = rate_in_context(s.text, _clause_of(s.clauses, q.start)[0], q.start, s.lang, s.lex)
+    if lemma is None and q.unit_class == "count":
         counted_text, lemma, mods = s.carry  # "300 Tote und 1.000 Verletzte ... 12 in Bremen"
     elif lemma is not None:
         s.carry = (counted_text, lemma, mods)
@@ -461,10 +519,15 @@ def _counted_of(q: RawQuantity, s: _Sentence) -> tuple[str | None, str | None, l
 
 
 def _source_of(q: RawQuantity, s: _Sentence) -> tuple[str | None, str]:
-    """Who says so and how sure: the figure's own cue, the next or the carried sentence's source."""
+    """Who says so and how sure: the figure's own cue, the next or the carried sentence's source, or for a
+    pronoun speaker ("sagte er") or a figure inside a quotation without a speaker of its own, the last
+    speaker named before it."""
     text, lex = s.text, s.lex
     attribution = _find_attribution(text, q.start, q.end, s.cues)
     modality = _modality(text, q.start, s.lang, lex, s.clauses)
+    pronoun = _phrases(lex).pronoun_speaker.get(s.lang)
+    if attribution is None and s.quote_speaker and pronoun is not None and pronoun.search(text):
+        attribution = s.quote_speaker  # "sagte er": the last speaker named before
     if attribution is None and s.next_source[0]:
         attribution = s.next_source[0]
         if s.next_source[1] and modality in ("asserted", "reported"):
@@ -479,6 +542,8 @@ def _source_of(q: RawQuantity, s: _Sentence) -> tuple[str | None, str]:
         attribution = None
     if attribution and modality == "asserted":
         modality = "reported"
+    if attribution is None and s.quote_speaker and _in_quotation(q, s):
+        attribution = s.quote_speaker  # the speaker's own words: asserted, as the quote states it
     return attribution, modality
 
 
@@ -516,26 +581,50 @@ def _claim(q: RawQuantity, s: _Sentence) -> Claim | None:
     )
 
 
+_QUOTE_SPAN = 4000  # how far back in a paragraph a quotation may have opened (bounds the work per figure)
+
+
+def _in_quotation(q: RawQuantity, s: _Sentence) -> bool:
+    """Does the figure stand inside quotation marks opened earlier in its paragraph?"""
+    marks = _phrases(s.lex).quote_marks
+    if not marks:
+        return False
+    start, _ = s.view.orig_span(s.vs.vstart + q.start, s.vs.vstart + q.end)
+    since = max(s.doc.text.rfind("\n", 0, start) + 1, start - _QUOTE_SPAN)
+    para = s.doc.text[since:start]
+    return sum(para.count(ch) for ch in marks) % 2 == 1
+
+
+def _speaker(cues: tuple[_AttCue, ...]) -> str | None:
+    """The source a sentence names last (its last attribution cue), if any."""
+    return max(cues, key=lambda c: c.start).source if cues else None
+
+
 def extract_claims(doc: Document, lex: Lexicon | None = None) -> list[Claim]:
     """The claims of one document, in document order: each sentence's figures with their context."""
     lex = lex or load_lexicon()
     view, sents = document_sentences(doc)
     lang = doc.language if doc.language in ("de", "en") else "en"
     per_sentence = [(vs, extract(vs.sentence.text, lang, lex)) for vs in sents]
+    reach = _phrases(lex).quote_reach
     claims: list[Claim] = []
     sources: list[str | None] = []  # per sentence, the first source its claims name
+    speakers: list[str | None] = []  # per sentence, the last source it names
     for si, (vs, qs) in enumerate(per_sentence):
+        cues = _attribution_cues(vs.sentence.text, lang, lex)
         if not qs:
             sources.append(None)
+            speakers.append(_speaker(cues))
             continue
         after = per_sentence[si + 1] if si + 1 < len(per_sentence) else None
-        s = _Sentence(doc, view, vs, lang, lex, _clauses(vs.sentence.text),
-                      _attribution_cues(vs.sentence.text, lang, lex),
+        s = _Sentence(doc, view, vs, lang, lex, _clauses(vs.sentence.text, lex), cues,
                       next((a for a in reversed(sources[-3:]) if a), None),
-                      _next_source(after[0] if after and not after[1] else None, lang, lex))
+                      _next_source(after[0] if after and not after[1] else None, lang, lex), figures=tuple(qs),
+                      quote_speaker=next((a for a in reversed(speakers[-reach:]) if a), None) if reach else None)
         own = [c for c in (_claim(q, s) for q in qs) if c is not None]
         claims.extend(own)
         sources.append(next((c.attribution for c in own if c.attribution), None))
+        speakers.append(_speaker(cues) or sources[-1])
     _resolve_acronyms(claims, [vs.sentence.text for vs in sents], lex)
     return claims
 

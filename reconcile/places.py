@@ -1,4 +1,4 @@
-"""Is a capitalised word after a locative preposition a place name, or a common noun?
+"""Is a capitalised word after a locative preposition a place name, or a common noun? Is a word a first name?
 
 German capitalises every noun, so "in Wirklichkeit", "an Bord" and "nach Antikörpertests" look like
 "in Halberstadt". HanTa's German morphology (``HanTa``, models shipped with the package) knows common
@@ -12,10 +12,12 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-__all__ = ["is_place_name"]
+__all__ = ["is_place_name", "is_person_name", "is_german_adverb", "english_tags"]
 
 # a known common noun is analysed with a log-probability above this; unknown words (names) fall far below
 _KNOWN_NOUN = -20.0
+# a known name ("Maria") is as likely as that; a common noun reading this close to it ("Pfleger") wins
+_NOUN_MARGIN = 3.0
 
 
 @lru_cache(maxsize=1)
@@ -23,6 +25,23 @@ def _german() -> Any:
     from HanTa import HanoverTagger
 
     return HanoverTagger.HanoverTagger("morphmodel_ger.pgz")
+
+
+@lru_cache(maxsize=1)
+def _english() -> Any:
+    from HanTa import HanoverTagger
+
+    return HanoverTagger.HanoverTagger("morphmodel_en.pgz")
+
+
+@lru_cache(maxsize=65536)
+def english_tags(words: tuple[str, ...]) -> tuple[str, ...]:
+    """HanTa's part-of-speech tags (CLAWS: NN1, VVZ, NP0, AJ0 ...) of a few English words in order.
+
+    Counted phrases tag the words after a figure (the figure first, so the tagger sees a number before
+    them): "4.6 quake rattles Sonoma" is a noun, a verb and a name. Windows repeat, so they are cached.
+    """
+    return tuple(tag for _, _, tag in _english().tag_sent(list(words), taglevel=1))
 
 
 @lru_cache(maxsize=65536)
@@ -43,3 +62,25 @@ def is_place_name(word: str, lang: str) -> bool:
     if tag in ("NN", "NNA") and (logp > _KNOWN_NOUN or lemma.lower() != word.lower()):
         return False
     return not tag.startswith(("ADJ", "V", "ADV"))
+
+
+@lru_cache(maxsize=65536)
+def is_person_name(word: str) -> bool:
+    """A German word HanTa knows as a name and not (about as likely) as a common noun ("Maria", not "Pfleger").
+
+    Counted phrases use it: "die 90 Jahre alte Maria Huber" names who, not what is counted. Unknown words
+    (surnames, rare nouns) are analysed far less likely and are not names here.
+    """
+    if not word[:1].isupper() or any(ch.isdigit() for ch in word):
+        return False
+    tags = _german().tag_word(word)
+    if not tags or not tags[0][0].startswith("NE") or tags[0][1] <= _KNOWN_NOUN:
+        return False
+    return not any(t.startswith("NN") and lp > tags[0][1] - _NOUN_MARGIN for t, lp in tags[1:])
+
+
+@lru_cache(maxsize=65536)
+def is_german_adverb(word: str) -> bool:
+    """Is the German word most likely an adverb ("bereits") or an adverbial adjective ("positiv", "schwer")?"""
+    tags = _german().tag_word(word)
+    return bool(tags) and tags[0][0] in ("ADV", "ADJ(D)")
