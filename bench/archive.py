@@ -37,6 +37,33 @@ def _corpus(n: int, out: Path) -> Path:
     return corpus
 
 
+def archive_mb(db: str) -> float:
+    """The archive's size on disk: the SQLite file with its WAL, or the reconcile tables with their indexes."""
+    from reconcile.store import is_url
+
+    if not is_url(db):
+        return sum(p.stat().st_size for p in Path(db).parent.glob(Path(db).name + "*")) / 1e6
+    import psycopg
+
+    with psycopg.connect(db) as con:
+        size = con.execute("SELECT sum(pg_total_relation_size(quote_ident(table_name))) FROM "
+                           "information_schema.tables WHERE table_name LIKE 'reconcile_%'").fetchone()[0]
+    return float(size) / 1e6
+
+
+def archive_bcubed(db: str, out: Path, n: int) -> float:
+    """B-cubed F1 of the archive's facts against the generated corpus's truth."""
+    from bench.run import bcubed
+    from reconcile.store import open_store
+
+    truth = json.loads((out / f"corpus-{n}.truth.json").read_text(encoding="utf-8"))
+    store = open_store(db, create=False)
+    try:
+        return float(bcubed(store.snapshot(), truth)["bcubed_f1"])
+    finally:
+        store.close()
+
+
 def backend(n: int, out: Path, db: str) -> dict:
     """Index n articles into ``db``, then check one draft against it with the model loaded."""
     from reconcile.check import check_drafts
@@ -47,12 +74,14 @@ def backend(n: int, out: Path, db: str) -> dict:
 
     corpus = _corpus(n, out)
     cfg = Config()
+    cache = os.environ.get("ARCHIVE_BENCH_CACHE")  # a warm embedding cache shared by the runs, when set
     with tempfile.TemporaryDirectory() as tmp:
         store = open_store(db)
         t = time.perf_counter()
-        stats = index([str(corpus)], store, cfg, embedder=Embedder(cfg.model, cache_dir=tmp))
+        stats = index([str(corpus)], store, cfg, embedder=Embedder(cfg.model, cache_dir=cache or tmp))
         build = time.perf_counter() - t
         store.close()
+        rss = _rss_mb()
         draft = Path(tmp) / "draft.md"
         draft.write_text(DRAFT, encoding="utf-8")
         fresh = Embedder(cfg.model, cache_dir=tmp)
@@ -65,8 +94,10 @@ def backend(n: int, out: Path, db: str) -> dict:
             store.close()
             times.append(time.perf_counter() - t)
     return {"articles": n, "claims": stats.claims, "facts": stats.facts, "index_seconds": round(build, 1),
-            "index_docs_per_s": round(n / build, 1), "write_seconds": round(stats.timings["write"], 2),
-            "check_seconds_best_of_3": round(min(times), 2), "peak_rss_mb": round(_rss_mb())}
+            "index_docs_per_s": round(n / build, 1), "timings": {k: round(v, 1) for k, v in stats.timings.items()},
+            "check_seconds": [round(x, 2) for x in times], "check_seconds_best_of_3": round(min(times), 2),
+            "peak_rss_mb": round(rss), "archive_mb": round(archive_mb(db), 1),
+            "bcubed_f1": round(archive_bcubed(db, out, n), 3), "warm_cache": bool(cache)}
 
 
 def dask(n: int, out: Path, workers: int) -> dict:
@@ -119,6 +150,8 @@ def main() -> int:
     ap.add_argument("--batches", type=int, default=0, help="also index in this many batches")
     ap.add_argument("--out", default=str(HERE / "out"))
     ap.add_argument("--json", help="write the results here")
+    ap.add_argument("--only", nargs="*", default=["sqlite", "postgresql"],
+                    help="of the jobs sqlite, postgresql (with --dask and --batches: those too)")
     ap.add_argument("--child", help=argparse.SUPPRESS)
     a = ap.parse_args()
     out = Path(a.out)
@@ -134,7 +167,9 @@ def main() -> int:
     from tests.pg import postgres_server
 
     with tempfile.TemporaryDirectory() as tmp, postgres_server() as pg:
-        jobs = [("backend:" + str(Path(tmp) / "a.db"), "sqlite"), ("backend:" + pg, "postgresql")]
+        jobs = [(j, name) for j, name in [("backend:" + str(Path(tmp) / "a.db"), "sqlite"), ("backend:" + pg,
+                                                                                             "postgresql")]
+                if name in a.only]
         jobs += [(f"dask:{w}", f"dask-{w}") for w in ((1, 2) if a.dask else ())]
         jobs += [(f"batches:{a.batches}", "batches")] if a.batches else []
         for job, name in jobs:
