@@ -64,9 +64,113 @@ def archive_bcubed(db: str, out: Path, n: int) -> float:
         store.close()
 
 
+def _check_times(db: str, tmp: str) -> list[float]:
+    """Three checks of one draft against ``db`` with the model loaded (each opens the archive afresh)."""
+    from reconcile.check import check_drafts
+    from reconcile.config import Config
+    from reconcile.embed import Embedder
+    from reconcile.store import open_store
+
+    cfg = Config()
+    draft = Path(tmp) / "draft.md"
+    draft.write_text(DRAFT, encoding="utf-8")
+    fresh = Embedder(cfg.model, cache_dir=tmp)
+    _ = fresh.model
+    times = []
+    for _ in range(3):
+        t = time.perf_counter()
+        store = open_store(db, create=False)
+        check_drafts([str(draft)], store, cfg, embedder=fresh)
+        store.close()
+        times.append(time.perf_counter() - t)
+    return times
+
+
+def mirror(n: int, out: Path, src: str, db: str) -> dict:
+    """PostgreSQL at a size too large to index twice in the time at hand: the SQLite archive ``src`` written
+    into ``db`` through ``PostgresStore.replace`` (the same documents, claims, vectors, facts and findings
+    an index run writes), then checked as ``backend`` does."""
+    import numpy as np
+
+    from reconcile.store import open_store
+
+    store = open_store(src, create=False)
+    snap, fi = store.snapshot(), store.fact_index()
+    store.close()
+    by_doc: dict[str, list[int]] = {}
+    for i, c in enumerate(snap.claims):
+        by_doc.setdefault(c.document, []).append(i)
+    upsert = [(d, [snap.claims[i] for i in by_doc.get(d.id, [])], snap.embeddings[by_doc.get(d.id, [])])
+              for d in snap.documents]
+    keys = {f.id: (b, np.asarray(v)) for f, b, v in zip(fi.facts, fi.blocks, fi.centroids)}
+    target = open_store(db)
+    t = time.perf_counter()
+    with target.writing():
+        target.replace(upsert, [], snap.facts, snap.findings, snap.meta, [keys[f.id] for f in snap.facts])
+    write = time.perf_counter() - t
+    target.close()
+    del snap, upsert
+    with tempfile.TemporaryDirectory() as tmp:
+        times = _check_times(db, tmp)
+    return {"articles": n, "write_seconds": round(write, 1), "check_seconds": [round(x, 2) for x in times],
+            "check_seconds_best_of_3": round(min(times), 2), "archive_mb": round(archive_mb(db), 1),
+            "bcubed_f1": round(archive_bcubed(db, out, n), 3), "peak_rss_mb": round(_rss_mb())}
+
+
+def _more_articles(n: int, extra: int, out: Path) -> tuple[Path, dict]:
+    """``extra`` articles beyond the ``n`` of ``corpus-n`` about the same pool of facts (the generator run on),
+    and the truth of all ``n + extra``."""
+    import random
+    from datetime import date
+
+    from bench.corpus import make_article, make_facts
+
+    rng = random.Random(7)
+    facts = make_facts(max(10, n // 2), rng)  # as corpus.generate does, so the articles continue its stream
+    truth = []
+    path = out / f"corpus-{n}-plus-{extra}.jsonl"
+    with path.open("w", encoding="utf-8") as fh:
+        for i in range(n + extra):
+            doc, t = make_article(i, facts, rng, date(2024, 1, 1))
+            truth.append(t)
+            if i >= n:
+                fh.write(json.dumps(doc, ensure_ascii=False) + "\n")
+    return path, {"facts": facts, "articles": truth}
+
+
+def increment(n: int, out: Path, src: str, extra: int) -> dict:
+    """``extra`` new articles indexed into a copy of the ``n``-article archive ``src``: incrementally, then
+    the same archive with ``--recluster``; time, facts re-clustered and judged, and B-cubed of each."""
+    import shutil
+
+    from bench.run import bcubed
+    from reconcile.config import Config
+    from reconcile.embed import Embedder
+    from reconcile.index import index
+    from reconcile.store import open_store
+
+    more, truth = _more_articles(n, extra, out)
+    res: dict = {"articles": n, "new_articles": extra}
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "inc.db"
+        for suffix in ("", "-wal"):
+            if Path(src + suffix).exists():
+                shutil.copy(src + suffix, str(db) + suffix)
+        emb = Embedder(Config().model, cache_dir=tmp)
+        for name, recluster in (("incremental", False), ("recluster", True)):
+            store = open_store(db)
+            t = time.perf_counter()
+            st = index([str(_corpus(n, out)), str(more)], store, Config(), embedder=emb, recluster=recluster)
+            res[name] = {"seconds": round(time.perf_counter() - t, 1), "facts": st.facts,
+                         "facts_new_or_changed": st.facts_changed, "facts_judged": st.facts_judged,
+                         "timings": {k: round(v, 1) for k, v in st.timings.items()},
+                         "bcubed_f1": round(bcubed(store.snapshot(), truth)["bcubed_f1"], 3)}
+            store.close()
+    return res
+
+
 def backend(n: int, out: Path, db: str) -> dict:
     """Index n articles into ``db``, then check one draft against it with the model loaded."""
-    from reconcile.check import check_drafts
     from reconcile.config import Config
     from reconcile.embed import Embedder
     from reconcile.index import index
@@ -82,17 +186,7 @@ def backend(n: int, out: Path, db: str) -> dict:
         build = time.perf_counter() - t
         store.close()
         rss = _rss_mb()
-        draft = Path(tmp) / "draft.md"
-        draft.write_text(DRAFT, encoding="utf-8")
-        fresh = Embedder(cfg.model, cache_dir=tmp)
-        _ = fresh.model
-        times = []
-        for _ in range(3):
-            t = time.perf_counter()
-            store = open_store(db, create=False)
-            check_drafts([str(draft)], store, cfg, embedder=fresh)
-            store.close()
-            times.append(time.perf_counter() - t)
+        times = _check_times(db, tmp)
     return {"articles": n, "claims": stats.claims, "facts": stats.facts, "index_seconds": round(build, 1),
             "index_docs_per_s": round(n / build, 1), "timings": {k: round(v, 1) for k, v in stats.timings.items()},
             "check_seconds": [round(x, 2) for x in times], "check_seconds_best_of_3": round(min(times), 2),
@@ -151,15 +245,20 @@ def main() -> int:
     ap.add_argument("--out", default=str(HERE / "out"))
     ap.add_argument("--json", help="write the results here")
     ap.add_argument("--only", nargs="*", default=["sqlite", "postgresql"],
-                    help="of the jobs sqlite, postgresql (with --dask and --batches: those too)")
+                    help="of the jobs sqlite, postgresql, mirror (PostgreSQL loaded from the SQLite archive), "
+                         "increment (with --dask and --batches: those too)")
+    ap.add_argument("--increment", type=int, default=100, help="new articles for the increment job")
     ap.add_argument("--child", help=argparse.SUPPRESS)
     a = ap.parse_args()
     out = Path(a.out)
     out.mkdir(parents=True, exist_ok=True)
     if a.child:
         kind, arg = a.child.split(":", 1)
+        first, _, second = arg.partition("|")
         r = (backend(a.articles, out, arg) if kind == "backend" else dask(a.articles, out, int(arg))
-             if kind == "dask" else batches(a.articles, out, int(arg)))
+             if kind == "dask" else mirror(a.articles, out, first, second) if kind == "mirror"
+             else increment(a.articles, out, first, int(second)) if kind == "increment"
+             else batches(a.articles, out, int(arg)))
         print(json.dumps(r))
         return 0
     _corpus(a.articles, out)
@@ -167,9 +266,10 @@ def main() -> int:
     from tests.pg import postgres_server
 
     with tempfile.TemporaryDirectory() as tmp, postgres_server() as pg:
-        jobs = [(j, name) for j, name in [("backend:" + str(Path(tmp) / "a.db"), "sqlite"), ("backend:" + pg,
-                                                                                             "postgresql")]
-                if name in a.only]
+        lite = str(Path(tmp) / "a.db")
+        jobs = [(j, name) for j, name in [("backend:" + lite, "sqlite"), ("backend:" + pg, "postgresql"),
+                                          (f"mirror:{lite}|{pg}", "mirror"),
+                                          (f"increment:{lite}|{a.increment}", "increment")] if name in a.only]
         jobs += [(f"dask:{w}", f"dask-{w}") for w in ((1, 2) if a.dask else ())]
         jobs += [(f"batches:{a.batches}", "batches")] if a.batches else []
         for job, name in jobs:

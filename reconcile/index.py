@@ -177,6 +177,7 @@ def clustering_fingerprint(params: ClusterParams) -> str:
 
 
 def _unit_rows(E: np.ndarray) -> np.ndarray:
+    """Rows scaled to length one (cosine similarity is then a dot product)."""
     return E / np.maximum(np.linalg.norm(E, axis=1, keepdims=True), 1e-12) if len(E) else E
 
 
