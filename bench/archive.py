@@ -362,6 +362,7 @@ def main() -> int:
                                           (f"replicate:{lite}|{big}|{a.replicate}", "replicate-sqlite"),
                                           (f"replicate:{lite}|{pg}|{a.replicate}", "replicate-postgresql")]
                 if name in a.only]
+        jobs.sort(key=lambda j: a.only.index(j[1]))  # in the order asked for
         jobs += [(f"dask:{w}", f"dask-{w}") for w in ((1, 2) if a.dask else ())]
         jobs += [(f"batches:{a.batches}", "batches")] if a.batches else []
         for job, name in jobs:
