@@ -264,8 +264,9 @@ def check_drafts(paths: list[str], archive: ArchiveSnapshot | Store, config: Con
     for d in res.drafts:
         res.claims.extend(extract_claims(d, lex))
         res.suppressions.extend(parse_suppressions(d))
-    archive_ids = set(archive.document_hashes()) if isinstance(archive, Store) else {d.id for d in snap.documents}
-    clash = sorted({d.id for d in res.drafts} & archive_ids)
+    draft_ids = [d.id for d in res.drafts]
+    clash = sorted(archive.known_documents(draft_ids) if isinstance(archive, Store)
+                   else set(draft_ids) & {d.id for d in snap.documents})
     for doc_id in clash:
         res.warnings.append(InputError(doc_id, "the draft is also in the archive: it is checked against itself too"))
     embedder = embedder or Embedder(snap.meta.get("model") or config.model, use_cache=config.cache)

@@ -80,6 +80,11 @@ class Store(ABC):
     def document_hashes(self) -> dict[str, str]:
         """Document id -> content hash, to decide what needs indexing."""
 
+    def known_documents(self, ids: list[str]) -> set[str]:
+        """Which of ``ids`` the archive holds (a check warns of a draft that is also in the archive): a
+        lookup of those ids only, not a read of every document."""
+        return set(ids) & set(self.document_hashes())
+
     @abstractmethod
     def writing(self, wait: float = 0.0) -> AbstractContextManager[None]:
         """Hold the archive's one writer lock for a whole index run (read, then ``replace``).
@@ -372,6 +377,11 @@ class SQLiteStore(Store):
     def document_hashes(self) -> dict[str, str]:
         """Document id -> content hash, from the ``documents`` table."""
         return {str(k): str(v) for k, v in self.db.execute("SELECT id, hash FROM documents")}
+
+    @guarded
+    def known_documents(self, ids: list[str]) -> set[str]:
+        """Which of ``ids`` are in the ``documents`` table (looked up by primary key)."""
+        return {str(r[0]) for r in self._rows("SELECT id FROM documents WHERE id IN ({})", sorted(set(ids)))}
 
     def replace(self, upsert: list[tuple[Document, list[Claim], np.ndarray]], delete: list[str],
                 facts: list[Fact], findings: list[Finding], meta: dict[str, str],

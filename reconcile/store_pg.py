@@ -152,6 +152,13 @@ class PostgresStore(Store):
         """Document id -> content hash, from ``reconcile_documents``."""
         return {str(k): str(v) for k, v in self.db.execute("SELECT id, hash FROM reconcile_documents")}
 
+    @guarded
+    def known_documents(self, ids: list[str]) -> set[str]:
+        """Which of ``ids`` are in ``reconcile_documents`` (looked up by primary key)."""
+        with self._read() as db:
+            return {str(r[0]) for r in db.execute("SELECT id FROM reconcile_documents WHERE id = ANY(%s)",
+                                                  (sorted(set(ids)),))}
+
     def replace(self, upsert: list[tuple[Document, list[Claim], np.ndarray]], delete: list[str],
                 facts: list[Fact], findings: list[Finding], meta: dict[str, str],
                 fact_keys: list[tuple[str, np.ndarray]] | None = None) -> None:
