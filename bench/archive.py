@@ -187,7 +187,7 @@ def increment(n: int, out: Path, src: str, extra: int) -> dict:
             store = open_store(db)
             t = time.perf_counter()
             st = index([str(_corpus(n, out)), str(more)], store, Config(), embedder=emb, recluster=recluster)
-            res[name] = {"seconds": round(time.perf_counter() - t, 1), "facts": st.facts,
+            res[name] = {"seconds": round(time.perf_counter() - t, 1), "reclustered": st.reclustered, "facts": st.facts,
                          "facts_new_or_changed": st.facts_changed, "facts_judged": st.facts_judged,
                          "timings": {k: round(v, 1) for k, v in st.timings.items()},
                          "bcubed_f1": round(bcubed(store.snapshot(), truth)["bcubed_f1"], 3)}
