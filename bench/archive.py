@@ -3,7 +3,12 @@ and 2 workers (extraction plus embedding), and indexing in batches against one b
 not a test; each measurement runs in a fresh process, with a cold embedding cache.
 
 Usage: python bench/archive.py --articles 10000 [--dask] [--batches 10] [--json bench/archive.json]
-PostgreSQL: a throwaway server is started as in the tests (tests/pg.py).
+       python bench/archive.py --articles 10000 --source A.db --only mirror replicate-sqlite replicate-postgresql
+PostgreSQL: a throwaway server is started as in the tests (tests/pg.py). Jobs (``--only``): ``sqlite`` and
+``postgresql`` index the corpus; ``mirror`` writes the SQLite archive into PostgreSQL; ``increment`` adds
+``--increment`` new articles incrementally and with ``--recluster``; ``replicate-*`` grow the archive
+``--replicate`` times (copies of its documents in its facts) to measure checks at a scale too large to index.
+Check figures carry CPU seconds beside wall seconds: on a loaded machine the wall time is mostly waiting.
 """
 
 from __future__ import annotations
@@ -37,9 +42,211 @@ def _corpus(n: int, out: Path) -> Path:
     return corpus
 
 
+def archive_mb(db: str) -> float:
+    """The archive's size on disk: the SQLite file with its WAL, or the reconcile tables with their indexes."""
+    from reconcile.store import is_url
+
+    if not is_url(db):
+        return sum(p.stat().st_size for p in Path(db).parent.glob(Path(db).name + "*")) / 1e6
+    import psycopg
+
+    with psycopg.connect(db) as con:
+        size = con.execute("SELECT sum(pg_total_relation_size(quote_ident(table_name))) FROM "
+                           "information_schema.tables WHERE table_name LIKE 'reconcile_%'").fetchone()[0]
+    return float(size) / 1e6
+
+
+def archive_bcubed(db: str, out: Path, n: int) -> float:
+    """B-cubed F1 of the archive's facts against the generated corpus's truth."""
+    from bench.run import bcubed
+    from reconcile.store import open_store
+
+    truth = json.loads((out / f"corpus-{n}.truth.json").read_text(encoding="utf-8"))
+    store = open_store(db, create=False)
+    try:
+        return float(bcubed(store.snapshot(), truth)["bcubed_f1"])
+    finally:
+        store.close()
+
+
+def _cpu() -> float:
+    """CPU seconds of this process so far (user and system): what a run costs whatever the machine's load."""
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def _check_times(db: str, tmp: str) -> list[tuple[float, float]]:
+    """Three checks of one draft against ``db`` with the model loaded (each opens the archive afresh):
+    wall and CPU seconds of each."""
+    from reconcile.check import check_drafts
+    from reconcile.config import Config
+    from reconcile.embed import Embedder
+    from reconcile.store import open_store
+
+    store = open_store(db, create=False)
+    cfg = Config(model=store.fact_index().meta["model"])  # the archive's model
+    store.close()
+    draft = Path(tmp) / "draft.md"
+    draft.write_text(DRAFT, encoding="utf-8")
+    fresh = Embedder(cfg.model, cache_dir=tmp)
+    _ = fresh.model
+    times = []
+    for _ in range(3):
+        t, c = time.perf_counter(), _cpu()
+        store = open_store(db, create=False)
+        check_drafts([str(draft)], store, cfg, embedder=fresh)
+        store.close()
+        times.append((time.perf_counter() - t, _cpu() - c))
+    return times
+
+
+def _check_record(times: list[tuple[float, float]]) -> dict:
+    """The check figures of a job: every run's wall seconds, the best, and the best run's CPU seconds."""
+    best = min(times)
+    return {"check_seconds": [round(w, 2) for w, _ in times], "check_seconds_best_of_3": round(best[0], 2),
+            "check_cpu_seconds": round(best[1], 2), "load_average": round(os.getloadavg()[0], 1)}
+
+
+def mirror(n: int, out: Path, src: str, db: str) -> dict:
+    """PostgreSQL at a size too large to index twice in the time at hand: the SQLite archive ``src`` written
+    into ``db`` through ``PostgresStore.replace`` (the same documents, claims, vectors, facts and findings
+    an index run writes), then checked as ``backend`` does."""
+    import numpy as np
+
+    from reconcile.store import open_store
+
+    store = open_store(src, create=False)
+    snap, fi = store.snapshot(), store.fact_index()
+    store.close()
+    by_doc: dict[str, list[int]] = {}
+    for i, c in enumerate(snap.claims):
+        by_doc.setdefault(c.document, []).append(i)
+    upsert = [(d, [snap.claims[i] for i in by_doc.get(d.id, [])], snap.embeddings[by_doc.get(d.id, [])])
+              for d in snap.documents]
+    keys = {f.id: (b, np.asarray(v)) for f, b, v in zip(fi.facts, fi.blocks, fi.centroids)}
+    target = open_store(db)
+    t = time.perf_counter()
+    with target.writing():
+        target.replace(upsert, [], snap.facts, snap.findings, snap.meta, [keys[f.id] for f in snap.facts])
+    write = time.perf_counter() - t
+    target.close()
+    del snap, upsert
+    with tempfile.TemporaryDirectory() as tmp:
+        times = _check_times(db, tmp)
+    return {"articles": n, "write_seconds": round(write, 1), **_check_record(times),
+            "archive_mb": round(archive_mb(db), 1), "bcubed_f1": round(archive_bcubed(db, out, n), 3),
+            "peak_rss_mb": round(_rss_mb())}
+
+
+def _more_articles(n: int, extra: int, out: Path) -> tuple[Path, dict]:
+    """``extra`` articles beyond the ``n`` of ``corpus-n`` about the same pool of facts (the generator run on),
+    and the truth of all ``n + extra``."""
+    import random
+    from datetime import date
+
+    from bench.corpus import make_article, make_facts
+
+    rng = random.Random(7)
+    facts = make_facts(max(10, n // 2), rng)  # as corpus.generate does, so the articles continue its stream
+    truth = []
+    path = out / f"corpus-{n}-plus-{extra}.jsonl"
+    with path.open("w", encoding="utf-8") as fh:
+        for i in range(n + extra):
+            doc, t = make_article(i, facts, rng, date(2024, 1, 1))
+            truth.append(t)
+            if i >= n:
+                fh.write(json.dumps(doc, ensure_ascii=False) + "\n")
+    return path, {"facts": facts, "articles": truth}
+
+
+def increment(n: int, out: Path, src: str, extra: int) -> dict:
+    """``extra`` new articles indexed into copies of the ``n``-article archive ``src``: incrementally, and with
+    ``--recluster``; time, facts re-clustered and judged, and B-cubed of each. The model and the embedding
+    cache are warmed first (as in a newsroom whose archive was indexed before), so both runs pay only for
+    their own work."""
+    import shutil
+
+    from bench.run import bcubed
+    from reconcile.config import Config
+    from reconcile.embed import Embedder, counted_embeddings
+    from reconcile.index import index
+    from reconcile.store import open_store
+
+    more, truth = _more_articles(n, extra, out)
+    res: dict = {"articles": n, "new_articles": extra}
+    with tempfile.TemporaryDirectory() as tmp:
+        emb = Embedder(Config().model, cache_dir=tmp)
+        store = open_store(src, create=False)
+        counted_embeddings(emb, store.snapshot().claims)  # the cache an earlier index run would have left
+        store.close()
+        for name, recluster in (("incremental", False), ("recluster", True)):
+            db = Path(tmp) / f"{name}.db"
+            for suffix in ("", "-wal"):
+                if Path(src + suffix).exists():
+                    shutil.copy(src + suffix, str(db) + suffix)
+            store = open_store(db)
+            t = time.perf_counter()
+            st = index([str(_corpus(n, out)), str(more)], store, Config(), embedder=emb, recluster=recluster)
+            res[name] = {"seconds": round(time.perf_counter() - t, 1), "reclustered": st.reclustered, "facts": st.facts,
+                         "facts_new_or_changed": st.facts_changed, "facts_judged": st.facts_judged,
+                         "timings": {k: round(v, 1) for k, v in st.timings.items()},
+                         "bcubed_f1": round(bcubed(store.snapshot(), truth)["bcubed_f1"], 3)}
+            store.close()
+    return res
+
+
+def replicate(n: int, src: str, db: str, factor: int) -> dict:
+    """An archive ``factor`` times the size of ``src``, for check latency and size at a scale too large to
+    index here: every document copied ``factor`` times under new ids (claims and vectors with it), each
+    fact holding its claims' copies (as a clustering that finds whole facts would). Then checked as
+    ``backend`` does. Not an index run: its facts are the source's, grown."""
+    from dataclasses import replace as copy
+
+    import numpy as np
+
+    from reconcile.cluster import fact_id
+    from reconcile.store import open_store
+
+    store = open_store(src, create=False)
+    snap, fi = store.snapshot(), store.fact_index()
+    store.close()
+    by_doc: dict[str, list[int]] = {}
+    for i, c in enumerate(snap.claims):
+        by_doc.setdefault(c.document, []).append(i)
+    upsert = []
+    for k in range(factor):
+        tag = f"~r{k}" if k else ""
+        for d in snap.documents:
+            rows = by_doc.get(d.id, [])
+            upsert.append((copy(d, id=d.id + tag, path=d.path + tag),
+                           [copy(snap.claims[i], id=snap.claims[i].id + tag, document=d.id + tag) for i in rows],
+                           snap.embeddings[rows]))
+    facts, keys = [], []
+    key = {f.id: (b, np.asarray(v)) for f, b, v in zip(fi.facts, fi.blocks, fi.centroids)}
+    for f in snap.facts:
+        claims = [cid + (f"~r{k}" if k else "") for k in range(factor) for cid in f.claims]
+        facts.append(copy(f, id=fact_id(claims), claims=claims, documents=f.documents * factor))
+        keys.append(key[f.id])
+    findings = [copy(fd, fact=facts[i].id) for i, f in enumerate(snap.facts) for fd in snap.findings
+                if fd.fact == f.id]
+    del snap
+    target = open_store(db)
+    t = time.perf_counter()
+    with target.writing():
+        target.replace(upsert, [], facts, findings, {k: fi.meta[k] for k in ("model", "last_indexed")}, keys)
+    write = time.perf_counter() - t
+    counts = target.stats()
+    target.close()
+    del upsert
+    with tempfile.TemporaryDirectory() as tmp:
+        times = _check_times(db, tmp)
+    return {"articles": n * factor, "replicated_from": n, **{k: counts[k] for k in ("documents", "claims", "facts")},
+            "write_seconds": round(write, 1), **_check_record(times), "archive_mb": round(archive_mb(db), 1),
+            "peak_rss_mb": round(_rss_mb())}
+
+
 def backend(n: int, out: Path, db: str) -> dict:
     """Index n articles into ``db``, then check one draft against it with the model loaded."""
-    from reconcile.check import check_drafts
     from reconcile.config import Config
     from reconcile.embed import Embedder
     from reconcile.index import index
@@ -47,26 +254,19 @@ def backend(n: int, out: Path, db: str) -> dict:
 
     corpus = _corpus(n, out)
     cfg = Config()
+    cache = os.environ.get("ARCHIVE_BENCH_CACHE")  # a warm embedding cache shared by the runs, when set
     with tempfile.TemporaryDirectory() as tmp:
         store = open_store(db)
         t = time.perf_counter()
-        stats = index([str(corpus)], store, cfg, embedder=Embedder(cfg.model, cache_dir=tmp))
+        stats = index([str(corpus)], store, cfg, embedder=Embedder(cfg.model, cache_dir=cache or tmp))
         build = time.perf_counter() - t
         store.close()
-        draft = Path(tmp) / "draft.md"
-        draft.write_text(DRAFT, encoding="utf-8")
-        fresh = Embedder(cfg.model, cache_dir=tmp)
-        _ = fresh.model
-        times = []
-        for _ in range(3):
-            t = time.perf_counter()
-            store = open_store(db, create=False)
-            check_drafts([str(draft)], store, cfg, embedder=fresh)
-            store.close()
-            times.append(time.perf_counter() - t)
+        rss = _rss_mb()
+        times = _check_times(db, tmp)
     return {"articles": n, "claims": stats.claims, "facts": stats.facts, "index_seconds": round(build, 1),
-            "index_docs_per_s": round(n / build, 1), "write_seconds": round(stats.timings["write"], 2),
-            "check_seconds_best_of_3": round(min(times), 2), "peak_rss_mb": round(_rss_mb())}
+            "index_docs_per_s": round(n / build, 1), "timings": {k: round(v, 1) for k, v in stats.timings.items()},
+            **_check_record(times), "peak_rss_mb": round(rss), "archive_mb": round(archive_mb(db), 1),
+            "bcubed_f1": round(archive_bcubed(db, out, n), 3), "warm_cache": bool(cache)}
 
 
 def dask(n: int, out: Path, workers: int) -> dict:
@@ -112,6 +312,21 @@ def batches(n: int, out: Path, k: int) -> dict:
     return {"articles": n, **res}
 
 
+def _child(kind: str, args: list[str], n: int, out: Path) -> dict:
+    """One job, in this (fresh) process: ``kind`` with its ``|``-separated arguments."""
+    if kind == "backend":
+        return backend(n, out, args[0])
+    if kind == "dask":
+        return dask(n, out, int(args[0]))
+    if kind == "mirror":
+        return mirror(n, out, args[0], args[1])
+    if kind == "increment":
+        return increment(n, out, args[0], int(args[1]))
+    if kind == "replicate":
+        return replicate(n, args[0], args[1], int(args[2]))
+    return batches(n, out, int(args[0]))
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--articles", type=int, default=10000)
@@ -119,14 +334,19 @@ def main() -> int:
     ap.add_argument("--batches", type=int, default=0, help="also index in this many batches")
     ap.add_argument("--out", default=str(HERE / "out"))
     ap.add_argument("--json", help="write the results here")
+    ap.add_argument("--only", nargs="*", default=["sqlite", "postgresql"],
+                    help="of the jobs sqlite, postgresql, mirror (PostgreSQL loaded from the SQLite archive), "
+                         "increment (with --dask and --batches: those too)")
+    ap.add_argument("--increment", type=int, default=100, help="new articles for the increment job")
+    ap.add_argument("--source", help="an existing SQLite archive of --articles articles instead of the sqlite job's")
+    ap.add_argument("--replicate", type=int, default=10, help="the factor of the replicate-* jobs")
     ap.add_argument("--child", help=argparse.SUPPRESS)
     a = ap.parse_args()
     out = Path(a.out)
     out.mkdir(parents=True, exist_ok=True)
     if a.child:
         kind, arg = a.child.split(":", 1)
-        r = (backend(a.articles, out, arg) if kind == "backend" else dask(a.articles, out, int(arg))
-             if kind == "dask" else batches(a.articles, out, int(arg)))
+        r = _child(kind, arg.split("|"), a.articles, out)
         print(json.dumps(r))
         return 0
     _corpus(a.articles, out)
@@ -134,7 +354,15 @@ def main() -> int:
     from tests.pg import postgres_server
 
     with tempfile.TemporaryDirectory() as tmp, postgres_server() as pg:
-        jobs = [("backend:" + str(Path(tmp) / "a.db"), "sqlite"), ("backend:" + pg, "postgresql")]
+        lite = a.source or str(Path(tmp) / "a.db")
+        big = str(Path(tmp) / "replica.db")
+        jobs = [(j, name) for j, name in [("backend:" + lite, "sqlite"), ("backend:" + pg, "postgresql"),
+                                          (f"mirror:{lite}|{pg}", "mirror"),
+                                          (f"increment:{lite}|{a.increment}", "increment"),
+                                          (f"replicate:{lite}|{big}|{a.replicate}", "replicate-sqlite"),
+                                          (f"replicate:{lite}|{pg}|{a.replicate}", "replicate-postgresql")]
+                if name in a.only]
+        jobs.sort(key=lambda j: a.only.index(j[1]))  # in the order asked for
         jobs += [(f"dask:{w}", f"dask-{w}") for w in ((1, 2) if a.dask else ())]
         jobs += [(f"batches:{a.batches}", "batches")] if a.batches else []
         for job, name in jobs:

@@ -24,7 +24,7 @@ import numpy as np
 
 from reconcile.checks import DRAFT_KINDS
 from reconcile.claims import extract_claims
-from reconcile.cluster import ClusterParams, block_key, pair_distance
+from reconcile.cluster import ClusterParams, block_key, edge_distances
 from reconcile.config import Config
 from reconcile.embed import Embedder
 from reconcile.lexicon import Lexicon, load_lexicon
@@ -135,16 +135,30 @@ def _fact_distances(c: Claim, v: np.ndarray, idx: np.ndarray, E: np.ndarray, sna
     action stands for its fact's usual one (``predicates``).
     """
     sims = E[idx] @ v
-    per_fact: dict[str, list[float]] = defaultdict(list)
+    members: list[Claim] = []
+    owners: list[str] = []
+    cos: list[float] = []
+    taken: Counter[str] = Counter()
     for j in idx[np.argsort(-sims, kind="stable")]:
         a = snap.claims[int(j)]
         fid = fact_of.get(a.id)
-        if fid is None or len(per_fact[fid]) >= MATCH_CANDIDATES:
+        if fid is None or taken[fid] >= MATCH_CANDIDATES:
             continue
+        taken[fid] += 1
         if a.predicate is None and predicates.get(fid):
             a = replace(a, predicate=predicates[fid])
-        per_fact[fid].append(pair_distance(c, a, 1.0 - float(E[j] @ v), lex, params))
-    return {fid: float(np.mean(sorted(d)[:MATCH_MEMBERS])) for fid, d in per_fact.items()}
+        members.append(a)
+        owners.append(fid)
+        cos.append(1.0 - float(E[j] @ v))
+    if not members:
+        return {}
+    # one call of the pair model for every (draft claim, member) pair: the same arithmetic as pair_distance
+    d = edge_distances([c, *members], np.zeros(len(members), dtype=np.int64),
+                       np.arange(1, len(members) + 1, dtype=np.int64), np.asarray(cos), lex, params)
+    per_fact: dict[str, list[float]] = defaultdict(list)
+    for fid, x in zip(owners, d.tolist()):
+        per_fact[fid].append(x)
+    return {fid: float(np.mean(sorted(ds)[:MATCH_MEMBERS])) for fid, ds in per_fact.items()}
 
 
 def _usual_predicates(snap: ArchiveSnapshot) -> dict[str, str]:
@@ -250,8 +264,9 @@ def check_drafts(paths: list[str], archive: ArchiveSnapshot | Store, config: Con
     for d in res.drafts:
         res.claims.extend(extract_claims(d, lex))
         res.suppressions.extend(parse_suppressions(d))
-    archive_ids = set(archive.document_hashes()) if isinstance(archive, Store) else {d.id for d in snap.documents}
-    clash = sorted({d.id for d in res.drafts} & archive_ids)
+    draft_ids = [d.id for d in res.drafts]
+    clash = sorted(archive.known_documents(draft_ids) if isinstance(archive, Store)
+                   else set(draft_ids) & {d.id for d in snap.documents})
     for doc_id in clash:
         res.warnings.append(InputError(doc_id, "the draft is also in the archive: it is checked against itself too"))
     embedder = embedder or Embedder(snap.meta.get("model") or config.model, use_cache=config.cache)

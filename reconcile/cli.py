@@ -500,9 +500,11 @@ def fuse(csv_paths: tuple[str, ...], fmt: str, quiet: bool, output: str | None, 
               help="Seconds to wait for another index run writing the same archive (then fail).")
 @click.option("--scheduler", help="A Dask scheduler (tcp://host:8786): extraction and embedding run on its workers.")
 @click.option("--workers", type=click.IntRange(min=1), help="Extract and embed on a local Dask cluster of N processes.")
+@click.option("--recluster", is_flag=True, help="Rebuild and re-judge every fact (default: only the facts near what "
+                                                "changed are re-clustered, the others kept with their ids).")
 def index_cmd(paths: tuple[str, ...], config_path: str | None, rules_dirs: tuple[str, ...], skip_bad: bool,
               quiet: bool, db: str | None, model: str | None, no_cache: bool, wait: float, scheduler: str | None,
-              workers: int | None) -> None:
+              workers: int | None, recluster: bool) -> None:
     """Build or update the archive DB from PATHS: only new or changed documents are processed."""
     from reconcile.embed import ModelError
     from reconcile.index import index
@@ -531,7 +533,7 @@ def index_cmd(paths: tuple[str, ...], config_path: str | None, rules_dirs: tuple
             stack.callback(store.close)
             if prog:
                 stack.enter_context(prog)
-            stats = index(list(paths), store, cfg, progress=cb, wait=wait, client=client)
+            stats = index(list(paths), store, cfg, progress=cb, wait=wait, client=client, recluster=recluster)
     except OSError as exc:  # a scheduler that cannot be reached
         _err(f"reconcile: {scheduler}: cannot reach the Dask scheduler ({exc})")
         sys.exit(EXIT_ERROR)
@@ -540,9 +542,10 @@ def index_cmd(paths: tuple[str, ...], config_path: str | None, rules_dirs: tuple
         sys.exit(EXIT_ERROR)
     _report_errors(stats)
     if not quiet:
+        changed = "all re-clustered" if stats.reclustered else f"{stats.facts_changed} new or changed"
         _err(f"reconcile: {display_address(db)}: {stats.documents} documents ({stats.added} added, {stats.changed} "
              f"changed, {stats.unchanged} unchanged, {stats.removed} removed), {stats.claims} claims, "
-             f"{stats.facts} facts")
+             f"{stats.facts} facts ({changed}, {stats.facts_judged} judged)")
     if stats.errors and not skip_bad:
         sys.exit(EXIT_ERROR)
 

@@ -74,6 +74,7 @@ def process_batch(docs: list[Document], model: str, rules_dirs: tuple[str, ...],
 
 
 def _key(batch: list[Document], model: str) -> str:
+    """The batch's task key: a hash of the model and its documents' ids and contents (a re-run replaces)."""
     h = hashlib.sha256(model.encode())
     for d in batch:
         h.update(f"\0{d.id}\0{d.content_hash}".encode())

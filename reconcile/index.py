@@ -1,13 +1,21 @@
 """Build and update an archive (``reconcile index``): only new or changed documents are extracted and
-embedded; removed ones are dropped; the facts are re-clustered and re-judged over the whole archive; and
-everything is written in one transaction.
+embedded; removed ones are dropped; and everything is written in one transaction.
+
+Facts are kept up to date incrementally (``incremental_facts``): a run that adds or changes documents
+re-clusters only the neighbourhood of what changed (the new claims, the facts whose centroids are nearest
+to them in their block, and the facts that lost claims) and keeps every other fact as it was, with its id
+(a fact's id is the hash of its claims). Only the facts that changed, and those sharing a document with
+them, are re-judged. ``recluster=True`` (``--recluster``), a first run, or a change of the clustering
+(threshold or pair model) clusters and judges the whole archive instead.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import time
-from typing import Any
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -15,15 +23,22 @@ from reconcile.cluster import ClusterParams, block_key, cluster_claims
 from reconcile.config import Config
 from reconcile.embed import Embedder, counted_embeddings
 from reconcile.lexicon import load_lexicon
-from reconcile.model import Claim, Document, Fact, InputError
+from reconcile.lexicon import Lexicon
+from reconcile.model import Claim, Document, Fact, Finding, InputError
+from reconcile.pairs import load_pair_model
 from reconcile.pipeline import Progress, RunResult, extract, ingest, judge
-from reconcile.store import Store, StoreError, as_meta, now_iso
+from reconcile.store import ArchiveSnapshot, Store, StoreError, as_meta, now_iso
 
-__all__ = ["IndexStats", "index"]
+__all__ = ["IndexStats", "index", "incremental_facts", "fact_keys", "clustering_fingerprint", "NEAREST_FACTS"]
+
+NEAREST_FACTS = 5  # existing facts (by centroid, per block) re-clustered with each new claim
 
 
 @dataclass
 class IndexStats:
+    """What an index run did: documents by kind, the archive's size after it, the facts it re-clustered
+    (``reclustered``: all of them) and re-judged, its errors and warnings, and per-stage seconds."""
+
     documents: int = 0
     added: int = 0
     changed: int = 0
@@ -31,6 +46,9 @@ class IndexStats:
     removed: int = 0
     claims: int = 0
     facts: int = 0
+    reclustered: bool = False
+    facts_changed: int = 0
+    facts_judged: int = 0
     errors: list[InputError] = field(default_factory=list)
     warnings: list[InputError] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
@@ -49,12 +67,14 @@ def fact_keys(facts: list[Fact], claims: list[Claim], emb: np.ndarray) -> list[t
 
 
 def index(paths: list[str], store: Store, config: Config, embedder: Embedder | None = None,
-          progress: Progress | None = None, wait: float = 0.0, client: Any = None) -> IndexStats:
+          progress: Progress | None = None, wait: float = 0.0, client: Any = None,
+          recluster: bool = False) -> IndexStats:
     """Bring the archive in line with ``paths`` (the whole archive's inputs).
 
     The run holds the archive's writer lock from its first read to its last write (a second writer waits
     up to ``wait`` seconds, then fails with a ``StoreError``), so concurrent runs never interleave.
     ``client``: a Dask client; extraction and embedding then run on its workers (``distributed.py``).
+    ``recluster``: rebuild every fact instead of updating the facts near what changed.
     """
     stats = IndexStats()
     t = time.perf_counter()
@@ -63,18 +83,25 @@ def index(paths: list[str], store: Store, config: Config, embedder: Embedder | N
     stats.errors, stats.warnings = read.errors, read.warnings
     stats.timings["ingest"] = time.perf_counter() - t
     with store.writing(wait):
-        _update(read, store, config, stats, embedder, progress, client)
+        _update(read, store, config, stats, embedder, progress, client, recluster)
     return stats
 
 
-def _update(read: RunResult, store: Store, config: Config, stats: IndexStats, embedder: Embedder | None,
-            progress: Progress | None, client: Any = None) -> None:
-    """The locked part of an index run: read the archive, process what changed, write it back."""
-    snap = store.snapshot()
-    model = config.model
-    if snap.meta.get("model") and snap.meta["model"] != model and snap.documents:
-        raise StoreError(f"the archive was built with model {snap.meta['model']!r}, not {model!r}: "
-                         "index with the same model, or into a new file")
+@dataclass
+class _Plan:
+    """What an index run changes: documents to write and to remove, and the archive's claims after it."""
+
+    upsert: list[tuple[Document, list[Claim], np.ndarray]]
+    removed: list[str]
+    claims: list[Claim]
+    embeddings: np.ndarray
+    new: list[Claim]
+    docs: dict[str, Document]
+
+
+def _plan(read: RunResult, snap: ArchiveSnapshot, config: Config, stats: IndexStats, embedder: Embedder,
+          progress: Progress | None, client: Any) -> _Plan:
+    """Decide what is new, changed or removed, extract and embed what is new, and join it to what is kept."""
     known = {d.id: d.content_hash for d in snap.documents}
     current = {d.id: d for d in read.documents}
     todo = [d for d in read.documents if known.get(d.id) != d.content_hash]
@@ -85,8 +112,6 @@ def _update(read: RunResult, store: Store, config: Config, stats: IndexStats, em
     stats.changed = len(todo) - stats.added
     stats.unchanged = len(read.documents) - len(todo)
     stats.removed = len(removed)
-    lex = load_lexicon(config.rules_dirs)
-    embedder = embedder or Embedder(config.model, use_cache=config.cache)  # loads its model when first asked
     if client is not None:
         upsert, flat, emb = _extract_embed_on(client, todo, config, stats, progress)
     else:
@@ -101,22 +126,145 @@ def _update(read: RunResult, store: Store, config: Config, stats: IndexStats, em
     all_emb = np.vstack(parts).astype(np.float32) if parts else np.zeros((0, 512), np.float32)
     docs = {d.id: d for d in snap.documents if d.id not in drop}
     docs.update({d.id: d for d in todo})
+    return _Plan(upsert, removed, claims, all_emb, flat, docs)
+
+
+def _update(read: RunResult, store: Store, config: Config, stats: IndexStats, embedder: Embedder | None,
+            progress: Progress | None, client: Any = None, recluster: bool = False) -> None:
+    """The locked part of an index run: read the archive, process what changed, write it back."""
+    snap = store.snapshot()
+    model = config.model
+    if snap.meta.get("model") and snap.meta["model"] != model and snap.documents:
+        raise StoreError(f"the archive was built with model {snap.meta['model']!r}, not {model!r}: "
+                         "index with the same model, or into a new file")
+    lex = load_lexicon(config.rules_dirs)
+    embedder = embedder or Embedder(config.model, use_cache=config.cache)  # loads its model when first asked
+    plan = _plan(read, snap, config, stats, embedder, progress, client)
+    params = ClusterParams(threshold=config.cluster_threshold)
+    fingerprint = clustering_fingerprint(params)
+    stats.reclustered = recluster or not snap.facts or snap.meta.get("clustering") != fingerprint
     t = time.perf_counter()
-    counted = counted_embeddings(embedder, claims) if claims else None
-    facts = cluster_claims(claims, all_emb, ClusterParams(threshold=config.cluster_threshold), lex, counted)
+    if stats.reclustered:
+        counted = counted_embeddings(embedder, plan.claims) if plan.claims else None
+        facts = cluster_claims(plan.claims, plan.embeddings, params, lex, counted)
+        changed = {f.id for f in facts}
+    else:
+        facts, changed = incremental_facts(snap, plan.claims, plan.embeddings, {c.id for c in plan.new},
+                                           embedder, lex, params)
     stats.timings["cluster"] = time.perf_counter() - t
     t = time.perf_counter()
-    findings, rel = judge(facts, claims, docs, config)
+    findings, rel, judged = _judge(facts, changed, plan, snap.findings, config, stats.reclustered)
     stats.timings["rules"] = time.perf_counter() - t
     t = time.perf_counter()
-    store.replace(upsert, removed, facts, findings,
-                  as_meta({"model": model, "cluster_threshold": config.cluster_threshold, "last_indexed": now_iso(),
-                           "reliability": {k: round(v, 6) for k, v in sorted(rel.items())}}),
-                  fact_keys(facts, claims, all_emb))
+    store.replace(plan.upsert, plan.removed, facts, findings,
+                  as_meta({"model": model, "cluster_threshold": config.cluster_threshold, "clustering": fingerprint,
+                           "last_indexed": now_iso(), "reliability": {k: round(v, 6) for k, v in sorted(rel.items())}}),
+                  fact_keys(facts, plan.claims, plan.embeddings))
     stats.timings["write"] = time.perf_counter() - t
-    stats.documents = len(docs)
-    stats.claims = len(claims)
-    stats.facts = len(facts)
+    stats.documents, stats.claims, stats.facts = len(plan.docs), len(plan.claims), len(facts)
+    stats.facts_changed, stats.facts_judged = len(changed), judged
+
+
+def clustering_fingerprint(params: ClusterParams) -> str:
+    """What the facts depend on besides the claims: the merge threshold and the pair model's weights.
+
+    An archive clustered under another fingerprint is re-clustered whole: facts made by two different
+    clusterings must not be mixed.
+    """
+    m = params.model or load_pair_model(params.model_path)
+    data = {"threshold": params.threshold, "model": json.loads(m.to_json()) if hasattr(m, "to_json") else repr(m)}
+    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def _unit_rows(E: np.ndarray) -> np.ndarray:
+    """Rows scaled to length one (cosine similarity is then a dot product)."""
+    return E / np.maximum(np.linalg.norm(E, axis=1, keepdims=True), 1e-12) if len(E) else E
+
+
+def _near_facts(old: list[Fact], snap: ArchiveSnapshot, new: list[Claim], new_emb: np.ndarray) -> set[str]:
+    """The ids of the ``NEAREST_FACTS`` existing facts of each new claim's block, nearest by centroid."""
+    keys = fact_keys(old, snap.claims, snap.embeddings)
+    by_block: dict[str, list[int]] = {}
+    for i, (block, _) in enumerate(keys):
+        by_block.setdefault(block, []).append(i)
+    rows: dict[str, list[int]] = {}
+    for i, c in enumerate(new):
+        rows.setdefault(block_key(c), []).append(i)
+    near: set[str] = set()
+    for block, idx in sorted(rows.items()):
+        cand = by_block.get(block, [])
+        if not cand:
+            continue
+        C = np.vstack([keys[j][1] for j in cand])
+        sims = _unit_rows(new_emb[idx]) @ C.T
+        k = min(NEAREST_FACTS, len(cand))
+        top = np.argsort(-sims, axis=1, kind="stable")[:, :k]
+        near.update(old[cand[j]].id for j in np.unique(top).tolist())
+    return near
+
+
+def incremental_facts(snap: ArchiveSnapshot, claims: list[Claim], emb: np.ndarray, new_ids: set[str],
+                      embedder: Embedder, lex: Lexicon, params: ClusterParams) -> tuple[list[Fact], set[str]]:
+    """The archive's facts after a run that added ``new_ids`` to ``claims`` (and dropped what is gone).
+
+    Re-clusters, with ``cluster_claims`` itself, the new claims together with every claim of the facts
+    touched by the run: the facts nearest each new claim (so that pieces of one fact that an earlier run
+    kept apart can join now) and the facts that lost claims. Every other fact is kept unchanged (same
+    claims, same id, same verdict). Deterministic: the same archive and inputs give the same facts.
+    Returns the facts and the ids of those that are new or changed.
+    """
+    row = {c.id: i for i, c in enumerate(claims)}
+    old = [f for f in snap.facts if f.claims]
+    touched = {f.id for f in old if any(cid not in row for cid in f.claims)}
+    new_rows = [row[cid] for cid in sorted(new_ids)]
+    touched |= _near_facts(old, snap, [claims[i] for i in new_rows], emb[new_rows])
+    assigned = {cid for f in old if f.id not in touched for cid in f.claims}
+    sub = [i for i, c in enumerate(claims) if c.id not in assigned]  # new, of touched facts, or orphans
+    sub_claims = [claims[i] for i in sub]
+    counted = counted_embeddings(embedder, sub_claims) if sub_claims else None
+    fresh = cluster_claims(sub_claims, emb[sub], params, lex, counted) if sub_claims else []
+    by_id = {f.id: f for f in old}
+    # a touched fact that comes out with the same claims is the same fact: its stored verdict still holds
+    changed = {f.id for f in fresh if f.id not in by_id}
+    facts = [f for f in old if f.id not in touched] + [by_id.get(f.id, f) for f in fresh]
+    facts.sort(key=lambda f: f.claims[0])
+    return facts, changed
+
+
+def _document_neighbours(facts: list[Fact], ids: set[str], claims: list[Claim]) -> set[str]:
+    """``ids`` and every fact that shares a document with one of them (rules look across one document)."""
+    doc_of = {c.id: c.document for c in claims}
+    docs = {doc_of[cid] for f in facts if f.id in ids for cid in f.claims}
+    return ids | {f.id for f in facts if any(doc_of[cid] in docs for cid in f.claims)}
+
+
+def _judge(facts: list[Fact], changed: set[str], plan: _Plan, old_findings: list[Finding], config: Config,
+           everything: bool) -> tuple[list[Finding], dict[str, float], int]:
+    """Findings of the archive, the learned reliability, and how many facts were judged.
+
+    After a re-clustering every fact is judged (``pipeline.judge``). Otherwise only the facts whose
+    findings can have changed: those that changed and those sharing a document with one (their rules see
+    each other); the rules run with those facts' document neighbours present, and the other facts keep
+    their findings and verdicts. Outlet reliability is learned over the whole archive either way.
+    """
+    if everything:
+        findings, rel = judge(facts, plan.claims, plan.docs, config)
+        return findings, rel, len(facts)
+    from reconcile.confidence import ConfidenceParams, fact_origins, judge_facts, learn_reliability
+    from reconcile.rules import load_rules, run_rules
+
+    params = ConfidenceParams.from_config(config)
+    origins = fact_origins(facts, plan.claims, plan.docs, params)
+    rel = learn_reliability(facts, plan.claims, plan.docs, origins, params)
+    redo = _document_neighbours(facts, changed, plan.claims)
+    context = _document_neighbours(facts, redo, plan.claims)
+    found = run_rules(load_rules(config), [f for f in facts if f.id in context], plan.claims, plan.docs, config,
+                      origins)
+    found = [fd for fd in found if fd.fact in redo]
+    judge_facts([f for f in facts if f.id in redo], plan.claims, plan.docs, found, rel, origins, params)
+    ids = {f.id for f in facts}
+    kept = [fd for fd in old_findings if fd.fact in ids and fd.fact not in redo]
+    return kept + found, rel, len(redo)
 
 
 def _extract_embed(todo: list[Document], config: Config, stats: IndexStats, embedder: Embedder,

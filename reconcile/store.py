@@ -80,6 +80,11 @@ class Store(ABC):
     def document_hashes(self) -> dict[str, str]:
         """Document id -> content hash, to decide what needs indexing."""
 
+    def known_documents(self, ids: list[str]) -> set[str]:
+        """Which of ``ids`` the archive holds (a check warns of a draft that is also in the archive): a
+        lookup of those ids only, not a read of every document."""
+        return set(ids) & set(self.document_hashes())
+
     @abstractmethod
     def writing(self, wait: float = 0.0) -> AbstractContextManager[None]:
         """Hold the archive's one writer lock for a whole index run (read, then ``replace``).
@@ -205,12 +210,14 @@ def unassigned(claim_ids: Iterator[str] | list[str], facts: Iterator[list[str]] 
 
 
 def _doc_to_json(d: Document) -> str:
+    """A document's row: every field but its text (the archive keeps what a check shows, not articles)."""
     data = asdict(d)
     data.pop("text")
     return json.dumps(data, ensure_ascii=False, sort_keys=True)
 
 
 def _doc_from_json(s: str | bytes) -> Document:
+    """A document from its row, its text empty (never stored), its fields type-checked."""
     obj = json.loads(s)
     if not isinstance(obj, dict):
         raise ValueError("a Document row is not a JSON object")
@@ -223,6 +230,7 @@ def guarded(method: Callable[P, R]) -> Callable[P, R]:
 
     @functools.wraps(method)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        """The read, with damage turned into a StoreError naming the archive."""
         try:
             return method(*args, **kwargs)
         except StoreError:
@@ -260,9 +268,11 @@ class SQLiteStore(Store):
             raise StoreError(f"{self.path}: not a reconcile archive ({exc})") from exc
 
     def _connect_write(self) -> sqlite3.Connection:
+        """A connection for an index run (autocommit: transactions are begun explicitly)."""
         return sqlite3.connect(str(self.path), timeout=30, isolation_level=None)
 
     def _connect_read(self) -> sqlite3.Connection:
+        """A read-only connection for a check: ``mode=ro``, or ``immutable`` on a read-only place."""
         uri = self.path.resolve().as_uri()
         try:
             db = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=30, isolation_level=None)
@@ -288,9 +298,11 @@ class SQLiteStore(Store):
                              "run `reconcile index` again)")
 
     def _tables(self) -> set[str]:
+        """The names of the file's tables."""
         return {str(r[0]) for r in self.db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
 
     def _create(self) -> None:
+        """Create the tables of an empty file and mark it with this schema version, in one transaction."""
         with self._transaction() as db:
             for stmt in """
                 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -329,11 +341,14 @@ class SQLiteStore(Store):
             raise StoreError(f"{self.path}: could not write the archive ({exc}); it is left as it was") from exc
 
     def _undo(self) -> None:
+        """Roll back an open transaction, if any (after an error: the archive is left as it was)."""
         if self.db.in_transaction:
             self.db.execute("ROLLBACK")
 
     @contextmanager
     def writing(self, wait: float = 0.0) -> Iterator[None]:
+        """SQLite: ``BEGIN IMMEDIATE`` takes the file's one write lock (``busy_timeout`` waits up to ``wait``);
+        everything up to the end of the block commits as one transaction, an exception rolls it back."""
         self.db.execute(f"PRAGMA busy_timeout={max(0, int(wait * 1000))}")
         try:
             self.db.execute("BEGIN IMMEDIATE")
@@ -360,11 +375,19 @@ class SQLiteStore(Store):
 
     @guarded
     def document_hashes(self) -> dict[str, str]:
+        """Document id -> content hash, from the ``documents`` table."""
         return {str(k): str(v) for k, v in self.db.execute("SELECT id, hash FROM documents")}
+
+    @guarded
+    def known_documents(self, ids: list[str]) -> set[str]:
+        """Which of ``ids`` are in the ``documents`` table (looked up by primary key)."""
+        return {str(r[0]) for r in self._rows("SELECT id FROM documents WHERE id IN ({})", sorted(set(ids)))}
 
     def replace(self, upsert: list[tuple[Document, list[Claim], np.ndarray]], delete: list[str],
                 facts: list[Fact], findings: list[Finding], meta: dict[str, str],
                 fact_keys: list[tuple[str, np.ndarray]] | None = None) -> None:
+        """Write one index run in one transaction (a savepoint inside ``writing``): documents and claims
+        per document, then every fact, finding and meta value anew; a failure leaves the archive as it was."""
         keys: list[tuple[str, np.ndarray | None]] = (list(fact_keys) if fact_keys
                                                      else [(f.unit_class, None) for f in facts])
         try:
@@ -377,6 +400,7 @@ class SQLiteStore(Store):
     def _write(db: sqlite3.Connection, upsert: list[tuple[Document, list[Claim], np.ndarray]], delete: list[str],
                facts: list[Fact], findings: list[Finding], meta: dict[str, str],
                keys: list[tuple[str, np.ndarray | None]]) -> None:
+        """The statements of ``replace``: per-document deletes and inserts, then the facts, findings and meta."""
         for doc_id in delete:
             db.execute("DELETE FROM claims WHERE document=?", (doc_id,))
             db.execute("DELETE FROM documents WHERE id=?", (doc_id,))
@@ -398,10 +422,13 @@ class SQLiteStore(Store):
         db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", sorted(meta.items()))
 
     def _meta(self) -> dict[str, str]:
+        """The ``meta`` table as a dict (schema, model, clustering, last_indexed, reliability...)."""
         return {str(k): str(v) for k, v in self.db.execute("SELECT key, value FROM meta")}
 
     @guarded
     def snapshot(self) -> ArchiveSnapshot:
+        """Every document, claim (with its vector, in claim id order), fact and finding: what an index run
+        updates from. Large: a check reads ``fact_index`` and ``partial`` instead."""
         snap = ArchiveSnapshot()
         snap.meta = self._meta()
         snap.documents = [_doc_from_json(d) for (d,) in self.db.execute("SELECT data FROM documents ORDER BY id")]
@@ -416,11 +443,14 @@ class SQLiteStore(Store):
         return snap
 
     def _counts(self) -> dict[str, int]:
+        """How many documents, claims and facts the archive holds."""
         return {t: int(self.db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0])  # noqa: S608  # fixed names
                 for t in ("documents", "claims", "facts")}
 
     @guarded
     def fact_index(self) -> FactIndex:
+        """Every fact with its block and centroid, in id order, and the archive's meta and counts: the small
+        first read of a check, which then reads only the nearest facts (``partial``)."""
         facts, blocks, vecs = [], [], []
         for data, block, vec in self.db.execute("SELECT data, block, vector FROM facts ORDER BY id"):
             facts.append(decode(Fact, data))
@@ -429,6 +459,7 @@ class SQLiteStore(Store):
         return FactIndex(facts, blocks, centroid_matrix(vecs), self._meta(), self._counts())
 
     def _rows(self, sql: str, ids: list[str]) -> list[tuple[Any, ...]]:
+        """Rows of ``sql`` (with one ``IN ({})``) for many ids, in chunks under SQLite's parameter limit."""
         out: list[tuple[Any, ...]] = []
         for start in range(0, len(ids), _SQL_VARS):
             chunk = ids[start:start + _SQL_VARS]
@@ -437,6 +468,7 @@ class SQLiteStore(Store):
 
     @guarded
     def partial(self, fact_ids: list[str]) -> ArchiveSnapshot:
+        """The named facts, their claims (with vectors) and documents, in id order, and the archive's counts."""
         snap = ArchiveSnapshot()
         snap.meta = self._meta()
         snap.counts = self._counts()
@@ -454,6 +486,7 @@ class SQLiteStore(Store):
 
     @guarded
     def stats(self) -> dict[str, Any]:
+        """The ``reconcile stats`` summary; ``unassigned_claims`` counts claims in no fact (0 after any run)."""
         meta = self._meta()
         counts = self._counts()
         facts = (decode(Fact, d).claims for (d,) in self.db.execute("SELECT data FROM facts"))
@@ -462,6 +495,7 @@ class SQLiteStore(Store):
                 "last_indexed": meta.get("last_indexed")}
 
     def close(self) -> None:
+        """Close the connection (an open transaction is rolled back)."""
         self.db.close()
 
 
@@ -483,4 +517,5 @@ def open_store(path: str | Path, create: bool = True) -> Store:
 
 
 def as_meta(values: dict[str, Any]) -> dict[str, str]:
+    """Meta values as stored (strings): strings as they are, anything else as JSON."""
     return {k: v if isinstance(v, str) else json.dumps(v) for k, v in values.items()}

@@ -45,6 +45,7 @@ MIGRATIONS: dict[int, list[str]] = {
 
 
 def _psycopg() -> Any:
+    """The psycopg module, imported when a server archive is first used (SQLite users need not install it)."""
     try:
         import psycopg
     except ImportError as exc:  # pragma: no cover - a dependency; the message says what to install
@@ -84,6 +85,8 @@ class PostgresStore(Store):
         return int(meta["schema"]), meta
 
     def _check_schema(self, create: bool) -> None:
+        """Refuse a foreign or newer schema; for a check, also an unfinished or older archive (a check never
+        migrates, and its connection turns read-only); for an index run, create or migrate the tables."""
         psycopg = _psycopg()
         try:
             version, meta = self._version()
@@ -115,6 +118,7 @@ class PostgresStore(Store):
 
     @contextmanager
     def _lock(self, wait: float) -> Iterator[None]:
+        """Hold the session advisory lock ``LOCK_KEY``, polling up to ``wait`` seconds, then a StoreError."""
         deadline = time.monotonic() + wait
         while not self.db.execute("SELECT pg_try_advisory_lock(%s)", (LOCK_KEY,)).fetchone()[0]:
             if time.monotonic() >= deadline:
@@ -129,6 +133,8 @@ class PostgresStore(Store):
 
     @contextmanager
     def writing(self, wait: float = 0.0) -> Iterator[None]:
+        """PostgreSQL: hold the advisory writer lock for the whole index run, so a second writer waits up to
+        ``wait`` seconds or fails; each ``replace`` inside commits as one transaction."""
         psycopg = _psycopg()
         try:
             with self._lock(wait):
@@ -143,11 +149,21 @@ class PostgresStore(Store):
 
     @guarded
     def document_hashes(self) -> dict[str, str]:
+        """Document id -> content hash, from ``reconcile_documents``."""
         return {str(k): str(v) for k, v in self.db.execute("SELECT id, hash FROM reconcile_documents")}
+
+    @guarded
+    def known_documents(self, ids: list[str]) -> set[str]:
+        """Which of ``ids`` are in ``reconcile_documents`` (looked up by primary key)."""
+        with self._read() as db:
+            return {str(r[0]) for r in db.execute("SELECT id FROM reconcile_documents WHERE id = ANY(%s)",
+                                                  (sorted(set(ids)),))}
 
     def replace(self, upsert: list[tuple[Document, list[Claim], np.ndarray]], delete: list[str],
                 facts: list[Fact], findings: list[Finding], meta: dict[str, str],
                 fact_keys: list[tuple[str, np.ndarray]] | None = None) -> None:
+        """Write one index run in one transaction under the writer lock (taken here when not in ``writing``):
+        readers see the previous run until it commits; a failure leaves the archive as it was."""
         psycopg = _psycopg()
         keys: list[tuple[str, np.ndarray | None]] = (list(fact_keys) if fact_keys
                                                      else [(f.unit_class, None) for f in facts])
@@ -161,6 +177,8 @@ class PostgresStore(Store):
     def _write(self, upsert: list[tuple[Document, list[Claim], np.ndarray]], delete: list[str],
                facts: list[Fact], findings: list[Finding], meta: dict[str, str],
                keys: list[tuple[str, np.ndarray | None]]) -> None:
+        """The statements of ``replace``: deletes of the runs' documents, then COPY of documents, claims,
+        every fact and finding, and the meta values."""
         with self.db.cursor() as cur:
             gone = delete + [d.id for d, _, _ in upsert]
             cur.execute("DELETE FROM reconcile_claims WHERE document = ANY(%s)", (gone,))
@@ -188,9 +206,11 @@ class PostgresStore(Store):
                             "SET value = EXCLUDED.value", sorted(meta.items()))
 
     def _meta(self) -> dict[str, str]:
+        """``reconcile_meta`` as a dict (schema, model, clustering, last_indexed, reliability...)."""
         return {str(k): str(v) for k, v in self.db.execute("SELECT key, value FROM reconcile_meta")}
 
     def _counts(self) -> dict[str, int]:
+        """How many documents, claims and facts the archive holds."""
         return {t: int(self.db.execute(f"SELECT COUNT(*) FROM reconcile_{t}").fetchone()[0])  # noqa: S608
                 for t in ("documents", "claims", "facts")}
 
@@ -210,6 +230,8 @@ class PostgresStore(Store):
 
     @guarded
     def snapshot(self) -> ArchiveSnapshot:
+        """Every document, claim (with its vector, in claim id order), fact and finding, in one repeatable-read
+        transaction: what an index run updates from."""
         snap = ArchiveSnapshot()
         with self._read() as db:
             snap.meta = self._meta()
@@ -227,6 +249,8 @@ class PostgresStore(Store):
 
     @guarded
     def fact_index(self) -> FactIndex:
+        """Every fact with its block and centroid, in id order, with meta and counts, read consistently: the
+        small first read of a check."""
         facts, blocks, vecs = [], [], []
         with self._read() as db:
             for data, block, vec in db.execute("SELECT data, block, vector FROM reconcile_facts ORDER BY id"):
@@ -237,6 +261,7 @@ class PostgresStore(Store):
 
     @guarded
     def partial(self, fact_ids: list[str]) -> ArchiveSnapshot:
+        """The named facts, their claims (with vectors) and documents, in id order, from one consistent view."""
         snap = ArchiveSnapshot()
         with self._read() as db:
             snap.meta = self._meta()
@@ -255,6 +280,7 @@ class PostgresStore(Store):
 
     @guarded
     def stats(self) -> dict[str, Any]:
+        """The ``reconcile stats`` summary, from one consistent view; ``unassigned_claims`` is 0 after any run."""
         with self._read() as db:
             meta = self._meta()
             counts = self._counts()
@@ -264,6 +290,7 @@ class PostgresStore(Store):
                 "last_indexed": meta.get("last_indexed")}
 
     def close(self) -> None:
+        """Close the connection (the advisory lock, if still held, goes with the session)."""
         self.db.close()
 
 
@@ -274,6 +301,7 @@ def _held() -> Iterator[None]:
 
 
 def _doc(data: Any) -> Document:
+    """A document from its row (JSON text), its text empty, its fields type-checked."""
     obj = dict(data) if isinstance(data, dict) else json.loads(data)
     obj["text"] = ""
     return decode(Document, obj)

@@ -59,6 +59,9 @@ def test_the_postgres_archive_equals_the_sqlite_one(archives):
         assert [f.fingerprint for f in a.findings] == [f.fingerprint for f in b.findings]
         ia, ib = pg.fact_index(), lite.fact_index()
         assert ia.blocks == ib.blocks and (ia.centroids == ib.centroids).all()
+        asked = [a.documents[0].id, "not-in-the-archive", a.documents[-1].id]
+        assert pg.known_documents(asked) == lite.known_documents(asked) == {asked[0], asked[2]}
+        assert pg.known_documents([]) == lite.known_documents([]) == set()
     finally:
         pg.close()
         lite.close()
