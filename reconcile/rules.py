@@ -10,11 +10,13 @@ A rule's ``verdict`` (default: its check kind's) is the verdict its hits give th
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import re
 import string
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -128,6 +130,19 @@ def fill_message(message: str, values: dict[str, Any]) -> str:
     return "".join(out)
 
 
+def _load_rule_once(path: Path) -> Rule:
+    """``load_rule_file`` once per file version (path, size, mtime): the schema check is a third of a check's
+    CPU in a long-running process. A copy, as the config's overrides change the rule it returns."""
+    st = path.stat()
+    return copy.deepcopy(_load_rule_version(str(path), st.st_size, st.st_mtime_ns))
+
+
+@lru_cache(maxsize=1024)
+def _load_rule_version(path: str, size: int, mtime_ns: int) -> Rule:
+    """The parsed and validated rule of one file version (the cache key's size and mtime say which)."""
+    return load_rule_file(Path(path))
+
+
 def load_rules(config: Config | None = None, extra_dirs: list[str] | None = None) -> list[Rule]:
     """The packaged rules, the user's rule folders, then the config's per-rule overrides."""
     config = config or Config()
@@ -139,7 +154,7 @@ def load_rules(config: Config | None = None, extra_dirs: list[str] | None = None
         for p in sorted(d.glob("*/*.yml")):
             if p.parent.name == "lexicon":
                 continue
-            r = load_rule_file(p)
+            r = _load_rule_once(p)
             rules[r.code] = r
     for code, over in config.rule_overrides.items():
         where = f"{config.source or 'config'} [rule.{code}]"

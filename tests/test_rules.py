@@ -170,3 +170,21 @@ def test_fill_message_substitutes_plain_values():
     from reconcile.rules import fill_message
 
     assert fill_message("{a} and {b} ({missing})", {"a": 1, "b": "x"}) == "1 and x ({missing})"
+
+
+def test_an_override_never_leaks_into_the_next_load(tmp_path):
+    # rule files are parsed once per file version; each load still gets its own rules to override
+    from reconcile.config import Config
+    from reconcile.rules import load_rules
+
+    first = {r.code: r for r in load_rules(Config(rule_overrides={"NU01": {"level": "info", "enabled": False}}))}
+    again = {r.code: r for r in load_rules(Config())}
+    assert (first["NU01"].level, first["NU01"].enabled) == ("info", False)
+    assert again["NU01"].level != "info" and again["NU01"].enabled
+    d = tmp_path / "custom"
+    (d / "numeric").mkdir(parents=True)
+    src = next((Path(__file__).parent.parent / "rules" / "numeric").glob("NU01*.yml"))
+    (d / "numeric" / src.name).write_text(src.read_text(encoding="utf-8").replace("level: error", "level: warning")
+                                          .replace("level: info", "level: warning"), encoding="utf-8")
+    custom = {r.code: r for r in load_rules(Config(), extra_dirs=[str(d)])}
+    assert custom["NU01"].level == "warning"
