@@ -34,7 +34,7 @@ from reconcile.config import Config  # noqa: E402
 from reconcile.devset import GoldCluster, bcubed, load_clusters, match_mentions, summarise  # noqa: E402
 from reconcile.embed import Embedder  # noqa: E402
 from reconcile.lexicon import load_lexicon  # noqa: E402
-from reconcile.pairs import FEATURES, PairKeys, PairModel, document_vectors  # noqa: E402
+from reconcile.pairs import FEATURE_SIGNS, FEATURES, PairKeys, PairModel, document_vectors  # noqa: E402
 from reconcile.pipeline import RunResult, embed, extract, ingest  # noqa: E402
 
 
@@ -108,13 +108,29 @@ def pair_rows(result: RunResult, idx_a: list[int], idx_b: list[int] | None, lex:
     return keys.features(ia, ib, cos, lex), [(members[a], members[b]) for a, b in zip(ei, ej)]
 
 
-def fit(X: np.ndarray, y: np.ndarray, w: np.ndarray) -> PairModel:
-    from sklearn.linear_model import LogisticRegression
+def fit(X: np.ndarray, y: np.ndarray, w: np.ndarray, C: float = 1.0) -> PairModel:
+    """Weighted L2 logistic regression on standardised features (scikit-learn's objective) with each
+    weight of ``FEATURE_SIGNS`` kept on its side: L-BFGS-B with bounds."""
+    from scipy.optimize import minimize
 
     mean = X.mean(axis=0)
     scale = np.where(X.std(axis=0) > 1e-9, X.std(axis=0), 1.0)
-    lr = LogisticRegression(C=1.0, max_iter=2000).fit((X - mean) / scale, y, sample_weight=w)
-    return PairModel(FEATURES, mean, scale, lr.coef_[0], float(lr.intercept_[0]))
+    Z = np.hstack([(X - mean) / scale, np.ones((len(X), 1))])
+    sign = 2.0 * y - 1.0
+
+    def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
+        m = sign * (Z @ theta)
+        p = np.exp(-np.logaddexp(0.0, m))  # sigmoid(-m)
+        value = C * float(w @ np.logaddexp(0.0, -m)) + 0.5 * float(theta[:-1] @ theta[:-1])
+        grad = -C * (Z.T @ (w * sign * p))
+        grad[:-1] += theta[:-1]
+        return value, grad
+
+    bounds = [(0.0, None) if FEATURE_SIGNS.get(f) == 1 else (None, 0.0) if FEATURE_SIGNS.get(f) == -1
+              else (None, None) for f in FEATURES] + [(None, None)]
+    theta = minimize(loss, np.zeros(Z.shape[1]), jac=True, method="L-BFGS-B", bounds=bounds,
+                     options={"maxiter": 5000}).x
+    return PairModel(FEATURES, mean, scale, theta[:-1], float(theta[-1]))
 
 
 class _Boosted:

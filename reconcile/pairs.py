@@ -29,19 +29,32 @@ from reconcile.intervals import tolerance
 from reconcile.lexicon import Lexicon, default_rules_dir
 from reconcile.model import Claim
 
-__all__ = ["FEATURES", "FIGURE_FEATURES", "PairKeys", "PairModel", "load_pair_model", "document_vectors", "day_number"]
+__all__ = ["FEATURES", "FIGURE_FEATURES", "FEATURE_SIGNS", "PairKeys", "PairModel", "load_pair_model",
+           "document_vectors", "day_number"]
 
 FEATURES = (
     "cos", "counted_cos", "counted_known", "group_same", "group_diff", "generic", "lemma_same",
     "pred_same", "pred_diff", "place_same", "place_diff", "actor_same", "actor_diff", "overlap", "equal",
     "log_ratio", "same_doc", "doc_cos", "date_gap", "date_known", "attribution_same", "planned_diff",
     "overlap_cos", "unit_known", "round_compatible", "rel_diff", "grows_later", "counted_close_value_far",
+    "counted_far_value_close",
 )
 
 
 # the features that compare the two figures themselves
 FIGURE_FEATURES = frozenset({"overlap", "equal", "log_ratio", "overlap_cos", "round_compatible", "rel_diff",
-                             "grows_later", "counted_close_value_far"})
+                             "grows_later", "counted_close_value_far", "counted_far_value_close"})
+
+
+# the direction each feature may push P(same fact), where what it means says so (+1: only towards one fact,
+# -1: only apart); the training keeps the weights on these sides, so that a feature seen rarely in the
+# labelled pairs (two synonym groups that differ) cannot learn the opposite of what it says
+FEATURE_SIGNS = {
+    "cos": -1, "counted_cos": -1, "group_same": 1, "group_diff": -1, "lemma_same": 1, "pred_same": 1,
+    "pred_diff": -1, "place_same": 1, "place_diff": -1, "actor_same": 1, "actor_diff": -1, "overlap": 1,
+    "equal": 1, "log_ratio": -1, "doc_cos": -1, "date_gap": -1, "round_compatible": 1, "rel_diff": -1,
+    "counted_far_value_close": -1,
+}
 
 
 @dataclass(frozen=True)
@@ -68,6 +81,7 @@ class PairModel:
         return 1.0 / (1.0 + np.exp(-(Z @ self.coef + self.intercept)))
 
     def to_json(self, **meta: Any) -> str:
+        """The model as the JSON of ``rules/models/pair.json``, with ``meta`` (what it was trained on) beside it."""
         return json.dumps({"features": list(self.features), "mean": self.mean.tolist(),
                            "scale": self.scale.tolist(), "coef": self.coef.tolist(),
                            "intercept": self.intercept, **meta}, indent=1)
@@ -139,6 +153,7 @@ def _place_distance(a: Claim, b: Claim, lex: Lexicon) -> float | None:
 
 
 def _code(values: list[Any]) -> np.ndarray:
+    """An integer code per value, equal values equal codes, -1 for None (unknown)."""
     seen: dict[Any, int] = {}
     return np.array([-1 if v is None else seen.setdefault(v, len(seen)) for v in values], dtype=np.int64)
 
@@ -269,4 +284,6 @@ class PairKeys:
         later = np.sign(np.nan_to_num(db) - np.nan_to_num(da)) * np.sign(vb - va)
         f["grows_later"] = (known & (later > 0)).astype(np.float64)
         f["counted_close_value_far"] = f["counted_known"] * (1.0 - f["counted_cos"]) * f["rel_diff"]
+        # the same figure of other things ("1.500 Touristen", "1,500 soldiers"): a shared number is no shared fact
+        f["counted_far_value_close"] = f["counted_known"] * f["counted_cos"] * f["round_compatible"]
         return np.column_stack([f[name] for name in FEATURES]) if len(ei) else np.zeros((0, len(FEATURES)))
