@@ -29,13 +29,13 @@ class StoryParams:
     """When two documents tell one story, and how large a story may grow."""
 
     # document vectors at least this cosine-similar ...
-    similarity: float = 0.5
+    similarity: float = 0.6
     # ... and a story's documents written within this many days (unknown dates don't keep them apart)
-    days: float = 30.0
+    days: float = 14.0
     # the nearest documents each document is compared with
     neighbours: int = 10
     # a story stops growing at this many claims (every pair of a story's claims is compared)
-    max_claims: int = 400
+    max_claims: int = 150
 
 
 def _candidates(V: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
