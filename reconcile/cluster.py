@@ -392,6 +392,7 @@ def label_for(claims: list[Claim]) -> str:
 
 
 def fact_id(claim_ids: list[str]) -> str:
+    """A fact's id from its claims' ids (any order): the same claims give the same id in every run."""
     return "F" + hashlib.sha1("\n".join(sorted(claim_ids)).encode()).hexdigest()[:10]
 
 

