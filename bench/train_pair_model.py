@@ -6,8 +6,10 @@
 Each gold cluster's articles are read, their claims extracted and embedded; the claims that carry a gold
 figure are labelled with its gold fact. Pairs of labelled claims of one unit block are the examples
 (same gold fact or not); pairs of a labelled claim and a claim of another event (another cluster, or a
-distractor article) are negatives, so that the model learns to keep stories apart. A logistic
-regression is fitted on standardised features (``reconcile.pairs.FEATURES``).
+distractor article) are negatives, so that the model learns to keep stories apart. The seeds' pairs
+(weighted 10) and a generated corpus's (``bench/corpus.py`` with another seed than the benchmark's,
+weighted 0.03: facts that differ only by place or actor) are added. A logistic regression is fitted on
+standardised features (``reconcile.pairs.FEATURES``).
 
 Leave-one-cluster-out: for each cluster, the model is fitted without any pair touching it, the cluster
 is clustered with that model, and B-cubed is measured on it (``reconcile.devset``); the table printed is
@@ -182,6 +184,9 @@ def arguments() -> argparse.Namespace:
     ap.add_argument("--seeds-weight", type=float, default=10.0, help="weight of a seed pair (few, and our demo)")
     ap.add_argument("--unlinked", default="0.95")
     ap.add_argument("--kind", default="logistic", choices=["logistic", "boosting"])
+    ap.add_argument("--generated", type=int, default=300,
+                    help="also learn from a generated corpus of this many articles (bench/corpus.py, seed 11; 0: none)")
+    ap.add_argument("--generated-weight", type=float, default=0.03, help="weight of a generated pair")
     ap.add_argument("--no-loco", action="store_true",
                     help="skip the leave-one-cluster-out table (a quick refit, e.g. after new claims)")
     ap.add_argument("--write", action="store_true", help="fit on every cluster and write rules/models/pair.json")
@@ -221,6 +226,34 @@ def neighbour_pairs(names: list[str], runs: dict[str, RunResult], labels: dict[s
         X, pairs = pair_rows(joint, sorted(labels[name]), [off + i for i in sorted(labels[other])], lex)
         parts[name].append((X, np.zeros(len(pairs), dtype=np.int64), np.full(len(pairs), 0.5)))
         parts[other].append((X, np.zeros(len(pairs), dtype=np.int64), np.zeros(len(pairs))))
+
+
+def generated_pairs(n: int, weight: float, config: Config, embedder: Embedder, lex: Any, parts: Parts) -> None:
+    """Pairs of a generated corpus (``bench/corpus.py``, another seed than the benchmark's): many facts of
+    one kind that differ only by place or by who acted, which the real clusters hardly have."""
+    import tempfile
+
+    from bench.corpus import generate
+
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus, truth_path = generate(n, Path(tmp), seed=11)
+        res = prepare([str(corpus)], config, embedder)
+        truth = json.loads(truth_path.read_text(encoding="utf-8"))
+    by_doc: dict[str, list[int]] = defaultdict(list)
+    for i, c in enumerate(res.claims):
+        by_doc[c.document].append(i)
+    lab: dict[int, str] = {}
+    for art in truth["articles"]:  # a mention is the first unlabelled claim of its article with its value
+        free = list(by_doc.get(art["id"], []))
+        for m in art["mentions"]:
+            hit = next((i for i in free if abs(res.claims[i].value - m["value"]) < 1e-6 * max(1, m["value"])), None)
+            if hit is not None:
+                free.remove(hit)
+                lab[hit] = m["fact"]
+    X, pairs = pair_rows(res, sorted(lab), None, lex)
+    y = np.array([lab[a] == lab[b] for a, b in pairs], dtype=np.int64)
+    parts["generated"].append((X, y, np.full(len(y), weight)))
+    print(f"generated: {len(lab)} labelled claims, {int(y.sum())} same-fact pairs of {len(y)}")
 
 
 def stack(parts: Parts, exclude: str | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -275,6 +308,8 @@ def main() -> None:
         parts["seeds"].append((X, y, np.full(len(y), args.seeds_weight)))
         print(f"seeds: {len(lab)} labelled claims, {int(y.sum())} same-fact pairs of {len(y)}")
     neighbour_pairs([g.name for g in clusters], runs, labels, lex, parts)
+    if args.generated:
+        generated_pairs(args.generated, args.generated_weight, config, embedder, lex, parts)
     if not args.no_loco:
         loco_table(clusters, runs, parts, args, lex)
     X, y, w = stack(parts, None)
