@@ -7,8 +7,11 @@ Each gold cluster's articles are read, their claims extracted and embedded; the 
 figure are labelled with its gold fact. Pairs of labelled claims of one unit block are the examples
 (same gold fact or not); pairs of a labelled claim and a claim of another event (another cluster, or a
 distractor article) are negatives, so that the model learns to keep stories apart. The seeds' pairs
-(weighted 10) and a generated corpus's (``bench/corpus.py`` with another seed than the benchmark's,
-weighted 0.03: facts that differ only by place or actor) are added. A logistic regression is fitted on
+(weighted 10) are added; ``--generated 300`` also adds a generated corpus's (``bench/corpus.py`` with
+another seed than the benchmark's, weighted ``--generated-weight``: facts that differ only by place or
+actor). Off by default: at weight 0.03 it lifts the generated 1,000-article B-cubed from 0.74 to 0.91 but
+splits seed facts whose articles name other places (seeds 0.933 -> 0.913, and ``check`` finds other facts).
+A logistic regression is fitted on
 standardised features (``reconcile.pairs.FEATURES``).
 
 Leave-one-cluster-out: for each cluster, the model is fitted without any pair touching it, the cluster
@@ -184,7 +187,7 @@ def arguments() -> argparse.Namespace:
     ap.add_argument("--seeds-weight", type=float, default=10.0, help="weight of a seed pair (few, and our demo)")
     ap.add_argument("--unlinked", default="0.95")
     ap.add_argument("--kind", default="logistic", choices=["logistic", "boosting"])
-    ap.add_argument("--generated", type=int, default=300,
+    ap.add_argument("--generated", type=int, default=0,
                     help="also learn from a generated corpus of this many articles (bench/corpus.py, seed 11; 0: none)")
     ap.add_argument("--generated-weight", type=float, default=0.03, help="weight of a generated pair")
     ap.add_argument("--no-loco", action="store_true",
