@@ -21,6 +21,7 @@ import tempfile
 import time
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
@@ -71,10 +72,7 @@ def one_size(n: int, out: Path) -> dict:
     corpus, truth_path = out / f"corpus-{n}.jsonl", out / f"corpus-{n}.truth.json"
     if not corpus.exists():
         generate(n, out)
-    cfg = Config()
-    res = RunResult()
-    stages: dict[str, dict] = {}
-    t0 = time.perf_counter()
+    cfg, res, stages, t0 = Config(), RunResult(), {}, time.perf_counter()
 
     def stage(name: str, t: float, items: int, unit: str) -> None:
         dt = time.perf_counter() - t
@@ -93,9 +91,7 @@ def one_size(n: int, out: Path) -> dict:
     stages["extract"]["mb_per_s"] = round(mb / stages["extract"]["seconds"], 2)
     with tempfile.TemporaryDirectory() as cache:
         emb_model = Embedder(cfg.model, cache_dir=cache)
-        t = time.perf_counter()
-        _ = emb_model.model  # load once, outside the timing of embedding proper
-        load = time.perf_counter() - t
+        load = _load(emb_model)
         t = time.perf_counter()
         emb = emb_model.encode([c.key_text for c in res.claims])
         counted = counted_embeddings(emb_model, res.claims)  # the counted phrases: part of the embedding stage
@@ -118,14 +114,23 @@ def one_size(n: int, out: Path) -> dict:
     total = time.perf_counter() - t0
     quality = bcubed(res, json.loads(truth_path.read_text(encoding="utf-8")))
     return {"articles": n, "claims": len(res.claims), "facts": len(res.facts), "megabytes": round(mb, 2),
-            "report_bytes": report_bytes, "stages": stages, "total_seconds": round(total, 1),
-            # the floor is the embedding stage run on its own, which has to load the model too: the total
-            # includes the load, so the floor does as well (and without it on both sides for comparison)
-            "total_over_embed": round(total / (stages["embed"]["seconds"] + stages["embed"]["model_load_seconds"]), 2),
-            "total_over_embed_without_model_load": round(
-                (total - stages["embed"]["model_load_seconds"]) / stages["embed"]["seconds"], 2),
-            "peak_rss_mb": round(_rss_mb()),
-            "quality": {k: round(v, 3) for k, v in quality.items()}}
+            "report_bytes": report_bytes, "stages": stages, **_totals(total, stages),
+            "peak_rss_mb": round(_rss_mb()), "quality": {k: round(v, 3) for k, v in quality.items()}}
+
+
+def _load(embedder: Any) -> float:
+    """Load the model once, outside the timing of embedding proper; the seconds it took."""
+    t = time.perf_counter()
+    _ = embedder.model
+    return time.perf_counter() - t
+
+
+def _totals(total: float, stages: dict) -> dict:
+    """The whole run's time, and over the embedding floor: the embedding stage run on its own, which has to
+    load the model too (the total includes the load, so the floor does as well; also without it on both sides)."""
+    embed, load = stages["embed"]["seconds"], stages["embed"]["model_load_seconds"]
+    return {"total_seconds": round(total, 1), "total_over_embed": round(total / (embed + load), 2),
+            "total_over_embed_without_model_load": round((total - load) / embed, 2)}
 
 
 def check_bench(n: int, out: Path) -> dict:

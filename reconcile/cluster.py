@@ -20,7 +20,7 @@ import heapq
 import math
 import zlib
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -28,7 +28,9 @@ import numpy as np
 from reconcile.labels import fact_label
 from reconcile.lexicon import Lexicon, load_lexicon
 from reconcile.model import Claim, Fact
-from reconcile.pairs import PairKeys, document_vectors, load_pair_model
+from reconcile.neighbours import nearest, nearest_partitioned, unit_rows
+from reconcile.pairs import PairKeys, day_number, document_vectors, load_pair_model
+from reconcile.stories import StoryParams, group_stories
 
 __all__ = ["ClusterParams", "pair_distance", "edge_distances", "nearest", "nearest_partitioned",
            "same_fact_in_document", "cluster_claims", "label_for", "fact_id", "block_key"]
@@ -61,6 +63,8 @@ class ClusterParams:
     # leave the figures out: the distance then says how alike two claims are in what they are about
     # (``check`` finds a draft figure's fact this way, whatever the figure)
     ignore_figures: bool = False
+    # how documents are grouped into stories, whose claims a large block compares pair by pair (None: no stories)
+    stories: StoryParams | None = field(default_factory=StoryParams)
 
 
 def _bounds(c: Claim) -> tuple[float, float]:
@@ -165,107 +169,23 @@ def _candidate_vectors(claims: list[Claim], E: np.ndarray, lex: Lexicon, params:
     return np.hstack([X, params.feature_weight * F])
 
 
-def _unit(V: np.ndarray) -> np.ndarray:
-    """Rows scaled to unit length, float32 (returned as they are when they already are)."""
-    V = np.asarray(V, dtype=np.float32)
-    norm = np.linalg.norm(V, axis=1, keepdims=True)
-    if len(V) and np.abs(norm - 1.0).max() < 1e-4:
-        return np.ascontiguousarray(V)
-    return np.ascontiguousarray(V / np.maximum(norm, 1e-12), dtype=np.float32)
-
-
-def nearest(Q: np.ndarray, k: int, B: np.ndarray | None = None, chunk_mb: int = 64) -> np.ndarray:
-    """For each row of ``Q``, the indices of the ``k`` most cosine-similar rows of ``B`` (default: ``Q``).
-
-    Exact brute force in float32, a block of rows at a time, so memory stays within ``chunk_mb`` beside
-    the inputs (as scikit-learn's brute-force ``NearestNeighbors`` with cosine distance, without its
-    float64 distance matrix and clipping, which doubled the time). The k come in no particular order.
-    """
-    UQ = _unit(Q)
-    UB = UQ if B is None else _unit(B)
-    n, m = UQ.shape[0], UB.shape[0]
-    k = min(k, m)
-    out = np.empty((n, k), dtype=np.int64)
-    rows = max(1, min(n, chunk_mb * 2**20 // (4 * max(m, 1))))
-    for start in range(0, n, rows):
-        sims = UQ[start:start + rows] @ UB.T
-        if k < m:  # the k largest of each row, without negating a copy
-            out[start:start + rows] = np.argpartition(sims, m - k, axis=1)[:, m - k:]
-        else:
-            out[start:start + rows] = np.arange(m)
-    return out
-
-
-def nearest_partitioned(Q: np.ndarray, k: int, B: np.ndarray | None = None, cell: int = 1000,
-                        probes: int = 8) -> np.ndarray:
-    """Like ``nearest``, approximately, in time that grows linearly: search only nearby cells.
-
-    The rows of ``B`` are split into cells of about ``cell`` rows by k-means on the unit vectors (an
-    inverted file, as in FAISS's IVF index); the queries of a cell are compared with the rows of its
-    ``probes`` nearest cells only. A true neighbour is missed only when it lies in none of those cells,
-    which the neighbour search of a clustering can afford: a fact has many members.
-    """
-    from sklearn.cluster import MiniBatchKMeans
-
-    UQ = _unit(Q)
-    UB = UQ if B is None else _unit(B)
-    n, m = UQ.shape[0], UB.shape[0]
-    cells = max(1, m // cell)
-    if cells < 2 * probes:
-        return nearest(Q, k, B)
-    sample = UB if m <= 50 * cells else UB[np.linspace(0, m - 1, 50 * cells).astype(np.int64)]
-    km = MiniBatchKMeans(n_clusters=cells, random_state=0, batch_size=4096, n_init=1, max_iter=30).fit(sample)
-    C = _unit(km.cluster_centers_)
-
-    def cell_of(U: np.ndarray) -> np.ndarray:
-        label = np.empty(U.shape[0], dtype=np.int64)
-        step = max(1, 2**25 // (4 * cells))
-        for start in range(0, U.shape[0], step):
-            label[start:start + step] = np.argmax(U[start:start + step] @ C.T, axis=1)
-        return label
-
-    def members(label: np.ndarray) -> list[np.ndarray]:
-        order = np.argsort(label, kind="stable")
-        bounds = np.searchsorted(label[order], np.arange(cells + 1))
-        return [order[bounds[c]:bounds[c + 1]] for c in range(cells)]
-
-    base = members(cell_of(UB))
-    queries = base if B is None else members(cell_of(UQ))
-    near_cells = nearest(C, probes)
-    k = min(k, m)
-    out = np.empty((n, k), dtype=np.int64)
-    for c in range(cells):
-        q = queries[c]
-        if not len(q):
-            continue
-        pool = np.concatenate([base[j] for j in near_cells[c].tolist()])
-        kk = min(k, len(pool))
-        P = UB[pool]
-        step = max(1, 2**22 // len(pool))  # queries at a time: similarities and their ranks stay small
-        for start in range(0, len(q), step):
-            qs = q[start:start + step]
-            sims = UQ[qs] @ P.T
-            found = pool[np.argpartition(sims, len(pool) - kk, axis=1)[:, len(pool) - kk:]]
-            if kk < k:  # a small neighbourhood: repeat the nearest to fill the row (pairs are deduplicated)
-                found = np.hstack([found, np.repeat(found[:, :1], k - kk, axis=1)])
-            out[qs] = found
-    return out
-
-
 def _all_pairs(E: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Every pair (i < j) of a small block with its cosine distance: no neighbour search to miss one."""
     lo, hi = np.triu_indices(E.shape[0], k=1)
-    U = _unit(E)
-    return lo.astype(np.int64), hi.astype(np.int64), np.clip(1.0 - np.einsum("ij,ij->i", U[lo], U[hi]), 0.0, 2.0)
+    U = unit_rows(E)
+    sims = (U @ U.T)[lo, hi].astype(np.float64)  # a small block: its full similarity matrix is small too
+    return lo.astype(np.int64), hi.astype(np.int64), np.clip(1.0 - sims, 0.0, 2.0)
 
 
 def _edges(E: np.ndarray, V: np.ndarray, k: int, langs: list[str] | None = None,
-           exact_below: int = 10000, all_below: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+           exact_below: int = 10000, all_below: int = 0,
+           stories: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Symmetric k-nearest-neighbour pairs (i < j) found on ``V``, with cosine distances on ``E``.
 
     With several languages in ``langs``, each claim gets its share of the ``k`` among the claims of every
     language: a fact told in German and in English has its German claims nearest to each other, and
-    without a share of English neighbours its two halves would hardly be linked.
+    without a share of English neighbours its two halves would hardly be linked. Every pair of claims of
+    one story (``stories``, a number per claim) is added to the neighbours.
     """
     n = E.shape[0]
     if n < 2:
@@ -274,7 +194,7 @@ def _edges(E: np.ndarray, V: np.ndarray, k: int, langs: list[str] | None = None,
     if n <= all_below:
         return _all_pairs(E)
     search = nearest if n < exact_below else nearest_partitioned
-    V = _unit(V)
+    V = unit_rows(V)
     targets = sorted(set(langs)) if langs else []
     if len(targets) < 2:
         ind = search(V, min(k, n - 1) + 1)
@@ -288,6 +208,9 @@ def _edges(E: np.ndarray, V: np.ndarray, k: int, langs: list[str] | None = None,
         ind = np.hstack(parts)
     rows = np.repeat(np.arange(n), ind.shape[1])
     cols = ind.ravel()
+    if stories is not None:
+        si, sj = _story_pairs(stories)
+        rows, cols = np.concatenate([rows, si]), np.concatenate([cols, sj])
     keep = rows != cols
     i, j = rows[keep], cols[keep]
     lo, hi = np.minimum(i, j), np.maximum(i, j)
@@ -300,6 +223,18 @@ def _edges(E: np.ndarray, V: np.ndarray, k: int, langs: list[str] | None = None,
         sl = slice(start, start + 65536)
         d[sl] = 1.0 - np.einsum("ij,ij->i", E[lo[sl]], E[hi[sl]]) / (norm[lo[sl]] * norm[hi[sl]])
     return lo, hi, np.clip(d, 0.0, 2.0)
+
+
+def _story_pairs(stories: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every pair (i < j) of rows with the same story number."""
+    order = np.argsort(stories, kind="stable")
+    bounds = np.flatnonzero(np.diff(stories[order])) + 1
+    parts = [(g[lo], g[hi]) for g in np.split(order, bounds) if len(g) > 1
+             for lo, hi in [np.triu_indices(len(g), k=1)]]
+    if not parts:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty
+    return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
 
 
 def edge_distances(block: list[Claim], ei: np.ndarray, ej: np.ndarray, cos: np.ndarray, lex: Lexicon,
@@ -323,44 +258,89 @@ def _distances(keys: PairKeys, ei: np.ndarray, ej: np.ndarray, cos: np.ndarray, 
 
 
 def _link(claims: list[Claim], idx: list[int], E: np.ndarray, lex: Lexicon, params: ClusterParams,
-          counted: np.ndarray | None = None, doc_rows: np.ndarray | None = None) -> list[list[int]]:
-    """Constrained average linkage on the block ``idx`` (indices into ``claims``)."""
+          counted: np.ndarray | None = None, doc_rows: np.ndarray | None = None,
+          stories: np.ndarray | None = None) -> list[list[int]]:
+    """Constrained average linkage on the block ``idx`` (indices into ``claims``).
+
+    A small block compares every pair; a large one its claims' nearest neighbours and, when ``stories``
+    (a story number per claim of the block) is given, every pair of one story.
+    """
     n = len(idx)
     if n == 1:
         return [idx]
     block = [claims[i] for i in idx]
-    V = _candidate_vectors(block, E, lex, params)
+    small = n <= params.all_pairs_below
+    V = E if small else _candidate_vectors(block, E, lex, params)  # a small block searches no neighbours
     keys = PairKeys.of(block, lex, counted, doc_rows)
-    ei, ej, ed = _edges(E, V, params.neighbours, [c.language for c in block], all_below=params.all_pairs_below)
-    # cluster state: members, documents, and for each neighbouring cluster the sum and count of pair distances
-    members: dict[int, list[int]] = {c: [c] for c in range(n)}
-    docs: dict[int, dict[str, list[int]]] = {c: {claims[idx[c]].document: [c]} for c in range(n)}
-    nbr: dict[int, dict[int, list[float]]] = defaultdict(dict)
-    heap: list[tuple[float, int, int]] = []
+    ei, ej, ed = _edges(E, V, params.neighbours, [c.language for c in block], all_below=params.all_pairs_below,
+                        stories=None if small else stories)
+    state = _Linkage(block, params, None if small or stories is None else stories.tolist())
     dist = _distances(keys, ei, ej, ed, lex, params)
     for a, b, d in zip(ei.tolist(), ej.tolist(), dist.tolist()):
         ca, cb = block[a], block[b]
-        if ca.document == cb.document and not same_fact_in_document(ca, cb, lex, params):
-            continue
-        nbr[a][b] = [d, 1.0]
-        nbr[b][a] = [d, 1.0]
-        if d <= params.threshold:
-            heap.append((d, a, b))
-    heapq.heapify(heap)
-    while heap:
-        d, a, b = heapq.heappop(heap)
-        if a not in members or b not in members or b not in nbr[a]:
-            continue
-        if abs(_average(nbr[a][b], len(members[a]), len(members[b]), params) - d) > 1e-12:
-            continue  # stale entry
-        if not _compatible_documents(a, b, docs, claims, idx, lex, params):
-            del nbr[a][b], nbr[b][a]
-            continue
-        if len(members[a]) < len(members[b]):
-            a, b = b, a
+        if ca.document != cb.document or same_fact_in_document(ca, cb, lex, params):
+            state.add(a, b, d)
+    state.run(lambda a, b: _compatible_documents(a, b, state.docs, claims, idx, lex, params))
+    return [[idx[m] for m in sorted(ms)] for ms in state.members.values()]
+
+
+class _Linkage:
+    """The state of one block's average linkage: clusters, their documents and stories, and linked pairs.
+
+    For each pair of neighbouring clusters it keeps the sum and count of their linked pairs' distances;
+    the closest pair (by ``_average``) is merged first, while it is within the threshold.
+    """
+
+    def __init__(self, block: list[Claim], params: ClusterParams, stories: list[int] | None) -> None:
+        n = len(block)
+        self.params = params
+        self.members: dict[int, list[int]] = {c: [c] for c in range(n)}
+        self.docs: dict[int, dict[str, list[int]]] = {c: {block[c].document: [c]} for c in range(n)}
+        self.stories: dict[int, dict[int, int]] | None = (
+            None if stories is None else {c: {stories[c]: 1} for c in range(n)})
+        self.nbr: dict[int, dict[int, list[float]]] = defaultdict(dict)
+        self.heap: list[tuple[float, int, int]] = []
+
+    def add(self, a: int, b: int, d: float) -> None:
+        """A linked pair of single claims at distance ``d``."""
+        self.nbr[a][b] = [d, 1.0]
+        self.nbr[b][a] = self.nbr[a][b]
+        if d <= self.params.threshold:
+            self.heap.append((d, a, b))
+
+    def average(self, a: int, b: int) -> float:
+        """The average linkage of clusters ``a`` and ``b`` (``_average``, with their pairs of one story)."""
+        same_story = 0
+        if self.stories is not None:
+            sa, sb = self.stories[a], self.stories[b]
+            if len(sa) > len(sb):
+                sa, sb = sb, sa
+            same_story = sum(k * sb.get(s, 0) for s, k in sa.items())
+        return _average(self.nbr[a][b], len(self.members[a]), len(self.members[b]), self.params, same_story)
+
+    def run(self, compatible: Any) -> None:
+        """Merge closest first; ``compatible(a, b)`` may refuse a merge (two documents' figures)."""
+        heapq.heapify(self.heap)
+        while self.heap:
+            d, a, b = heapq.heappop(self.heap)
+            if a not in self.members or b not in self.members or b not in self.nbr[a]:
+                continue
+            if abs(self.average(a, b) - d) > 1e-12:
+                continue  # stale entry
+            if not compatible(a, b):
+                del self.nbr[a][b], self.nbr[b][a]
+                continue
+            self._merge(a, b) if len(self.members[a]) >= len(self.members[b]) else self._merge(b, a)
+
+    def _merge(self, a: int, b: int) -> None:
+        """Cluster ``b`` joins ``a``; their links to every other cluster are summed."""
+        members, nbr = self.members, self.nbr
         members[a].extend(members.pop(b))
-        for doc, ms in docs.pop(b).items():
-            docs[a].setdefault(doc, []).extend(ms)
+        for doc, ms in self.docs.pop(b).items():
+            self.docs[a].setdefault(doc, []).extend(ms)
+        if self.stories is not None:
+            for st, k in self.stories.pop(b).items():
+                self.stories[a][st] = self.stories[a].get(st, 0) + k
         del nbr[a][b]
         for c, (s2, n2) in nbr.pop(b).items():
             if c == a:
@@ -372,25 +352,25 @@ def _link(claims: list[Claim], idx: list[int], E: np.ndarray, lex: Lexicon, para
             else:
                 nbr[a][c] = [s2, n2]
             nbr[c][a] = nbr[a][c]
-        for c, link in nbr[a].items():
-            avg = _average(link, len(members[a]), len(members[c]), params)
-            if avg <= params.threshold:
-                heapq.heappush(heap, (avg, min(a, c), max(a, c)))
-    return [[idx[m] for m in sorted(ms)] for ms in members.values()]
+        for c in nbr[a]:
+            avg = self.average(a, c)
+            if avg <= self.params.threshold:
+                heapq.heappush(self.heap, (avg, min(a, c), max(a, c)))
 
 
-def _average(link: list[float], size_a: int, size_b: int, params: ClusterParams) -> float:
+def _average(link: list[float], size_a: int, size_b: int, params: ClusterParams, same_story: int = 0) -> float:
     """Average linkage of two clusters from the sum and count of their linked pairs' distances.
 
     Two clusters of one fact are linked by about as many pairs as the neighbour search gives their
-    claims: every pair while the clusters are small, about ``neighbours`` per claim once they are large.
+    claims: every pair while the clusters are small, about ``neighbours`` per claim once they are large,
+    and every pair of claims of one story (``same_story`` of them).
     Each expected link that is missing counts at ``unlinked_distance``, so that a chain of a few near
     neighbours does not join two large clusters, while a large fact can still grow whole.
     """
     s, cnt = link
     if params.unlinked_distance is None:
         return s / cnt
-    expected = min(size_a * size_b, params.neighbours * (size_a + size_b) / 2)
+    expected = max(same_story, min(size_a * size_b, params.neighbours * (size_a + size_b) / 2))
     missing = max(0.0, expected - cnt)
     return (s + missing * params.unlinked_distance) / (cnt + missing)
 
@@ -412,6 +392,7 @@ def label_for(claims: list[Claim]) -> str:
 
 
 def fact_id(claim_ids: list[str]) -> str:
+    """A fact's id from its claims' ids (any order): the same claims give the same id in every run."""
     return "F" + hashlib.sha1("\n".join(sorted(claim_ids)).encode()).hexdigest()[:10]
 
 
@@ -447,12 +428,14 @@ def cluster_claims(claims: list[Claim], emb: np.ndarray, params: ClusterParams |
     """Group claims into facts. Deterministic for a given set of claims, whatever their input order.
 
     ``emb`` embeds each claim's identifying text, ``counted`` (optional) its counted phrase
-    (``embed.counted_embeddings``); document vectors are the mean of a document's claim embeddings.
+    (``embed.counted_embeddings``); document vectors are the mean of a document's claim embeddings, and
+    the documents are grouped into stories (``stories.group_stories``) from them.
     """
     params = params or ClusterParams()
     lex = lex or load_lexicon()
     emb = np.asarray(emb, dtype=np.float32)  # rows are taken block by block below: no sorted copy of it all
     doc_codes, doc_rows = document_vectors(claims, emb) if len(claims) else (None, None)
+    story = _claim_stories(claims, doc_codes, doc_rows, params.stories)
     order = np.asarray(sorted(range(len(claims)), key=lambda i: claims[i].id), dtype=np.int64)
     claims = [claims[i] for i in order.tolist()]
     blocks: dict[str, list[int]] = defaultdict(list)
@@ -461,9 +444,11 @@ def cluster_claims(claims: list[Claim], emb: np.ndarray, params: ClusterParams |
     groups: list[list[int]] = []
     for key in sorted(blocks):
         idx, copies = _fold_copies(claims, blocks[key])
-        linked = _link(claims, idx, emb[order[idx]], lex, params,
-                       None if counted is None else np.asarray(counted)[order[idx]],
-                       None if doc_rows is None or doc_codes is None else doc_rows[doc_codes[order[idx]]])
+        rows = order[idx]
+        linked = _link(claims, idx, emb[rows], lex, params,
+                       None if counted is None else np.asarray(counted)[rows],
+                       None if doc_rows is None or doc_codes is None else doc_rows[doc_codes[rows]],
+                       None if story is None else story[rows])
         groups.extend(sorted(j for i in g for j in copies[i]) for g in linked)
     facts = []
     for ms in groups:
@@ -472,3 +457,28 @@ def cluster_claims(claims: list[Claim], emb: np.ndarray, params: ClusterParams |
                           unit_class=cs[0].unit_class))
     facts.sort(key=lambda f: f.claims[0])
     return facts
+
+
+def _claim_stories(claims: list[Claim], doc_codes: np.ndarray | None, doc_rows: np.ndarray | None,
+                   params: StoryParams | None) -> np.ndarray | None:
+    """The story number of each claim's document (None without stories): documents dated by their claims'
+    median as-of day, grouped by ``stories.group_stories``."""
+    if params is None or doc_codes is None or doc_rows is None:
+        return None
+    n = doc_rows.shape[0]
+    days = np.array([day_number(c.as_of) for c in claims], dtype=np.float64)
+    doc_day = np.full(n, np.nan)
+    known = ~np.isnan(days)
+    order = np.lexsort((days[known], doc_codes[known]))
+    codes_k, days_k = doc_codes[known][order], days[known][order]
+    for code, part in zip(*_runs(codes_k, days_k)):
+        doc_day[code] = float(np.median(part))
+    return group_stories(doc_rows, doc_day, np.bincount(doc_codes, minlength=n), params)[doc_codes]
+
+
+def _runs(codes: np.ndarray, values: np.ndarray) -> tuple[list[int], list[np.ndarray]]:
+    """The distinct ``codes`` of a sorted array and the ``values`` of each."""
+    if not len(codes):
+        return [], []
+    cut = np.flatnonzero(np.diff(codes)) + 1
+    return [int(c) for c in codes[np.concatenate([[0], cut])]], np.split(values, cut)

