@@ -11,13 +11,14 @@ sentences whole.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 import re
+from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
-import pysbd
 from pysbd.lang.deutsch import Deutsch
 from pysbd.lang.english import English
+from pysbd.processor import Processor
 
 from reconcile.dates import MONTH_RE
 from reconcile.model import Document, Sentence
@@ -35,9 +36,80 @@ class ViewSentence:
     vend: int
 
 
-@lru_cache(maxsize=4)
-def _segmenter(lang: str) -> pysbd.Segmenter:
-    return pysbd.Segmenter(language=lang if lang in ("de", "en") else "en", clean=False)
+# --------------------------------------------------------------------------- pysbd, with patterns kept
+# pysbd formats a regular expression per abbreviation it meets (several hundred per language) and hands
+# the strings to ``re``, whose cache holds 512 and drops the oldest: on real news every block recompiled
+# them (~25 compiles per pysbd call, two thirds of its time). The replacers below run pysbd's own
+# patterns, each compiled once. ``Segmenter.segment`` also compiled one pattern per sentence to find it
+# in the block again; split_sentences finds the sentences itself, so only pysbd's processor runs.
+
+
+@lru_cache(maxsize=8192)
+def _rx(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    """A pysbd pattern, compiled once and kept (``re``'s own cache is too small for them)."""
+    return re.compile(pattern, flags)
+
+
+def _find_abbreviations(replacer: Any, text: str) -> str:
+    """pysbd's ``search_for_abbreviations_in_string``, with kept patterns."""
+    lowered = text.lower()
+    for abbr in replacer.lang.Abbreviation.ABBREVIATIONS:
+        stripped = abbr.strip()
+        if stripped not in lowered:
+            continue
+        abbrev_match = _rx(r"(?:^|\s|\r|\n){}".format(stripped), re.IGNORECASE).findall(text)
+        if not abbrev_match:
+            continue
+        char_array = _rx(r"(?<={" + str(re.escape(stripped)) + "} ).{1}").findall(text)
+        for ind, match in enumerate(abbrev_match):
+            text = replacer.scan_for_replacements(text, match, ind, char_array)
+    return text
+
+
+class _DeutschReplacer(Deutsch.AbbreviationReplacer):  # type: ignore[misc,name-defined]
+    """pysbd's German abbreviation replacer with kept patterns."""
+
+    def search_for_abbreviations_in_string(self, text: str) -> str:
+        return _find_abbreviations(self, text)
+
+    def scan_for_replacements(self, txt: str, am: str, index: int, character_array: list[str]) -> str:
+        return _rx(r"(?<={am})\.(?=\s)".format(am=am)).sub("∯", txt)
+
+
+class _EnglishReplacer(English.AbbreviationReplacer):  # type: ignore[misc,name-defined]
+    """pysbd's English abbreviation replacer with kept patterns."""
+
+    def search_for_abbreviations_in_string(self, text: str) -> str:
+        return _find_abbreviations(self, text)
+
+    def scan_for_replacements(self, txt: str, am: str, ind: int, char_array: list[str]) -> str:
+        char = char_array[ind] if ind < len(char_array) else ""
+        low = am.strip().lower()
+        if str(char).isupper() and low not in self.lang.Abbreviation.PREPOSITIVE_ABBREVIATIONS:
+            return txt
+        if low in self.lang.Abbreviation.PREPOSITIVE_ABBREVIATIONS:
+            pattern = r"(?<=\s{abbr})\.(?=(\s|:\d+))".format(abbr=am.strip())
+        elif low in self.lang.Abbreviation.NUMBER_ABBREVIATIONS:
+            pattern = r"(?<=\s{abbr})\.(?=(\s\d|\s+\())".format(abbr=am.strip())
+        else:
+            pattern = (r"(?<=\s{abbr})\.(?=((\.|\:|-|\?|,)|(\s([a-z]|I\s|I'm|I'll|\d|\())))"
+                       .format(abbr=re.escape(am.strip())))
+        return _rx(pattern).sub("∯", " " + txt)[1:]
+
+
+class _Deutsch(Deutsch):  # type: ignore[misc]
+    AbbreviationReplacer = _DeutschReplacer
+
+
+class _English(English):  # type: ignore[misc]
+    AbbreviationReplacer = _EnglishReplacer
+
+
+def _pysbd_split(block: str, lang: str) -> list[str]:
+    """pysbd's sentences of ``block`` (German or English rules), its text as pysbd processed it."""
+    language = _Deutsch if lang == "de" else _English
+    processor = getattr(language, "Processor", Processor)
+    return list(processor(block, language, char_span=False).process() or [])
 
 
 # a sentence end: terminal punctuation, closing quotes or brackets, white space, then the next sentence
@@ -96,7 +168,6 @@ def _fast_split(block: str) -> list[str] | None:
 
 def split_sentences(view: View, lang: str, doc_id: str) -> list[ViewSentence]:
     """Split each block of ``view`` into sentences; offsets map back through ``view.pos``."""
-    seg = _segmenter(lang)
     out: list[ViewSentence] = []
     for bstart, bend in view.blocks:
         block = view.text[bstart:bend]
@@ -104,7 +175,7 @@ def split_sentences(view: View, lang: str, doc_id: str) -> list[ViewSentence]:
         pieces = _fast_split(block)
         if pieces is None:
             try:
-                pieces = seg.segment(block) if len(block) > 1 else [block]
+                pieces = _pysbd_split(block, lang) if len(block) > 1 else [block]
             except Exception:  # pysbd fails on some pathological inputs; keep the block whole
                 pieces = [block]
         for piece in pieces:
