@@ -240,6 +240,7 @@ def _context_sources(lex: Lexicon, lang: str) -> dict[str, str]:
     """Patterns of the context that joins figures or tells a number that is no claim."""
     cfg = _numbers_cfg(lex)
     refs = cfg["reference_before"]
+    windows = lex.raw["units"].get("duration_windows") or {}
     return {
         "range_mid": rf"^\s?(?:{_alt(cfg['range_mid'][lang])})\s?",
         "between": rf"\b(?:{_alt(cfg['between'][lang])})\s+$",
@@ -255,6 +256,13 @@ def _context_sources(lex: Lexicon, lang: str) -> dict[str, str]:
         "clock": rf"(?=\d)(?<![\d.,])\d{{1,2}}(?:[:.]\d{{2}})?\s?(?:{_words_re(cfg['clock_after'])})(?![\w])",
         "minus": rf"(?:(?<![\w-])(?:{_alt(cfg['minus'])})[\s-]|(?<![\w\d.,)-])[-−–])$",
         "one_not_before": rf"^\s+(?:{_alt(cfg['words']['en']['one_not_before'])})\b",
+        # "ein Minus von (rund) 3 Prozent": a negative figure named by a noun, a hedge of up to two words between
+        "minus_noun": rf"(?<![\w-])(?:{_words_re(cfg.get('minus_noun', {}).get(lang, []) or ['(?!)'])})"
+                      r"\s+(?:[^\W\d]+\s+){0,2}$",
+        # "seit über 30 Jahren", "in den letzten drei Monaten", "eight years ago": a duration that dates another
+        "window_before": rf"(?<![\w-])(?:{_words_re(windows.get('before', {}).get(lang, []) or ['(?!)'])})"
+                         r"\s+(?:[^\W\d]+\s+){0,2}$",
+        "window_after": rf"^\s*(?:{_words_re(windows.get('after', {}).get(lang, []) or ['(?!)'])})(?![\w])",
     }
 
 
@@ -848,7 +856,7 @@ def _attach_unit(scan: _Scan, q: RawQuantity) -> None:
         q.end += am.end() if am else 0
     else:
         meas = _measure_at(scan, q.end)
-        if meas:
+        if meas and not (meas[2] == "duration" and _dates_another(scan, q, q.end + meas[0])):
             q.unit, q.unit_class = meas[1], meas[2]
             q.end += meas[0]
             minus = _DETACHED_MINUS.search(text[max(0, q.start - 3):q.start])
@@ -859,6 +867,29 @@ def _attach_unit(scan: _Scan, q: RawQuantity) -> None:
             if q.unit_canonical is not None:
                 q.value_canonical = factor(q.value)
     q.surface = text[q.start:q.end]
+
+
+def _dates_another(scan: _Scan, q: RawQuantity, end: int) -> bool:
+    """A duration inside a time window ("seit über 30 Jahren", "eight years ago"): it dates another figure.
+
+    Such a figure keeps no unit, so the claims stage drops it as a count of time (``non_claim_classes``);
+    any other duration ("46 to 57 months in prison", "Geltungsdauer von vier Wochen") is a figure of its own.
+    """
+    rx = scan.p.rx
+    return bool(rx["window_before"].search(scan.text[max(0, q.start - 40):q.start])
+                or rx["window_after"].match(scan.text[end:end + 20]))
+
+
+def _attach_minus_noun(scan: _Scan, q: RawQuantity) -> None:
+    """"ein Minus von 3 Prozent": the figure is negative (-3 %), its interval and direction mirrored."""
+    if q.kind not in ("number", "word", "range") or q.value <= 0:
+        return
+    if not scan.p.rx["minus_noun"].search(scan.text[max(0, q.start - 40):q.start]):
+        return
+    q.value, q.low, q.high = -q.value, None if q.high is None else -q.high, None if q.low is None else -q.low
+    q.change = {">": "<", "<": ">"}.get(q.change, q.change)
+    if q.value_canonical is not None:
+        q.value_canonical = -q.value_canonical
 
 
 _CENTS_GAP = re.compile(r"^\s*(?:and\s+)?$")
@@ -940,6 +971,7 @@ def extract(text: str, lang: str | None, lex: Lexicon | None = None) -> list[Raw
     found = _money_parts(scan, found)
     for q in found:
         _attach_hedge(scan, q)
+        _attach_minus_noun(scan, q)
     _carry_units(found)
     return found
 
