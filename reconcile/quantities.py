@@ -253,6 +253,8 @@ def _context_sources(lex: Lexicon, lang: str) -> dict[str, str]:
         "year_after": rf"^\s*(?:{_alt(cfg['year_after'])})\b",
         "ordinal_after": rf"^\.\s+(?:[a-zäöüß]|(?:{_alt(cfg['ordinal_after'])})\b)",
         "calibre_after": rf"^\s?(?:{_alt(cfg['calibre_after'])})\b",
+        "inch_calibre": (rf"(?=[.\d])(?<![\w,])\.?(\d{{2,3}})(?:\s?(?:{_alt(cfg.get('inch_calibre_after', []) or ['(?!)'])}))"
+                         r"(?![\w])"),
         "clock": rf"(?=\d)(?<![\d.,])\d{{1,2}}(?:[:.]\d{{2}})?\s?(?:{_words_re(cfg['clock_after'])})(?![\w])",
         "minus": rf"(?:(?<![\w-])(?:{_alt(cfg['minus'])})[\s-]|(?<![\w\d.,)-])[-−–])$",
         "one_not_before": rf"^\s+(?:{_alt(cfg['words']['en']['one_not_before'])})\b",
@@ -536,6 +538,16 @@ def _word_value(word: str, scan: _Scan) -> float | None:
         return None
 
 
+def find_calibres(scan: _Scan) -> None:
+    """Inch calibres: ".38 caliber", "357-calibre" are 0.38 and 0.357 (inch), one weapon's property."""
+    for m in scan.p.rx["inch_calibre"].finditer(scan.text) if "calib" in scan.text.lower() else ():
+        if scan.free(m.start(), m.end()):
+            digits = m.group(1)
+            value = int(digits) / 10 ** len(digits)
+            scan.add_done(RawQuantity(m.start(1), m.end(), scan.text[m.start(1):m.end()], value, value, value,
+                                      "caliber", None, "=", "calibre", "calibre"))
+
+
 def find_digits(scan: _Scan) -> None:
     """Numbers written in digits, with their sign; years, references, model names and calibres left out."""
     text, p = scan.text, scan.p
@@ -665,7 +677,7 @@ def _find_words_en(scan: _Scan) -> None:
 
 
 FINDERS: tuple[Callable[[_Scan], None], ...] = (find_vague, find_zero, find_scientific, find_shares,
-                                               find_fractions, find_digits, find_words)
+                                               find_fractions, find_calibres, find_digits, find_words)
 
 
 # --------------------------------------------------------------------------- scales, ranges, changes
@@ -918,7 +930,7 @@ def _money_parts(scan: _Scan, found: list[RawQuantity]) -> list[RawQuantity]:
 
 def _attach_hedge(scan: _Scan, q: RawQuantity) -> None:
     """A hedge before the figure ("rund", "more than") turns the point into its interval."""
-    if q.kind in ("vague", "range", "zero", "from", "tally"):
+    if q.kind in ("vague", "range", "zero", "from", "tally", "calibre"):
         if q.kind == "vague":
             q.hedge = next((w for w in _vague_hedges(scan.lex, scan.lang) if q.surface.lower().startswith(w)), "vague")
         return
@@ -966,7 +978,7 @@ def extract(text: str, lang: str | None, lex: Lexicon | None = None) -> list[Raw
     found = _combine(scan) + scan.done
     found.sort(key=lambda q: q.start)
     for q in found:
-        if q.kind not in ("fraction", "zero"):
+        if q.kind not in ("fraction", "zero", "calibre"):
             _attach_unit(scan, q)
     found = _money_parts(scan, found)
     for q in found:
