@@ -253,8 +253,8 @@ def _context_sources(lex: Lexicon, lang: str) -> dict[str, str]:
         "year_after": rf"^\s*(?:{_alt(cfg['year_after'])})\b",
         "ordinal_after": rf"^\.\s+(?:[a-zäöüß]|(?:{_alt(cfg['ordinal_after'])})\b)",
         "calibre_after": rf"^\s?(?:{_alt(cfg['calibre_after'])})\b",
-        "inch_calibre": (rf"(?=[.\d])(?<![\w,])\.?(\d{{2,3}})(?:\s?(?:{_alt(cfg.get('inch_calibre_after', []) or ['(?!)'])}))"
-                         r"(?![\w])"),
+        "inch_calibre": (rf"(?=[.\d])(?<![\w,])\.?(\d{{2,3}})"
+                         rf"(?:\s?(?:{_alt(cfg.get('inch_calibre_after', []) or ['(?!)'])}))(?![\w])"),
         "clock": rf"(?=\d)(?<![\d.,])\d{{1,2}}(?:[:.]\d{{2}})?\s?(?:{_words_re(cfg['clock_after'])})(?![\w])",
         "minus": rf"(?:(?<![\w-])(?:{_alt(cfg['minus'])})[\s-]|(?<![\w\d.,)-])[-−–])$",
         "one_not_before": rf"^\s+(?:{_alt(cfg['words']['en']['one_not_before'])})\b",
@@ -328,6 +328,7 @@ class _Scan:
         return not _overlaps(a, b, self.taken) and not _overlaps(a, b, self.excluded)
 
     def add_done(self, q: RawQuantity) -> None:
+        """Keep a complete figure and mark its span taken, so no later finder reads it again."""
         self.done.append(q)
         self.taken.append((q.start, q.end))
 

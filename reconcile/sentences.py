@@ -70,9 +70,11 @@ class _DeutschReplacer(Deutsch.AbbreviationReplacer):  # type: ignore[misc,name-
     """pysbd's German abbreviation replacer with kept patterns."""
 
     def search_for_abbreviations_in_string(self, text: str) -> str:
+        """Protect the full stops of the abbreviations in ``text`` (pysbd's rules)."""
         return _find_abbreviations(self, text)
 
     def scan_for_replacements(self, txt: str, am: str, index: int, character_array: list[str]) -> str:
+        """Protect the full stop after the abbreviation ``am`` (pysbd's German rule)."""
         return _rx(r"(?<={am})\.(?=\s)".format(am=am)).sub("∯", txt)
 
 
@@ -80,9 +82,11 @@ class _EnglishReplacer(English.AbbreviationReplacer):  # type: ignore[misc,name-
     """pysbd's English abbreviation replacer with kept patterns."""
 
     def search_for_abbreviations_in_string(self, text: str) -> str:
+        """Protect the full stops of the abbreviations in ``text`` (pysbd's rules)."""
         return _find_abbreviations(self, text)
 
     def scan_for_replacements(self, txt: str, am: str, ind: int, char_array: list[str]) -> str:
+        """Protect the full stop after ``am`` unless a capital follows it (pysbd's English rule)."""
         char = char_array[ind] if ind < len(char_array) else ""
         low = am.strip().lower()
         if str(char).isupper() and low not in self.lang.Abbreviation.PREPOSITIVE_ABBREVIATIONS:
