@@ -261,6 +261,7 @@ def _context_sources(lex: Lexicon, lang: str) -> dict[str, str]:
         "one_not_before": rf"^\s+(?:{_alt(cfg['words']['en']['one_not_before'])})\b",
         "one_not_after": rf"(?<![\w-])(?:{_alt(cfg['words']['en']['one_not_after'])})\s*$",
         "definite_before": rf"\b(?:{_alt(cfg['definite_articles'])})\s+$",
+        "en_plural": rf"^[a-z]+(?:{_alt(cfg['noun_phrase']['en_plural_endings'])})$",
         "decade_after": rf"^(?:{_alt(cfg['decade_after'])})(?![\w])",
         "month_day": rf"\b(?:{MONTH_RE})\.?\s+\d{{1,2}}(?:{_alt(cfg['ordinal_suffixes'])})?\b",
         "zip": rf"\b[A-Z]{{2}}\s\d{{5}}(?:-\d{{4}})?\b|\b(?:{_alt(cfg['zip_prefixes'])})-\d{{4,5}}\b",
@@ -278,7 +279,7 @@ def _context_sources(lex: Lexicon, lang: str) -> dict[str, str]:
 
 # patterns matched case-sensitively: "Won" the currency and "won" the verb, "m" metres and "M",
 # "3. Platz" an ordinal and "16. Derweil" a sentence end
-_CASED = ("cur_after", "measure_short", "ordinal_after", "zip", "decade_after")
+_CASED = ("cur_after", "measure_short", "ordinal_after", "zip", "decade_after", "en_plural")
 
 
 @lru_cache(maxsize=16)  # per lexicon and language (lexicons hash by identity)
@@ -410,7 +411,7 @@ def _is_year(scan: _Scan, start: int, end: int) -> bool:
         name = re.match(r"\s*\S+\s+[A-ZÄÖÜ][a-zäöüß]+\b", text[end:end + 40])
         return not (word[:1].isupper() and not word.isupper() and not name
                     and not re.match(rf"^(?:{MONTH_RE})\b", word, re.I))
-    return not re.match(r"^[a-z]+s\b", word) or not re.match(r"^[a-z]+s$", word)
+    return not rx["en_plural"].match(word)  # "2000 troops": a count before a plural noun
 
 
 # --------------------------------------------------------------------------- finders
