@@ -2,10 +2,10 @@
 
 Blocks of the view (paragraphs, headings) are split separately, so a heading never runs into the
 paragraph below it. pysbd keeps German abbreviations, dates and thousands separators intact, but it is
-slow (it builds regular expressions per abbreviation on every call): a block whose every candidate
-boundary is unambiguous (a full stop after an ordinary word, then a capital) is split directly, and
-only the others go to pysbd. On ordinary prose both paths give the same sentences (tested); they
-differ where pysbd splits a lone closing quote off a sentence or keeps a „…“ quotation of several
+slow (its cost grows with the text and the abbreviations it meets): a block is cut directly where a
+boundary is unambiguous (a full stop after an ordinary word, then a capital), and only the pieces that
+still hold an unsure boundary go to pysbd. On ordinary prose both paths give the same sentences (tested);
+they differ where pysbd splits a lone closing quote off a sentence or keeps a „…“ quotation of several
 sentences whole.
 """
 
@@ -136,38 +136,67 @@ def _abbreviations() -> frozenset[str]:
     return frozenset(words)
 
 
-def _fast_split(block: str) -> list[str] | None:
-    """Split ``block`` at unambiguous boundaries, or None when any candidate needs pysbd's judgement.
+def _boundary(block: str, m: re.Match[str], last: int) -> str:
+    """What the candidate boundary ``m`` is: "split", "none" (no sentence ends) or "unsure" (pysbd decides).
 
     Unambiguous: "!" or "?", or a full stop after a word of two or more letters that is not an
     abbreviation and has no inner full stop; and the next sentence starts with a capital or a quote.
     A full stop before a lower-case word or between a day and a month ("am 4. Juni") ends nothing. Other
     digits before a full stop ("der 2. Weltkrieg", "im Jahr 2024. Die") are left to pysbd.
     """
-    abbreviations = _abbreviations()
-    pieces: list[str] = []
-    last = 0
+    nxt = block[m.end():m.end() + 1]
+    if nxt.islower():
+        return "none"  # "bzw. die", "la… der": no sentence starts in lower case
+    if not _STARTS.match(nxt):
+        return "unsure"
+    if "." in m.group(0):
+        wm = _WORD_BEFORE.search(block, max(last, m.start() - 40), m.start(1))
+        word = wm.group(1) if wm else ""
+        word = word.strip(_QUOTES)
+        if word.isdigit() and len(word) <= 2 and _MONTH_NEXT.match(block, m.end()):
+            return "none"  # "am 4. Juni": a date
+        if _DOMAIN.fullmatch(word):
+            word = word.rsplit(".", 1)[1]  # "auf nv.ua. Präsident": a web address ends the sentence
+        if (len(word) < 2 or not word.isalpha() or word.lower() in _abbreviations()
+                or (word.isupper() and len(word) <= 4)):
+            return "unsure"
+    return "split"
+
+
+def _chunks(block: str) -> list[tuple[str, bool]]:
+    """``block`` cut at its unambiguous sentence ends; each piece says whether it still holds a boundary
+    that needs pysbd's judgement. Only those pieces go to pysbd (its cost grows with the text it reads)."""
+    pieces: list[tuple[str, bool]] = []
+    last, unsure = 0, False
     for m in _BOUNDARY.finditer(block):
-        nxt = block[m.end():m.end() + 1]
-        if nxt.islower():
-            continue  # "bzw. die", "la… der": no sentence starts in lower case
-        if not _STARTS.match(nxt):
-            return None
-        if "." in m.group(0):
-            wm = _WORD_BEFORE.search(block, max(last, m.start() - 40), m.start(1))
-            word = wm.group(1) if wm else ""
-            word = word.strip(_QUOTES)
-            if word.isdigit() and len(word) <= 2 and _MONTH_NEXT.match(block, m.end()):
-                continue  # "am 4. Juni": a date
-            if _DOMAIN.fullmatch(word):
-                word = word.rsplit(".", 1)[1]  # "auf nv.ua. Präsident": a web address ends the sentence
-            if (len(word) < 2 or not word.isalpha() or word.lower() in abbreviations
-                    or (word.isupper() and len(word) <= 4)):
-                return None
-        pieces.append(block[last:m.start(1)])
-        last = m.end()
-    pieces.append(block[last:])
+        kind = _boundary(block, m, last)
+        if kind == "unsure":
+            unsure = True
+        elif kind == "split":
+            pieces.append((block[last:m.start(1)], unsure))
+            last, unsure = m.end(), False
+    pieces.append((block[last:], unsure))
     return pieces
+
+
+def _fast_split(block: str) -> list[str] | None:
+    """Split ``block`` at unambiguous boundaries, or None when any candidate needs pysbd's judgement."""
+    pieces = _chunks(block)
+    return None if any(unsure for _, unsure in pieces) else [p for p, _ in pieces]
+
+
+def _split_block(block: str, lang: str) -> list[str]:
+    """The sentences of one block: its unambiguous pieces as they are, the others split by pysbd."""
+    out: list[str] = []
+    for piece, unsure in _chunks(block):
+        if not unsure or len(piece) <= 1:
+            out.append(piece)
+            continue
+        try:
+            out.extend(_pysbd_split(piece, lang))
+        except Exception:  # pysbd fails on some pathological inputs; keep the piece whole
+            out.append(piece)
+    return out
 
 
 def split_sentences(view: View, lang: str, doc_id: str) -> list[ViewSentence]:
@@ -176,13 +205,7 @@ def split_sentences(view: View, lang: str, doc_id: str) -> list[ViewSentence]:
     for bstart, bend in view.blocks:
         block = view.text[bstart:bend]
         cursor = 0
-        pieces = _fast_split(block)
-        if pieces is None:
-            try:
-                pieces = _pysbd_split(block, lang) if len(block) > 1 else [block]
-            except Exception:  # pysbd fails on some pathological inputs; keep the block whole
-                pieces = [block]
-        for piece in pieces:
+        for piece in _split_block(block, lang):
             stripped = piece.strip()
             if not stripped:
                 continue

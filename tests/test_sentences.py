@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from reconcile.ingest import read_inputs
 from reconcile.model import Document
-from reconcile.sentences import _fast_split, _pysbd_split, split_sentences
+from reconcile.sentences import _chunks, _fast_split, _pysbd_split, split_sentences
 from reconcile.textview import build_view
 
 from .conftest import ROOT, SEEDS
@@ -52,6 +52,14 @@ def test_ambiguous_blocks_go_to_pysbd():
     ]:
         assert _fast_split(block) is None, block
         assert _sentences(block, lang) == expected
+
+
+def test_only_the_pieces_with_an_unsure_boundary_go_to_pysbd():
+    block = "Das ist klar. Laut z. B. Tass kamen 5,5 Mio. Menschen. Das ist viel! Dr. Kim kam um 3 Uhr. Gut."
+    assert _chunks(block) == [("Das ist klar.", False), ("Laut z. B. Tass kamen 5,5 Mio. Menschen.", True),
+                              ("Das ist viel!", False), ("Dr. Kim kam um 3 Uhr.", True), ("Gut.", False)]
+    assert _sentences(block) == ["Das ist klar.", "Laut z. B. Tass kamen 5,5 Mio. Menschen.", "Das ist viel!",
+                                 "Dr. Kim kam um 3 Uhr.", "Gut."]
 
 
 def test_fast_path_agrees_with_pysbd_on_real_articles():
