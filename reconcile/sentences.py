@@ -51,11 +51,15 @@ def _rx(pattern: str, flags: int = 0) -> re.Pattern[str]:
 
 
 def _find_abbreviations(replacer: Any, text: str) -> str:
-    """pysbd's ``search_for_abbreviations_in_string``, with kept patterns."""
+    """pysbd's ``search_for_abbreviations_in_string``, with kept patterns.
+
+    An abbreviation is skipped unless it stands before a full stop somewhere: every replacement pysbd
+    makes for it protects that full stop, so without one there is nothing to do (pysbd itself only skips
+    an abbreviation that does not occur at all, and "st" or "v" occur in most texts)."""
     lowered = text.lower()
     for abbr in replacer.lang.Abbreviation.ABBREVIATIONS:
         stripped = abbr.strip()
-        if stripped not in lowered:
+        if stripped + "." not in lowered:
             continue
         abbrev_match = _rx(r"(?:^|\s|\r|\n){}".format(stripped), re.IGNORECASE).findall(text)
         if not abbrev_match:
