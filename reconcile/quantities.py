@@ -549,7 +549,7 @@ def _word_value(word: str, scan: _Scan) -> float | None:
 
 def find_calibres(scan: _Scan) -> None:
     """Inch calibres: ".38 caliber", "357-calibre" are 0.38 and 0.357 (inch), one weapon's property."""
-    for m in scan.p.rx["inch_calibre"].finditer(scan.text) if "calib" in scan.text.lower() else ():
+    for m in scan.p.rx["inch_calibre"].finditer(scan.text):
         if scan.free(m.start(), m.end()):
             digits = m.group(1)
             value = int(digits) / 10 ** len(digits)
