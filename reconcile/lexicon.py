@@ -38,6 +38,8 @@ def default_rules_dir() -> Path:
 
 
 def deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    """``over`` laid on ``base``: dictionaries merge recursively, lists and scalars replace (a user lexicon
+    overrides the packaged one key by key)."""
     out = dict(base)
     for k, v in over.items():
         if isinstance(v, dict) and isinstance(out.get(k), dict):
@@ -72,7 +74,9 @@ LEXICON_SCHEMAS: dict[str, dict[str, Any]] = {
                   "value": _NUM, "low": _NUM, "high": _NUM, "words": _by_lang(_strs())}}},
     "units": {"type": "object", "properties": {
         "scales": _by_lang(_NUM_MAP), "currencies": _by_lang(_strs()), "percent": _strs(),
-        "classes": _by_lang(_strs()), "non_claim_classes": _strs()}},
+        "classes": _by_lang(_strs()), "non_claim_classes": _strs(),
+        "duration_windows": {"type": "object", "properties": {
+            "before": _by_lang(_strs()), "after": _by_lang(_strs())}}}},
     "counted": {"type": "object", "properties": {
         "groups": _by_lang(_strs()), "predicates": _by_lang(_strs()), "generic": _strs(),
         "auxiliaries": _strs(), "not_places": _strs()}},
@@ -82,7 +86,7 @@ LEXICON_SCHEMAS: dict[str, dict[str, Any]] = {
             "backward_only": _strs(), "source_nouns": _strs(), "generic": _strs()}},
         "modality": _by_lang(_by_lang(_strs())), "cumulative": _by_lang(_strs()),
         "time": {"type": "object", "properties": {
-            "previous_year": _by_lang(_strs()), "this_year": _by_lang(_strs()),
+            "previous_year": _by_lang(_strs()), "this_year": _by_lang(_strs()), "season_before": _strs(),
             "seasons": {"type": "object", "additionalProperties": {"type": "integer"}}}}}},
     "boilerplate": {"type": "object", "properties": {
         "section_headings": _strs(), "tail_starts": _strs(), "agencies": _strs(),
@@ -133,18 +137,21 @@ class _TimedPattern:
                             "text (catastrophic backtracking); simplify it, e.g. no nested quantifiers")
 
     def search(self, text: str, *args: Any) -> Any:
+        """``re.Pattern.search``, bounded in time."""
         try:
             return self._rx.search(text, *args, timeout=USER_REGEX_TIMEOUT)
         except TimeoutError as exc:
             raise self._timeout() from exc
 
     def match(self, text: str, *args: Any) -> Any:
+        """``re.Pattern.match``, bounded in time."""
         try:
             return self._rx.match(text, *args, timeout=USER_REGEX_TIMEOUT)
         except TimeoutError as exc:
             raise self._timeout() from exc
 
     def finditer(self, text: str, *args: Any) -> Iterator[Any]:
+        """``re.Pattern.finditer``, each match bounded in time."""
         try:
             yield from self._rx.finditer(text, *args, timeout=USER_REGEX_TIMEOUT)
         except TimeoutError as exc:
@@ -184,6 +191,11 @@ def _compile(patterns: list[str], where: str, case: bool = False) -> list[re.Pat
     return [_one(p, 0 if case else re.I, where) for p in patterns]
 
 
+def _alternation(words: Any) -> str:
+    """One regex alternation of literal words, longest first, spaces matching any white space."""
+    return "|".join(re.escape(str(w)).replace(r"\ ", r"\s+") for w in sorted(words, key=lambda w: -len(str(w))))
+
+
 def _any_of(patterns: list[re.Pattern[str]]) -> re.Pattern[str] | None:
     """One alternation of ``patterns`` that matches wherever one of them does, or None if it cannot be built."""
     if not patterns:
@@ -208,24 +220,32 @@ class Lexicon:
     sources: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        h = self.raw["hedges"]
+        self._load_numbers(self.raw["hedges"], self.raw["units"])
+        self.vague = self.raw["vague"]
+        self._load_counted(self.raw["counted"])
+        self._load_attribution(self.raw["cues"].get("attribution", {}))
+        self._load_cues(self.raw["cues"])
+        self._load_boilerplate(self.raw["boilerplate"])
+        self._load_entities(self.raw.get("entities", {}))
+        self._group_index = self._tail_index(self.groups)
+        self._pred_index = self._tail_index(self.predicate_groups)
+        self._cache: dict[tuple[str, str], Any] = {}
+
+    def _load_numbers(self, h: dict[str, Any], u: dict[str, Any]) -> None:
+        """Hedges and rounding (hedges.yml); scale words, currencies, percent words and unit classes (units.yml)."""
         self.hedges: dict[str, dict[str, str]] = {lang: {k.lower(): v for k, v in h.get(lang, {}).items()}
                                                   for lang in ("de", "en")}
         self.rounding_min_relative = float(h.get("rounding", {}).get("min_relative", 0.02))
-        u = self.raw["units"]
         self.scales: dict[str, dict[str, float]] = {
             lang: {k.lower(): float(v) for k, v in u.get("scales", {}).get(lang, {}).items()} for lang in ("de", "en")
         }
-        self.currencies: dict[str, str] = {}
-        for code, names in u.get("currencies", {}).items():
-            for n in names:
-                self.currencies[n] = code
+        self.currencies: dict[str, str] = {n: code for code, names in u.get("currencies", {}).items() for n in names}
         self.percent: list[str] = list(u.get("percent", []))
         self.classes: dict[str, list[str]] = {k: [w.lower() for w in v] for k, v in u.get("classes", {}).items()}
         self.non_claim_classes: set[str] = set(u.get("non_claim_classes", []))
-        v = self.raw["vague"]
-        self.vague = v
-        c = self.raw["counted"]
+
+    def _load_counted(self, c: dict[str, Any]) -> None:
+        """Groups of counted things and of predicates, generic nouns, auxiliaries, words that are no place."""
         self.groups: dict[str, list[str]] = {k: [w.lower() for w in ws] for k, ws in c.get("groups", {}).items()}
         self.predicate_groups: dict[str, list[str]] = {
             k: [w.lower() for w in ws] for k, ws in c.get("predicates", {}).items()
@@ -234,19 +254,23 @@ class Lexicon:
         self.generic: set[str] = {w.lower() for w in c.get("generic", [])}
         self.auxiliaries: set[str] = {w.lower() for w in c.get("auxiliaries", [])}
         self.not_places: set[str] = {w.lower() for w in c.get("not_places", [])}
-        q = self.raw["cues"]
-        att = q.get("attribution", {})
+
+    def _load_attribution(self, att: dict[str, Any]) -> None:
+        """Attribution cues before and after a source (compiled), with one scan that tells whether any occurs."""
         self.att_after = {lg: _compile(att.get("after", {}).get(lg, []), "cues.yml attribution.after")
                           for lg in ("de", "en")}
         self.att_before = {lg: _compile(att.get("before", {}).get(lg, []), "cues.yml attribution.before")
                            for lg in ("de", "en")}
         # one scan that tells whether a sentence has any attribution cue at all (most have none)
         self.att_any = {lg: _any_of(self.att_after[lg] + self.att_before[lg]) for lg in ("de", "en")}
-        self.att_forward_only = {p for p in att.get("forward_only", [])}
-        self.att_backward_only = {p for p in att.get("backward_only", [])}
+        self.att_forward_only = set(att.get("forward_only", []))
+        self.att_backward_only = set(att.get("backward_only", []))
         self.source_nouns = [w.lower() for w in att.get("source_nouns", [])]
         self.source_noun_endings = tuple(self.source_nouns)  # for str.endswith
         self.generic_sources = {w.lower() for w in att.get("generic", [])}
+
+    def _load_cues(self, q: dict[str, Any]) -> None:
+        """Modality, cumulative and time cues (compiled), and the seasons with the words that open them."""
         self.modality: dict[str, dict[str, list[re.Pattern[str]]]] = {}
         for mod, langs in q.get("modality", {}).items():
             self.modality[mod] = {lg: _compile(langs.get(lg, []), f"cues.yml modality.{mod}") for lg in ("de", "en")}
@@ -258,18 +282,16 @@ class Lexicon:
                               for lg in ("de", "en")}
         self.this_year = {lg: _compile(t.get("this_year", {}).get(lg, []), "cues.yml time") for lg in ("de", "en")}
         self.seasons: dict[str, int] = {k.lower(): int(v) for k, v in t.get("seasons", {}).items()}
-        self.season_re = (re.compile(r"\b(?:im|in the|in|this)\s+(" + "|".join(
-            re.escape(w) for w in sorted(self.seasons, key=len, reverse=True)) + r")\b", re.I)
-            if self.seasons else None)
-        b = self.raw["boilerplate"]
+        before = [str(w) for w in t.get("season_before", [])]
+        self.season_re = (re.compile(rf"\b(?:{_alternation(before)})\s+({_alternation(self.seasons)})\b", re.I)
+                          if self.seasons and before else None)
+
+    def _load_boilerplate(self, b: dict[str, Any]) -> None:
+        """Section headings, tail starts, boilerplate line patterns and agency names (boilerplate.yml)."""
         self.section_headings = {s.upper() for s in b.get("section_headings", [])}
         self.tail_starts = _compile(b.get("tail_starts", []), "boilerplate.yml tail_starts", case=True)
         self.line_patterns = [(_one(p, 0, "boilerplate.yml lines"), why) for p, why in b.get("lines", [])]
-        self.agencies = [a for a in b.get("agencies", [])]
-        self._load_entities(self.raw.get("entities", {}))
-        self._group_index = self._tail_index(self.groups)
-        self._pred_index = self._tail_index(self.predicate_groups)
-        self._cache: dict[tuple[str, str], Any] = {}
+        self.agencies = list(b.get("agencies", []))
 
     def _load_entities(self, data: dict[str, Any]) -> None:
         """Entity names and metonyms, one alternation to find them, and each name's entity key."""
@@ -337,6 +359,7 @@ class Lexicon:
         return key in self.entity_kind
 
     def counted_group(self, lemma: str | None) -> str | None:
+        """The group of a counted noun (counted.yml groups: "soldat" and "truppe" are one): the longest ending."""
         return self._memo("group", lemma, lambda w: self._lookup(self._group_index, w))  # type: ignore[no-any-return]
 
     def is_generic(self, lemma: str | None) -> bool:
@@ -348,6 +371,7 @@ class Lexicon:
         return self._memo("generic", lemma, compute)  # type: ignore[no-any-return]
 
     def predicate_group(self, lemma: str | None) -> str | None:
+        """The group of a predicate ("entsandt", "sent": one group), so that claims compare by what happened."""
         return self._memo("pred", lemma, lambda w: self._lookup(self._pred_index, w))  # type: ignore[no-any-return]
 
     def unit_class(self, lemma: str | None) -> str | None:

@@ -2,22 +2,23 @@
 
 Blocks of the view (paragraphs, headings) are split separately, so a heading never runs into the
 paragraph below it. pysbd keeps German abbreviations, dates and thousands separators intact, but it is
-slow (it builds regular expressions per abbreviation on every call): a block whose every candidate
-boundary is unambiguous (a full stop after an ordinary word, then a capital) is split directly, and
-only the others go to pysbd. On ordinary prose both paths give the same sentences (tested); they
-differ where pysbd splits a lone closing quote off a sentence or keeps a „…“ quotation of several
+slow (its cost grows with the text and the abbreviations it meets): a block is cut directly where a
+boundary is unambiguous (a full stop after an ordinary word, then a capital), and only the pieces that
+still hold an unsure boundary go to pysbd. On ordinary prose both paths give the same sentences (tested);
+they differ where pysbd splits a lone closing quote off a sentence or keeps a „…“ quotation of several
 sentences whole.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 import re
+from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
-import pysbd
 from pysbd.lang.deutsch import Deutsch
 from pysbd.lang.english import English
+from pysbd.processor import Processor
 
 from reconcile.dates import MONTH_RE
 from reconcile.model import Document, Sentence
@@ -35,9 +36,88 @@ class ViewSentence:
     vend: int
 
 
-@lru_cache(maxsize=4)
-def _segmenter(lang: str) -> pysbd.Segmenter:
-    return pysbd.Segmenter(language=lang if lang in ("de", "en") else "en", clean=False)
+# --------------------------------------------------------------------------- pysbd, with patterns kept
+# pysbd formats a regular expression per abbreviation it meets (several hundred per language) and hands
+# the strings to ``re``, whose cache holds 512 and drops the oldest: on real news every block recompiled
+# them (~25 compiles per pysbd call, two thirds of its time). The replacers below run pysbd's own
+# patterns, each compiled once. ``Segmenter.segment`` also compiled one pattern per sentence to find it
+# in the block again; split_sentences finds the sentences itself, so only pysbd's processor runs.
+
+
+@lru_cache(maxsize=8192)
+def _rx(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    """A pysbd pattern, compiled once and kept (``re``'s own cache is too small for them)."""
+    return re.compile(pattern, flags)
+
+
+def _find_abbreviations(replacer: Any, text: str) -> str:
+    """pysbd's ``search_for_abbreviations_in_string``, with kept patterns.
+
+    An abbreviation is skipped unless it stands before a full stop somewhere: every replacement pysbd
+    makes for it protects that full stop, so without one there is nothing to do (pysbd itself only skips
+    an abbreviation that does not occur at all, and "st" or "v" occur in most texts)."""
+    lowered = text.lower()
+    for abbr in replacer.lang.Abbreviation.ABBREVIATIONS:
+        stripped = abbr.strip()
+        if stripped + "." not in lowered:
+            continue
+        abbrev_match = _rx(r"(?:^|\s|\r|\n){}".format(stripped), re.IGNORECASE).findall(text)
+        if not abbrev_match:
+            continue
+        char_array = _rx(r"(?<={" + str(re.escape(stripped)) + "} ).{1}").findall(text)
+        for ind, match in enumerate(abbrev_match):
+            text = replacer.scan_for_replacements(text, match, ind, char_array)
+    return text
+
+
+class _DeutschReplacer(Deutsch.AbbreviationReplacer):  # type: ignore[misc,name-defined]
+    """pysbd's German abbreviation replacer with kept patterns."""
+
+    def search_for_abbreviations_in_string(self, text: str) -> str:
+        """Protect the full stops of the abbreviations in ``text`` (pysbd's rules)."""
+        return _find_abbreviations(self, text)
+
+    def scan_for_replacements(self, txt: str, am: str, index: int, character_array: list[str]) -> str:
+        """Protect the full stop after the abbreviation ``am`` (pysbd's German rule)."""
+        return _rx(r"(?<={am})\.(?=\s)".format(am=am)).sub("∯", txt)
+
+
+class _EnglishReplacer(English.AbbreviationReplacer):  # type: ignore[misc,name-defined]
+    """pysbd's English abbreviation replacer with kept patterns."""
+
+    def search_for_abbreviations_in_string(self, text: str) -> str:
+        """Protect the full stops of the abbreviations in ``text`` (pysbd's rules)."""
+        return _find_abbreviations(self, text)
+
+    def scan_for_replacements(self, txt: str, am: str, ind: int, char_array: list[str]) -> str:
+        """Protect the full stop after ``am`` unless a capital follows it (pysbd's English rule)."""
+        char = char_array[ind] if ind < len(char_array) else ""
+        low = am.strip().lower()
+        if str(char).isupper() and low not in self.lang.Abbreviation.PREPOSITIVE_ABBREVIATIONS:
+            return txt
+        if low in self.lang.Abbreviation.PREPOSITIVE_ABBREVIATIONS:
+            pattern = r"(?<=\s{abbr})\.(?=(\s|:\d+))".format(abbr=am.strip())
+        elif low in self.lang.Abbreviation.NUMBER_ABBREVIATIONS:
+            pattern = r"(?<=\s{abbr})\.(?=(\s\d|\s+\())".format(abbr=am.strip())
+        else:
+            pattern = (r"(?<=\s{abbr})\.(?=((\.|\:|-|\?|,)|(\s([a-z]|I\s|I'm|I'll|\d|\())))"
+                       .format(abbr=re.escape(am.strip())))
+        return _rx(pattern).sub("∯", " " + txt)[1:]
+
+
+class _Deutsch(Deutsch):  # type: ignore[misc]
+    AbbreviationReplacer = _DeutschReplacer
+
+
+class _English(English):  # type: ignore[misc]
+    AbbreviationReplacer = _EnglishReplacer
+
+
+def _pysbd_split(block: str, lang: str) -> list[str]:
+    """pysbd's sentences of ``block`` (German or English rules), its text as pysbd processed it."""
+    language = _Deutsch if lang == "de" else _English
+    processor = getattr(language, "Processor", Processor)
+    return list(processor(block, language, char_span=False).process() or [])
 
 
 # a sentence end: terminal punctuation, closing quotes or brackets, white space, then the next sentence
@@ -60,54 +140,76 @@ def _abbreviations() -> frozenset[str]:
     return frozenset(words)
 
 
-def _fast_split(block: str) -> list[str] | None:
-    """Split ``block`` at unambiguous boundaries, or None when any candidate needs pysbd's judgement.
+def _boundary(block: str, m: re.Match[str], last: int) -> str:
+    """What the candidate boundary ``m`` is: "split", "none" (no sentence ends) or "unsure" (pysbd decides).
 
     Unambiguous: "!" or "?", or a full stop after a word of two or more letters that is not an
     abbreviation and has no inner full stop; and the next sentence starts with a capital or a quote.
     A full stop before a lower-case word or between a day and a month ("am 4. Juni") ends nothing. Other
     digits before a full stop ("der 2. Weltkrieg", "im Jahr 2024. Die") are left to pysbd.
     """
-    abbreviations = _abbreviations()
-    pieces: list[str] = []
-    last = 0
+    nxt = block[m.end():m.end() + 1]
+    if nxt.islower():
+        return "none"  # "bzw. die", "la… der": no sentence starts in lower case
+    if not _STARTS.match(nxt):
+        return "unsure"
+    if "." in m.group(0):
+        wm = _WORD_BEFORE.search(block, max(last, m.start() - 40), m.start(1))
+        word = wm.group(1) if wm else ""
+        word = word.strip(_QUOTES)
+        if word.isdigit() and len(word) <= 2 and _MONTH_NEXT.match(block, m.end()):
+            return "none"  # "am 4. Juni": a date
+        if _DOMAIN.fullmatch(word):
+            word = word.rsplit(".", 1)[1]  # "auf nv.ua. Präsident": a web address ends the sentence
+        if (len(word) < 2 or not word.isalpha() or word.lower() in _abbreviations()
+                or (word.isupper() and len(word) <= 4)):
+            return "unsure"
+    return "split"
+
+
+def _chunks(block: str) -> list[tuple[str, bool]]:
+    """``block`` cut at its unambiguous sentence ends; each piece says whether it still holds a boundary
+    that needs pysbd's judgement. Only those pieces go to pysbd (its cost grows with the text it reads)."""
+    pieces: list[tuple[str, bool]] = []
+    last, unsure = 0, False
     for m in _BOUNDARY.finditer(block):
-        nxt = block[m.end():m.end() + 1]
-        if nxt.islower():
-            continue  # "bzw. die", "la… der": no sentence starts in lower case
-        if not _STARTS.match(nxt):
-            return None
-        if "." in m.group(0):
-            wm = _WORD_BEFORE.search(block, max(last, m.start() - 40), m.start(1))
-            word = wm.group(1) if wm else ""
-            word = word.strip(_QUOTES)
-            if word.isdigit() and len(word) <= 2 and _MONTH_NEXT.match(block, m.end()):
-                continue  # "am 4. Juni": a date
-            if _DOMAIN.fullmatch(word):
-                word = word.rsplit(".", 1)[1]  # "auf nv.ua. Präsident": a web address ends the sentence
-            if (len(word) < 2 or not word.isalpha() or word.lower() in abbreviations
-                    or (word.isupper() and len(word) <= 4)):
-                return None
-        pieces.append(block[last:m.start(1)])
-        last = m.end()
-    pieces.append(block[last:])
+        kind = _boundary(block, m, last)
+        if kind == "unsure":
+            unsure = True
+        elif kind == "split":
+            pieces.append((block[last:m.start(1)], unsure))
+            last, unsure = m.end(), False
+    pieces.append((block[last:], unsure))
     return pieces
+
+
+def _fast_split(block: str) -> list[str] | None:
+    """Split ``block`` at unambiguous boundaries, or None when any candidate needs pysbd's judgement."""
+    pieces = _chunks(block)
+    return None if any(unsure for _, unsure in pieces) else [p for p, _ in pieces]
+
+
+def _split_block(block: str, lang: str) -> list[str]:
+    """The sentences of one block: its unambiguous pieces as they are, the others split by pysbd."""
+    out: list[str] = []
+    for piece, unsure in _chunks(block):
+        if not unsure or len(piece) <= 1:
+            out.append(piece)
+            continue
+        try:
+            out.extend(_pysbd_split(piece, lang))
+        except Exception:  # pysbd fails on some pathological inputs; keep the piece whole
+            out.append(piece)
+    return out
 
 
 def split_sentences(view: View, lang: str, doc_id: str) -> list[ViewSentence]:
     """Split each block of ``view`` into sentences; offsets map back through ``view.pos``."""
-    seg = _segmenter(lang)
     out: list[ViewSentence] = []
     for bstart, bend in view.blocks:
         block = view.text[bstart:bend]
         cursor = 0
-        pieces = _fast_split(block)
-        if pieces is None:
-            try:
-                pieces = seg.segment(block) if len(block) > 1 else [block]
-            except Exception:  # pysbd fails on some pathological inputs; keep the block whole
-                pieces = [block]
-        for piece in pieces:
+        for piece in _split_block(block, lang):
             stripped = piece.strip()
             if not stripped:
                 continue

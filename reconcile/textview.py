@@ -37,6 +37,7 @@ class Line:
     kind: str  # text | heading | standfirst | blank
 
     def content(self, text: str) -> str:
+        """The line's content inside its borders and markers."""
         return text[self.cstart:self.cend]
 
 
@@ -49,6 +50,7 @@ class View:
     blocks: list[tuple[int, int]] = field(default_factory=list)
 
     def orig(self, i: int) -> int:
+        """The offset in the original text of view character ``i``."""
         return self.pos[i]
 
     def orig_span(self, start: int, end: int) -> tuple[int, int]:
@@ -129,6 +131,7 @@ class _Cover:
             self.max_end.append(top)
 
     def covers(self, start: int, end: int) -> bool:
+        """True when one of the spans contains [start, end)."""
         i = bisect_right(self.starts, start) - 1
         return i >= 0 and self.max_end[i] >= end
 
