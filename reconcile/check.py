@@ -110,8 +110,10 @@ class Match:
     alternatives: list[tuple[str, float]] = field(default_factory=list)
 
 
-# a fact's distance to a draft figure: the mean over its nearest members, at most this many
-MATCH_MEMBERS = 2
+# a fact's distance to a draft figure: the mean over its nearest members, at most this many (1: the nearest
+# member alone; a draft restates one outlet's wording, and a fact told in other words by a second outlet must
+# not lose to a one-claim fact for it)
+MATCH_MEMBERS = 1
 # members of each fact compared with the full distance (the nearest by embedding)
 MATCH_CANDIDATES = 8
 # the figures' magnitude as a tie-breaker: this much distance per factor of ten from the fact's value
@@ -384,6 +386,8 @@ def read_baseline(path: str) -> set[str]:
 
 
 def baseline_text(res: CheckResult) -> str:
+    """The baseline file of a check (``--write-baseline``): its findings' fingerprints, so that a later check
+    reports only what is new. Sorted and without positions, so it changes only when the findings do."""
     items = sorted({(f.fingerprint, f.rule, f.message[:160]) for f in res.findings})
     return json.dumps({"schema": "reconcile.baseline/1",
                        "findings": [{"fingerprint": fp, "rule": r, "message": m} for fp, r, m in items]},
