@@ -37,13 +37,14 @@ FEATURES = (
     "pred_same", "pred_diff", "place_same", "place_diff", "actor_same", "actor_diff", "overlap", "equal",
     "log_ratio", "same_doc", "doc_cos", "date_gap", "date_known", "attribution_same", "planned_diff",
     "overlap_cos", "unit_known", "round_compatible", "rel_diff", "grows_later", "counted_close_value_far",
-    "counted_far_value_close",
+    "counted_far_value_close", "series",
 )
 
 
 # the features that compare the two figures themselves
 FIGURE_FEATURES = frozenset({"overlap", "equal", "log_ratio", "overlap_cos", "round_compatible", "rel_diff",
-                             "grows_later", "counted_close_value_far", "counted_far_value_close"})
+                             "grows_later", "counted_close_value_far", "counted_far_value_close",
+                             "series"})
 
 
 # the direction each feature may push P(same fact), where what it means says so (+1: only towards one fact,
@@ -53,7 +54,7 @@ FEATURE_SIGNS = {
     "cos": -1, "counted_cos": -1, "group_same": 1, "group_diff": -1, "lemma_same": 1, "pred_same": 1,
     "pred_diff": -1, "place_same": 1, "place_diff": -1, "actor_same": 1, "actor_diff": -1, "overlap": 1,
     "equal": 1, "log_ratio": -1, "doc_cos": -1, "date_gap": -1, "round_compatible": 1, "rel_diff": -1,
-    "counted_far_value_close": -1,
+    "counted_far_value_close": -1, "series": 1,
 }
 
 
@@ -286,4 +287,7 @@ class PairKeys:
         f["counted_close_value_far"] = f["counted_known"] * (1.0 - f["counted_cos"]) * f["rel_diff"]
         # the same figure of other things ("1.500 Touristen", "1,500 soldiers"): a shared number is no shared fact
         f["counted_far_value_close"] = f["counted_known"] * f["counted_cos"] * f["round_compatible"]
+        # a count that grows over time (10 -> 61 -> 174 cases): a later, larger figure of the same counted thing,
+        # weighted by how far apart the figures are, so that the growth can offset ``rel_diff``
+        f["series"] = f["grows_later"] * f["counted_known"] * (1.0 - f["counted_cos"]) * f["rel_diff"]
         return np.column_stack([f[name] for name in FEATURES]) if len(ei) else np.zeros((0, len(FEATURES)))

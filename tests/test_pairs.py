@@ -43,3 +43,20 @@ def test_document_vectors_are_unit_means_per_document():
     codes, M = document_vectors(cs, E)
     assert codes.tolist() == [0, 1, 0]
     assert np.allclose(M[0], [np.sqrt(0.5), np.sqrt(0.5)]) and np.allclose(M[1], [0.0, 1.0])
+
+
+def test_a_count_growing_over_days_is_a_series_and_other_things_or_a_shrinking_count_are_not():
+    from reconcile.lexicon import load_lexicon
+    from reconcile.pairs import PairKeys
+
+    cs = [claim(0, 61, "a", as_of="2020-02-10"), claim(1, 174, "b", as_of="2020-02-12"),
+          claim(2, 174, "c", as_of="2020-02-08"), claim(3, 174, "d", as_of="2020-02-12", counted="Tourist")]
+    same = np.array([1.0, 0.0], dtype=np.float32)
+    counted = np.vstack([same, same, same, np.array([0.0, 1.0], dtype=np.float32)])
+    keys = PairKeys.of(cs, load_lexicon(), counted=counted)
+    ei, ej = np.array([0, 0, 0]), np.array([1, 2, 3])
+    series = keys.features(ei, ej, np.zeros(3), load_lexicon())[:, FEATURES.index("series")]
+    assert series[0] > 0.5  # 61 then 174 two days later, of the same thing
+    assert series[1] == 0.0  # the larger figure came first: no growth
+    assert series[2] == 0.0  # a larger figure later, of another thing
+    assert load_pair_model().coef[list(load_pair_model().features).index("series")] >= 0  # fitted within its sign
