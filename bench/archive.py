@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from typing import Any
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -107,10 +108,9 @@ def _check_record(times: list[tuple[float, float]]) -> dict:
             "check_cpu_seconds": round(best[1], 2), "load_average": round(os.getloadavg()[0], 1)}
 
 
-def mirror(n: int, out: Path, src: str, db: str) -> dict:
-    """PostgreSQL at a size too large to index twice in the time at hand: the SQLite archive ``src`` written
-    into ``db`` through ``PostgresStore.replace`` (the same documents, claims, vectors, facts and findings
-    an index run writes), then checked as ``backend`` does."""
+def _read_archive(src: str) -> tuple[Any, Any, dict[str, list[int]], dict[str, tuple[str, Any]]]:
+    """An archive's snapshot and fact index, its claim rows per document and each fact's (block, centroid):
+    what ``mirror`` and ``replicate`` write again elsewhere."""
     import numpy as np
 
     from reconcile.store import open_store
@@ -121,9 +121,19 @@ def mirror(n: int, out: Path, src: str, db: str) -> dict:
     by_doc: dict[str, list[int]] = {}
     for i, c in enumerate(snap.claims):
         by_doc.setdefault(c.document, []).append(i)
+    keys = {f.id: (b, np.asarray(v)) for f, b, v in zip(fi.facts, fi.blocks, fi.centroids)}
+    return snap, fi, by_doc, keys
+
+
+def mirror(n: int, out: Path, src: str, db: str) -> dict:
+    """PostgreSQL at a size too large to index twice in the time at hand: the SQLite archive ``src`` written
+    into ``db`` through ``PostgresStore.replace`` (the same documents, claims, vectors, facts and findings
+    an index run writes), then checked as ``backend`` does."""
+    from reconcile.store import open_store
+
+    snap, _, by_doc, keys = _read_archive(src)
     upsert = [(d, [snap.claims[i] for i in by_doc.get(d.id, [])], snap.embeddings[by_doc.get(d.id, [])])
               for d in snap.documents]
-    keys = {f.id: (b, np.asarray(v)) for f, b, v in zip(fi.facts, fi.blocks, fi.centroids)}
     target = open_store(db)
     t = time.perf_counter()
     with target.writing():
@@ -202,17 +212,10 @@ def replicate(n: int, src: str, db: str, factor: int) -> dict:
     ``backend`` does. Not an index run: its facts are the source's, grown."""
     from dataclasses import replace as copy
 
-    import numpy as np
-
     from reconcile.cluster import fact_id
     from reconcile.store import open_store
 
-    store = open_store(src, create=False)
-    snap, fi = store.snapshot(), store.fact_index()
-    store.close()
-    by_doc: dict[str, list[int]] = {}
-    for i, c in enumerate(snap.claims):
-        by_doc.setdefault(c.document, []).append(i)
+    snap, fi, by_doc, key = _read_archive(src)
     upsert = []
     for k in range(factor):
         tag = f"~r{k}" if k else ""
@@ -222,7 +225,6 @@ def replicate(n: int, src: str, db: str, factor: int) -> dict:
                            [copy(snap.claims[i], id=snap.claims[i].id + tag, document=d.id + tag) for i in rows],
                            snap.embeddings[rows]))
     facts, keys = [], []
-    key = {f.id: (b, np.asarray(v)) for f, b, v in zip(fi.facts, fi.blocks, fi.centroids)}
     for f in snap.facts:
         claims = [cid + (f"~r{k}" if k else "") for k in range(factor) for cid in f.claims]
         facts.append(copy(f, id=fact_id(claims), claims=claims, documents=f.documents * factor))
