@@ -1,43 +1,37 @@
-"""Small, dependency-free date parsing for metadata lines and ``as_of`` expressions (German, English)."""
+"""Small date parsing for metadata lines and ``as_of`` expressions (German, English).
+
+The month and weekday names are packaged data (``rules/lexicon/dates.yml``, read by ``reconcile.packaged``).
+"""
 
 from __future__ import annotations
 
 import re
 from datetime import date
+from typing import Any
+
+from reconcile.lexicon import LexiconError
+from reconcile.packaged import packaged_data
 
 __all__ = ["MONTHS", "parse_date_line", "iso", "MONTH_RE"]
 
-MONTHS: dict[str, int] = {}
-for _i, _names in enumerate(
-    [
-        "januar jan january jänner",
-        "februar feb february",
-        "märz mär mar march maerz",
-        "april apr",
-        "mai may",
-        "juni jun june",
-        "juli jul july",
-        "august aug",
-        "september sep sept",
-        "oktober okt oct october",
-        "november nov",
-        "dezember dez dec december",
-    ],
-    start=1,
-):
-    for _n in _names.split():
-        MONTHS[_n] = _i
 
+def _months(data: dict[str, Any]) -> dict[str, int]:
+    """Each month name or abbreviation (lower case) to its number, from ``dates.yml`` ``months``."""
+    months = data.get("months")
+    if not isinstance(months, dict) or sorted(int(k) for k in months) != list(range(1, 13)):
+        raise LexiconError("lexicon/dates.yml: months must map each of 1 to 12 to a list of names")
+    return {str(name).lower(): int(k) for k, names in months.items() for name in names}
+
+
+_DATA = packaged_data("dates")
+MONTHS: dict[str, int] = _months(_DATA)
 MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
 _DMY_NAME = re.compile(rf"^(\d{{1,2}})\.?\s+({MONTH_RE})\.?\s+(\d{{4}})$", re.I)
 _MDY_NAME = re.compile(rf"^({MONTH_RE})\.?\s+(\d{{1,2}}),?\s+(\d{{4}})$", re.I)
 _ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ].*)?$")
 _DMY_NUM = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 _WEEKDAY = re.compile(
-    r"^(?:montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|monday|tuesday|wednesday|thursday|"
-    r"friday|saturday|sunday|mo|di|mi|do|fr|sa|so|mon|tue|wed|thu|fri|sat|sun)\.?,?\s+",
-    re.I,
-)
+    rf"^(?:{'|'.join(sorted(map(re.escape, _DATA.get('weekdays', [])), key=len, reverse=True))})\.?,?\s+", re.I)
 
 
 def iso(y: int, m: int, d: int) -> str | None:

@@ -17,10 +17,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from reconcile.packaged import packaged_data
+
 __all__ = ["GoldError", "Mention", "GoldCluster", "load_cluster", "load_clusters", "score_cluster", "summarise",
            "bcubed", "evaluate_clusters", "evaluate_joint"]
 
-_VAGUE_MARKS = ("vag", "dozens", "hundreds", "some", "mehrere")
+
+
+def _vague_marks() -> list[str]:
+    """The words that mark a gold hedge as vague ("dozens", "mehrere"): ``evaluation.yml`` ``vague_gold_hedges``."""
+    return [str(w) for w in packaged_data("evaluation")["vague_gold_hedges"]]
 
 
 @dataclass
@@ -75,7 +81,7 @@ def _read_cluster(gold_path: Path, g: dict[str, Any], corpus_dir: Path) -> GoldC
         out.facts.append((f["fact_id"], [f["expected_verdict"], *f.get("also_acceptable", [])], docs))
         for v in f["values"]:
             val = float(v["value"])
-            vague = bool(v.get("hedge")) and any(w in str(v.get("hedge")) for w in _VAGUE_MARKS)
+            vague = bool(v.get("hedge")) and any(w in str(v.get("hedge")) for w in _vague_marks())
             hi = None if vague else float(v.get("value_max", val))
             out.mentions.append(Mention(f["fact_id"], str(v["article"]), v["char_offset"],
                                         v["char_offset"] + v["length"], val, val, hi,

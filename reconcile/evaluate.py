@@ -17,6 +17,7 @@ from typing import Any
 
 from reconcile.devset import bcubed
 from reconcile.model import Claim, Document
+from reconcile.packaged import packaged_data
 from reconcile.pipeline import RunResult
 from reconcile.textview import build_view
 
@@ -25,7 +26,6 @@ __all__ = ["load_gold", "score", "attribution_matches", "METRICS"]
 METRICS = ("mention_recall", "value_recall", "interval_recall", "mention_precision", "non_claim_false_positives",
            "excluded_false_positives", "bcubed_precision", "bcubed_recall", "bcubed_f1", "verdict_accuracy",
            "attribution_accuracy", "modality_accuracy")
-_STOP = {"der", "die", "das", "des", "dem", "den", "und", "the", "and", "of", "von", "paraphrasing"}
 
 
 def load_gold(path: str | Path) -> dict[str, Any]:
@@ -39,9 +39,14 @@ def attribution_matches(pred: str | None, gold: str | None) -> bool:
         return not pred
     if not pred:
         return False
-    tp = {w.lower()[:6] for w in re.findall(r"[\wäöüß]+", pred) if len(w) >= 3 and w.lower() not in _STOP}
-    tg = {w.lower()[:6] for w in re.findall(r"[\wäöüß]+", gold) if len(w) >= 3 and w.lower() not in _STOP}
-    return bool(tp & tg)
+    return bool(_content_prefixes(pred) & _content_prefixes(gold))
+
+
+def _content_prefixes(text: str) -> set[str]:
+    """The 6-letter prefixes of the words of ``text`` that are 3 letters or longer and no stop word
+    (``rules/lexicon/evaluation.yml``)."""
+    stop = set(packaged_data("evaluation")["attribution_stopwords"])
+    return {w.lower()[:6] for w in re.findall(r"\w+", text) if len(w) >= 3 and w.lower() not in stop}
 
 
 def _locate(doc: Document, context: str, surface: str) -> list[tuple[int, int]]:

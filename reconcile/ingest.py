@@ -231,10 +231,10 @@ def _mark_line(st: _Marks, ln: Line, content: str, lex: Lexicon) -> None:
         st.meta.setdefault("published", date)
         st.add(ln, "metadata", "date line")
         return
-    why = next((w for p, w in lex.line_patterns if p.search(content)), None)
-    if why:
-        st.add(ln, "boilerplate", why)
-        _line_metadata(st, why, content, lex)
+    hit = next(((m, w) for p, w in lex.line_patterns if (m := p.search(content))), None)
+    if hit:
+        st.add(ln, "boilerplate", hit[1])
+        _line_metadata(st, hit[0].groupdict(), lex)
         return
     if st.first_content:
         st.first_content = False
@@ -243,22 +243,17 @@ def _mark_line(st: _Marks, ln: Line, content: str, lex: Lexicon) -> None:
             st.add(ln, "heading", "title")
 
 
-def _line_metadata(st: _Marks, why: str, content: str, lex: Lexicon) -> None:
-    """The metadata of a boilerplate line: a source line names the outlet (and whether it is an agency),
-    a byline the authors (and, after " / ", the outlet)."""
-    if why == "source line":
-        src = content.split(":", 1)[1].strip()
-        if any(a.lower() in src.lower() for a in lex.agencies):
+def _line_metadata(st: _Marks, groups: dict[str, str | None], lex: Lexicon) -> None:
+    """The metadata a boilerplate line states through its pattern's named groups (``boilerplate.yml``
+    ``lines``): ``authors`` names the authors (a byline), ``outlet`` the outlet (a source line, or a byline
+    after " / "), which is an agency when it names one of ``agencies``."""
+    if groups.get("authors"):
+        st.authors.append(str(groups["authors"]).strip())
+    outlet = (groups.get("outlet") or "").strip()
+    if outlet:
+        if any(a.lower() in outlet.lower() for a in lex.agencies):
             st.meta["agency"] = True
-        st.meta.setdefault("outlet", src)
-    elif why == "byline":
-        m = re.match(r"^(?:Von|By)\s+(.+)$", content)
-        if m:
-            st.authors.append(m.group(1).strip())
-        elif " / " in content:
-            name, outlet = content.split(" / ", 1)
-            st.authors.append(name.strip())
-            st.meta.setdefault("outlet", outlet.strip())
+        st.meta.setdefault("outlet", outlet)
 
 
 # --------------------------------------------------------------------------- documents
@@ -355,8 +350,16 @@ def _parse_html(raw: str, doc_id: str, path: str, lex: Lexicon, layers: list[dic
         raise ValueError("HTML has no extractable main text")
     meta = {"title": get("title"), "url": get("url"), "published": get("date"),
             "outlet": get("sitename") or get("hostname"),
-            "authors": [a.strip() for a in re.split(r";|,| and ", get("author") or "") if a.strip()]}
+            "authors": _split_authors(get("author") or "", lex)}
     return parse_text(text, doc_id, path, lex, [meta] + layers)
+
+
+def _split_authors(names: str, lex: Lexicon) -> list[str]:
+    """The authors of an HTML page's author field, split at the lexicon's ``author_separators``
+    (``boilerplate.yml``: "; ", ", ", " and ", " und ")."""
+    seps = lex.raw["boilerplate"].get("author_separators") or [";"]
+    parts = re.split("|".join(re.escape(str(x)) for x in seps), names)
+    return [a.strip() for a in parts if a.strip()]
 
 
 # --------------------------------------------------------------------------- manifests

@@ -2,10 +2,10 @@
 
 A label names what a fact counts and what happened, in the claims' majority language. The counted phrase
 is the one most claims use among those whose counted thing the lexicon knows (else any counted phrase,
-else the unit: "amount in USD"); the action is the most common predicate. The sentence subject is added only
-when at least two claims and half of them share it: a lone subject is often a stray word ("Posted",
-"Hunter") rather than who acts or where. Works on ``Claim`` objects and on
-the report record's claim dictionaries alike.
+else the unit: "amount in USD", in words of ``rules/lexicon/render.yml``); the action is the most common
+predicate. The sentence subject is added only when at least two claims and half of them share it: a lone
+subject is often a stray word ("Posted", "Hunter") rather than who acts or where. Works on ``Claim`` objects
+and on the report record's claim dictionaries alike.
 """
 
 from __future__ import annotations
@@ -14,11 +14,19 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from reconcile.packaged import packaged_data
+
 __all__ = ["fact_label", "record_label"]
 
 
 def _get(c: Any, key: str) -> Any:
     return c.get(key) if isinstance(c, Mapping) else getattr(c, key, None)
+
+
+def _word(key: str, lang: str | None) -> str:
+    """A label word of ``render.yml`` in ``lang``, else in English (a language the file does not list)."""
+    words = packaged_data("render")[key]
+    return str(words.get(lang or "en") or words["en"])
 
 
 def _most_common(values: list[str]) -> str | None:
@@ -39,8 +47,7 @@ def fact_label(claims: Sequence[Any]) -> str:
     phrase = _most_common(known) or _most_common([_get(c, "counted_text") for c in own if _get(c, "counted_text")])
     if not phrase:
         unit = _most_common([_get(c, "unit") for c in own if _get(c, "unit")])
-        phrase = (("Betrag in " if lang == "de" else "amount in ") + unit) if unit else \
-            ("Zahl" if lang == "de" else "figure")
+        phrase = f"{_word('amount_in', lang)} {unit}" if unit else _word("figure", lang)
     action = _most_common([_get(c, "predicate") for c in own if _get(c, "predicate")])
     label = f"{phrase} · {action}" if action else phrase
     subjects = Counter(_get(c, "subject") for c in own if _get(c, "subject"))

@@ -167,3 +167,15 @@ def test_a_name_slash_outlet_byline_names_author_and_outlet():
 
     doc = parse_text("Zahl der Soldaten steigt\n\nAnna Beispiel / Tagesblatt\n\nEs sind 300 Soldaten.\n", "d", "d.txt")
     assert doc.title == "Zahl der Soldaten steigt" and doc.authors == ["Anna Beispiel"] and doc.outlet == "Tagesblatt"
+
+
+def test_byline_with_outlet_and_english_source_line_state_metadata():
+    """The named groups of the lexicon's byline and source-line patterns give authors and outlet."""
+    from reconcile.ingest import parse_text
+
+    text = "Jane Example / example.com\n\nThe city counted 4,000 visitors on Sunday.\n\nSource: Reuters\n"
+    doc = parse_text(text, "e", "e.txt")
+    assert doc.authors == ["Jane Example"] and doc.outlet == "example.com" and doc.agency
+    text = "By John Sample\n\nThe city counted 4,000 visitors on Sunday.\n\nSource: Reuters\n"
+    doc = parse_text(text, "f", "f.txt")
+    assert doc.authors == ["John Sample"] and doc.outlet == "Reuters" and doc.agency

@@ -9,6 +9,7 @@ from typing import Any
 from rich.text import Text
 
 from reconcile.checks.base import fmt
+from reconcile.packaged import packaged_data
 
 __all__ = ["fmt", "status_line", "claims_by_id", "docs_by_id", "value_text", "VERDICT_MARK", "as_written",
            "origin_names", "origins_text", "figures_text", "source_name", "strip_footnotes", "CONFIDENCE_NOTE",
@@ -85,8 +86,9 @@ CONFIDENCE_NOTE = ("Confidence (0 to 1) says how well the reconciled figure is s
 
 ORIGIN_NAMES_SHOWN = 3  # an origin of many copies lists this many names, then "and N more"
 
-# footnote markup left in quoted text: "[2]", "[2][Die hohen Verluste]", "[Anm. 3]"
-_FOOTNOTE = re.compile(r"\[\d{1,3}\](?:\[[^\]\n]{0,200}\])?|\[(?:Anm\.|Fn\.|note|ref)\s*\d{1,3}\]", re.I)
+# footnote markup left in quoted text: "[2]", "[2][Die hohen Verluste]", "[Anm. 3]" (marks: lexicon/render.yml)
+_MARKERS = "|".join(re.escape(str(m)) for m in packaged_data("render")["footnote_markers"])
+_FOOTNOTE = re.compile(rf"\[\d{{1,3}}\](?:\[[^\]\n]{{0,200}}\])?|\[(?:{_MARKERS})\s*\d{{1,3}}\]", re.I)
 
 
 def status_line(record: dict[str, Any]) -> str:
