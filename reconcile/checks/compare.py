@@ -13,6 +13,7 @@ Shared by the conflict, agreement, update and scope checks, so that each says th
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from reconcile.checks.base import Context
 from reconcile.intervals import FxRates, Interval, claim_year, load_fx, read_lexicon_file, tolerance
 from reconcile.lexicon import Lexicon, LexiconError
 from reconcile.model import Claim
+from reconcile.units import canonical
 
 __all__ = ["UpdateLexicon", "load_update_lexicon", "tolerances", "conversions", "compat_matrix", "when",
            "is_cumulative", "grows", "PLANNED", "Pairs", "classify", "PAIR_CAP"]
@@ -163,6 +165,7 @@ def tolerances(claims: list[Claim], lex: Lexicon | None, fx: FxRates | None = No
     fx = fx or load_fx()
     pub = published or {}
     target = _main_currency(claims)
+    mixed_units = _mixed_units(claims)
     out = []
     for c in claims:
         year = _conversion(c, target, fx, pub)
@@ -172,8 +175,25 @@ def tolerances(claims: list[Claim], lex: Lexicon | None, fx: FxRates | None = No
             lo, hi = tolerance(c, lex, fx.spread_for(c.unit, target, year or None))
             out.append((lo * f, hi * f))
             continue
-        out.append(tolerance(c, lex))
+        out.append(_in_canonical(c, tolerance(c, lex), lex) if mixed_units else tolerance(c, lex))
     return out
+
+
+def _mixed_units(claims: list[Claim]) -> bool:
+    """The fact's measured figures are written in more than one unit ("200 feet", "60 metres")."""
+    return len({c.unit for c in claims if c.unit_canonical}) > 1
+
+
+def _in_canonical(c: Claim, t: Interval, lex: Lexicon | None) -> Interval:
+    """A measured figure's interval in its class's canonical unit, so that "200 feet" (about 61 metres) and
+    "200 metres" compare as lengths, not as the numbers written; other figures as they are."""
+    if not c.unit_canonical or not c.unit or lex is None:
+        return t
+    target, convert = canonical(c.unit, lex)
+    if target != c.unit_canonical:
+        return t
+    lo, hi = (convert(x) if math.isfinite(x) else x for x in t)
+    return (lo, hi) if lo <= hi else (hi, lo)
 
 
 def conversions(claims: list[Claim], fx: FxRates, published: dict[str, str | None]) -> list[str]:
