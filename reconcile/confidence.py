@@ -309,12 +309,20 @@ def learn_reliability(facts: list[Fact], claims: list[Claim], docs: dict[str, Do
     return rel
 
 
+def across(fd: Finding) -> bool:
+    """The finding judges the fact together with another fact counting the same thing (``checks.sibling``)."""
+    return bool(fd.data.get("across"))
+
+
 def _verdict(documents: int, fds: list[Finding]) -> str:
-    """``single`` for one document; else the first of ``VERDICT_ORDER`` a finding gives; else agree."""
-    if documents < 2:
-        return "single"
-    given = {fd.verdict for fd in fds if fd.verdict}
-    return next((v for v in VERDICT_ORDER if v in given), "agree")
+    """The first of ``VERDICT_ORDER`` the fact's own findings give (``single`` for one document, else agree);
+    when that is agree or single, the first a finding across facts gives (a fact the grouping split)."""
+    own = {fd.verdict for fd in fds if fd.verdict and not across(fd)}
+    verdict = next((v for v in VERDICT_ORDER if v in own), "agree" if documents >= 2 else "single")
+    if verdict in DIFFERENCE_VERDICTS:
+        return verdict
+    other = {fd.verdict for fd in fds if fd.verdict and across(fd)}
+    return next((v for v in VERDICT_ORDER if v in other), verdict)
 
 
 def _corroboration(cs: list[Claim], org: dict[str, str]) -> str:
