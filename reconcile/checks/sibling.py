@@ -93,13 +93,13 @@ def _same_scope(a: Claim, b: Claim, ctx: Context) -> bool:
     return da is None or db is None or abs((da - db).days) <= ctx.shared.get("sibling.days", 14)
 
 
-def _sharing(ctx: Context, docs: set[str]) -> set[str]:
-    """The facts with a document in ``docs``: a document that tells both facts tells two quantities, so they
-    are no split of one fact (a document does not contradict itself)."""
-    if ctx.facts_by_document:
-        return {f.id for d in docs for f in ctx.facts_by_document.get(d, [])}
-    return {f.id for f in ctx.facts if any(ctx.claims_by_id[c].document in docs for c in f.claims
-                                           if c in ctx.claims_by_id)}
+def _documents(ctx: Context, fid: str) -> set[str]:
+    """Every document a fact's claims come from (memoised per run)."""
+    memo = ctx.shared.setdefault("sibling.documents", {})
+    if fid not in memo:
+        f = next(x for x in ctx.facts if x.id == fid)
+        memo[fid] = {ctx.claims_by_id[c].document for c in f.claims if c in ctx.claims_by_id}
+    return memo[fid]  # type: ignore[no-any-return]
 
 
 def siblings(ctx: Context, min_share: float) -> dict[str, tuple[list[Claim], list[Claim]]]:
@@ -107,29 +107,44 @@ def siblings(ctx: Context, min_share: float) -> dict[str, tuple[list[Claim], lis
     index = _index(ctx)
     sizes = {f.id: len(f.claims) for f in ctx.facts}
     found: dict[str, tuple[dict[str, Claim], dict[str, Claim]]] = {}
-    own_docs = {c.document for c in ctx.claims}
-    apart = _sharing(ctx, own_docs)
     for a in ctx.claims:
         k = _key(a, ctx)
         for fid, b in index.get(k, []) if k else []:
-            if fid != ctx.fact.id and fid not in apart and _same_scope(a, b, ctx):
+            if fid != ctx.fact.id and _same_scope(a, b, ctx):
                 mine, theirs = found.setdefault(fid, ({}, {}))
                 mine[a.id], theirs[b.id] = a, b
     return {fid: (list(m.values()), list(t.values())) for fid, (m, t) in sorted(found.items())
             if len(t) >= min_share * sizes[fid] and len(m) >= min_share * len(ctx.claims)}
 
 
-def _judge(ctx: Context, mine: list[Claim], theirs: list[Claim]) -> tuple[str, str] | None:
-    """(verdict, why) for a fact's figures against a sibling's, or None when the sibling adds nothing."""
+def _judge(ctx: Context, fid: str, mine: list[Claim], theirs: list[Claim]) -> tuple[str, str] | None:
+    """(verdict, why) for a fact's figures against a sibling's, or None when the sibling adds nothing.
+
+    Only the figures of documents that tell one of the two facts are compared (a document does not
+    contradict itself). When some other document tells both, and one fact is told as a running total, the
+    two are a total and a part of it (one operation's haul), so a document telling only one of them is a
+    scope question, not a conflict."""
+    own_docs, their_docs = {c.document for c in ctx.claims}, _documents(ctx, fid)
+    all_mine, all_theirs = mine, theirs
+    mine = [c for c in mine if c.document not in their_docs]
+    theirs = [c for c in theirs if c.document not in own_docs]
+    if not mine or not theirs:
+        return None
     both = mine + theirs
-    tol = tolerances(both, ctx.lexicon, ctx.fx, ctx.published)
-    compat = compat_matrix(tol)[: len(mine), len(mine):]
+    compat = compat_matrix(tolerances(both, ctx.lexicon, ctx.fx, ctx.published))[: len(mine), len(mine):]
+    told_both = len(own_docs & their_docs)
     if compat.all():
-        docs = {c.document for c in theirs} - {c.document for c in mine}
-        return ("agree", "figures of another document fit") if docs else None
-    probe = Context(ctx.fact, both, ctx.docs, ctx.origin, ctx.facts, ctx.claims_by_id, shared=ctx.shared,
-                    lex=ctx.lex, rules_dirs=ctx.rules_dirs)
-    probe.fact = Fact(ctx.fact.id + "+", ctx.fact.label, [c.id for c in both], ctx.fact.unit_class)
+        return None if told_both else ("agree", "figures of another document fit")
+    if told_both:
+        # a document tells both figures: they are a running total and a part of it when one side (only) is
+        # told as a total so far ("so far", "in total": the claims' cumulative mark); else two things that
+        # share a counted noun ("seven bullets hit him", "a revolver loaded with four bullets")
+        if any(c.cumulative for c in all_mine) == any(c.cumulative for c in all_theirs):
+            return None
+        return "scope", f"{told_both} document(s) tell both figures: a running total and a part of it"
+    probe = Context(Fact(ctx.fact.id + "+", ctx.fact.label, [c.id for c in both], ctx.fact.unit_class), both,
+                    ctx.docs, ctx.origin, ctx.facts, ctx.claims_by_id, shared=ctx.shared, lex=ctx.lex,
+                    rules_dirs=ctx.rules_dirs)
     pairs = classify(probe, both)
     if pairs.conflict_count:
         return "conflict", "the figures cannot both be right"
@@ -147,7 +162,7 @@ def check(ctx: Context, p: dict[str, Any]) -> list[Hit]:
     ctx.shared["sibling.days"] = p["days"]
     hits = []
     for fid, (mine, theirs) in siblings(ctx, p["min_share"]).items():
-        judged = _judge(ctx, mine, theirs)
+        judged = _judge(ctx, fid, mine, theirs)
         if judged is None or judged[0] != p["mode"]:
             continue
         verdict, why = judged
