@@ -72,11 +72,22 @@ def _index(ctx: Context) -> dict[_Key, list[tuple[str, Claim]]]:
 
 
 def _day(ctx: Context, c: Claim) -> date | None:
-    pub = ctx.published.get(c.document) or ""
-    try:
-        return date.fromisoformat(pub[:10])
-    except ValueError:
-        return None
+    """The day a figure speaks of: its as-of date when a whole day, else its document's publication day."""
+    for when in (c.as_of or "", ctx.published.get(c.document) or ""):
+        try:
+            return date.fromisoformat(when[:10])
+        except ValueError:
+            continue
+    return None
+
+
+def _apart_in_time(a: Claim, b: Claim, ctx: Context) -> bool:
+    """The two figures speak of times further apart than a story lasts (``days``), or of different years."""
+    ya, yb = (a.as_of or "")[:4], (b.as_of or "")[:4]
+    if ya.isdigit() and yb.isdigit() and ya != yb:
+        return True
+    da, db = _day(ctx, a), _day(ctx, b)
+    return da is not None and db is not None and abs((da - db).days) > ctx.shared.get("sibling.days", 14)
 
 
 def _same_scope(a: Claim, b: Claim, ctx: Context) -> bool:
@@ -89,8 +100,7 @@ def _same_scope(a: Claim, b: Claim, ctx: Context) -> bool:
     pa, pb = _places(a, ctx.lexicon), _places(b, ctx.lexicon)
     if pa and pb and not pa & pb:
         return False
-    da, db = _day(ctx, a), _day(ctx, b)
-    return da is None or db is None or abs((da - db).days) <= ctx.shared.get("sibling.days", 14)
+    return not _apart_in_time(a, b, ctx)
 
 
 def _documents(ctx: Context, fid: str) -> set[str]:
