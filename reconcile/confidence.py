@@ -402,7 +402,10 @@ def _summary(f: Fact, fds: list[Finding]) -> str:
     """The verdict in one sentence: what the figures do, and how independent they are."""
     copies = f.documents - f.independent_sources
     tail = f"; {_plural(copies, 'copy', 'copies')}" if copies > 0 else ""
-    first = {fd.verdict: fd for fd in fds if fd.verdict}
+    first = {fd.verdict: fd for fd in fds if fd.verdict and not across(fd)}
+    other = {fd.verdict: fd for fd in fds if fd.verdict and across(fd)}
+    if f.verdict not in first and f.verdict in other:  # judged with another fact counting the same thing
+        return other[f.verdict].message
     if f.verdict == "single":
         return "Stated by one document only: nothing to compare it with."
     if f.verdict == "agree":

@@ -12,7 +12,8 @@ whose claims count the same thing in the same way:
   planned nor hypothetical;
 - documents of the same story: published within ``days`` of each other;
 - the matched claims are at least ``min_share`` of the sibling fact (a fact that only mentions the thing once
-  among other figures is about something else).
+  among other figures is about something else) and ``min_own_share`` of this one (a fact the clustering
+  mixed with other figures still speaks for the thing it mostly counts).
 
 The pair is judged: ``agree`` when every matched sibling figure fits the fact's (a one-document fact then
 agrees with another document); ``scope`` when a document states both figures (it tells two quantities of
@@ -34,9 +35,10 @@ KIND = "sibling"
 PARAMS: dict[str, Any] = {
     "mode": {"enum": ["agree", "conflict", "update", "scope"]},
     "min_share": {"type": "number", "minimum": 0, "maximum": 1},
+    "min_own_share": {"type": "number", "minimum": 0, "maximum": 1},
     "days": {"type": "number", "minimum": 0},
 }
-DEFAULTS: dict[str, Any] = {"mode": "conflict", "min_share": 0.5, "days": 14}
+DEFAULTS: dict[str, Any] = {"mode": "conflict", "min_share": 0.5, "min_own_share": 0.25, "days": 14}
 
 _Key = tuple[str, str, str, str]
 
@@ -112,8 +114,10 @@ def _documents(ctx: Context, fid: str) -> set[str]:
     return memo[fid]  # type: ignore[no-any-return]
 
 
-def siblings(ctx: Context, min_share: float) -> dict[str, tuple[list[Claim], list[Claim]]]:
-    """Per sibling fact: (this fact's matched claims, the sibling's matched claims)."""
+def siblings(ctx: Context, min_share: float, min_own_share: float = 0.25
+             ) -> dict[str, tuple[list[Claim], list[Claim]]]:
+    """Per sibling fact: (this fact's matched claims, the sibling's matched claims); the matched claims are at
+    least ``min_share`` of the sibling's and ``min_own_share`` of this fact's."""
     index = _index(ctx)
     sizes = {f.id: len(f.claims) for f in ctx.facts}
     found: dict[str, tuple[dict[str, Claim], dict[str, Claim]]] = {}
@@ -124,7 +128,7 @@ def siblings(ctx: Context, min_share: float) -> dict[str, tuple[list[Claim], lis
                 mine, theirs = found.setdefault(fid, ({}, {}))
                 mine[a.id], theirs[b.id] = a, b
     return {fid: (list(m.values()), list(t.values())) for fid, (m, t) in sorted(found.items())
-            if len(t) >= min_share * sizes[fid] and len(m) >= min_share * len(ctx.claims)}
+            if len(t) >= min_share * sizes[fid] and len(m) >= min_own_share * len(ctx.claims)}
 
 
 def _judge(ctx: Context, fid: str, mine: list[Claim], theirs: list[Claim]) -> tuple[str, str] | None:
@@ -171,7 +175,7 @@ def check(ctx: Context, p: dict[str, Any]) -> list[Hit]:
         return []
     ctx.shared["sibling.days"] = p["days"]
     hits = []
-    for fid, (mine, theirs) in siblings(ctx, p["min_share"]).items():
+    for fid, (mine, theirs) in siblings(ctx, p["min_share"], p["min_own_share"]).items():
         judged = _judge(ctx, fid, mine, theirs)
         if judged is None or judged[0] != p["mode"]:
             continue
