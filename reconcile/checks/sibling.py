@@ -6,7 +6,8 @@ one article, "a 48-page indictment" in another become two one-document facts), s
 whose claims count the same thing in the same way:
 
 - the same counted noun (lemma; a generic noun such as "people", "Menschen" only with the same predicate
-  group: "46 people were arrested", "more than 200 people were arrested"), the same unit class and unit;
+  group: "46 people were killed", "more than 200 people died"), no two different predicates (their
+  groups where counted.yml lists them: soldiers killed, soldiers shipped), the same unit class and unit;
 - the same qualifiers: population groups that one's words contain the other's, the same time window (one
   running up to a time counts as none), no two disjoint sets of places, no part against a total, neither
   planned nor hypothetical;
@@ -96,6 +97,9 @@ def _same_scope(a: Claim, b: Claim, ctx: Context) -> bool:
     """No qualifier sets the two figures apart, and their documents are of one story."""
     from reconcile.checks.compare import _groups_differ, _places, _window_key, load_update_lexicon
 
+    ga, gb = (ctx.lexicon.predicate_group(c.predicate) or (c.predicate or "").lower() for c in (a, b))
+    if ga and gb and ga != gb:
+        return False  # soldiers killed and soldiers shipped are two counts
     to_date = load_update_lexicon(ctx.rules_dirs).to_date
     if _window_key(a, to_date) != _window_key(b, to_date) or _groups_differ([a, b])[0, 1]:
         return False

@@ -56,6 +56,11 @@ def test_a_generic_noun_needs_the_same_predicate():
     assert _modes(ctx["F0"]) == ["conflict"]  # "kill" and "die": one predicate group (counted.yml)
 
 
+def test_another_predicate_group_is_another_count():
+    _, ctx = _run([[claim(0, 6000, "a", predicate="getötet")], [claim(1, 1500, "b", predicate="verschifft")]])
+    assert _modes(ctx["F0"]) == []
+
+
 def test_a_document_telling_both_facts_does_not_contradict_itself():
     _, ctx = _run([[claim(0, 7, "a", counted="Kugel"), claim(1, 7, "b", counted="Kugel")],
                    [claim(2, 4, "a", counted="Kugel"), claim(3, 4, "c", counted="Kugel")]])
