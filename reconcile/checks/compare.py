@@ -28,7 +28,7 @@ from reconcile.model import Claim
 from reconcile.units import canonical
 
 __all__ = ["UpdateLexicon", "load_update_lexicon", "tolerances", "conversions", "compat_matrix", "when",
-           "is_cumulative", "grows", "PLANNED", "Pairs", "classify", "PAIR_CAP"]
+           "is_cumulative", "grows", "is_forecast", "PLANNED", "Pairs", "classify", "PAIR_CAP"]
 
 PLANNED = ("planned", "hypothetical")
 
@@ -42,27 +42,38 @@ class UpdateLexicon:
     cumulative: frozenset[str]
     cue_window: int = 6  # words between a cue and the figure it speaks of, at most
     to_date: re.Pattern[str] | None = None  # windows that run up to a time ("bis Samstag", "so far"): as-of times
+    forecasts: dict[str, re.Pattern[str] | None] = field(default_factory=dict)  # "erwartet", "forecast"
 
 
 @lru_cache(maxsize=8)
 def load_update_lexicon(dirs: tuple[str, ...] = ()) -> UpdateLexicon:
     """``update.yml`` merged with the user's copies; a bad pattern is an error naming the file."""
     data = read_lexicon_file("update", dirs)
-    cues: dict[str, re.Pattern[str] | None] = {}
-    for lang, pats in (data.get("cues") or {}).items():
-        if not isinstance(pats, list) or not all(isinstance(p, str) for p in pats):
-            raise LexiconError(f"update.yml: cues.{lang} must be a list of patterns")
-        try:
-            cues[str(lang)] = re.compile("|".join(f"(?:{p})" for p in pats), re.I) if pats else None
-        except re.error as exc:
-            raise LexiconError(f"update.yml: cues.{lang}: bad pattern: {exc}") from exc
+    cues = _per_language(data, "cues")
     stems = data.get("cumulative") or []
     if not isinstance(stems, list) or not all(isinstance(s, str) for s in stems):
         raise LexiconError("update.yml: cumulative must be a list of word stems")
     window = data.get("cue_window", 6)
     if not isinstance(window, int) or isinstance(window, bool) or window < 0:
         raise LexiconError("update.yml: cue_window must be a whole number of words, 0 or more")
-    return UpdateLexicon(cues, frozenset(s.lower() for s in stems), window, _to_date(data.get("to_date_windows")))
+    return UpdateLexicon(cues, frozenset(s.lower() for s in stems), window, _to_date(data.get("to_date_windows")),
+                         _per_language(data, "forecasts"))
+
+
+def _per_language(data: dict[str, object], key: str) -> dict[str, re.Pattern[str] | None]:
+    """``key``'s patterns of each language as one pattern per language; a bad one is an error naming the key."""
+    out: dict[str, re.Pattern[str] | None] = {}
+    table = data.get(key) or {}
+    if not isinstance(table, dict):
+        raise LexiconError(f"update.yml: {key} must map languages to lists of patterns")
+    for lang, pats in table.items():
+        if not isinstance(pats, list) or not all(isinstance(p, str) for p in pats):
+            raise LexiconError(f"update.yml: {key}.{lang} must be a list of patterns")
+        try:
+            out[str(lang)] = re.compile("|".join(f"(?:{p})" for p in pats), re.I) if pats else None
+        except re.error as exc:
+            raise LexiconError(f"update.yml: {key}.{lang}: bad pattern: {exc}") from exc
+    return out
 
 
 def _to_date(pats: object) -> re.Pattern[str] | None:
@@ -127,7 +138,18 @@ def _own_cumulative(c: Claim, ulex: UpdateLexicon) -> bool:
 def has_cue(c: Claim, ulex: UpdateLexicon) -> bool:
     """An update cue of the figure's language ("stieg auf", "rose to", "inzwischen", "revised") stands within
     ``cue_window`` words of the figure: a "nun" or "now" elsewhere in a long sentence speaks of something else."""
-    pat = ulex.cues.get(c.language)
+    return _near(c, ulex.cues.get(c.language), ulex.cue_window)
+
+
+def is_forecast(c: Claim, ulex: UpdateLexicon) -> bool:
+    """The figure is a forecast or an expectation ("Ökonomen hatten neun Prozent erwartet", "is forecast to"):
+    a forecast word of ``forecasts`` stands within ``cue_window`` words of it. A later stated figure is the
+    outcome, a scope question beside the forecast, not a conflict with it."""
+    return c.modality not in PLANNED and _near(c, ulex.forecasts.get(c.language), ulex.cue_window)
+
+
+def _near(c: Claim, pat: re.Pattern[str] | None, window: int) -> bool:
+    """``pat`` matches within ``window`` words of the figure in its sentence (anywhere when its place is unknown)."""
     if not pat:
         return False
     a, b = _figure_span(c)
@@ -135,7 +157,7 @@ def has_cue(c: Claim, ulex: UpdateLexicon) -> bool:
         if a < 0:
             return True  # the figure's place is unknown: the sentence's cue is all there is
         gap = c.sentence[b:m.start()] if m.start() >= b else c.sentence[m.end():a]
-        if len(gap.split()) <= ulex.cue_window:
+        if len(gap.split()) <= window:
             return True
     return False
 
@@ -218,8 +240,10 @@ def _places(c: Claim, lex: Lexicon | None) -> frozenset[str]:
     return frozenset(lex.place_key(p) if lex else p.lower() for p in c.places)
 
 
-def _evidence(x: Claim, y: Claim, tx: str, ty: str, y_grows: bool) -> str:
+def _evidence(x: Claim, y: Claim, tx: str, ty: str, y_grows: bool, y_forecast: bool = False) -> str:
     """The evidence that ``y`` updates ``x``, in words (the matrices of ``_update_mask`` decided it)."""
+    if y_forecast:
+        return f"a later forecast, {y.surface} ({ty}), revised {x.surface} ({tx})"
     if tx and ty and ty > tx and y_grows and y.value > x.value:
         return f"a cumulative count grew from {x.surface} ({tx}) to {y.surface} ({ty})"
     return f"{y.surface} is reported as a change" + (f" ({ty})" if ty else "")
@@ -243,9 +267,10 @@ class Pairs:
     conflict_claims: list[Claim] = field(default_factory=list)  # every claim in an unexplained pair
 
 
-def _signature(c: Claim, t: Interval, cue: bool, published: dict[str, str | None]) -> tuple[object, ...]:
+def _signature(c: Claim, t: Interval, cue: bool, published: dict[str, str | None], planned: bool
+               ) -> tuple[object, ...]:
     """Claims with equal signatures are judged alike against every other claim: pairs are formed once."""
-    return (c.document, t, c.modality in PLANNED, c.part_of, c.counted_group, c.group, c.window,
+    return (c.document, t, planned, c.part_of, c.counted_group, c.group, c.window,
             tuple(sorted(c.places)), when(c, published), c.value, cue, c.counted, c.predicate, c.cumulative)
 
 
@@ -288,10 +313,11 @@ def _groups_differ(reps: list[Claim]) -> np.ndarray:
     return known[:, None] & known[None, :] & apart[safe[:, None], safe[None, :]]
 
 
-def _scope_masks(reps: list[Claim], lex: Lexicon | None, to_date: re.Pattern[str] | None = None
-                 ) -> dict[str, np.ndarray]:
-    """One pairwise matrix per scope qualifier (the vectorised ``scope_reason``)."""
-    planned = np.array([c.modality in PLANNED for c in reps])
+def _scope_masks(reps: list[Claim], lex: Lexicon | None, to_date: re.Pattern[str] | None = None,
+                 plans: list[bool] | None = None) -> dict[str, np.ndarray]:
+    """One pairwise matrix per scope qualifier (the vectorised ``scope_reason``); ``plans``: each figure is a
+    plan, a hypothetical or a forecast (default: by its modality)."""
+    planned = np.array(plans if plans is not None else [c.modality in PLANNED for c in reps], dtype=bool)
     part = np.array([c.part_of for c in reps])
     places = [_places(c, lex) for c in reps]
     uniq = list(dict.fromkeys(p for p in places if p))
@@ -308,7 +334,8 @@ def _scope_masks(reps: list[Claim], lex: Lexicon | None, to_date: re.Pattern[str
             "window": _differ(_codes([_window_key(c, to_date) for c in reps])), "places": pm}
 
 
-def _update_mask(reps: list[Claim], cum: np.ndarray, cue: np.ndarray, first: list[str]) -> np.ndarray:
+def _update_mask(reps: list[Claim], cum: np.ndarray, cue: np.ndarray, first: list[str],
+                 planned: np.ndarray | None = None, forecast: np.ndarray | None = None) -> np.ndarray:
     """``m[x, y]``: y updates x: y is later and larger and of a quantity that only grows (``cum``, see ``grows``),
     or y is cued as a change and not earlier (``first`` times per claim)."""
     stamps = sorted({t for t in first if t})
@@ -317,10 +344,13 @@ def _update_mask(reps: list[Claim], cum: np.ndarray, cue: np.ndarray, first: lis
     later = known[:, None] & known[None, :] & (t[None, :] > t[:, None])
     earlier = known[:, None] & known[None, :] & (t[None, :] < t[:, None])
     value = np.array([c.value for c in reps], dtype=np.float64)
-    actual = np.array([c.modality not in PLANNED for c in reps])
+    actual = ~planned if planned is not None else np.array([c.modality not in PLANNED for c in reps])
     grown = later & cum[None, :] & (value[None, :] > value[:, None])
     cued = cue[None, :] & ~earlier & (value[None, :] != value[:, None])
-    return actual[:, None] & actual[None, :] & (grown | cued)
+    out = actual[:, None] & actual[None, :] & (grown | cued)
+    if forecast is not None:  # a forecast made later revises an earlier one (economists expected 9, then 10)
+        out |= forecast[:, None] & forecast[None, :] & later & (value[None, :] != value[:, None])
+    return out
 
 
 def _reason(masks: dict[str, np.ndarray], i: int, j: int) -> str:
@@ -346,20 +376,24 @@ def classify(ctx: Context, claims: list[Claim], extra: float = 0.0) -> Pairs:
            for c, (lo, hi) in zip(claims, tolerances(claims, ctx.lexicon, ctx.fx, pub))]
     out = Pairs(claims, tol, [], [], [])
     cues = [has_cue(c, ulex) for c in claims]
+    forecasts = [is_forecast(c, ulex) for c in claims]
+    plans = [c.modality in PLANNED or f for c, f in zip(claims, forecasts)]
     reps_at: dict[tuple[object, ...], int] = {}
     for i, c in enumerate(claims):
-        reps_at.setdefault(_signature(c, tol[i], cues[i], pub), i)
+        reps_at.setdefault(_signature(c, tol[i], cues[i], pub, plans[i]), i)
     idx = list(reps_at.values())
     if len(idx) > 1:
-        _classify_reps(ctx, claims, idx, tol, cues, ulex, out)
+        _classify_reps(ctx, claims, idx, tol, (cues, plans, forecasts), ulex, out)
     memo[key] = out
     return out
 
 
-def _classify_reps(ctx: Context, claims: list[Claim], idx: list[int], tol: list[Interval], cues: list[bool],
-                   ulex: UpdateLexicon, out: Pairs) -> None:
-    """Fill ``out`` from the pairwise matrices of the distinct claims ``idx``."""
+def _classify_reps(ctx: Context, claims: list[Claim], idx: list[int], tol: list[Interval],
+                   flags: tuple[list[bool], list[bool], list[bool]], ulex: UpdateLexicon, out: Pairs) -> None:
+    """Fill ``out`` from the pairwise matrices of the distinct claims ``idx`` (``flags``: each claim's update
+    cue, whether it is a plan, hypothetical or forecast, and whether a forecast)."""
     pub = ctx.published
+    cues, plans, forecasts = flags
     reps = [claims[i] for i in idx]
     compat = compat_matrix([tol[i] for i in idx])
     doc = _codes([c.document for c in reps])
@@ -371,7 +405,8 @@ def _classify_reps(ctx: Context, claims: list[Claim], idx: list[int], tol: list[
     bad = np.triu(~compat & (doc[:, None] != doc[None, :]) & ~(has.T | has), 1)
     if not bad.any():
         return
-    masks = _scope_masks(reps, ctx.lexicon, ulex.to_date)
+    planned = np.array([plans[i] for i in idx], dtype=bool)
+    masks = _scope_masks(reps, ctx.lexicon, ulex.to_date, planned.tolist())
     scoped = np.zeros_like(bad)
     for m in masks.values():
         scoped |= m
@@ -384,14 +419,16 @@ def _classify_reps(ctx: Context, claims: list[Claim], idx: list[int], tol: list[
     cue = np.array([cues[i] or claims[i].value in cued_values for i in idx])
     fact_cum = is_cumulative(claims, ulex)
     cum = np.array([grows(c, fact_cum, ulex) for c in reps])
-    upd = _update_mask(reps, cum, cue, [first_at.get(c.value, "") for c in reps])
+    upd = _update_mask(reps, cum, cue, [first_at.get(c.value, "") for c in reps], planned,
+                       np.array([forecasts[i] for i in idx], dtype=bool))
     updated = upd | upd.T
     for i, j in np.argwhere(bad & scoped)[:PAIR_CAP].tolist():
         out.scope.append((reps[i], reps[j], _reason(masks, i, j)))
     for i, j in np.argwhere(bad & ~scoped & updated)[:PAIR_CAP].tolist():
         x, y = (reps[i], reps[j]) if upd[i, j] else (reps[j], reps[i])
+        k = j if upd[i, j] else i
         out.update.append((x, y, _evidence(x, y, first_at.get(x.value, ""), first_at.get(y.value, ""),
-                                           bool(cum[j if upd[i, j] else i]))))
+                                           bool(cum[k]), forecasts[idx[k]])))
     conflict = bad & ~scoped & ~updated
     out.conflict_count = int(conflict.sum())
     out.conflict = [(reps[i], reps[j]) for i, j in np.argwhere(conflict)[:PAIR_CAP].tolist()]
