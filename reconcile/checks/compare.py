@@ -28,7 +28,7 @@ from reconcile.model import Claim
 from reconcile.units import canonical
 
 __all__ = ["UpdateLexicon", "load_update_lexicon", "tolerances", "conversions", "compat_matrix", "when",
-           "is_cumulative", "grows", "is_forecast", "PLANNED", "Pairs", "classify", "PAIR_CAP"]
+           "is_cumulative", "grows", "is_forecast", "nested_places", "PLANNED", "Pairs", "classify", "PAIR_CAP"]
 
 PLANNED = ("planned", "hypothetical")
 
@@ -313,16 +313,37 @@ def _groups_differ(reps: list[Claim]) -> np.ndarray:
     return known[:, None] & known[None, :] & apart[safe[:, None], safe[None, :]]
 
 
+def nested_places(claims: list[Claim], lex: Lexicon | None) -> frozenset[frozenset[str]]:
+    """Pairs of place keys that one figure names together ("in Halberstadt in Sachsen-Anhalt": a city in its
+    state) or that are a capital and its country ("city:KP" and "KP"): one lies in the other."""
+    out: set[frozenset[str]] = set()
+    for c in claims:
+        keys = sorted(_places(c, lex))
+        out.update(frozenset((a, b)) for i, a in enumerate(keys) for b in keys[i + 1:])
+        out.update(frozenset((k, k[5:])) for k in keys if k.startswith("city:"))
+    return frozenset(out)
+
+
+def _places_apart(a: frozenset[str], b: frozenset[str], nested: frozenset[frozenset[str]]) -> bool:
+    """Two sets of places with none in common and none lying in another ("Halberstadt", "Sachsen-Anhalt")."""
+    if a & b:
+        return False
+    return not any(frozenset((x, y)) in nested or x == "city:" + y or y == "city:" + x for x in a for y in b)
+
+
 def _scope_masks(reps: list[Claim], lex: Lexicon | None, to_date: re.Pattern[str] | None = None,
-                 plans: list[bool] | None = None) -> dict[str, np.ndarray]:
+                 plans: list[bool] | None = None, nested: frozenset[frozenset[str]] = frozenset()
+                 ) -> dict[str, np.ndarray]:
     """One pairwise matrix per scope qualifier (the vectorised ``scope_reason``); ``plans``: each figure is a
-    plan, a hypothetical or a forecast (default: by its modality)."""
+    plan, a hypothetical or a forecast (default: by its modality); ``nested``: place pairs of which one lies
+    in the other (``nested_places``)."""
     planned = np.array(plans if plans is not None else [c.modality in PLANNED for c in reps], dtype=bool)
     part = np.array([c.part_of for c in reps])
     places = [_places(c, lex) for c in reps]
     uniq = list(dict.fromkeys(p for p in places if p))
     pcode = np.array([uniq.index(p) if p else -1 for p in places], dtype=np.int64)
-    disjoint = np.array([[not a & b for b in uniq] for a in uniq], dtype=bool).reshape(len(uniq), len(uniq))
+    disjoint = np.array([[_places_apart(a, b, nested) for b in uniq] for a in uniq],
+                        dtype=bool).reshape(len(uniq), len(uniq))
     known = pcode >= 0
     pm = np.zeros((len(reps), len(reps)), dtype=bool)
     if uniq:
@@ -351,6 +372,16 @@ def _update_mask(reps: list[Claim], cum: np.ndarray, cue: np.ndarray, first: lis
     if forecast is not None:  # a forecast made later revises an earlier one (economists expected 9, then 10)
         out |= forecast[:, None] & forecast[None, :] & later & (value[None, :] != value[:, None])
     return out
+
+
+def _run_nesting(ctx: Context) -> frozenset[frozenset[str]]:
+    """``nested_places`` over every claim of the run (a city named in its state by any document), built once."""
+    memo = ctx.shared.get("compare.nested")
+    pool = ctx.claims_by_id
+    if memo is None or memo[0] is not pool:
+        memo = (pool, nested_places(list(pool.values()) if pool else ctx.claims, ctx.lexicon))
+        ctx.shared["compare.nested"] = memo
+    return memo[1]  # type: ignore[no-any-return]
 
 
 def _reason(masks: dict[str, np.ndarray], i: int, j: int) -> str:
@@ -406,7 +437,7 @@ def _classify_reps(ctx: Context, claims: list[Claim], idx: list[int], tol: list[
     if not bad.any():
         return
     planned = np.array([plans[i] for i in idx], dtype=bool)
-    masks = _scope_masks(reps, ctx.lexicon, ulex.to_date, planned.tolist())
+    masks = _scope_masks(reps, ctx.lexicon, ulex.to_date, planned.tolist(), _run_nesting(ctx))
     scoped = np.zeros_like(bad)
     for m in masks.values():
         scoped |= m
