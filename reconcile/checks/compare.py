@@ -28,7 +28,8 @@ from reconcile.model import Claim
 from reconcile.units import canonical
 
 __all__ = ["UpdateLexicon", "load_update_lexicon", "tolerances", "conversions", "compat_matrix", "when",
-           "is_cumulative", "grows", "is_forecast", "nested_places", "PLANNED", "Pairs", "classify", "PAIR_CAP"]
+           "is_cumulative", "grows", "is_forecast", "nested_places", "with_named", "PLANNED", "Pairs", "classify",
+           "PAIR_CAP"]
 
 PLANNED = ("planned", "hypothetical")
 
@@ -43,6 +44,7 @@ class UpdateLexicon:
     cue_window: int = 6  # words between a cue and the figure it speaks of, at most
     to_date: re.Pattern[str] | None = None  # windows that run up to a time ("bis Samstag", "so far"): as-of times
     forecasts: dict[str, re.Pattern[str] | None] = field(default_factory=dict)  # "erwartet", "forecast"
+    others: frozenset[str] = frozenset()  # "other", "weitere": a count that leaves out the one named
 
 
 @lru_cache(maxsize=8)
@@ -57,7 +59,16 @@ def load_update_lexicon(dirs: tuple[str, ...] = ()) -> UpdateLexicon:
     if not isinstance(window, int) or isinstance(window, bool) or window < 0:
         raise LexiconError("update.yml: cue_window must be a whole number of words, 0 or more")
     return UpdateLexicon(cues, frozenset(s.lower() for s in stems), window, _to_date(data.get("to_date_windows")),
-                         _per_language(data, "forecasts"))
+                         _per_language(data, "forecasts"), _words(data, "others"))
+
+
+def _words(data: dict[str, object], key: str) -> frozenset[str]:
+    """``key``'s words of every language, lower case; a malformed list is an error naming the key."""
+    table = data.get(key) or {}
+    if not isinstance(table, dict) or not all(isinstance(v, list) and all(isinstance(w, str) for w in v)
+                                              for v in table.values()):
+        raise LexiconError(f"update.yml: {key} must map languages to lists of words")
+    return frozenset(w.lower() for v in table.values() for w in v)
 
 
 def _per_language(data: dict[str, object], key: str) -> dict[str, re.Pattern[str] | None]:
@@ -181,9 +192,11 @@ def _conversion(c: Claim, target: str | None, fx: FxRates, published: dict[str, 
 
 
 def tolerances(claims: list[Claim], lex: Lexicon | None, fx: FxRates | None = None,
-               published: dict[str, str | None] | None = None) -> list[Interval]:
+               published: dict[str, str | None] | None = None, ulex: UpdateLexicon | None = None) -> list[Interval]:
     """Each claim's tolerance interval; money in another currency converted to the fact's main one, widened by
-    the spread of that year's daily rates (``FxRates.spread_for``)."""
+    the spread of that year's daily rates (``FxRates.spread_for``); a count of "others" reaches one more
+    (``with_named``)."""
+    ulex = ulex or load_update_lexicon()
     fx = fx or load_fx()
     pub = published or {}
     target = _main_currency(claims)
@@ -197,8 +210,20 @@ def tolerances(claims: list[Claim], lex: Lexicon | None, fx: FxRates | None = No
             lo, hi = tolerance(c, lex, fx.spread_for(c.unit, target, year or None))
             out.append((lo * f, hi * f))
             continue
-        out.append(_in_canonical(c, tolerance(c, lex), lex) if mixed_units else tolerance(c, lex))
+        t = _in_canonical(c, tolerance(c, lex), lex) if mixed_units else tolerance(c, lex)
+        out.append(with_named(c, t, ulex))
     return out
+
+
+def with_named(c: Claim, t: Interval, ulex: UpdateLexicon) -> Interval:
+    """A count of the others of a group ("the three other climbers", "etwa 40 weitere Bewohner", "his three
+    companions") leaves out the one the sentence names: the group may be one more ("one of four men"), so the
+    interval reaches one further."""
+    if not ulex.others or c.unit_canonical or c.unit_class in ("money", "percent"):
+        return t
+    words = {w.lower() for w in c.modifiers} | set(re.findall(r"\w+", (c.group or "").lower()))
+    words.add((c.counted or "").lower())
+    return (t[0], t[1] + 1) if words & ulex.others else t
 
 
 def _mixed_units(claims: list[Claim]) -> bool:
@@ -404,7 +429,7 @@ def classify(ctx: Context, claims: list[Claim], extra: float = 0.0) -> Pairs:
     ulex = load_update_lexicon(ctx.rules_dirs)
     pub = ctx.published
     tol = [(lo - abs(c.value) * extra, hi + abs(c.value) * extra)
-           for c, (lo, hi) in zip(claims, tolerances(claims, ctx.lexicon, ctx.fx, pub))]
+           for c, (lo, hi) in zip(claims, tolerances(claims, ctx.lexicon, ctx.fx, pub, ulex))]
     out = Pairs(claims, tol, [], [], [])
     cues = [has_cue(c, ulex) for c in claims]
     forecasts = [is_forecast(c, ulex) for c in claims]

@@ -29,7 +29,7 @@ from datetime import date
 from typing import Any
 
 from reconcile.checks.base import Context, Hit, describe
-from reconcile.checks.compare import PLANNED, classify, compat_matrix, tolerances
+from reconcile.checks.compare import PLANNED, classify, compat_matrix, load_update_lexicon, tolerances
 from reconcile.model import Claim, Fact
 
 KIND = "sibling"
@@ -95,7 +95,7 @@ def _apart_in_time(a: Claim, b: Claim, ctx: Context) -> bool:
 
 def _same_scope(a: Claim, b: Claim, ctx: Context) -> bool:
     """No qualifier sets the two figures apart, and their documents are of one story."""
-    from reconcile.checks.compare import _groups_differ, _places, _window_key, load_update_lexicon
+    from reconcile.checks.compare import _groups_differ, _places, _window_key
 
     ga, gb = (ctx.lexicon.predicate_group(c.predicate) or (c.predicate or "").lower() for c in (a, b))
     if ga and gb and ga != gb:
@@ -149,7 +149,8 @@ def _judge(ctx: Context, fid: str, mine: list[Claim], theirs: list[Claim]) -> tu
     if not mine or not theirs:
         return None
     both = mine + theirs
-    compat = compat_matrix(tolerances(both, ctx.lexicon, ctx.fx, ctx.published))[: len(mine), len(mine):]
+    compat = compat_matrix(tolerances(both, ctx.lexicon, ctx.fx, ctx.published,
+                                          load_update_lexicon(ctx.rules_dirs)))[: len(mine), len(mine):]
     told_both = len(own_docs & their_docs)
     if compat.all():
         return None if told_both else ("agree", "figures of another document fit")
