@@ -153,7 +153,7 @@ def has_cue(c: Claim, ulex: UpdateLexicon) -> bool:
 
 
 def is_forecast(c: Claim, ulex: UpdateLexicon) -> bool:
-    """The figure is a forecast or an expectation ("Ökonomen hatten neun Prozent erwartet", "is forecast to"):
+    """The figure is a forecast or an expectation ("Analysten hatten zwei Prozent erwartet", "is forecast to"):
     a forecast word of ``forecasts`` stands within ``cue_window`` words of it. A later stated figure is the
     outcome, a scope question beside the forecast, not a conflict with it."""
     return c.modality not in PLANNED and _near(c, ulex.forecasts.get(c.language), ulex.cue_window)
@@ -216,8 +216,8 @@ def tolerances(claims: list[Claim], lex: Lexicon | None, fx: FxRates | None = No
 
 
 def with_named(c: Claim, t: Interval, ulex: UpdateLexicon) -> Interval:
-    """A count of the others of a group ("the three other climbers", "etwa 40 weitere Bewohner", "his three
-    companions") leaves out the one the sentence names: the group may be one more ("one of four men"), so the
+    """A count of the others of a group ("the two other hikers", "etwa 25 weitere Gäste", "his two
+    companions") leaves out the one the sentence names: the group may be one more ("one of three men"), so the
     interval reaches one further."""
     if not ulex.others or c.unit_canonical or c.unit_class in ("money", "percent"):
         return t
@@ -339,8 +339,8 @@ def _groups_differ(reps: list[Claim]) -> np.ndarray:
 
 
 def nested_places(claims: list[Claim], lex: Lexicon | None) -> frozenset[frozenset[str]]:
-    """Pairs of place keys that one figure names together ("in Halberstadt in Sachsen-Anhalt": a city in its
-    state) or that are a capital and its country ("city:KP" and "KP"): one lies in the other."""
+    """Pairs of place keys that one figure names together ("in Görlitz in Sachsen": a city in its state) or
+    that are a capital and its country ("city:KP" and "KP"): one lies in the other."""
     out: set[frozenset[str]] = set()
     for c in claims:
         keys = sorted(_places(c, lex))
@@ -350,7 +350,7 @@ def nested_places(claims: list[Claim], lex: Lexicon | None) -> frozenset[frozens
 
 
 def _places_apart(a: frozenset[str], b: frozenset[str], nested: frozenset[frozenset[str]]) -> bool:
-    """Two sets of places with none in common and none lying in another ("Halberstadt", "Sachsen-Anhalt")."""
+    """Two sets of places with none in common and none lying in another ("Görlitz", "Sachsen")."""
     if a & b:
         return False
     return not any(frozenset((x, y)) in nested or x == "city:" + y or y == "city:" + x for x in a for y in b)
@@ -394,7 +394,7 @@ def _update_mask(reps: list[Claim], cum: np.ndarray, cue: np.ndarray, first: lis
     grown = later & cum[None, :] & (value[None, :] > value[:, None])
     cued = cue[None, :] & ~earlier & (value[None, :] != value[:, None])
     out = actual[:, None] & actual[None, :] & (grown | cued)
-    if forecast is not None:  # a forecast made later revises an earlier one (economists expected 9, then 10)
+    if forecast is not None:  # a forecast made later revises an earlier one (analysts expected 2, then 3)
         out |= forecast[:, None] & forecast[None, :] & later & (value[None, :] != value[:, None])
     return out
 

@@ -1,12 +1,12 @@
 """Across facts: two facts of one story that count the same thing, judged together.
 
-The clustering keeps figures of different value apart more often than it should ("a 47-page indictment" in
-one article, "a 48-page indictment" in another become two one-document facts), so a fact alone can look
+The clustering keeps figures of different value apart more often than it should ("a 212-page report" in
+one article, "a 214-page report" in another become two one-document facts), so a fact alone can look
 ``single`` or ``agree`` when the figure it holds is disputed. This check looks for a *sibling*: another fact
 whose claims count the same thing in the same way:
 
 - the same counted noun (lemma; a generic noun such as "people", "Menschen" only with the same predicate
-  group: "46 people were killed", "more than 200 people died"), no two different predicates (their
+  group: "12 people were killed", "more than 40 people died"), no two different predicates (their
   groups where counted.yml lists them: soldiers killed, soldiers shipped), the same unit class and unit;
 - the same qualifiers: population groups that one's words contain the other's, the same time window (one
   running up to a time counts as none), no two disjoint sets of places, no part against a total, neither
@@ -25,6 +25,8 @@ reports. Hits carry ``across: True``: the fact's own figures decide its verdict 
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -58,25 +60,63 @@ def _key(c: Claim, ctx: Context) -> _Key | None:
     return (c.unit_class, c.unit or "", lemma, pred)
 
 
-def _index(ctx: Context) -> dict[_Key, list[tuple[str, Claim]]]:
-    """Every keyed claim of the run by key, with its fact's id (built once per run)."""
+@dataclass
+class _Index:
+    """Every keyed claim of the run by key, each key's claims sorted by their day (undated ones apart), and
+    each fact's size and documents: built once per run, so that a fact looks only at claims of its key and days."""
+
+    dated: dict[_Key, tuple[list[int], list[tuple[str, Claim]]]]
+    undated: dict[_Key, list[tuple[str, Claim]]]
+    sizes: dict[str, int]
+    documents: dict[str, set[str]]
+
+
+def _index(ctx: Context) -> _Index:
+    """The run's ``_Index`` (memoised in ``ctx.shared`` for this list of facts)."""
     memo = ctx.shared.get("sibling.index")
     if memo is not None and memo[0] is ctx.facts:
         return memo[1]  # type: ignore[no-any-return]
-    out: dict[_Key, list[tuple[str, Claim]]] = {}
+    rows: dict[_Key, list[tuple[int, str, Claim]]] = {}
+    undated: dict[_Key, list[tuple[str, Claim]]] = {}
+    documents: dict[str, set[str]] = {}
     for f in ctx.facts:
+        documents[f.id] = set()
         for cid in f.claims:
             c = ctx.claims_by_id.get(cid)
-            k = _key(c, ctx) if c else None
-            if c is not None and k is not None:
-                out.setdefault(k, []).append((f.id, c))
+            if c is None:
+                continue
+            documents[f.id].add(c.document)
+            k = _key(c, ctx)
+            if k is None:
+                continue
+            d = _day(ctx, c)
+            if d is None:
+                undated.setdefault(k, []).append((f.id, c))
+            else:
+                rows.setdefault(k, []).append((d.toordinal(), f.id, c))
+    dated = {}
+    for k, r in rows.items():
+        r.sort(key=lambda x: x[0])
+        dated[k] = ([x[0] for x in r], [(x[1], x[2]) for x in r])
+    out = _Index(dated, undated, {f.id: len(f.claims) for f in ctx.facts}, documents)
     ctx.shared["sibling.index"] = (ctx.facts, out)
     return out
 
 
+def _candidates(index: _Index, k: _Key, day: date | None, days: float) -> list[tuple[str, Claim]]:
+    """The keyed claims of ``k`` within ``days`` of ``day`` (all of them when the day is unknown), and the undated."""
+    days_of, rows = index.dated.get(k, ([], []))
+    if day is None:
+        near = rows
+    else:
+        o = day.toordinal()
+        near = rows[bisect_left(days_of, o - days):bisect_right(days_of, o + days)]
+    return near + index.undated.get(k, [])
+
+
 def _day(ctx: Context, c: Claim) -> date | None:
     """The day a figure speaks of: its as-of date when a whole day, else its document's publication day."""
-    for when in (c.as_of or "", ctx.published.get(c.document) or ""):
+    for when in (str(c.as_of or ""), str(ctx.published.get(c.document) or "")):
         try:
             return date.fromisoformat(when[:10])
         except ValueError:
@@ -84,16 +124,16 @@ def _day(ctx: Context, c: Claim) -> date | None:
     return None
 
 
-def _apart_in_time(a: Claim, b: Claim, ctx: Context) -> bool:
+def _apart_in_time(a: Claim, b: Claim, ctx: Context, days: float) -> bool:
     """The two figures speak of times further apart than a story lasts (``days``), or of different years."""
-    ya, yb = (a.as_of or "")[:4], (b.as_of or "")[:4]
+    ya, yb = str(a.as_of or "")[:4], str(b.as_of or "")[:4]
     if ya.isdigit() and yb.isdigit() and ya != yb:
         return True
     da, db = _day(ctx, a), _day(ctx, b)
-    return da is not None and db is not None and abs((da - db).days) > ctx.shared.get("sibling.days", 14)
+    return da is not None and db is not None and abs((da - db).days) > days
 
 
-def _same_scope(a: Claim, b: Claim, ctx: Context) -> bool:
+def _same_scope(a: Claim, b: Claim, ctx: Context, days: float) -> bool:
     """No qualifier sets the two figures apart, and their documents are of one story."""
     from reconcile.checks.compare import _groups_differ, _places, _window_key
 
@@ -106,33 +146,23 @@ def _same_scope(a: Claim, b: Claim, ctx: Context) -> bool:
     pa, pb = _places(a, ctx.lexicon), _places(b, ctx.lexicon)
     if pa and pb and not pa & pb:
         return False
-    return not _apart_in_time(a, b, ctx)
+    return not _apart_in_time(a, b, ctx, days)
 
 
-def _documents(ctx: Context, fid: str) -> set[str]:
-    """Every document a fact's claims come from (memoised per run)."""
-    memo = ctx.shared.setdefault("sibling.documents", {})
-    if fid not in memo:
-        f = next(x for x in ctx.facts if x.id == fid)
-        memo[fid] = {ctx.claims_by_id[c].document for c in f.claims if c in ctx.claims_by_id}
-    return memo[fid]  # type: ignore[no-any-return]
-
-
-def siblings(ctx: Context, min_share: float, min_own_share: float = 0.25
+def siblings(ctx: Context, min_share: float, min_own_share: float = 0.25, days: float = 14
              ) -> dict[str, tuple[list[Claim], list[Claim]]]:
     """Per sibling fact: (this fact's matched claims, the sibling's matched claims); the matched claims are at
     least ``min_share`` of the sibling's and ``min_own_share`` of this fact's."""
     index = _index(ctx)
-    sizes = {f.id: len(f.claims) for f in ctx.facts}
     found: dict[str, tuple[dict[str, Claim], dict[str, Claim]]] = {}
     for a in ctx.claims:
         k = _key(a, ctx)
-        for fid, b in index.get(k, []) if k else []:
-            if fid != ctx.fact.id and _same_scope(a, b, ctx):
+        for fid, b in _candidates(index, k, _day(ctx, a), days) if k else []:
+            if fid != ctx.fact.id and _same_scope(a, b, ctx, days):
                 mine, theirs = found.setdefault(fid, ({}, {}))
                 mine[a.id], theirs[b.id] = a, b
     return {fid: (list(m.values()), list(t.values())) for fid, (m, t) in sorted(found.items())
-            if len(t) >= min_share * sizes[fid] and len(m) >= min_own_share * len(ctx.claims)}
+            if len(t) >= min_share * index.sizes[fid] and len(m) >= min_own_share * len(ctx.claims)}
 
 
 def _judge(ctx: Context, fid: str, mine: list[Claim], theirs: list[Claim]) -> tuple[str, str] | None:
@@ -142,7 +172,7 @@ def _judge(ctx: Context, fid: str, mine: list[Claim], theirs: list[Claim]) -> tu
     contradict itself). When some other document tells both, and one fact is told as a running total, the
     two are a total and a part of it (one operation's haul), so a document telling only one of them is a
     scope question, not a conflict."""
-    own_docs, their_docs = {c.document for c in ctx.claims}, _documents(ctx, fid)
+    own_docs, their_docs = {c.document for c in ctx.claims}, _index(ctx).documents[fid]
     all_mine, all_theirs = mine, theirs
     mine = [c for c in mine if c.document not in their_docs]
     theirs = [c for c in theirs if c.document not in own_docs]
@@ -157,7 +187,7 @@ def _judge(ctx: Context, fid: str, mine: list[Claim], theirs: list[Claim]) -> tu
     if told_both:
         # a document tells both figures: they are a running total and a part of it when one side (only) is
         # told as a total so far ("so far", "in total": the claims' cumulative mark); else two things that
-        # share a counted noun ("seven bullets hit him", "a revolver loaded with four bullets")
+        # share a counted noun ("five shots hit the car", "a magazine of eight shots")
         if any(c.cumulative for c in all_mine) == any(c.cumulative for c in all_theirs):
             return None
         return "scope", f"{told_both} document(s) tell both figures: a running total and a part of it"
@@ -174,20 +204,31 @@ def _judge(ctx: Context, fid: str, mine: list[Claim], theirs: list[Claim]) -> tu
     return None
 
 
+def _judged(ctx: Context, p: dict[str, Any]) -> list[tuple[str, str, str, list[Claim]]]:
+    """(sibling, verdict, why, claims) of every sibling of the fact: judged once for all four rules."""
+    memo = ctx.shared.setdefault("sibling.judged", {})
+    key = (ctx.fact.id, p["min_share"], p["min_own_share"], p["days"])
+    if key not in memo:
+        out = []
+        for fid, (mine, theirs) in siblings(ctx, p["min_share"], p["min_own_share"], p["days"]).items():
+            judged = _judge(ctx, fid, mine, theirs)
+            if judged is not None:
+                out.append((fid, judged[0], judged[1], mine + theirs))
+        memo[key] = out
+    return memo[key]  # type: ignore[no-any-return]
+
+
 def check(ctx: Context, p: dict[str, Any]) -> list[Hit]:
     """One hit per sibling fact whose figures, judged with this fact's, give the verdict ``mode`` names."""
     if not ctx.facts:
         return []
-    ctx.shared["sibling.days"] = p["days"]
     hits = []
-    for fid, (mine, theirs) in siblings(ctx, p["min_share"], p["min_own_share"]).items():
-        judged = _judge(ctx, fid, mine, theirs)
-        if judged is None or judged[0] != p["mode"]:
+    for fid, verdict, why, claims in _judged(ctx, p):
+        if verdict != p["mode"]:
             continue
-        verdict, why = judged
-        hits.append(Hit(mine + theirs, {
+        hits.append(Hit(claims, {
             "across": True, "verdict": verdict, "why": why, "sibling": fid,
-            "counted": mine[0].counted or "",
-            "figures": "; ".join(describe(c, ctx.docs) for c in sorted(mine + theirs, key=lambda c: c.value)),
+            "counted": claims[0].counted or "",
+            "figures": "; ".join(describe(c, ctx.docs) for c in sorted(claims, key=lambda c: c.value)),
         }, key=fid))
     return hits
