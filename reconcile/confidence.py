@@ -68,8 +68,8 @@ class ConfidenceParams:
         "agree": 1.0, "conflict": 0.75, "update": 0.75, "scope": 0.7, "single": 0.6})
     # the product above is mapped through sigmoid(slope * logit(p) + offset), fitted by bench/calibrate.py on
     # the development clusters (BENCHMARKS.md gives the leave-one-cluster-out figures); 1 and 0: no map
-    calibration_slope: float = 0.571
-    calibration_offset: float = 0.74
+    calibration_slope: float = 0.764
+    calibration_offset: float = 0.953
 
     @classmethod
     def from_config(cls, config: Config | None) -> ConfidenceParams:
@@ -309,12 +309,20 @@ def learn_reliability(facts: list[Fact], claims: list[Claim], docs: dict[str, Do
     return rel
 
 
+def across(fd: Finding) -> bool:
+    """The finding judges the fact together with another fact counting the same thing (``checks.sibling``)."""
+    return bool(fd.data.get("across"))
+
+
 def _verdict(documents: int, fds: list[Finding]) -> str:
-    """``single`` for one document; else the first of ``VERDICT_ORDER`` a finding gives; else agree."""
-    if documents < 2:
-        return "single"
-    given = {fd.verdict for fd in fds if fd.verdict}
-    return next((v for v in VERDICT_ORDER if v in given), "agree")
+    """The first of ``VERDICT_ORDER`` the fact's own findings give (``single`` for one document, else agree);
+    when that is agree or single, the first a finding across facts gives (a fact the grouping split)."""
+    own = {fd.verdict for fd in fds if fd.verdict and not across(fd)}
+    verdict = next((v for v in VERDICT_ORDER if v in own), "agree" if documents >= 2 else "single")
+    if verdict in DIFFERENCE_VERDICTS:
+        return verdict
+    other = {fd.verdict for fd in fds if fd.verdict and across(fd)}
+    return next((v for v in VERDICT_ORDER if v in other), verdict)
 
 
 def _corroboration(cs: list[Claim], org: dict[str, str]) -> str:
@@ -394,7 +402,10 @@ def _summary(f: Fact, fds: list[Finding]) -> str:
     """The verdict in one sentence: what the figures do, and how independent they are."""
     copies = f.documents - f.independent_sources
     tail = f"; {_plural(copies, 'copy', 'copies')}" if copies > 0 else ""
-    first = {fd.verdict: fd for fd in fds if fd.verdict}
+    first = {fd.verdict: fd for fd in fds if fd.verdict and not across(fd)}
+    other = {fd.verdict: fd for fd in fds if fd.verdict and across(fd)}
+    if f.verdict not in first and f.verdict in other:  # judged with another fact counting the same thing
+        return other[f.verdict].message
     if f.verdict == "single":
         return "Stated by one document only: nothing to compare it with."
     if f.verdict == "agree":

@@ -24,8 +24,10 @@ FOOTNOTES = {
     "verdicts": "agree: the figures of two or more documents fit one reading by their stated precision; conflict: "
                 "they cannot both be right and nothing explains it; update: a later figure supersedes with evidence "
                 "(ordered times and a growing cumulative count, or a cue such as 'rose to'); scope: they differ "
-                "because they are about another place, group, window, part of a total or a plan; single: one "
-                "document only. Independence (origins, corroboration) is reported beside the verdict.",
+                "because they are about another place, group, window, part of a total, a plan or a forecast; "
+                "single: one document only. A fact whose own figures agree, or that one document states, is also "
+                "judged with any other fact of the story counting the same thing from other documents (rules "
+                "NU05, NU06, SC04, TI02). Independence (origins, corroboration) is reported beside the verdict.",
     "confidence": "How likely the verdict is right: the product of the independent origins behind the figure "
                   "(1 - 0.5^n; for conflict, update and scope the origins of every figure), the share of weight "
                   "supporting it, modality, hedge width, recency, the outlets' learned reliability and a weight "

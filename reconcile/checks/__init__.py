@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from reconcile.checks import (agreement, conflict, draft, outlier, scope, shared_origin, single_origin, sum,
-                              syndication, update)
+from reconcile.checks import (agreement, conflict, draft, outlier, scope, shared_origin, sibling, single_origin,
+                              sum, syndication, update)
 from reconcile.checks.base import Context, Hit
 
 __all__ = ["KINDS", "DRAFT_KINDS", "Context", "Hit"]
 
 KINDS = {m.KIND: m for m in (conflict, agreement, update, scope, single_origin, shared_origin, syndication, sum,
-                             outlier, draft)}
+                             outlier, draft, sibling)}
 # kinds that judge a draft against the archive (``reconcile check``), not the corpus itself
 DRAFT_KINDS = {"draft"}

@@ -13,6 +13,7 @@ Shared by the conflict, agreement, update and scope checks, so that each says th
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -24,9 +25,11 @@ from reconcile.checks.base import Context
 from reconcile.intervals import FxRates, Interval, claim_year, load_fx, read_lexicon_file, tolerance
 from reconcile.lexicon import Lexicon, LexiconError
 from reconcile.model import Claim
+from reconcile.units import canonical
 
 __all__ = ["UpdateLexicon", "load_update_lexicon", "tolerances", "conversions", "compat_matrix", "when",
-           "is_cumulative", "grows", "PLANNED", "Pairs", "classify", "PAIR_CAP"]
+           "is_cumulative", "grows", "is_forecast", "nested_places", "with_named", "PLANNED", "Pairs", "classify",
+           "PAIR_CAP"]
 
 PLANNED = ("planned", "hypothetical")
 
@@ -40,27 +43,48 @@ class UpdateLexicon:
     cumulative: frozenset[str]
     cue_window: int = 6  # words between a cue and the figure it speaks of, at most
     to_date: re.Pattern[str] | None = None  # windows that run up to a time ("bis Samstag", "so far"): as-of times
+    forecasts: dict[str, re.Pattern[str] | None] = field(default_factory=dict)  # "erwartet", "forecast"
+    others: frozenset[str] = frozenset()  # "other", "weitere": a count that leaves out the one named
 
 
 @lru_cache(maxsize=8)
 def load_update_lexicon(dirs: tuple[str, ...] = ()) -> UpdateLexicon:
     """``update.yml`` merged with the user's copies; a bad pattern is an error naming the file."""
     data = read_lexicon_file("update", dirs)
-    cues: dict[str, re.Pattern[str] | None] = {}
-    for lang, pats in (data.get("cues") or {}).items():
-        if not isinstance(pats, list) or not all(isinstance(p, str) for p in pats):
-            raise LexiconError(f"update.yml: cues.{lang} must be a list of patterns")
-        try:
-            cues[str(lang)] = re.compile("|".join(f"(?:{p})" for p in pats), re.I) if pats else None
-        except re.error as exc:
-            raise LexiconError(f"update.yml: cues.{lang}: bad pattern: {exc}") from exc
+    cues = _per_language(data, "cues")
     stems = data.get("cumulative") or []
     if not isinstance(stems, list) or not all(isinstance(s, str) for s in stems):
         raise LexiconError("update.yml: cumulative must be a list of word stems")
     window = data.get("cue_window", 6)
     if not isinstance(window, int) or isinstance(window, bool) or window < 0:
         raise LexiconError("update.yml: cue_window must be a whole number of words, 0 or more")
-    return UpdateLexicon(cues, frozenset(s.lower() for s in stems), window, _to_date(data.get("to_date_windows")))
+    return UpdateLexicon(cues, frozenset(s.lower() for s in stems), window, _to_date(data.get("to_date_windows")),
+                         _per_language(data, "forecasts"), _words(data, "others"))
+
+
+def _words(data: dict[str, object], key: str) -> frozenset[str]:
+    """``key``'s words of every language, lower case; a malformed list is an error naming the key."""
+    table = data.get(key) or {}
+    if not isinstance(table, dict) or not all(isinstance(v, list) and all(isinstance(w, str) for w in v)
+                                              for v in table.values()):
+        raise LexiconError(f"update.yml: {key} must map languages to lists of words")
+    return frozenset(w.lower() for v in table.values() for w in v)
+
+
+def _per_language(data: dict[str, object], key: str) -> dict[str, re.Pattern[str] | None]:
+    """``key``'s patterns of each language as one pattern per language; a bad one is an error naming the key."""
+    out: dict[str, re.Pattern[str] | None] = {}
+    table = data.get(key) or {}
+    if not isinstance(table, dict):
+        raise LexiconError(f"update.yml: {key} must map languages to lists of patterns")
+    for lang, pats in table.items():
+        if not isinstance(pats, list) or not all(isinstance(p, str) for p in pats):
+            raise LexiconError(f"update.yml: {key}.{lang} must be a list of patterns")
+        try:
+            out[str(lang)] = re.compile("|".join(f"(?:{p})" for p in pats), re.I) if pats else None
+        except re.error as exc:
+            raise LexiconError(f"update.yml: {key}.{lang}: bad pattern: {exc}") from exc
+    return out
 
 
 def _to_date(pats: object) -> re.Pattern[str] | None:
@@ -125,7 +149,18 @@ def _own_cumulative(c: Claim, ulex: UpdateLexicon) -> bool:
 def has_cue(c: Claim, ulex: UpdateLexicon) -> bool:
     """An update cue of the figure's language ("stieg auf", "rose to", "inzwischen", "revised") stands within
     ``cue_window`` words of the figure: a "nun" or "now" elsewhere in a long sentence speaks of something else."""
-    pat = ulex.cues.get(c.language)
+    return _near(c, ulex.cues.get(c.language), ulex.cue_window)
+
+
+def is_forecast(c: Claim, ulex: UpdateLexicon) -> bool:
+    """The figure is a forecast or an expectation ("Analysten hatten zwei Prozent erwartet", "is forecast to"):
+    a forecast word of ``forecasts`` stands within ``cue_window`` words of it. A later stated figure is the
+    outcome, a scope question beside the forecast, not a conflict with it."""
+    return c.modality not in PLANNED and _near(c, ulex.forecasts.get(c.language), ulex.cue_window)
+
+
+def _near(c: Claim, pat: re.Pattern[str] | None, window: int) -> bool:
+    """``pat`` matches within ``window`` words of the figure in its sentence (anywhere when its place is unknown)."""
     if not pat:
         return False
     a, b = _figure_span(c)
@@ -133,7 +168,7 @@ def has_cue(c: Claim, ulex: UpdateLexicon) -> bool:
         if a < 0:
             return True  # the figure's place is unknown: the sentence's cue is all there is
         gap = c.sentence[b:m.start()] if m.start() >= b else c.sentence[m.end():a]
-        if len(gap.split()) <= ulex.cue_window:
+        if len(gap.split()) <= window:
             return True
     return False
 
@@ -157,12 +192,15 @@ def _conversion(c: Claim, target: str | None, fx: FxRates, published: dict[str, 
 
 
 def tolerances(claims: list[Claim], lex: Lexicon | None, fx: FxRates | None = None,
-               published: dict[str, str | None] | None = None) -> list[Interval]:
+               published: dict[str, str | None] | None = None, ulex: UpdateLexicon | None = None) -> list[Interval]:
     """Each claim's tolerance interval; money in another currency converted to the fact's main one, widened by
-    the spread of that year's daily rates (``FxRates.spread_for``)."""
+    the spread of that year's daily rates (``FxRates.spread_for``); a count of "others" reaches one more
+    (``with_named``)."""
+    ulex = ulex or load_update_lexicon()
     fx = fx or load_fx()
     pub = published or {}
     target = _main_currency(claims)
+    mixed_units = _mixed_units(claims)
     out = []
     for c in claims:
         year = _conversion(c, target, fx, pub)
@@ -172,8 +210,37 @@ def tolerances(claims: list[Claim], lex: Lexicon | None, fx: FxRates | None = No
             lo, hi = tolerance(c, lex, fx.spread_for(c.unit, target, year or None))
             out.append((lo * f, hi * f))
             continue
-        out.append(tolerance(c, lex))
+        t = _in_canonical(c, tolerance(c, lex), lex) if mixed_units else tolerance(c, lex)
+        out.append(with_named(c, t, ulex))
     return out
+
+
+def with_named(c: Claim, t: Interval, ulex: UpdateLexicon) -> Interval:
+    """A count of the others of a group ("the two other hikers", "etwa 25 weitere Gäste", "his two
+    companions") leaves out the one the sentence names: the group may be one more ("one of three men"), so the
+    interval reaches one further."""
+    if not ulex.others or c.unit_canonical or c.unit_class in ("money", "percent"):
+        return t
+    words = {w.lower() for w in c.modifiers} | set(re.findall(r"\w+", (c.group or "").lower()))
+    words.add((c.counted or "").lower())
+    return (t[0], t[1] + 1) if words & ulex.others else t
+
+
+def _mixed_units(claims: list[Claim]) -> bool:
+    """The fact's measured figures are written in more than one unit ("200 feet", "60 metres")."""
+    return len({c.unit for c in claims if c.unit_canonical}) > 1
+
+
+def _in_canonical(c: Claim, t: Interval, lex: Lexicon | None) -> Interval:
+    """A measured figure's interval in its class's canonical unit, so that "200 feet" (about 61 metres) and
+    "200 metres" compare as lengths, not as the numbers written; other figures as they are."""
+    if not c.unit_canonical or not c.unit or lex is None:
+        return t
+    target, convert = canonical(c.unit, lex)
+    if target != c.unit_canonical:
+        return t
+    lo, hi = (convert(x) if math.isfinite(x) else x for x in t)
+    return (lo, hi) if lo <= hi else (hi, lo)
 
 
 def conversions(claims: list[Claim], fx: FxRates, published: dict[str, str | None]) -> list[str]:
@@ -198,8 +265,10 @@ def _places(c: Claim, lex: Lexicon | None) -> frozenset[str]:
     return frozenset(lex.place_key(p) if lex else p.lower() for p in c.places)
 
 
-def _evidence(x: Claim, y: Claim, tx: str, ty: str, y_grows: bool) -> str:
+def _evidence(x: Claim, y: Claim, tx: str, ty: str, y_grows: bool, y_forecast: bool = False) -> str:
     """The evidence that ``y`` updates ``x``, in words (the matrices of ``_update_mask`` decided it)."""
+    if y_forecast:
+        return f"a later forecast, {y.surface} ({ty}), revised {x.surface} ({tx})"
     if tx and ty and ty > tx and y_grows and y.value > x.value:
         return f"a cumulative count grew from {x.surface} ({tx}) to {y.surface} ({ty})"
     return f"{y.surface} is reported as a change" + (f" ({ty})" if ty else "")
@@ -223,9 +292,10 @@ class Pairs:
     conflict_claims: list[Claim] = field(default_factory=list)  # every claim in an unexplained pair
 
 
-def _signature(c: Claim, t: Interval, cue: bool, published: dict[str, str | None]) -> tuple[object, ...]:
+def _signature(c: Claim, t: Interval, cue: bool, published: dict[str, str | None], planned: bool
+               ) -> tuple[object, ...]:
     """Claims with equal signatures are judged alike against every other claim: pairs are formed once."""
-    return (c.document, t, c.modality in PLANNED, c.part_of, c.counted_group, c.group, c.window,
+    return (c.document, t, planned, c.part_of, c.counted_group, c.group, c.window,
             tuple(sorted(c.places)), when(c, published), c.value, cue, c.counted, c.predicate, c.cumulative)
 
 
@@ -268,15 +338,37 @@ def _groups_differ(reps: list[Claim]) -> np.ndarray:
     return known[:, None] & known[None, :] & apart[safe[:, None], safe[None, :]]
 
 
-def _scope_masks(reps: list[Claim], lex: Lexicon | None, to_date: re.Pattern[str] | None = None
+def nested_places(claims: list[Claim], lex: Lexicon | None) -> frozenset[frozenset[str]]:
+    """Pairs of place keys that one figure names together ("in Görlitz in Sachsen": a city in its state) or
+    that are a capital and its country ("city:KP" and "KP"): one lies in the other."""
+    out: set[frozenset[str]] = set()
+    for c in claims:
+        keys = sorted(_places(c, lex))
+        out.update(frozenset((a, b)) for i, a in enumerate(keys) for b in keys[i + 1:])
+        out.update(frozenset((k, k[5:])) for k in keys if k.startswith("city:"))
+    return frozenset(out)
+
+
+def _places_apart(a: frozenset[str], b: frozenset[str], nested: frozenset[frozenset[str]]) -> bool:
+    """Two sets of places with none in common and none lying in another ("Görlitz", "Sachsen")."""
+    if a & b:
+        return False
+    return not any(frozenset((x, y)) in nested or x == "city:" + y or y == "city:" + x for x in a for y in b)
+
+
+def _scope_masks(reps: list[Claim], lex: Lexicon | None, to_date: re.Pattern[str] | None = None,
+                 plans: list[bool] | None = None, nested: frozenset[frozenset[str]] = frozenset()
                  ) -> dict[str, np.ndarray]:
-    """One pairwise matrix per scope qualifier (the vectorised ``scope_reason``)."""
-    planned = np.array([c.modality in PLANNED for c in reps])
+    """One pairwise matrix per scope qualifier (the vectorised ``scope_reason``); ``plans``: each figure is a
+    plan, a hypothetical or a forecast (default: by its modality); ``nested``: place pairs of which one lies
+    in the other (``nested_places``)."""
+    planned = np.array(plans if plans is not None else [c.modality in PLANNED for c in reps], dtype=bool)
     part = np.array([c.part_of for c in reps])
     places = [_places(c, lex) for c in reps]
     uniq = list(dict.fromkeys(p for p in places if p))
     pcode = np.array([uniq.index(p) if p else -1 for p in places], dtype=np.int64)
-    disjoint = np.array([[not a & b for b in uniq] for a in uniq], dtype=bool).reshape(len(uniq), len(uniq))
+    disjoint = np.array([[_places_apart(a, b, nested) for b in uniq] for a in uniq],
+                        dtype=bool).reshape(len(uniq), len(uniq))
     known = pcode >= 0
     pm = np.zeros((len(reps), len(reps)), dtype=bool)
     if uniq:
@@ -288,7 +380,8 @@ def _scope_masks(reps: list[Claim], lex: Lexicon | None, to_date: re.Pattern[str
             "window": _differ(_codes([_window_key(c, to_date) for c in reps])), "places": pm}
 
 
-def _update_mask(reps: list[Claim], cum: np.ndarray, cue: np.ndarray, first: list[str]) -> np.ndarray:
+def _update_mask(reps: list[Claim], cum: np.ndarray, cue: np.ndarray, first: list[str],
+                 planned: np.ndarray | None = None, forecast: np.ndarray | None = None) -> np.ndarray:
     """``m[x, y]``: y updates x: y is later and larger and of a quantity that only grows (``cum``, see ``grows``),
     or y is cued as a change and not earlier (``first`` times per claim)."""
     stamps = sorted({t for t in first if t})
@@ -297,10 +390,23 @@ def _update_mask(reps: list[Claim], cum: np.ndarray, cue: np.ndarray, first: lis
     later = known[:, None] & known[None, :] & (t[None, :] > t[:, None])
     earlier = known[:, None] & known[None, :] & (t[None, :] < t[:, None])
     value = np.array([c.value for c in reps], dtype=np.float64)
-    actual = np.array([c.modality not in PLANNED for c in reps])
+    actual = ~planned if planned is not None else np.array([c.modality not in PLANNED for c in reps])
     grown = later & cum[None, :] & (value[None, :] > value[:, None])
     cued = cue[None, :] & ~earlier & (value[None, :] != value[:, None])
-    return actual[:, None] & actual[None, :] & (grown | cued)
+    out = actual[:, None] & actual[None, :] & (grown | cued)
+    if forecast is not None:  # a forecast made later revises an earlier one (analysts expected 2, then 3)
+        out |= forecast[:, None] & forecast[None, :] & later & (value[None, :] != value[:, None])
+    return out
+
+
+def _run_nesting(ctx: Context) -> frozenset[frozenset[str]]:
+    """``nested_places`` over every claim of the run (a city named in its state by any document), built once."""
+    memo = ctx.shared.get("compare.nested")
+    pool = ctx.claims_by_id
+    if memo is None or memo[0] is not pool:
+        memo = (pool, nested_places(list(pool.values()) if pool else ctx.claims, ctx.lexicon))
+        ctx.shared["compare.nested"] = memo
+    return memo[1]  # type: ignore[no-any-return]
 
 
 def _reason(masks: dict[str, np.ndarray], i: int, j: int) -> str:
@@ -323,23 +429,27 @@ def classify(ctx: Context, claims: list[Claim], extra: float = 0.0) -> Pairs:
     ulex = load_update_lexicon(ctx.rules_dirs)
     pub = ctx.published
     tol = [(lo - abs(c.value) * extra, hi + abs(c.value) * extra)
-           for c, (lo, hi) in zip(claims, tolerances(claims, ctx.lexicon, ctx.fx, pub))]
+           for c, (lo, hi) in zip(claims, tolerances(claims, ctx.lexicon, ctx.fx, pub, ulex))]
     out = Pairs(claims, tol, [], [], [])
     cues = [has_cue(c, ulex) for c in claims]
+    forecasts = [is_forecast(c, ulex) for c in claims]
+    plans = [c.modality in PLANNED or f for c, f in zip(claims, forecasts)]
     reps_at: dict[tuple[object, ...], int] = {}
     for i, c in enumerate(claims):
-        reps_at.setdefault(_signature(c, tol[i], cues[i], pub), i)
+        reps_at.setdefault(_signature(c, tol[i], cues[i], pub, plans[i]), i)
     idx = list(reps_at.values())
     if len(idx) > 1:
-        _classify_reps(ctx, claims, idx, tol, cues, ulex, out)
+        _classify_reps(ctx, claims, idx, tol, (cues, plans, forecasts), ulex, out)
     memo[key] = out
     return out
 
 
-def _classify_reps(ctx: Context, claims: list[Claim], idx: list[int], tol: list[Interval], cues: list[bool],
-                   ulex: UpdateLexicon, out: Pairs) -> None:
-    """Fill ``out`` from the pairwise matrices of the distinct claims ``idx``."""
+def _classify_reps(ctx: Context, claims: list[Claim], idx: list[int], tol: list[Interval],
+                   flags: tuple[list[bool], list[bool], list[bool]], ulex: UpdateLexicon, out: Pairs) -> None:
+    """Fill ``out`` from the pairwise matrices of the distinct claims ``idx`` (``flags``: each claim's update
+    cue, whether it is a plan, hypothetical or forecast, and whether a forecast)."""
     pub = ctx.published
+    cues, plans, forecasts = flags
     reps = [claims[i] for i in idx]
     compat = compat_matrix([tol[i] for i in idx])
     doc = _codes([c.document for c in reps])
@@ -351,7 +461,8 @@ def _classify_reps(ctx: Context, claims: list[Claim], idx: list[int], tol: list[
     bad = np.triu(~compat & (doc[:, None] != doc[None, :]) & ~(has.T | has), 1)
     if not bad.any():
         return
-    masks = _scope_masks(reps, ctx.lexicon, ulex.to_date)
+    planned = np.array([plans[i] for i in idx], dtype=bool)
+    masks = _scope_masks(reps, ctx.lexicon, ulex.to_date, planned.tolist(), _run_nesting(ctx))
     scoped = np.zeros_like(bad)
     for m in masks.values():
         scoped |= m
@@ -364,14 +475,16 @@ def _classify_reps(ctx: Context, claims: list[Claim], idx: list[int], tol: list[
     cue = np.array([cues[i] or claims[i].value in cued_values for i in idx])
     fact_cum = is_cumulative(claims, ulex)
     cum = np.array([grows(c, fact_cum, ulex) for c in reps])
-    upd = _update_mask(reps, cum, cue, [first_at.get(c.value, "") for c in reps])
+    upd = _update_mask(reps, cum, cue, [first_at.get(c.value, "") for c in reps], planned,
+                       np.array([forecasts[i] for i in idx], dtype=bool))
     updated = upd | upd.T
     for i, j in np.argwhere(bad & scoped)[:PAIR_CAP].tolist():
         out.scope.append((reps[i], reps[j], _reason(masks, i, j)))
     for i, j in np.argwhere(bad & ~scoped & updated)[:PAIR_CAP].tolist():
         x, y = (reps[i], reps[j]) if upd[i, j] else (reps[j], reps[i])
+        k = j if upd[i, j] else i
         out.update.append((x, y, _evidence(x, y, first_at.get(x.value, ""), first_at.get(y.value, ""),
-                                           bool(cum[j if upd[i, j] else i]))))
+                                           bool(cum[k]), forecasts[idx[k]])))
     conflict = bad & ~scoped & ~updated
     out.conflict_count = int(conflict.sum())
     out.conflict = [(reps[i], reps[j]) for i, j in np.argwhere(conflict)[:PAIR_CAP].tolist()]

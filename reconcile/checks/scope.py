@@ -1,7 +1,7 @@
 """Scope: figures of one fact that differ because they are about different things, explained.
 
 Only figures that cannot both be right are looked at (compatible figures agree whatever their wording).
-``mode: modality``: planned or hypothetical figures beside figures of what happened.
+``mode: modality``: planned, hypothetical or forecast figures beside figures of what happened.
 ``mode: counted``: different things counted (containers vs shells).
 ``mode: qualifiers``: another place, population group or time window, or a stated part of a total.
 """
@@ -12,7 +12,7 @@ from collections import Counter
 from typing import Any
 
 from reconcile.checks.base import Context, Hit, describe
-from reconcile.checks.compare import classify
+from reconcile.checks.compare import classify, is_forecast, load_update_lexicon
 from reconcile.model import Claim
 
 KIND = "scope"
@@ -24,9 +24,11 @@ _MODE_REASONS = {"modality": {"modality"}, "counted": {"counted"},
                  "qualifiers": {"places", "group", "window", "part_of"}}
 
 
-def _label(c: Claim, reason: str) -> str:
-    """What a figure is about, in the qualifier that sets it apart."""
+def _label(c: Claim, reason: str, forecast: bool = False) -> str:
+    """What a figure is about, in the qualifier that sets it apart (``forecast``: the figure is a forecast)."""
     if reason == "modality":
+        if forecast:
+            return "a forecast"
         return "planned or hypothetical" if c.modality in ("planned", "hypothetical") else "reported as done"
     if reason == "part_of":
         return "a part of a total" if c.part_of else "a total"
@@ -41,11 +43,12 @@ def _label(c: Claim, reason: str) -> str:
 _WORDS = {"places": "for", "group": "about", "window": "for", "counted": "count", "part_of": "", "modality": ""}
 
 
-def explain(pairs: list[tuple[Claim, Claim, str]]) -> str:
-    """ "3 figures are for Sachsen-Anhalt, 1 for Bremen": each side of the difference, counted."""
+def explain(pairs: list[tuple[Claim, Claim, str]], forecasts: frozenset[str] = frozenset()) -> str:
+    """ "3 figures are for Sachsen-Anhalt, 1 for Bremen": each side of the difference, counted (``forecasts``:
+    the ids of claims that are forecasts)."""
     reason = Counter(r for *_, r in pairs).most_common(1)[0][0]
     claims = {c.id: c for a, b, r in pairs if r == reason for c in (a, b)}
-    counts = Counter(_label(c, reason) for c in claims.values()).most_common()
+    counts = Counter(_label(c, reason, c.id in forecasts) for c in claims.values()).most_common()
     word = _WORDS[reason]
     out = []
     prep = word + " " if word and word != "count" else ""
@@ -67,5 +70,7 @@ def check(ctx: Context, p: dict[str, Any]) -> list[Hit]:
     if not pairs:
         return []
     claims = sorted({c.id: c for a, b, _ in pairs for c in (a, b)}.values(), key=lambda c: (c.value, c.document))
-    return [Hit(claims, {"explanation": explain(pairs), "figures": "; ".join(describe(c, ctx.docs) for c in claims),
-                         "difference": pairs[0][2]})]
+    ulex = load_update_lexicon(ctx.rules_dirs)
+    forecasts = frozenset(c.id for c in claims if is_forecast(c, ulex))
+    return [Hit(claims, {"explanation": explain(pairs, forecasts),
+                         "figures": "; ".join(describe(c, ctx.docs) for c in claims), "difference": pairs[0][2]})]

@@ -1,0 +1,234 @@
+"""Across facts: two facts of one story that count the same thing, judged together.
+
+The clustering keeps figures of different value apart more often than it should ("a 212-page report" in
+one article, "a 214-page report" in another become two one-document facts), so a fact alone can look
+``single`` or ``agree`` when the figure it holds is disputed. This check looks for a *sibling*: another fact
+whose claims count the same thing in the same way:
+
+- the same counted noun (lemma; a generic noun such as "people", "Menschen" only with the same predicate
+  group: "12 people were killed", "more than 40 people died"), no two different predicates (their
+  groups where counted.yml lists them: soldiers killed, soldiers shipped), the same unit class and unit;
+- the same qualifiers: population groups that one's words contain the other's, the same time window (one
+  running up to a time counts as none), no two disjoint sets of places, no part against a total, neither
+  planned nor hypothetical;
+- documents of the same story: published within ``days`` of each other;
+- the matched claims are at least ``min_share`` of the sibling fact (a fact that only mentions the thing once
+  among other figures is about something else) and ``min_own_share`` of this one (a fact the clustering
+  mixed with other figures still speaks for the thing it mostly counts).
+
+The pair is judged: ``agree`` when every matched sibling figure fits the fact's (a one-document fact then
+agrees with another document); ``scope`` when a document states both figures (it tells two quantities of
+one count, a total and one operation's haul); otherwise as inside a fact (``compare.classify``): an
+``update`` with evidence, a ``scope`` difference, or a ``conflict``. A rule's ``mode`` names the verdict it
+reports. Hits carry ``across: True``: the fact's own figures decide its verdict first (``confidence``).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from reconcile.checks.base import Context, Hit, describe
+from reconcile.checks.compare import PLANNED, classify, compat_matrix, load_update_lexicon, tolerances
+from reconcile.model import Claim, Fact
+
+KIND = "sibling"
+PARAMS: dict[str, Any] = {
+    "mode": {"enum": ["agree", "conflict", "update", "scope"]},
+    "min_share": {"type": "number", "minimum": 0, "maximum": 1},
+    "min_own_share": {"type": "number", "minimum": 0, "maximum": 1},
+    "days": {"type": "number", "minimum": 0},
+}
+DEFAULTS: dict[str, Any] = {"mode": "conflict", "min_share": 0.5, "min_own_share": 0.25, "days": 14}
+
+_Key = tuple[str, str, str, str]
+
+
+def _key(c: Claim, ctx: Context) -> _Key | None:
+    """What a claim counts, for matching across facts; None when it names nothing to match on."""
+    if not c.counted or c.modality in PLANNED or c.part_of:
+        return None
+    lex = ctx.lexicon
+    lemma = c.counted.lower()
+    pred = ""
+    if lex.is_generic(lemma):
+        pred = lex.predicate_group(c.predicate) or ""
+        if not pred:
+            return None
+    return (c.unit_class, c.unit or "", lemma, pred)
+
+
+@dataclass
+class _Index:
+    """Every keyed claim of the run by key, each key's claims sorted by their day (undated ones apart), and
+    each fact's size and documents: built once per run, so that a fact looks only at claims of its key and days."""
+
+    dated: dict[_Key, tuple[list[int], list[tuple[str, Claim]]]]
+    undated: dict[_Key, list[tuple[str, Claim]]]
+    sizes: dict[str, int]
+    documents: dict[str, set[str]]
+
+
+def _index(ctx: Context) -> _Index:
+    """The run's ``_Index`` (memoised in ``ctx.shared`` for this list of facts)."""
+    memo = ctx.shared.get("sibling.index")
+    if memo is not None and memo[0] is ctx.facts:
+        return memo[1]  # type: ignore[no-any-return]
+    rows: dict[_Key, list[tuple[int, str, Claim]]] = {}
+    undated: dict[_Key, list[tuple[str, Claim]]] = {}
+    documents: dict[str, set[str]] = {}
+    for f in ctx.facts:
+        documents[f.id] = set()
+        for cid in f.claims:
+            c = ctx.claims_by_id.get(cid)
+            if c is None:
+                continue
+            documents[f.id].add(c.document)
+            k = _key(c, ctx)
+            if k is None:
+                continue
+            d = _day(ctx, c)
+            if d is None:
+                undated.setdefault(k, []).append((f.id, c))
+            else:
+                rows.setdefault(k, []).append((d.toordinal(), f.id, c))
+    dated = {}
+    for k, r in rows.items():
+        r.sort(key=lambda x: x[0])
+        dated[k] = ([x[0] for x in r], [(x[1], x[2]) for x in r])
+    out = _Index(dated, undated, {f.id: len(f.claims) for f in ctx.facts}, documents)
+    ctx.shared["sibling.index"] = (ctx.facts, out)
+    return out
+
+
+def _candidates(index: _Index, k: _Key, day: date | None, days: float) -> list[tuple[str, Claim]]:
+    """The keyed claims of ``k`` within ``days`` of ``day`` (all of them when the day is unknown), and the undated."""
+    days_of, rows = index.dated.get(k, ([], []))
+    if day is None:
+        near = rows
+    else:
+        o = day.toordinal()
+        near = rows[bisect_left(days_of, o - days):bisect_right(days_of, o + days)]
+    return near + index.undated.get(k, [])
+
+
+def _day(ctx: Context, c: Claim) -> date | None:
+    """The day a figure speaks of: its as-of date when a whole day, else its document's publication day."""
+    for when in (str(c.as_of or ""), str(ctx.published.get(c.document) or "")):
+        try:
+            return date.fromisoformat(when[:10])
+        except ValueError:
+            continue
+    return None
+
+
+def _apart_in_time(a: Claim, b: Claim, ctx: Context, days: float) -> bool:
+    """The two figures speak of times further apart than a story lasts (``days``), or of different years."""
+    ya, yb = str(a.as_of or "")[:4], str(b.as_of or "")[:4]
+    if ya.isdigit() and yb.isdigit() and ya != yb:
+        return True
+    da, db = _day(ctx, a), _day(ctx, b)
+    return da is not None and db is not None and abs((da - db).days) > days
+
+
+def _same_scope(a: Claim, b: Claim, ctx: Context, days: float) -> bool:
+    """No qualifier sets the two figures apart, and their documents are of one story."""
+    from reconcile.checks.compare import _groups_differ, _places, _window_key
+
+    ga, gb = (ctx.lexicon.predicate_group(c.predicate) or (c.predicate or "").lower() for c in (a, b))
+    if ga and gb and ga != gb:
+        return False  # soldiers killed and soldiers shipped are two counts
+    to_date = load_update_lexicon(ctx.rules_dirs).to_date
+    if _window_key(a, to_date) != _window_key(b, to_date) or _groups_differ([a, b])[0, 1]:
+        return False
+    pa, pb = _places(a, ctx.lexicon), _places(b, ctx.lexicon)
+    if pa and pb and not pa & pb:
+        return False
+    return not _apart_in_time(a, b, ctx, days)
+
+
+def siblings(ctx: Context, min_share: float, min_own_share: float = 0.25, days: float = 14
+             ) -> dict[str, tuple[list[Claim], list[Claim]]]:
+    """Per sibling fact: (this fact's matched claims, the sibling's matched claims); the matched claims are at
+    least ``min_share`` of the sibling's and ``min_own_share`` of this fact's."""
+    index = _index(ctx)
+    found: dict[str, tuple[dict[str, Claim], dict[str, Claim]]] = {}
+    for a in ctx.claims:
+        k = _key(a, ctx)
+        for fid, b in _candidates(index, k, _day(ctx, a), days) if k else []:
+            if fid != ctx.fact.id and _same_scope(a, b, ctx, days):
+                mine, theirs = found.setdefault(fid, ({}, {}))
+                mine[a.id], theirs[b.id] = a, b
+    return {fid: (list(m.values()), list(t.values())) for fid, (m, t) in sorted(found.items())
+            if len(t) >= min_share * index.sizes[fid] and len(m) >= min_own_share * len(ctx.claims)}
+
+
+def _judge(ctx: Context, fid: str, mine: list[Claim], theirs: list[Claim]) -> tuple[str, str] | None:
+    """(verdict, why) for a fact's figures against a sibling's, or None when the sibling adds nothing.
+
+    Only the figures of documents that tell one of the two facts are compared (a document does not
+    contradict itself). When some other document tells both, and one fact is told as a running total, the
+    two are a total and a part of it (one operation's haul), so a document telling only one of them is a
+    scope question, not a conflict."""
+    own_docs, their_docs = {c.document for c in ctx.claims}, _index(ctx).documents[fid]
+    all_mine, all_theirs = mine, theirs
+    mine = [c for c in mine if c.document not in their_docs]
+    theirs = [c for c in theirs if c.document not in own_docs]
+    if not mine or not theirs:
+        return None
+    both = mine + theirs
+    compat = compat_matrix(tolerances(both, ctx.lexicon, ctx.fx, ctx.published,
+                                          load_update_lexicon(ctx.rules_dirs)))[: len(mine), len(mine):]
+    told_both = len(own_docs & their_docs)
+    if compat.all():
+        return None if told_both else ("agree", "figures of another document fit")
+    if told_both:
+        # a document tells both figures: they are a running total and a part of it when one side (only) is
+        # told as a total so far ("so far", "in total": the claims' cumulative mark); else two things that
+        # share a counted noun ("five shots hit the car", "a magazine of eight shots")
+        if any(c.cumulative for c in all_mine) == any(c.cumulative for c in all_theirs):
+            return None
+        return "scope", f"{told_both} document(s) tell both figures: a running total and a part of it"
+    probe = Context(Fact(ctx.fact.id + "+", ctx.fact.label, [c.id for c in both], ctx.fact.unit_class), both,
+                    ctx.docs, ctx.origin, ctx.facts, ctx.claims_by_id, shared=ctx.shared, lex=ctx.lex,
+                    rules_dirs=ctx.rules_dirs)
+    pairs = classify(probe, both)
+    if pairs.conflict_count:
+        return "conflict", "the figures cannot both be right"
+    if pairs.update:
+        return "update", pairs.update[0][2]
+    if pairs.scope:
+        return "scope", f"they differ in {pairs.scope[0][2]}"
+    return None
+
+
+def _judged(ctx: Context, p: dict[str, Any]) -> list[tuple[str, str, str, list[Claim]]]:
+    """(sibling, verdict, why, claims) of every sibling of the fact: judged once for all four rules."""
+    memo = ctx.shared.setdefault("sibling.judged", {})
+    key = (ctx.fact.id, p["min_share"], p["min_own_share"], p["days"])
+    if key not in memo:
+        out = []
+        for fid, (mine, theirs) in siblings(ctx, p["min_share"], p["min_own_share"], p["days"]).items():
+            judged = _judge(ctx, fid, mine, theirs)
+            if judged is not None:
+                out.append((fid, judged[0], judged[1], mine + theirs))
+        memo[key] = out
+    return memo[key]  # type: ignore[no-any-return]
+
+
+def check(ctx: Context, p: dict[str, Any]) -> list[Hit]:
+    """One hit per sibling fact whose figures, judged with this fact's, give the verdict ``mode`` names."""
+    if not ctx.facts:
+        return []
+    hits = []
+    for fid, verdict, why, claims in _judged(ctx, p):
+        if verdict != p["mode"]:
+            continue
+        hits.append(Hit(claims, {
+            "across": True, "verdict": verdict, "why": why, "sibling": fid,
+            "counted": claims[0].counted or "",
+            "figures": "; ".join(describe(c, ctx.docs) for c in sorted(claims, key=lambda c: c.value)),
+        }, key=fid))
+    return hits
