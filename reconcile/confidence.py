@@ -38,12 +38,13 @@ from reconcile.checks.base import fmt
 from reconcile.config import Config, ConfigError
 from reconcile.intervals import bounds
 from reconcile.model import Claim, Document, Fact, Finding
+from reconcile.packaged import packaged_data
 
 __all__ = ["origins_for", "fact_origins", "consensus", "learn_reliability", "judge_facts", "ConfidenceParams",
            "MODALITY_WEIGHT", "attribution_key", "VERDICT_ORDER", "DIFFERENCE_VERDICTS"]
 
 MODALITY_WEIGHT = {"asserted": 1.0, "reported": 0.85, "estimated": 0.7, "planned": 0.45, "hypothetical": 0.1}
-_STOP = {"der", "die", "das", "des", "dem", "den", "und", "the", "and", "of", "von", "laut", "nach"}
+_STOP = frozenset(str(w) for w in packaged_data("sources")["name_stopwords"])  # lexicon/sources.yml
 # when a fact's findings give several verdicts, the first of these wins: an unexplained conflict outweighs
 # an update elsewhere in the fact, and any difference outweighs agreement
 VERDICT_ORDER = ("conflict", "update", "scope", "agree")
@@ -90,7 +91,7 @@ class ConfidenceParams:
 @lru_cache(maxsize=65536)
 def _tokens(s: str) -> frozenset[str]:
     """Content words of a text, cut to six letters; cached because every sentence is asked about often."""
-    return frozenset(w[:6] for w in re.findall(r"[\wäöüß]+", s.lower()) if len(w) >= 3 and w not in _STOP)
+    return frozenset(w[:6] for w in re.findall(r"\w+", s.lower()) if len(w) >= 3 and w not in _STOP)
 
 
 def attribution_key(attr: str | None) -> frozenset[str]:

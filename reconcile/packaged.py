@@ -1,10 +1,11 @@
 """Packaged language data that modules read once, when they are imported.
 
-Month and weekday names (``dates.yml``), the words of reports (``render.yml``) and the scorer's stop
-words and gold hedge marks (``evaluation.yml``) live in ``rules/lexicon/`` like every word list, but the
-code that uses them compiles its patterns at import, before any user configuration is read. So they come
-from the rule pack in use (``$RECONCILE_RULES_DIR`` or the packaged ``rules/``), falling back to the
-packaged copy when that pack has no such file, and a user lexicon folder does not override them.
+Month and weekday names (``dates.yml``), the words of reports (``render.yml``), the words that never
+tell sources apart (``sources.yml``) and the scorer's stop words and gold hedge marks (``evaluation.yml``)
+live in ``rules/lexicon/`` like every word list, but the code that uses them compiles its patterns or sets
+at import, before any user configuration is read. So they come from the rule pack in use
+(``$RECONCILE_RULES_DIR`` or the packaged ``rules/``), falling back to the packaged copy when that pack has
+no such file, and a user lexicon folder does not override them.
 """
 
 from __future__ import annotations
