@@ -17,6 +17,7 @@ import simplemma
 
 from reconcile.dates import MONTHS, MONTH_RE
 from reconcile.lexicon import Lexicon, load_lexicon
+from reconcile.literals import Prefiltered, fold, literal_of
 from reconcile.model import Claim, Document
 from reconcile.counted import counted_in_context, counted_phrase, rate_in_context
 from reconcile.places import is_place_name
@@ -86,6 +87,61 @@ def _phrases(lex: Lexicon) -> _Phrases:
         str(raw.get("quote_marks") or ""), int(raw.get("quote_speaker_reach") or 0),
         {lg: re.compile(p) for lg, p in (raw.get("pronoun_speaker") or {}).items()},
     )
+
+
+@dataclass(frozen=True)
+class _CueLists:
+    """The cue patterns of ``cues.yml`` per language with their literal prefilters (``reconcile.literals``)."""
+
+    att_after: dict[str, Prefiltered]
+    att_before: dict[str, Prefiltered]
+    modality: dict[str, dict[str, Prefiltered]]
+    cumulative: dict[str, Prefiltered]
+    previous_year: dict[str, Prefiltered]
+    this_year: dict[str, Prefiltered]
+    seasons: tuple[str, ...] | None  # the season words folded; None: some cannot be tested with ``in``
+
+
+@lru_cache(maxsize=16)  # per lexicon
+def _cue_lists(lex: Lexicon) -> _CueLists:
+    """Read the literals of every cue pattern once per lexicon."""
+    langs = ("de", "en")
+    seasons = tuple(fold(w) for w in lex.seasons)
+    simple = all(w.isalpha() and literal_of(re.compile(re.escape(w), re.I)) == (w, True) for w in seasons)
+    return _CueLists(
+        {lg: Prefiltered(lex.att_after[lg]) for lg in langs}, {lg: Prefiltered(lex.att_before[lg]) for lg in langs},
+        {mod: {lg: Prefiltered(pats.get(lg, [])) for lg in langs} for mod, pats in lex.modality.items()},
+        {lg: Prefiltered(lex.cumulative[lg]) for lg in langs}, {lg: Prefiltered(lex.previous_year[lg]) for lg in langs},
+        {lg: Prefiltered(lex.this_year[lg]) for lg in langs}, seasons if simple else None)
+
+
+@dataclass(frozen=True)
+class _SentenceCues:
+    """The cue patterns that may match one sentence (the others cannot match it nor any part of it)."""
+
+    att_after: list[re.Pattern[str]]
+    att_before: list[re.Pattern[str]]
+    modality: dict[str, list[re.Pattern[str]]]
+    previous_year: list[re.Pattern[str]]
+    this_year: list[re.Pattern[str]]
+    season: bool  # may a season be named ("im Sommer")?
+    year: bool  # does it hold four digits in a row (a month and a year: "im Mai 2020")?
+    cumulative: bool  # does a cumulative marker ("bisher", "so far") stand in it?
+
+
+_FOUR_DIGITS = re.compile(r"\d{4}")
+
+
+@lru_cache(maxsize=8)  # asked once per figure of a sentence and by the sentence before (a few at a time)
+def _sentence_cues(text: str, lang: str, lex: Lexicon) -> _SentenceCues:
+    """Which cues a sentence may hold, found by their literals in one pass over the cue lists."""
+    cl, folded = _cue_lists(lex), fold(text)
+    return _SentenceCues(
+        cl.att_after[lang].present(text, folded), cl.att_before[lang].present(text, folded),
+        {mod: pf[lang].present(text, folded) for mod, pf in cl.modality.items()},
+        cl.previous_year[lang].present(text, folded), cl.this_year[lang].present(text, folded),
+        cl.seasons is None or any(w in folded for w in cl.seasons), bool(_FOUR_DIGITS.search(text)),
+        any(rx.search(text) for rx in cl.cumulative[lang].present(text, folded)))
 
 
 def _carries(text: str, lex: Lexicon) -> bool:
@@ -188,22 +244,26 @@ class _AttCue:
     backward_only: bool
 
 
+@lru_cache(maxsize=8)  # asked for a sentence and, by ``_next_source``, for the one before it
 def _attribution_cues(text: str, lang: str, lex: Lexicon) -> tuple[_AttCue, ...]:
-    """Every attribution cue of a sentence with its source; which one governs a figure depends on where."""
+    """Every attribution cue of a sentence with its source; which one governs a figure depends on where.
+
+    Only the cues whose word the sentence holds are run (most sentences name no source)."""
     out: list[_AttCue] = []
-    any_cue = lex.att_any[lang]
-    if any_cue is not None and not any_cue.search(text):
+    cues = _sentence_cues(text, lang, lex)
+    after, before = cues.att_after, cues.att_before
+    if not after and not before:
         return ()
     ph = _phrases(lex)
     nouns = frozenset(lex.source_nouns) | ph.source_words
-    for rx in lex.att_after[lang]:
+    for rx in after:
         forward_only = rx.pattern in lex.att_forward_only
         backward_only = rx.pattern in lex.att_backward_only
         for m in rx.finditer(text):
             np_ = _np_after(text, m.end(), ph, lang, nouns)
             if np_:
                 out.append(_AttCue(m.start(), m.end(), np_, True, forward_only, backward_only))
-    for rx in lex.att_before[lang]:
+    for rx in before:
         for m in rx.finditer(text):
             np_ = _source_before_cue(text, m.start(), m.group(), lang, nouns, ph)
             if np_:
@@ -266,11 +326,9 @@ def _modality(sentence: str, qpos: int, lang: str, lex: Lexicon, clauses: list[t
     ca, cb = _clause_of(clauses, qpos)
     own = sentence[ca:cb]
     upto = sentence[:cb]
+    present = _sentence_cues(sentence, lang, lex).modality  # a cue absent from the sentence is in no part of it
     for mod in ("hypothetical", "estimated", "planned", "reported", "reported_anywhere"):
-        any_cue = lex.modality_any.get(mod, {}).get(lang)
-        if any_cue is not None and not (any_cue.search(sentence) or any_cue.search(own) or any_cue.search(upto)):
-            continue  # none of this kind's cues anywhere the loop below looks: skip its patterns one by one
-        for rx in lex.modality.get(mod, {}).get(lang, []):
+        for rx in present.get(mod, []):
             if mod == "reported_anywhere":
                 if rx.search(sentence):
                     return "reported"
@@ -298,24 +356,39 @@ def _as_of(sentence: str, qpos: int, published: str | None, lang: str, lex: Lexi
     """The time the figure is about: a month and year or a year in its clause or sentence, "last year",
     a season, "this year"; else the publication date."""
     year = int(published[:4]) if published and published[:4].isdigit() else None
-    in_year = _phrases(lex).in_year
     ca, cb = _clause_of(clauses, qpos)
-    for scope in (sentence[ca:cb], sentence):
-        m = _MONTH_YEAR.search(scope)
-        if m:
-            return f"{m.group(2)}-{MONTHS[m.group(1).lower()]:02d}"
-        m = in_year.search(scope)
-        if m:
-            return m.group(1)
-        if year:
-            if any(rx.search(scope) for rx in lex.previous_year[lang]):
-                return str(year - 1)
-            sm = lex.season_re.search(scope) if lex.season_re else None
-            if sm:
-                return f"{year}-{lex.seasons[sm.group(1).lower()]:02d}"
-            if any(rx.search(scope) for rx in lex.this_year[lang]):
-                return str(year)
-    return published
+    cues = _sentence_cues(sentence, lang, lex)
+    if (ca, cb) != (0, len(sentence)):
+        found = _time_in(sentence[ca:cb], year, cues, lex)
+        if found:
+            return found
+    return _time_in_sentence(sentence, year, lang, lex) or published
+
+
+@lru_cache(maxsize=8)  # the same for every figure of the sentence
+def _time_in_sentence(sentence: str, year: int | None, lang: str, lex: Lexicon) -> str | None:
+    """The time a whole sentence names (see ``_time_in``)."""
+    return _time_in(sentence, year, _sentence_cues(sentence, lang, lex), lex)
+
+
+def _time_in(scope: str, year: int | None, cues: _SentenceCues, lex: Lexicon) -> str | None:
+    """The time ``scope`` (a sentence or one of its clauses, whose ``cues``) names: a month and year, a year,
+    "last year", a season, "this year" (the last three need the publication ``year``)."""
+    m = _MONTH_YEAR.search(scope) if cues.year else None
+    if m:
+        return f"{m.group(2)}-{MONTHS[m.group(1).lower()]:02d}"
+    m = _phrases(lex).in_year.search(scope)
+    if m:
+        return m.group(1)
+    if year:
+        if any(rx.search(scope) for rx in cues.previous_year):
+            return str(year - 1)
+        sm = lex.season_re.search(scope) if lex.season_re and cues.season else None
+        if sm:
+            return f"{year}-{lex.seasons[sm.group(1).lower()]:02d}"
+        if any(rx.search(scope) for rx in cues.this_year):
+            return str(year)
+    return None
 
 
 def _predicate(sentence: str, qpos: int, qend: int, lang: str, lex: Lexicon,
@@ -572,7 +645,7 @@ def _claim(q: RawQuantity, s: _Sentence) -> Claim | None:
         hedge=q.hedge, change=q.change, counted=lemma, counted_text=counted_text, modifiers=mods,
         subject=subject, predicate=predicate, attribution=attribution, modality=modality,
         as_of=_as_of(text, q.start, doc.published, lang, lex, s.clauses),
-        cumulative=any(rx.search(text) for rx in lex.cumulative[lang]),
+        cumulative=_sentence_cues(text, lang, lex).cumulative,
         sentence=text, sentence_start=s.vs.sentence.start, language=lang, key_text=key,
         counted_group=lex.counted_group(" ".join([*mods, lemma]) if lang == "en" and lemma else lemma),
         places=places_in(clause, lang, lex), actor=_actor(text, q.start, attribution, lex),

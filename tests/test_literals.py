@@ -1,0 +1,70 @@
+"""Literal prefilters: the literal of a pattern, and no sentence where the pattern matches but the filter says no."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from reconcile.lexicon import load_lexicon
+from reconcile.literals import _SAFE, fold, literal_of, may_match
+
+
+@pytest.mark.parametrize("pattern, flags, literal", [
+    (r"\bzufolge\b", re.I, ("zufolge", True)),
+    (r"(?<!es\s)\bgab\b(?!\s+es\b)", re.I, ("gab", True)),
+    (r"\bnach Angaben (?:von|des)\b", re.I, ("nach angaben ", True)),
+    (r"\bsoll\b(?:(?!\bsoll\b).)*\bwerden\b", re.I, ("werden", True)),  # the longer of two required runs
+    (r"Prozent", 0, ("Prozent", False)),  # case kept when the pattern keeps it
+    (r"(?i)Prozent", 0, ("prozent", True)),  # an inline flag counts
+    (r"^\s*(?:wenn|falls)\b", re.I, None),  # only an alternation: no literal
+    (r"laut|zufolge", re.I, None),  # an alternation at the top: neither word is required
+    (r"\bΜέτρα\b", re.I, None),  # a cased letter outside ASCII and the umlauts
+    (r"[-‑]Informationen\b", re.I, ("informationen", True)),
+])
+def test_literal_of(pattern: str, flags: int, literal: tuple[str, bool] | None) -> None:
+    assert literal_of(re.compile(pattern, flags)) == literal
+
+
+def test_fold_matches_ignorecase_over_all_characters() -> None:
+    """Every character that a case-insensitive literal letter matches folds to that letter (else the filter
+    could say no where the pattern matches): "ſ" is an "s", "ı" and "İ" are an "i", "K" (Kelvin) is a "k"."""
+    everything = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
+    for letter in sorted(_SAFE) + [chr(c) for c in range(32, 127) if not chr(c).isalpha()]:
+        for ch in re.findall(re.escape(letter), everything, re.I):
+            assert fold(ch) == letter, (letter, ch)
+    assert fold("Der İnhalt, ſo GROẞ") == "der inhalt, so groß"
+
+
+def test_user_patterns_always_run() -> None:
+    class Timed:  # shaped like the lexicon's time-bounded user pattern (not an ``re.Pattern``)
+        pattern, flags = "zufolge", re.I
+
+    assert literal_of(Timed()) is None
+    assert may_match(Timed(), "nichts", "nichts")
+
+
+_SENTENCES = [
+    "Der Polizei zufolge wurden 12 Menschen verletzt, sagte ein Sprecher.",
+    "Nach Angaben des Ministeriums soll die Zahl bis Ende des Jahres auf 300 steigen werden.",
+    "Laut NIS gehen die Geheimdienste davon aus, dass 11.000 Soldaten entsandt wurden.",
+    "According to officials, 40 people were killed, the ministry SAID on Monday.",
+    "The agency reportedly estimated 3,000 troops; it would send more, sources told Reuters.",
+    "Es gab keine Verletzten. So Berichten zufolge die Feuerwehr.",
+]
+
+
+def test_never_says_no_where_a_cue_matches() -> None:
+    """On sentences full of cues, a pattern that matches a sentence always passes its filter."""
+    lex = load_lexicon()
+    patterns = [rx for lg in ("de", "en") for rx in lex.att_after[lg] + lex.att_before[lg] + lex.cumulative[lg]]
+    patterns += [rx for kinds in lex.modality.values() for pats in kinds.values() for rx in pats]
+    hits = 0
+    for text in _SENTENCES:
+        for rx in patterns:
+            if rx.search(text):
+                hits += 1
+                assert may_match(rx, text, fold(text)), (rx.pattern, text)
+    assert hits > 20
+    assert not may_match(re.compile(r"\bzufolge\b", re.I), "Die Polizei meldete 12 Verletzte.",
+                         fold("Die Polizei meldete 12 Verletzte."))
