@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 import simplemma
 
 from reconcile.dates import MONTHS, MONTH_RE
 from reconcile.lexicon import Lexicon, load_lexicon
-from reconcile.literals import Prefiltered, fold, literal_of
+from reconcile.literals import Prefiltered, fold, literals_of
 from reconcile.model import Claim, Document
 from reconcile.counted import counted_in_context, counted_phrase, rate_in_context
 from reconcile.places import is_place_name
@@ -107,7 +107,7 @@ def _cue_lists(lex: Lexicon) -> _CueLists:
     """Read the literals of every cue pattern once per lexicon."""
     langs = ("de", "en")
     seasons = tuple(fold(w) for w in lex.seasons)
-    simple = all(w.isalpha() and literal_of(re.compile(re.escape(w), re.I)) == (w, True) for w in seasons)
+    simple = all(w.isalpha() and literals_of(re.compile(re.escape(w), re.I)) == ((w,), True) for w in seasons)
     return _CueLists(
         {lg: Prefiltered(lex.att_after[lg]) for lg in langs}, {lg: Prefiltered(lex.att_before[lg]) for lg in langs},
         {mod: {lg: Prefiltered(pats.get(lg, [])) for lg in langs} for mod, pats in lex.modality.items()},
@@ -115,18 +115,58 @@ def _cue_lists(lex: Lexicon) -> _CueLists:
         {lg: Prefiltered(lex.this_year[lg]) for lg in langs}, seasons if simple else None)
 
 
-@dataclass(frozen=True)
 class _SentenceCues:
-    """The cue patterns that may match one sentence (the others cannot match it nor any part of it)."""
+    """The cue patterns that may match one sentence (the others cannot match it nor any part of it).
 
-    att_after: list[re.Pattern[str]]
-    att_before: list[re.Pattern[str]]
-    modality: dict[str, list[re.Pattern[str]]]
-    previous_year: list[re.Pattern[str]]
-    this_year: list[re.Pattern[str]]
-    season: bool  # may a season be named ("im Sommer")?
-    year: bool  # does it hold four digits in a row (a month and a year: "im Mai 2020")?
-    cumulative: bool  # does a cumulative marker ("bisher", "so far") stand in it?
+    Each kind is looked up when first asked for: a sentence without figures only needs its attribution."""
+
+    def __init__(self, text: str, lang: str, lex: Lexicon) -> None:
+        self.text, self.lang, self.lex = text, lang, lex
+        self.folded = fold(text)
+        self._lists = _cue_lists(lex)
+
+    def _present(self, pf: Prefiltered) -> list[re.Pattern[str]]:
+        return pf.present(self.text, self.folded)
+
+    @cached_property
+    def att_after(self) -> list[re.Pattern[str]]:
+        """Attribution cues before their source ("laut", "according to")."""
+        return self._present(self._lists.att_after[self.lang])
+
+    @cached_property
+    def att_before(self) -> list[re.Pattern[str]]:
+        """Attribution cues after their source ("zufolge", "said")."""
+        return self._present(self._lists.att_before[self.lang])
+
+    @cached_property
+    def modality(self) -> dict[str, list[re.Pattern[str]]]:
+        """Modality cues by kind (hypothetical, planned, estimated, reported, reported_anywhere)."""
+        return {mod: self._present(pf[self.lang]) for mod, pf in self._lists.modality.items()}
+
+    @cached_property
+    def previous_year(self) -> list[re.Pattern[str]]:
+        """Cues of the year before publication ("im Vorjahr", "last year")."""
+        return self._present(self._lists.previous_year[self.lang])
+
+    @cached_property
+    def this_year(self) -> list[re.Pattern[str]]:
+        """Cues of the year of publication ("in diesem Jahr", "this year")."""
+        return self._present(self._lists.this_year[self.lang])
+
+    @cached_property
+    def season(self) -> bool:
+        """May a season be named ("im Sommer")?"""
+        return self._lists.seasons is None or any(w in self.folded for w in self._lists.seasons)
+
+    @cached_property
+    def year(self) -> bool:
+        """Does it hold four digits in a row (a month and a year: "im Mai 2020")?"""
+        return bool(_FOUR_DIGITS.search(self.text))
+
+    @cached_property
+    def cumulative(self) -> bool:
+        """Does a cumulative marker ("bisher", "so far") stand in it?"""
+        return any(rx.search(self.text) for rx in self._present(self._lists.cumulative[self.lang]))
 
 
 _FOUR_DIGITS = re.compile(r"\d{4}")
@@ -134,14 +174,8 @@ _FOUR_DIGITS = re.compile(r"\d{4}")
 
 @lru_cache(maxsize=8)  # asked once per figure of a sentence and by the sentence before (a few at a time)
 def _sentence_cues(text: str, lang: str, lex: Lexicon) -> _SentenceCues:
-    """Which cues a sentence may hold, found by their literals in one pass over the cue lists."""
-    cl, folded = _cue_lists(lex), fold(text)
-    return _SentenceCues(
-        cl.att_after[lang].present(text, folded), cl.att_before[lang].present(text, folded),
-        {mod: pf[lang].present(text, folded) for mod, pf in cl.modality.items()},
-        cl.previous_year[lang].present(text, folded), cl.this_year[lang].present(text, folded),
-        cl.seasons is None or any(w in folded for w in cl.seasons), bool(_FOUR_DIGITS.search(text)),
-        any(rx.search(text) for rx in cl.cumulative[lang].present(text, folded)))
+    """The cues a sentence may hold, found by their literals (``reconcile.literals``)."""
+    return _SentenceCues(text, lang, lex)
 
 
 def _carries(text: str, lex: Lexicon) -> bool:

@@ -23,6 +23,7 @@ from text_to_num import text2num
 
 from reconcile.dates import MONTH_RE
 from reconcile.lexicon import Lexicon, default_rules_dir, load_lexicon
+from reconcile.literals import FastPattern, fold
 from reconcile.units import canonical
 
 __all__ = ["RawQuantity", "extract", "parse_number", "rounding_unit", "hedge_interval", "noun_after",
@@ -163,8 +164,10 @@ class _Pats:
     measures: dict[str, tuple[str, str]]  # written unit (lower case) -> (pint name, class)
     measures_exact: dict[str, tuple[str, str]]  # case-sensitive symbols ("kW", "PS")
     candidates: tuple[re.Pattern[str], ...]  # what any quantity starts with
+    word_candidates: tuple[FastPattern, ...]  # the candidates after the first (a digit), searched fast
     not_numbers_de: frozenset[str]  # German words the number morphemes spell that are no number
     free_short_scales: frozenset[str]  # short scale words that scale a number standing alone ("5 bn")
+    fast: dict[str, FastPattern] = field(default_factory=dict)  # ``rx`` searched fast (``reconcile.literals``)
 
 
 def _numbers_cfg(lex: Lexicon) -> dict[str, Any]:
@@ -305,7 +308,9 @@ def _patterns(lex: Lexicon, lang: str) -> _Pats:
     skip = frozenset(x.lower() for x in cfg["words"]["de"]["not_numbers"])
     en_values = {**en["units"], **en["tens"], **en["multipliers"]}
     free = frozenset(str(x).lower() for x in cfg["free_short_scales"])
-    return _Pats(cfg, compiled, en_values, scales, low_m, exact_m, candidates, skip, free)
+    return _Pats(cfg, compiled, en_values, scales, low_m, exact_m, candidates,
+                 tuple(FastPattern(rx) for rx in candidates[1:]), skip, free,
+                 {k: FastPattern(rx) for k, rx in compiled.items()})
 
 
 # --------------------------------------------------------------------------- the scan
@@ -329,6 +334,7 @@ class _Scan:
     lex: Lexicon
     p: _Pats
     excluded: list[tuple[int, int]]
+    folded: str = ""  # ``literals.fold(text)``: a pattern whose words it lacks is not run
     cores: list[_Core] = field(default_factory=list)
     done: list[RawQuantity] = field(default_factory=list)  # complete figures (vague, zero, fractions)
     taken: list[tuple[int, int]] = field(default_factory=list)
@@ -348,6 +354,7 @@ def _overlaps(a: int, b: int, spans: list[tuple[int, int]]) -> bool:
 
 
 _HAS_DIGIT = re.compile(r"\d")
+_FOUR_DIGITS = re.compile(r"\d{4}")
 # patterns that open with a look-behind start with (?=\d): re then skips to the next digit instead of
 # trying the look-behind at every position (3x faster on news text)
 _DIGITS = re.compile(r"(?=\d)(?<![\d.,])(\d{1,2}(?:,\d\d)+,\d{3}(?:\.\d+)?"  # Indian grouping: 12,34,567.89
@@ -360,6 +367,7 @@ _TIME = re.compile(r"(?=\d)(?<![\d.])\d{1,2}:\d{2}(?![\d])")
 _DAY_MONTH = re.compile(rf"(?=\d)(?<!\d)\d{{1,2}}\.?\s+(?:{MONTH_RE})\b\.?", re.I)
 _MONTH_YEAR = re.compile(rf"\b(?:{MONTH_RE})\.?\s+(\d{{4}})\b", re.I)
 _MONTH_ANY = re.compile(rf"\b(?:{MONTH_RE})", re.I)
+_FAST_MONTHS = tuple(FastPattern(rx) for rx in (_MONTH_ANY, _DAY_MONTH, _MONTH_YEAR))
 _PHONE = re.compile(r"(?=[+(\d])(?<![\w.,])\+?\(?\d{2,5}\)?[ /-]\d{3,}(?:[ /-]\d{2,})+(?![\w])")
 _LINKID = re.compile(r"[!#]\d+|(?<![\d\s])/\d+|\[\d+\]")
 _ATTACHED_BEFORE = re.compile(r"[A-Za-zÄÖÜäöü][-‑]?$")
@@ -369,17 +377,21 @@ _SCI = re.compile(r"(?=\d)(?<![\w.,])(\d+(?:[.,]\d+)?)\s?[×x*]\s?10\^?([−-]?\
 _SLASH_FRACTION = re.compile(r"(?=\d)(?<![\w./])(?:(\d{1,3})\s)?([1-9])/(2|3|4|5|8|10|16)(?![\d/])")
 
 
-def _excluded_spans(text: str, p: _Pats) -> list[tuple[int, int]]:
+def _excluded_spans(text: str, p: _Pats, folded: str) -> list[tuple[int, int]]:
     """Dates, clock times, phone numbers and link ids: digits that are never figures of a claim."""
     spans: list[tuple[int, int]] = []
     if not _HAS_DIGIT.search(text):
         return spans
-    for rx in (_DATE_NUM, _DATE_ISO, _DATE_SLASH, _TIME, _LINKID, _PHONE, p.rx["zip"], p.rx["clock"]):
+    for rx in (_DATE_NUM, _DATE_ISO, _DATE_SLASH, _TIME, _LINKID, _PHONE):
         spans.extend((m.start(), m.end()) for m in rx.finditer(text))
-    if _MONTH_ANY.search(text):  # most sentences name no month: skip the three month patterns
-        for rx in (_DAY_MONTH, p.rx["month_day"]):
-            spans.extend((m.start(), m.end()) for m in rx.finditer(text))
-        spans.extend((m.start(1), m.end(1)) for m in _MONTH_YEAR.finditer(text))
+    if _FOUR_DIGITS.search(text):  # a postal code has four or five digits
+        spans.extend((m.start(), m.end()) for m in p.rx["zip"].finditer(text))
+    spans.extend((m.start(), m.end()) for m in p.fast["clock"].finditer(text, folded))
+    month_any, day_month, month_year = _FAST_MONTHS
+    if month_any.search(text, folded):  # most sentences name no month: skip the three month patterns
+        for fp in (day_month, p.fast["month_day"]):
+            spans.extend((m.start(), m.end()) for m in fp.finditer(text, folded))
+        spans.extend((m.start(1), m.end(1)) for m in month_year.finditer(text, folded))
     return spans
 
 
@@ -443,13 +455,14 @@ def find_vague(scan: _Scan) -> None:
         return
     vscales = _vague_scales(scan.lex, scan.lang)
     few = _few_words(scan.lex, scan.lang)
-    for m in rx["vague_several"].finditer(text):
+    fast, folded = scan.p.fast, scan.folded
+    for m in fast["vague_several"].finditer(text, folded):
         cfg = v["few"] if m.group(1).lower() in few else v["several"]
         _vague(scan, m.start(), m.end(), cfg, vscales.get(m.group(2).lower(), 0.0))
-    for m in rx["handful"].finditer(text):
+    for m in fast["handful"].finditer(text, folded):
         if scan.free(m.start(), m.end()):
             _vague(scan, m.start(), m.end(), v["handful"], 1.0)
-    for m in rx["vague_plural"].finditer(text):
+    for m in fast["vague_plural"].finditer(text, folded):
         scale = _plural_scale(scan, m)
         if scale and scan.free(m.start(), m.end()):
             _vague(scan, m.start(), m.end(), v["plural"], scale)
@@ -476,9 +489,10 @@ def _plural_scale(scan: _Scan, m: re.Match[str]) -> float:
 
 def find_zero(scan: _Scan) -> None:
     """Zero claims: "no one was killed", "keine Verletzten" are figures of 0."""
-    if not scan.p.rx["zero_words"].search(scan.text):
+    fast = scan.p.fast
+    if not fast["zero_words"].search(scan.text, scan.folded):
         return
-    for m in scan.p.rx["zero"].finditer(scan.text):
+    for m in fast["zero"].finditer(scan.text, scan.folded):
         if scan.free(m.start(), m.end()):
             scan.add_done(RawQuantity(m.start(), m.end(), m.group(), 0.0, 0.0, 0.0, None, None, "=", "zero",
                                       "count"))
@@ -516,10 +530,10 @@ def find_fractions(scan: _Scan) -> None:
 
 def find_shares(scan: _Scan) -> None:
     """Shares in words, as a percentage of one decimal: "two-thirds" (66.7), "ein Viertel" (25)."""
-    if not scan.p.rx["denominator"].search(scan.text):
+    if not scan.p.fast["denominator"].search(scan.text, scan.folded):
         return
     dens = {str(w).lower(): int(d) for w, d in scan.p.cfg["fractions"][scan.lang].items()}
-    for m in scan.p.rx["fraction_word"].finditer(scan.text):
+    for m in scan.p.fast["fraction_word"].finditer(scan.text, scan.folded):
         num = _word_value(m.group(1), scan) if m.group(1) else None
         if m.group(1) is None and scan.p.rx["scale"].match(scan.text[m.end():]):
             num = 1.0  # "half million", "quarter million"
@@ -549,7 +563,7 @@ def _word_value(word: str, scan: _Scan) -> float | None:
 
 def find_calibres(scan: _Scan) -> None:
     """Inch calibres: ".38 caliber", "357-calibre" are 0.38 and 0.357 (inch), one weapon's property."""
-    for m in scan.p.rx["inch_calibre"].finditer(scan.text):
+    for m in scan.p.fast["inch_calibre"].finditer(scan.text, scan.folded):
         if scan.free(m.start(), m.end()):
             digits = m.group(1)
             value = int(digits) / 10 ** len(digits)
@@ -619,7 +633,7 @@ def _find_words_de(scan: _Scan) -> None:
     w = p.cfg["words"]["de"]
     skip = p.not_numbers_de
     half = w["half"]
-    for m in p.rx["de_word"].finditer(text):
+    for m in p.fast["de_word"].finditer(text, scan.folded):
         word = m.group(1).lower()
         if word in skip or word.endswith("und") or not scan.free(m.start(), m.end()) or \
                 _is_reference(scan, m.start(), m.start() + len(m.group(1))):
@@ -635,10 +649,10 @@ def _find_words_de(scan: _Scan) -> None:
         except ValueError:
             continue
         scan.cores.append(_Core(m.start(), m.start() + len(m.group(1)), val, "word"))
-    for m in p.rx["de_one"].finditer(text):
+    for m in p.fast["de_one"].finditer(text, scan.folded):
         if scan.free(m.start(1), m.end(1)):
             scan.cores.append(_Core(m.start(1), m.end(1), 1.0, "word"))
-    for m in p.rx["de_special"].finditer(text):
+    for m in p.fast["de_special"].finditer(text, scan.folded):
         if scan.free(m.start(), m.end()):
             scan.cores.append(_Core(m.start(), m.end(), float(w["special"][m.group(1).lower()]), "word"))
 
@@ -667,7 +681,7 @@ def _en_value(words: list[str], p: _Pats) -> float | None:
 def _find_words_en(scan: _Scan) -> None:
     text, p = scan.text, scan.p
     en = p.cfg["words"]["en"]
-    for m in p.rx["en_seq"].finditer(text):
+    for m in p.fast["en_seq"].finditer(text, scan.folded):
         if not scan.free(m.start(), m.end()) or _is_reference(scan, m.start(), m.end()):
             continue
         words = re.findall(r"[a-z]+", m.group(0).lower())
@@ -975,9 +989,10 @@ def extract(text: str, lang: str | None, lex: Lexicon | None = None) -> list[Raw
     lex = lex or load_lexicon()
     lang = lang if lang in ("de", "en") else "en"
     p = _patterns(lex, lang)
-    if not any(rx.search(text) for rx in p.candidates):
+    folded = fold(text)
+    if not p.candidates[0].search(text) and not any(fp.search(text, folded) for fp in p.word_candidates):
         return []
-    scan = _Scan(text, lang, lex, p, _excluded_spans(text, p))
+    scan = _Scan(text, lang, lex, p, _excluded_spans(text, p, folded), folded=folded)
     _tallies(scan)
     for finder in FINDERS:
         finder(scan)

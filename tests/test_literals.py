@@ -7,23 +7,27 @@ import re
 import pytest
 
 from reconcile.lexicon import load_lexicon
-from reconcile.literals import _SAFE, fold, literal_of, may_match
+from reconcile.literals import _SAFE, fold, literals_of, may_match
 
 
 @pytest.mark.parametrize("pattern, flags, literal", [
-    (r"\bzufolge\b", re.I, ("zufolge", True)),
-    (r"(?<!es\s)\bgab\b(?!\s+es\b)", re.I, ("gab", True)),
-    (r"\bnach Angaben (?:von|des)\b", re.I, ("nach angaben ", True)),
-    (r"\bsoll\b(?:(?!\bsoll\b).)*\bwerden\b", re.I, ("werden", True)),  # the longer of two required runs
-    (r"Prozent", 0, ("Prozent", False)),  # case kept when the pattern keeps it
-    (r"(?i)Prozent", 0, ("prozent", True)),  # an inline flag counts
-    (r"^\s*(?:wenn|falls)\b", re.I, None),  # only an alternation: no literal
-    (r"laut|zufolge", re.I, None),  # an alternation at the top: neither word is required
+    (r"\bzufolge\b", re.I, (("zufolge",), True)),
+    (r"(?<!es\s)\bgab\b(?!\s+es\b)", re.I, (("gab",), True)),
+    (r"\bnach Angaben (?:von|des)\b", re.I, (("nach angaben ",), True)),
+    (r"\bsoll\b(?:(?!\bsoll\b).)*\bwerden\b", re.I, (("werden",), True)),  # the longer of two required runs
+    (r"Prozent", 0, (("Prozent",), False)),  # case kept when the pattern keeps it
+    (r"(?i)Prozent", 0, (("prozent",), True)),  # an inline flag counts
+    (r"^\s*(?:wenn|falls)\b", re.I, (("falls", "wenn"), True)),  # one of the branches
+    (r"laut|Zufolge", re.I, (("zufolge", "laut"), True)),
+    (r"(?:laut|\d+)\s+Polizei", re.I, (("polizei",), True)),  # a branch without a literal: the run after
+    (r"(?:laut|\d+)", re.I, None),  # a branch without a literal, nothing else
+    (r"(?:ab)+c?", 0, (("ab",), False)),  # a repeat of at least one
+    (r"(?:ab)*c?", 0, None),  # a repeat that may be empty
     (r"\bΜέτρα\b", re.I, None),  # a cased letter outside ASCII and the umlauts
-    (r"[-‑]Informationen\b", re.I, ("informationen", True)),
+    (r"[-‑]Informationen\b", re.I, (("informationen",), True)),
 ])
-def test_literal_of(pattern: str, flags: int, literal: tuple[str, bool] | None) -> None:
-    assert literal_of(re.compile(pattern, flags)) == literal
+def test_literals_of(pattern: str, flags: int, literal: tuple[tuple[str, ...], bool] | None) -> None:
+    assert literals_of(re.compile(pattern, flags)) == literal
 
 
 def test_fold_matches_ignorecase_over_all_characters() -> None:
@@ -34,13 +38,18 @@ def test_fold_matches_ignorecase_over_all_characters() -> None:
         for ch in re.findall(re.escape(letter), everything, re.I):
             assert fold(ch) == letter, (letter, ch)
     assert fold("Der İnhalt, ſo GROẞ") == "der inhalt, so groß"
+    # a character without case that may stand in a literal: no other character lower-cases to it
+    for ch in everything:
+        low = ch.lower()
+        if len(low) == 1 and low != ch and not low.isalpha():
+            assert not (low == low.upper()), (ch, low)
 
 
 def test_user_patterns_always_run() -> None:
     class Timed:  # shaped like the lexicon's time-bounded user pattern (not an ``re.Pattern``)
         pattern, flags = "zufolge", re.I
 
-    assert literal_of(Timed()) is None
+    assert literals_of(Timed()) is None
     assert may_match(Timed(), "nichts", "nichts")
 
 
