@@ -7,7 +7,7 @@ import re
 import pytest
 
 from reconcile.lexicon import load_lexicon
-from reconcile.literals import _SAFE, fold, literals_of, may_match
+from reconcile.literals import _SAFE, FastPattern, case_free, fold, literals_of, may_match
 
 
 @pytest.mark.parametrize("pattern, flags, literal", [
@@ -77,3 +77,35 @@ def test_never_says_no_where_a_cue_matches() -> None:
     assert hits > 20
     assert not may_match(re.compile(r"\bzufolge\b", re.I), "Die Polizei meldete 12 Verletzte.",
                          fold("Die Polizei meldete 12 Verletzte."))
+
+
+@pytest.mark.parametrize("pattern, has_twin", [
+    (r"(?<![\w-])(?:Millionen|Tausend)(?![\w])", True),
+    (r"\b[A-ZÄÖÜ][a-z]+\b", True),  # a range of letters is spelt out folded
+    (r"(?-i:Won)\b", False),  # a group that changes a flag
+    (r"\bΜέτρα\b", False),  # a cased letter outside ASCII and the umlauts
+    (r"(\w)\1", False),  # a back reference compares case
+])
+def test_case_free_twin(pattern: str, has_twin: bool) -> None:
+    assert (case_free(re.compile(pattern, re.I)) is not None) is has_twin
+    assert case_free(re.compile(pattern)) is None  # a case-sensitive pattern needs none
+
+
+def test_fast_patterns_match_as_the_patterns_do() -> None:
+    """Every packaged quantity pattern, run fast, finds the same matches (spans, groups, their text)."""
+    from reconcile.quantities import _patterns
+
+    texts = _SENTENCES + ["Rund ZWEITAUSEND Menschen, ein Viertel davon am 3. MÄRZ 2020 um 14 Uhr, Zehntausende.",
+                          "Nobody was hurt; a handful of the Three Quarters million, ſeventy-two hundred in May 2021.",
+                          "Die Vierzehn sagte: „Keine Verletzten“, dreieinhalb Millionen Euro, -4,5 Prozent."]
+    twins = 0
+    for lang in ("de", "en"):
+        for rx in _patterns(load_lexicon(), lang).rx.values():
+            fast = FastPattern(rx)
+            twins += fast.twin is not None
+            for text in texts:
+                want = [(m.span(), m.regs, m.groups()) for m in rx.finditer(text)]
+                assert [(m.span(), m.regs, m.groups()) for m in fast.finditer(text, fold(text))] == want, rx.pattern
+                got = fast.search(text, fold(text))
+                assert (got and got.span()) == (want[0][0] if want else None)
+    assert twins > 40
