@@ -684,7 +684,7 @@ def _claim(q: RawQuantity, s: _Sentence) -> Claim | None:
         counted_group=lex.counted_group(" ".join([*mods, lemma]) if lang == "en" and lemma else lemma),
         places=places_in(clause, lang, lex), actor=_actor(text, q.start, attribution, lex),
         group=qual.group, window=qual.window, part_of=qual.part_of,
-        unit_canonical=q.unit_canonical, value_canonical=q.value_canonical,
+        unit_canonical=q.unit_canonical, value_canonical=q.value_canonical, direction=q.direction,
     )
 
 

@@ -40,7 +40,10 @@ class RawQuantity:
     ``kind``: number | word | range | vague | zero | fraction | from (the old value of a change, "von 19
     auf 16": 19) | tally (one side of a score or vote, "134-to-63"). ``unit_canonical``/``value_canonical``:
     the figure in its class's canonical unit (metres, kilograms, degrees Celsius ...); None for counts,
-    percent and money (money stays in its currency).
+    percent and money (money stays in its currency). ``direction``: "decrease" for a percentage decline
+    written with a minus ("minus 7,9 Prozent", "ein Minus von 4,7 Prozent", "-2.4%"), whose ``value`` is
+    then its magnitude (7.9), as for "schrumpfte um 7,9 Prozent"; None otherwise. Levels keep their sign
+    ("minus 5 Grad", "minus-8 yards", a negative interest rate).
     """
 
     start: int
@@ -56,6 +59,7 @@ class RawQuantity:
     unit_class: str
     unit_canonical: str | None = None
     value_canonical: float | None = None
+    direction: str | None = None
 
 
 # --------------------------------------------------------------------------- numbers
@@ -273,6 +277,9 @@ def _context_sources(lex: Lexicon, lang: str) -> dict[str, str]:
         # "ein Minus von (rund) 3 Prozent": a negative figure named by a noun, a hedge of up to two words between
         "minus_noun": rf"(?<![\w-])(?:{_words_re(cfg.get('minus_noun', {}).get(lang, []) or ['(?!)'])})"
                       r"\s+(?:[^\W\d]+\s+){0,2}$",
+        # "Einlagezins von minus 0,5 Prozent": a negative percentage that is a level, not a decline
+        "signed_percent_level": rf"(?:{_words_re(cfg.get('signed_percent_levels', {}).get(lang, []) or ['(?!)'])})"
+                                r"[\w-]*\s+(?:[^\W\d]+\s+){0,3}(?:[-−–]\s?|minus[\s-]|[^\W\d]+\s+)?$",
         # "seit über 30 Jahren", "in den letzten drei Monaten", "eight years ago": a duration that dates another
         "window_before": rf"(?<![\w-])(?:{_words_re(windows.get('before', {}).get(lang, []) or ['(?!)'])})"
                          r"\s+(?:[^\W\d]+\s+){0,2}$",
@@ -915,15 +922,37 @@ def _dates_another(scan: _Scan, q: RawQuantity, end: int) -> bool:
 
 
 def _attach_minus_noun(scan: _Scan, q: RawQuantity) -> None:
-    """"ein Minus von 3 Prozent": the figure is negative (-3 %), its interval and direction mirrored."""
+    """"ein Minus von 3 Prozent": the figure is negative (-3 %), its interval and change mirrored (a
+    percentage turns back into a decline by ``_percent_declines``)."""
     if q.kind not in ("number", "word", "range") or q.value <= 0:
         return
     if not scan.p.rx["minus_noun"].search(scan.text[max(0, q.start - 40):q.start]):
         return
+    _negate(q)
+
+
+def _negate(q: RawQuantity) -> None:
+    """The figure's sign turned: value, interval (its bounds swapped) and change mirrored."""
     q.value, q.low, q.high = -q.value, None if q.high is None else -q.high, None if q.low is None else -q.low
     q.change = {">": "<", "<": ">"}.get(q.change, q.change)
     if q.value_canonical is not None:
         q.value_canonical = -q.value_canonical
+
+
+def _percent_declines(scan: _Scan, found: list[RawQuantity]) -> None:
+    """A negative percentage is a decline ("minus 10,1 Prozent", "ein Minus von 4,7 Prozent", "-2.4%"): its
+    magnitude with ``direction="decrease"``, as "schrumpfte um 10,1 Prozent" is written; a percentage
+    level after a word of ``numbers.yml`` ``signed_percent_levels`` ("Einlagezins von minus 0,5 Prozent")
+    keeps its sign, as do the levels of other units ("minus 5 Grad")."""
+    level = scan.p.fast["signed_percent_level"]
+    for q in found:
+        if q.unit_class != "percent" or q.value >= 0 or (q.high is not None and q.high > 0):
+            continue
+        before = scan.text[max(0, q.start - 40):q.start]
+        if level.search(before, scan.folded[max(0, q.start - 40):q.start]):
+            continue
+        _negate(q)
+        q.direction = "decrease"
 
 
 
@@ -1006,6 +1035,7 @@ def extract(text: str, lang: str | None, lex: Lexicon | None = None) -> list[Raw
         _attach_hedge(scan, q)
         _attach_minus_noun(scan, q)
     _carry_units(found)
+    _percent_declines(scan, found)
     return found
 
 
