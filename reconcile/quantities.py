@@ -222,10 +222,11 @@ def _number_sources(lex: Lexicon, lang: str) -> dict[str, str]:
     plurals, prefixes = v.get("plural_words", {}), v.get("plural_prefixes", {})
     en_all = _alt({**en["units"], **en["tens"], **en["multipliers"]})
     de_morph = _alt(w["de"]["morphemes"])
+    of_ = _alt(cfg.get("vague_of_after", []) or ["(?!)"])  # "dozens of", "thousands of": the word is part of the figure
     return {
         "vague_plural": (rf"(?<![\w-])(?:({_alt(prefixes['de'])})|({_words_re(prefixes['en'])})\s+)?"
-                         rf"({_alt(plurals['de'])}|{_alt(plurals['en'])})[nr]?(?![\w-])(?:\s+of\b)?"),
-        "vague_several": rf"(?<![\w-])({_alt(several)})\s+({_alt(vs)})(?![\w-])(?:\s+of\b)?",
+                         rf"({_alt(plurals['de'])}|{_alt(plurals['en'])})[nr]?(?![\w-])(?:\s+(?:{of_})\b)?"),
+        "vague_several": rf"(?<![\w-])({_alt(several)})\s+({_alt(vs)})(?![\w-])(?:\s+(?:{of_})\b)?",
         "handful": rf"(?<![\w-])({_words_re(v.get('handful', {}).get('words', {}).get(lang, []))})(?![\w-])",
         "zero": (rf"(?<![\w-])(?:{_words_re(zero['phrases'])}|(?:{_words_re(zero['subjects'])})"
                  rf"(?=(?:\s+[\w-]+){{0,5}}?\s+(?:{_words_re(zero['harm'])})\b))(?![\w-])"),
@@ -235,7 +236,7 @@ def _number_sources(lex: Lexicon, lang: str) -> dict[str, str]:
                    rf"(?:(?:\s+(?:{_alt(en['conjunctions'])})\s+|\s+|-)(?:{en_all}|{_alt(en['dozen'])}))*\b"),
         "de_word": rf"(?<![\w-])((?:{de_morph})+(?:{re.escape(w['de']['half'])}(?:{de_morph})*)?)(-?)(?![\w])",
         "fraction_word": (rf"(?<![\w-])(?:({_alt(list(en['units']) + w['de']['morphemes'] + en['articles'])}"
-                          rf"|eine|ein)[\s-]+)?({_alt(fr[lang])})(?![\w])"),
+                          rf"|{_alt(w['de']['articles'])})[\s-]+)?({_alt(fr[lang])})(?![\w])"),
         # fraction words found by their denominators first: the full pattern is slow to scan
         "denominator": rf"(?<!\w)(?:{_alt(fr[lang])})(?![\w])",
         "glyph": rf"({_alt(fr['glyphs'])})",
@@ -253,7 +254,8 @@ def _context_sources(lex: Lexicon, lang: str) -> dict[str, str]:
         "range_mid": rf"^\s?(?:{_alt(cfg['range_mid'][lang])})\s?",
         "between": rf"\b(?:{_alt(cfg['between'][lang])})\s+$",
         "change_new": rf"^\s(?:{_alt(cfg['change_words'].get('de_new', []))})\s$",
-        "change_before": rf"\b(?:{_alt(cfg['change_words'][lang])})\s+(?:\w+\s+)?(?:from|von)\s+$",
+        "change_before": (rf"\b(?:{_alt(cfg['change_words'][lang])})\s+(?:\w+\s+)?"
+                          rf"(?:{_alt(cfg['change_words']['from'])})\s+$"),
         "reference_noun": rf"^\s+(?:{_alt(cfg['reference_nouns'])})\b",
         "page": (rf"(?:(?<![\w.])(?:{_alt([r for r in refs if r[0].isalpha()])})"
                  rf"|{_alt([r for r in refs if not r[0].isalpha()])})\s*$"),
@@ -272,6 +274,7 @@ def _context_sources(lex: Lexicon, lang: str) -> dict[str, str]:
         "decade_after": rf"^(?:{_alt(cfg['decade_after'])})(?![\w])",
         "month_day": rf"\b(?:{MONTH_RE})\.?\s+\d{{1,2}}(?:{_alt(cfg['ordinal_suffixes'])})?\b",
         "zip": rf"\b[A-Z]{{2}}\s\d{{5}}(?:-\d{{4}})?\b|\b(?:{_alt(cfg['zip_prefixes'])})-\d{{4,5}}\b",
+        "tally": rf"(?=\d)(?<![\w.,])(\d+)(?:{_alt(cfg['tally_glued'])})(\d+)(?![\w])",
         "cents_gap": rf"^\s*(?:(?:{_alt(cfg['cents']['joiners'])})\s+)?$",
         "cents_after": rf"^\s*(?:(?:{_alt(cfg['cents']['words'])})\b|[.,;!?)]|$)",
         # "ein Minus von (rund) 3 Prozent": a negative figure named by a noun, a hedge of up to two words between
@@ -642,7 +645,7 @@ def _find_words_de(scan: _Scan) -> None:
     half = w["half"]
     for m in p.fast["de_word"].finditer(text, scan.folded):
         word = m.group(1).lower()
-        if word in skip or word.endswith("und") or not scan.free(m.start(), m.end()) or \
+        if word in skip or word.endswith(w["and"]) or not scan.free(m.start(), m.end()) or \
                 _is_reference(scan, m.start(), m.start() + len(m.group(1))):
             continue
         if m.group(1)[0].isupper() and not (m.start() == 0 or re.search(r"[.!?:„\"(]\s*$", text[:m.start()])):
@@ -773,7 +776,8 @@ def _join(scan: _Scan, c: _Core, q: RawQuantity, scale: float, nxt: _Core, found
     nscale, nend = _scale_after(scan, nxt, nxt.end)
     new = RawQuantity(nxt.start, nend, "", _clean(nxt.value * nscale), 0, 0, None, None, "=", nxt.kind, "count")
     new.low = new.high = new.value
-    if rx["change_new"].match(gap) or (changed and connector == "to"):
+    words = scan.p.cfg["change_words"]
+    if rx["change_new"].match(gap) or (changed and connector in words["to"]):
         q.kind = "from"  # "von 19 auf 16 Prozent", "rose from 310 to 342": the old value and the new
         found.extend([q, new])
         return True
@@ -781,17 +785,17 @@ def _join(scan: _Scan, c: _Core, q: RawQuantity, scale: float, nxt: _Core, found
     mid = rx["range_mid"].match(gap[lead:] + " ")
     if not (mid and mid.end() >= len(gap) - lead and len(gap) <= 6 and connector):
         return False
-    if connector in ("und", "and", "oder", "or") and not between:
+    if connector in scan.p.cfg["range_needs_between"] and not between:
         return False
     shared = nscale if scale == 1.0 and c.value < nxt.value else 1.0  # "zwischen 5 und 6 Millionen"
     lo_v = c.value * (scale if scale != 1.0 else shared)
     hi_v = new.value
     if c.kind == "word" and text[c.end:c.end + 1] == "-" and nxt.kind == "word":
-        for tail, mult in (("tausend", 1000), ("hundert", 100)):
+        for tail, mult in scan.p.cfg["words"]["de"]["range_tails"].items():
             if text[nxt.start:nxt.end].lower().endswith(tail) and lo_v < hi_v / mult:
                 lo_v *= mult
     if lo_v >= hi_v:
-        if connector in ("-", "to") and c.kind == nxt.kind == "number" and not between:
+        if (connector == "-" or connector in words["to"]) and c.kind == nxt.kind == "number" and not between:
             q.kind = new.kind = "tally"  # "52-48", "134-to-63": a score or a vote, two figures
             found.extend([q, new])
             return True
@@ -805,12 +809,12 @@ def _join(scan: _Scan, c: _Core, q: RawQuantity, scale: float, nxt: _Core, found
     return True
 
 
-_TALLY = re.compile(r"(?=\d)(?<![\w.,])(\d+)-to-(\d+)(?![\w])")
 
 
 def _tallies(scan: _Scan) -> None:
     """"134-to-63": two numbers joined by "-to-", which the digit finder leaves as glued words."""
-    for m in _TALLY.finditer(scan.text) if "-to-" in scan.text else ():
+    glued = scan.p.cfg["tally_glued"]
+    for m in scan.p.rx["tally"].finditer(scan.text) if any(g in scan.text for g in glued) else ():
         if scan.free(m.start(), m.end()):
             for g in (1, 2):
                 v = float(m.group(g))
@@ -970,7 +974,8 @@ def _money_parts(scan: _Scan, found: list[RawQuantity]) -> list[RawQuantity]:
             if cents:
                 _rescale(prev, 1.0)
                 prev.value = prev.low = prev.high = _clean(prev.value + q.value / 100)
-                prev.end = q.end + (cents.end() if cents.group().strip().startswith("cent") else 0)
+                cent_word = cents.group().strip().startswith(tuple(scan.p.cfg["cents"]["words"]))
+                prev.end = q.end + (cents.end() if cent_word else 0)
                 prev.surface = scan.text[prev.start:prev.end]
                 continue
         out.append(q)
