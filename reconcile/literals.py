@@ -123,26 +123,44 @@ def may_match(rx: Any, text: str, folded: str) -> bool:
     return any(x in where for x in lits[0])
 
 
+class _Check:
+    """The test of one pattern's literals: one literal with ``in``, several with one alternation of them."""
+
+    __slots__ = ("single", "many", "folded")
+
+    def __init__(self, rx: Any) -> None:
+        lits = literals_of(rx)
+        self.single: str | None = lits[0][0] if lits and len(lits[0]) == 1 else None
+        self.many = re.compile("|".join(map(re.escape, lits[0]))) if lits and len(lits[0]) > 1 else None
+        self.folded = bool(lits and lits[1])
+
+    def possible(self, text: str, folded: str) -> bool:
+        """False when none of the literals stands in ``text`` (``folded`` is ``fold(text)``)."""
+        where = folded if self.folded else text
+        if self.single is not None:
+            return self.single in where
+        return self.many is None or self.many.search(where) is not None
+
+
 class Prefiltered:
     """A list of patterns with their literals, read off once: ``present`` is the cheap test of many."""
 
     def __init__(self, patterns: list[Any] | tuple[Any, ...]) -> None:
         self.patterns = tuple(patterns)
-        self._checks = tuple((rx, literals_of(rx)) for rx in self.patterns)
+        checks = [(rx, _Check(rx)) for rx in self.patterns]
+        self._checks = tuple((rx, c.single, c.many, c.folded) for rx, c in checks)
 
     def present(self, text: str, folded: str) -> list[Any]:
         """The patterns, in order, that may match ``text`` (``folded`` is ``fold(text)``); a pattern left out
         cannot match ``text`` nor any part of it."""
         out = []
-        for rx, lits in self._checks:
-            if lits is None:
-                out.append(rx)
-                continue
-            where = folded if lits[1] else text
-            for x in lits[0]:
-                if x in where:
+        for rx, single, many, on_folded in self._checks:  # inlined: this runs for every sentence
+            where = folded if on_folded else text
+            if single is not None:
+                if single in where:
                     out.append(rx)
-                    break
+            elif many is None or many.search(where):
+                out.append(rx)
         return out
 
 
@@ -243,13 +261,11 @@ class FastPattern:
         self.rx = rx
         self.twin = case_free(rx)
         self.lits = literals_of(rx)
+        self._check = _Check(rx)
 
     def possible(self, text: str, folded: str) -> bool:
         """False when the pattern's literals are absent from ``text``."""
-        if self.lits is None:
-            return True
-        where = folded if self.lits[1] else text
-        return any(x in where for x in self.lits[0])
+        return self._check.possible(text, folded)
 
     def search(self, text: str, folded: str) -> re.Match[str] | None:
         """``rx.search(text)``; ``folded`` is ``fold(text)``."""

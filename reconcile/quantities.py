@@ -38,7 +38,8 @@ class RawQuantity:
     """A quantity as found in a string, before it is mapped to document offsets.
 
     ``kind``: number | word | range | vague | zero | fraction | from (the old value of a change, "von 19
-    auf 16": 19) | tally (one side of a score or vote, "134-to-63"). ``unit_canonical``/``value_canonical``:
+    auf 16": 19) | tally (one side of a score or vote, "134-to-63") | calibre | decade (an age by its
+    decade, "in their 70s": 70 to 79). ``unit_canonical``/``value_canonical``:
     the figure in its class's canonical unit (metres, kilograms, degrees Celsius ...); None for counts,
     percent and money (money stays in its currency). ``direction``: "decrease" for a percentage decline
     written with a minus ("minus 7,9 Prozent", "ein Minus von 4,7 Prozent", "-2.4%"), whose ``value`` is
@@ -250,6 +251,7 @@ def _context_sources(lex: Lexicon, lang: str) -> dict[str, str]:
     cfg = _numbers_cfg(lex)
     refs = cfg["reference_before"]
     windows = lex.raw["units"].get("duration_windows") or {}
+    decades = cfg.get("age_decades", {}) or {}
     return {
         "range_mid": rf"^\s?(?:{_alt(cfg['range_mid'][lang])})\s?",
         "between": rf"\b(?:{_alt(cfg['between'][lang])})\s+$",
@@ -265,6 +267,11 @@ def _context_sources(lex: Lexicon, lang: str) -> dict[str, str]:
         "calibre_after": rf"^\s?(?:{_alt(cfg['calibre_after'])})\b",
         "inch_calibre": (rf"(?=[.\d])(?<![\w,])\.?(\d{{2,3}})"
                          rf"(?:\s?(?:{_alt(cfg.get('inch_calibre_after', []) or ['(?!)'])}))(?![\w])"),
+        # ".357 revolver", "a. 357 revolver" (as feeds tokenise it): the point after a space, the start or a lone letter
+        "inch_calibre_weapon": (rf"(?:(?<![^\s])|(?<=(?<!\w)\w))\.\s?(\d{{2,3}})\s+"
+                                rf"(?:{_alt(cfg.get('inch_calibre_weapons', []) or ['(?!)'])})(?![\w])"),
+        "age_decade": (rf"(?<![\w-])(?:{_words_re(decades.get('before', {}).get(lang, []) or ['(?!)'])})"
+                       rf"\s+([1-9])0(?:{_alt(decades.get('after', []) or ['(?!)'])})(?![\w])"),
         "clock": rf"(?=\d)(?<![\d.,])\d{{1,2}}(?:[:.]\d{{2}})?\s?(?:{_words_re(cfg['clock_after'])})(?![\w])",
         "minus": rf"(?:(?<![\w-])(?:{_alt(cfg['minus'])})[\s-]|(?<![\w\d.,)-])[-−–])$",
         "one_not_before": rf"^\s+(?:{_alt(cfg['words']['en']['one_not_before'])})\b",
@@ -572,8 +579,10 @@ def _word_value(word: str, scan: _Scan) -> float | None:
 
 
 def find_calibres(scan: _Scan) -> None:
-    """Inch calibres: ".38 caliber", "357-calibre" are 0.38 and 0.357 (inch), one weapon's property."""
-    for m in scan.p.fast["inch_calibre"].finditer(scan.text, scan.folded):
+    """Inch calibres: ".38 caliber", "357-calibre", ".357 revolver" are 0.38 and 0.357 (inch), one weapon's property."""
+    fast = scan.p.fast
+    for m in [*fast["inch_calibre"].finditer(scan.text, scan.folded),
+              *fast["inch_calibre_weapon"].finditer(scan.text, scan.folded)]:
         if scan.free(m.start(), m.end()):
             digits = m.group(1)
             value = int(digits) / 10 ** len(digits)
@@ -708,8 +717,18 @@ def _find_words_en(scan: _Scan) -> None:
         scan.cores.append(_Core(m.start(), m.end(), val, "word"))
 
 
+def find_age_decades(scan: _Scan) -> None:
+    """An age by its decade: "in their 70s" is 70 to 79 years (a range of ages, its middle the value)."""
+    for m in scan.p.fast["age_decade"].finditer(scan.text, scan.folded):
+        if scan.free(m.start(1), m.end()):
+            low = float(int(m.group(1)) * 10)
+            scan.add_done(RawQuantity(m.start(1), m.end(), scan.text[m.start(1):m.end()], low + 4.5, low, low + 9,
+                                      "year", None, "~", "decade", "age"))
+
+
 FINDERS: tuple[Callable[[_Scan], None], ...] = (find_vague, find_zero, find_scientific, find_shares,
-                                               find_fractions, find_calibres, find_digits, find_words)
+                                               find_fractions, find_calibres, find_age_decades, find_digits,
+                                               find_words)
 
 
 # --------------------------------------------------------------------------- scales, ranges, changes
@@ -1033,7 +1052,7 @@ def extract(text: str, lang: str | None, lex: Lexicon | None = None) -> list[Raw
     found = _combine(scan) + scan.done
     found.sort(key=lambda q: q.start)
     for q in found:
-        if q.kind not in ("fraction", "zero", "calibre"):
+        if q.kind not in ("fraction", "zero", "calibre", "decade"):
             _attach_unit(scan, q)
     found = _money_parts(scan, found)
     for q in found:

@@ -128,6 +128,7 @@ _STARTS = re.compile(r"[A-ZÄÖÜ\"„“»«(\[]")
 _MONTH_NEXT = re.compile(rf"(?:{MONTH_RE})\b", re.I)
 _DOMAIN = re.compile(r"[a-z0-9-]{2,}(?:\.[a-z0-9-]{2,})*\.[a-z]{2,6}")
 _QUOTES = "\"'„“”»«()[]‘’"
+_LONE_LETTER = re.compile(r"(?<!\S)[a-z]$")
 
 
 @lru_cache(maxsize=1)
@@ -170,6 +171,8 @@ def _boundary(block: str, m: re.Match[str], last: int, lang: str | None = None) 
     nxt = block[m.end():m.end() + 1]
     if nxt.islower():
         return "none"  # "bzw. die", "la… der": no sentence starts in lower case
+    if nxt.isdigit() and m.group(0).startswith(". ") and _LONE_LETTER.search(block, max(0, m.start() - 2), m.start()):
+        return "none"  # "a. 357 revolver": ".357" as some feeds tokenise it, no sentence ends after "a"
     if not _STARTS.match(nxt):
         return "unsure"
     if _abbreviation_stop(block, m, lang):

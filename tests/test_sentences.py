@@ -157,3 +157,10 @@ def test_unprotected_abbreviations_still_go_to_pysbd() -> None:
     assert any(unsure for _, unsure in _chunks("They sold fruit, nuts etc. The rest went unsold.", "en"))
     assert any(unsure for _, unsure in _chunks("Er traf (Dr. Weber) und ging. Dann kam er.", "de"))
     assert any(unsure for _, unsure in _chunks("Er traf Dr. Weber.", None))  # no language: pysbd decides
+
+
+def test_a_point_before_digits_after_a_lone_letter_ends_no_sentence() -> None:
+    """"a. 357 revolver" is ".357" as some feeds tokenise it; "Plan B. 20 Leute" is still left to pysbd."""
+    first = _chunks("Er zielte mit a. 357 Revolvern. Dann kam er.", "de")[0]
+    assert first == ("Er zielte mit a. 357 Revolvern.", False)
+    assert any(unsure for _, unsure in _chunks("Es gab Plan B. 20 Leute kamen.", "de"))
