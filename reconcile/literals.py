@@ -85,6 +85,10 @@ def _required(data: list[tuple[Any, Any]], ignore_case: bool) -> frozenset[str] 
         elif op is _BRANCH:
             sets = [_required(list(alt.data), ignore_case) for alt in av[1]]
             got = None if any(x is None for x in sets) else frozenset().union(*[x for x in sets if x])
+        elif op is _PARSER.ASSERT:  # what a positive look-ahead or look-behind requires stands in the text too
+            got = _required(list(av[1].data), ignore_case)
+        elif op is _IN and av and all(o is _LITERAL and _safe(chr(c), ignore_case) for o, c in av):
+            got = frozenset(chr(c) for _, c in av)  # a set of characters: one of them
         best = _better(best, got)
     return best
 

@@ -25,6 +25,9 @@ from reconcile.literals import _SAFE, FastPattern, case_free, fold, literals_of,
     (r"(?:ab)*c?", 0, None),  # a repeat that may be empty
     (r"\bΜέτρα\b", re.I, None),  # a cased letter outside ASCII and the umlauts
     (r"[-‑]Informationen\b", re.I, (("informationen",), True)),
+    (r"\b(?:einer|ein)\s+(?=Millionen|Million)", re.I, (("million",), True)),  # a look-ahead requires its text
+    (r"(?<=\d)\s?(?!Euro)Prozent", 0, (("Prozent",), False)),  # a negative look-ahead requires nothing
+    (r"[½¼]", 0, (("¼", "½"), False)),  # a set of characters: one of them
 ])
 def test_literals_of(pattern: str, flags: int, literal: tuple[tuple[str, ...], bool] | None) -> None:
     assert literals_of(re.compile(pattern, flags)) == literal
