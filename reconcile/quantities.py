@@ -289,7 +289,7 @@ def _context_sources(lex: Lexicon, lang: str) -> dict[str, str]:
                       r"\s+(?:[^\W\d]+\s+){0,2}$",
         # "Einlagezins von minus 0,5 Prozent": a negative percentage that is a level, not a decline
         "signed_percent_level": rf"(?:{_words_re(cfg.get('signed_percent_levels', {}).get(lang, []) or ['(?!)'])})"
-                                r"[\w-]*\s+(?:[^\W\d]+\s+){0,3}(?:[-−–]\s?|minus[\s-]|[^\W\d]+\s+)?$",
+                                rf"[\w-]*\s+(?:[^\W\d]+\s+){{0,3}}(?:[-−–]\s?|(?:{_alt(cfg['minus'])})[\s-]|[^\W\d]+\s+)?$",
         # "seit über 30 Jahren", "in den letzten drei Monaten", "eight years ago": a duration that dates another
         "window_before": rf"(?<![\w-])(?:{_words_re(windows.get('before', {}).get(lang, []) or ['(?!)'])})"
                          r"\s+(?:[^\W\d]+\s+){0,2}$",
