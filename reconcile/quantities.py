@@ -707,7 +707,7 @@ def _find_words_en(scan: _Scan) -> None:
         val = _en_value(words, p)
         if val is None:
             continue
-        if words == ["one"] and not p.rx["scale"].match(text[m.end():]) and (
+        if len(words) == 1 and p.en_values.get(words[0]) == 1 and not p.rx["scale"].match(text[m.end():]) and (
                 p.rx["one_not_before"].match(text[m.end():]) or not re.match(r"^[\s-]+[a-z]", text[m.end():])
                 or p.rx["one_not_after"].search(text[max(0, m.start() - 12):m.start()])):
             continue  # "one of them", "no one", "the one who": a pronoun
