@@ -121,5 +121,5 @@ def quantity_rows(inputs: Iterable[str], config: Config | str | Path | None = No
             out.rows.append({"document": doc.id, "start": s, "end": e, "surface": doc.text[s:e], "value": q.value,
                              "low": q.low, "high": q.high, "unit": q.unit, "hedge": q.hedge, "change": q.change,
                              "kind": q.kind, "unit_canonical": q.unit_canonical,
-                             "value_canonical": q.value_canonical})
+                             "value_canonical": q.value_canonical, "direction": q.direction})
     return out

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 import simplemma
 
 from reconcile.dates import MONTHS, MONTH_RE
 from reconcile.lexicon import Lexicon, load_lexicon
+from reconcile.literals import Prefiltered, fold, literals_of
 from reconcile.model import Claim, Document
 from reconcile.counted import counted_in_context, counted_phrase, rate_in_context
 from reconcile.places import is_place_name
@@ -86,6 +87,95 @@ def _phrases(lex: Lexicon) -> _Phrases:
         str(raw.get("quote_marks") or ""), int(raw.get("quote_speaker_reach") or 0),
         {lg: re.compile(p) for lg, p in (raw.get("pronoun_speaker") or {}).items()},
     )
+
+
+@dataclass(frozen=True)
+class _CueLists:
+    """The cue patterns of ``cues.yml`` per language with their literal prefilters (``reconcile.literals``)."""
+
+    att_after: dict[str, Prefiltered]
+    att_before: dict[str, Prefiltered]
+    modality: dict[str, dict[str, Prefiltered]]
+    cumulative: dict[str, Prefiltered]
+    previous_year: dict[str, Prefiltered]
+    this_year: dict[str, Prefiltered]
+    seasons: tuple[str, ...] | None  # the season words folded; None: some cannot be tested with ``in``
+
+
+@lru_cache(maxsize=16)  # per lexicon
+def _cue_lists(lex: Lexicon) -> _CueLists:
+    """Read the literals of every cue pattern once per lexicon."""
+    langs = ("de", "en")
+    seasons = tuple(fold(w) for w in lex.seasons)
+    simple = all(w.isalpha() and literals_of(re.compile(re.escape(w), re.I)) == ((w,), True) for w in seasons)
+    return _CueLists(
+        {lg: Prefiltered(lex.att_after[lg]) for lg in langs}, {lg: Prefiltered(lex.att_before[lg]) for lg in langs},
+        {mod: {lg: Prefiltered(pats.get(lg, [])) for lg in langs} for mod, pats in lex.modality.items()},
+        {lg: Prefiltered(lex.cumulative[lg]) for lg in langs}, {lg: Prefiltered(lex.previous_year[lg]) for lg in langs},
+        {lg: Prefiltered(lex.this_year[lg]) for lg in langs}, seasons if simple else None)
+
+
+class _SentenceCues:
+    """The cue patterns that may match one sentence (the others cannot match it nor any part of it).
+
+    Each kind is looked up when first asked for: a sentence without figures only needs its attribution."""
+
+    def __init__(self, text: str, lang: str, lex: Lexicon) -> None:
+        self.text, self.lang, self.lex = text, lang, lex
+        self.folded = fold(text)
+        self._lists = _cue_lists(lex)
+
+    def _present(self, pf: Prefiltered) -> list[re.Pattern[str]]:
+        return pf.present(self.text, self.folded)
+
+    @cached_property
+    def att_after(self) -> list[re.Pattern[str]]:
+        """Attribution cues before their source ("laut", "according to")."""
+        return self._present(self._lists.att_after[self.lang])
+
+    @cached_property
+    def att_before(self) -> list[re.Pattern[str]]:
+        """Attribution cues after their source ("zufolge", "said")."""
+        return self._present(self._lists.att_before[self.lang])
+
+    @cached_property
+    def modality(self) -> dict[str, list[re.Pattern[str]]]:
+        """Modality cues by kind (hypothetical, planned, estimated, reported, reported_anywhere)."""
+        return {mod: self._present(pf[self.lang]) for mod, pf in self._lists.modality.items()}
+
+    @cached_property
+    def previous_year(self) -> list[re.Pattern[str]]:
+        """Cues of the year before publication ("im Vorjahr", "last year")."""
+        return self._present(self._lists.previous_year[self.lang])
+
+    @cached_property
+    def this_year(self) -> list[re.Pattern[str]]:
+        """Cues of the year of publication ("in diesem Jahr", "this year")."""
+        return self._present(self._lists.this_year[self.lang])
+
+    @cached_property
+    def season(self) -> bool:
+        """May a season be named ("im Sommer")?"""
+        return self._lists.seasons is None or any(w in self.folded for w in self._lists.seasons)
+
+    @cached_property
+    def year(self) -> bool:
+        """Does it hold four digits in a row (a month and a year: "im Mai 2020")?"""
+        return bool(_FOUR_DIGITS.search(self.text))
+
+    @cached_property
+    def cumulative(self) -> bool:
+        """Does a cumulative marker ("bisher", "so far") stand in it?"""
+        return any(rx.search(self.text) for rx in self._present(self._lists.cumulative[self.lang]))
+
+
+_FOUR_DIGITS = re.compile(r"\d{4}")
+
+
+@lru_cache(maxsize=8)  # asked once per figure of a sentence and by the sentence before (a few at a time)
+def _sentence_cues(text: str, lang: str, lex: Lexicon) -> _SentenceCues:
+    """The cues a sentence may hold, found by their literals (``reconcile.literals``)."""
+    return _SentenceCues(text, lang, lex)
 
 
 def _carries(text: str, lex: Lexicon) -> bool:
@@ -188,22 +278,26 @@ class _AttCue:
     backward_only: bool
 
 
+@lru_cache(maxsize=8)  # asked for a sentence and, by ``_next_source``, for the one before it
 def _attribution_cues(text: str, lang: str, lex: Lexicon) -> tuple[_AttCue, ...]:
-    """Every attribution cue of a sentence with its source; which one governs a figure depends on where."""
+    """Every attribution cue of a sentence with its source; which one governs a figure depends on where.
+
+    Only the cues whose word the sentence holds are run (most sentences name no source)."""
     out: list[_AttCue] = []
-    any_cue = lex.att_any[lang]
-    if any_cue is not None and not any_cue.search(text):
+    cues = _sentence_cues(text, lang, lex)
+    after, before = cues.att_after, cues.att_before
+    if not after and not before:
         return ()
     ph = _phrases(lex)
     nouns = frozenset(lex.source_nouns) | ph.source_words
-    for rx in lex.att_after[lang]:
+    for rx in after:
         forward_only = rx.pattern in lex.att_forward_only
         backward_only = rx.pattern in lex.att_backward_only
         for m in rx.finditer(text):
             np_ = _np_after(text, m.end(), ph, lang, nouns)
             if np_:
                 out.append(_AttCue(m.start(), m.end(), np_, True, forward_only, backward_only))
-    for rx in lex.att_before[lang]:
+    for rx in before:
         for m in rx.finditer(text):
             np_ = _source_before_cue(text, m.start(), m.group(), lang, nouns, ph)
             if np_:
@@ -266,11 +360,9 @@ def _modality(sentence: str, qpos: int, lang: str, lex: Lexicon, clauses: list[t
     ca, cb = _clause_of(clauses, qpos)
     own = sentence[ca:cb]
     upto = sentence[:cb]
+    present = _sentence_cues(sentence, lang, lex).modality  # a cue absent from the sentence is in no part of it
     for mod in ("hypothetical", "estimated", "planned", "reported", "reported_anywhere"):
-        any_cue = lex.modality_any.get(mod, {}).get(lang)
-        if any_cue is not None and not (any_cue.search(sentence) or any_cue.search(own) or any_cue.search(upto)):
-            continue  # none of this kind's cues anywhere the loop below looks: skip its patterns one by one
-        for rx in lex.modality.get(mod, {}).get(lang, []):
+        for rx in present.get(mod, []):
             if mod == "reported_anywhere":
                 if rx.search(sentence):
                     return "reported"
@@ -298,24 +390,39 @@ def _as_of(sentence: str, qpos: int, published: str | None, lang: str, lex: Lexi
     """The time the figure is about: a month and year or a year in its clause or sentence, "last year",
     a season, "this year"; else the publication date."""
     year = int(published[:4]) if published and published[:4].isdigit() else None
-    in_year = _phrases(lex).in_year
     ca, cb = _clause_of(clauses, qpos)
-    for scope in (sentence[ca:cb], sentence):
-        m = _MONTH_YEAR.search(scope)
-        if m:
-            return f"{m.group(2)}-{MONTHS[m.group(1).lower()]:02d}"
-        m = in_year.search(scope)
-        if m:
-            return m.group(1)
-        if year:
-            if any(rx.search(scope) for rx in lex.previous_year[lang]):
-                return str(year - 1)
-            sm = lex.season_re.search(scope) if lex.season_re else None
-            if sm:
-                return f"{year}-{lex.seasons[sm.group(1).lower()]:02d}"
-            if any(rx.search(scope) for rx in lex.this_year[lang]):
-                return str(year)
-    return published
+    cues = _sentence_cues(sentence, lang, lex)
+    if (ca, cb) != (0, len(sentence)):
+        found = _time_in(sentence[ca:cb], year, cues, lex)
+        if found:
+            return found
+    return _time_in_sentence(sentence, year, lang, lex) or published
+
+
+@lru_cache(maxsize=8)  # the same for every figure of the sentence
+def _time_in_sentence(sentence: str, year: int | None, lang: str, lex: Lexicon) -> str | None:
+    """The time a whole sentence names (see ``_time_in``)."""
+    return _time_in(sentence, year, _sentence_cues(sentence, lang, lex), lex)
+
+
+def _time_in(scope: str, year: int | None, cues: _SentenceCues, lex: Lexicon) -> str | None:
+    """The time ``scope`` (a sentence or one of its clauses, whose ``cues``) names: a month and year, a year,
+    "last year", a season, "this year" (the last three need the publication ``year``)."""
+    m = _MONTH_YEAR.search(scope) if cues.year else None
+    if m:
+        return f"{m.group(2)}-{MONTHS[m.group(1).lower()]:02d}"
+    m = _phrases(lex).in_year.search(scope)
+    if m:
+        return m.group(1)
+    if year:
+        if any(rx.search(scope) for rx in cues.previous_year):
+            return str(year - 1)
+        sm = lex.season_re.search(scope) if lex.season_re and cues.season else None
+        if sm:
+            return f"{year}-{lex.seasons[sm.group(1).lower()]:02d}"
+        if any(rx.search(scope) for rx in cues.this_year):
+            return str(year)
+    return None
 
 
 def _predicate(sentence: str, qpos: int, qend: int, lang: str, lex: Lexicon,
@@ -572,12 +679,12 @@ def _claim(q: RawQuantity, s: _Sentence) -> Claim | None:
         hedge=q.hedge, change=q.change, counted=lemma, counted_text=counted_text, modifiers=mods,
         subject=subject, predicate=predicate, attribution=attribution, modality=modality,
         as_of=_as_of(text, q.start, doc.published, lang, lex, s.clauses),
-        cumulative=any(rx.search(text) for rx in lex.cumulative[lang]),
+        cumulative=_sentence_cues(text, lang, lex).cumulative,
         sentence=text, sentence_start=s.vs.sentence.start, language=lang, key_text=key,
         counted_group=lex.counted_group(" ".join([*mods, lemma]) if lang == "en" and lemma else lemma),
         places=places_in(clause, lang, lex), actor=_actor(text, q.start, attribution, lex),
         group=qual.group, window=qual.window, part_of=qual.part_of,
-        unit_canonical=q.unit_canonical, value_canonical=q.value_canonical,
+        unit_canonical=q.unit_canonical, value_canonical=q.value_canonical, direction=q.direction,
     )
 
 

@@ -101,6 +101,9 @@ class Claim:
     # "200 feet" and "60 metres" compare as 60.96 and 60 metres. None for counts, percent and money.
     unit_canonical: str | None = None
     value_canonical: float | None = None
+    # "decrease": a percentage decline written with a minus ("minus 7,9 Prozent", "-2.4%"), valued by its
+    # magnitude (7.9) as "fell by 7.9 percent" is; None otherwise (see ``quantities.RawQuantity``)
+    direction: str | None = None
 
 
 @dataclass

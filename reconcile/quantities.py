@@ -23,6 +23,7 @@ from text_to_num import text2num
 
 from reconcile.dates import MONTH_RE
 from reconcile.lexicon import Lexicon, default_rules_dir, load_lexicon
+from reconcile.literals import FastPattern, fold
 from reconcile.units import canonical
 
 __all__ = ["RawQuantity", "extract", "parse_number", "rounding_unit", "hedge_interval", "noun_after",
@@ -37,9 +38,13 @@ class RawQuantity:
     """A quantity as found in a string, before it is mapped to document offsets.
 
     ``kind``: number | word | range | vague | zero | fraction | from (the old value of a change, "von 19
-    auf 16": 19) | tally (one side of a score or vote, "134-to-63"). ``unit_canonical``/``value_canonical``:
+    auf 16": 19) | tally (one side of a score or vote, "134-to-63") | calibre | decade (an age by its
+    decade, "in their 70s": 70 to 79). ``unit_canonical``/``value_canonical``:
     the figure in its class's canonical unit (metres, kilograms, degrees Celsius ...); None for counts,
-    percent and money (money stays in its currency).
+    percent and money (money stays in its currency). ``direction``: "decrease" for a percentage decline
+    written with a minus ("minus 7,9 Prozent", "ein Minus von 4,7 Prozent", "-2.4%"), whose ``value`` is
+    then its magnitude (7.9), as for "schrumpfte um 7,9 Prozent"; None otherwise. Levels keep their sign
+    ("minus 5 Grad", "minus-8 yards", a negative interest rate).
     """
 
     start: int
@@ -55,6 +60,7 @@ class RawQuantity:
     unit_class: str
     unit_canonical: str | None = None
     value_canonical: float | None = None
+    direction: str | None = None
 
 
 # --------------------------------------------------------------------------- numbers
@@ -163,8 +169,10 @@ class _Pats:
     measures: dict[str, tuple[str, str]]  # written unit (lower case) -> (pint name, class)
     measures_exact: dict[str, tuple[str, str]]  # case-sensitive symbols ("kW", "PS")
     candidates: tuple[re.Pattern[str], ...]  # what any quantity starts with
+    word_candidates: tuple[FastPattern, ...]  # the candidates after the first (a digit), searched fast
     not_numbers_de: frozenset[str]  # German words the number morphemes spell that are no number
     free_short_scales: frozenset[str]  # short scale words that scale a number standing alone ("5 bn")
+    fast: dict[str, FastPattern] = field(default_factory=dict)  # ``rx`` searched fast (``reconcile.literals``)
 
 
 def _numbers_cfg(lex: Lexicon) -> dict[str, Any]:
@@ -215,10 +223,11 @@ def _number_sources(lex: Lexicon, lang: str) -> dict[str, str]:
     plurals, prefixes = v.get("plural_words", {}), v.get("plural_prefixes", {})
     en_all = _alt({**en["units"], **en["tens"], **en["multipliers"]})
     de_morph = _alt(w["de"]["morphemes"])
+    of_ = _alt(cfg.get("vague_of_after", []) or ["(?!)"])  # "dozens of", "thousands of": the word is part of the figure
     return {
         "vague_plural": (rf"(?<![\w-])(?:({_alt(prefixes['de'])})|({_words_re(prefixes['en'])})\s+)?"
-                         rf"({_alt(plurals['de'])}|{_alt(plurals['en'])})[nr]?(?![\w-])(?:\s+of\b)?"),
-        "vague_several": rf"(?<![\w-])({_alt(several)})\s+({_alt(vs)})(?![\w-])(?:\s+of\b)?",
+                         rf"({_alt(plurals['de'])}|{_alt(plurals['en'])})[nr]?(?![\w-])(?:\s+(?:{of_})\b)?"),
+        "vague_several": rf"(?<![\w-])({_alt(several)})\s+({_alt(vs)})(?![\w-])(?:\s+(?:{of_})\b)?",
         "handful": rf"(?<![\w-])({_words_re(v.get('handful', {}).get('words', {}).get(lang, []))})(?![\w-])",
         "zero": (rf"(?<![\w-])(?:{_words_re(zero['phrases'])}|(?:{_words_re(zero['subjects'])})"
                  rf"(?=(?:\s+[\w-]+){{0,5}}?\s+(?:{_words_re(zero['harm'])})\b))(?![\w-])"),
@@ -228,7 +237,7 @@ def _number_sources(lex: Lexicon, lang: str) -> dict[str, str]:
                    rf"(?:(?:\s+(?:{_alt(en['conjunctions'])})\s+|\s+|-)(?:{en_all}|{_alt(en['dozen'])}))*\b"),
         "de_word": rf"(?<![\w-])((?:{de_morph})+(?:{re.escape(w['de']['half'])}(?:{de_morph})*)?)(-?)(?![\w])",
         "fraction_word": (rf"(?<![\w-])(?:({_alt(list(en['units']) + w['de']['morphemes'] + en['articles'])}"
-                          rf"|eine|ein)[\s-]+)?({_alt(fr[lang])})(?![\w])"),
+                          rf"|{_alt(w['de']['articles'])})[\s-]+)?({_alt(fr[lang])})(?![\w])"),
         # fraction words found by their denominators first: the full pattern is slow to scan
         "denominator": rf"(?<!\w)(?:{_alt(fr[lang])})(?![\w])",
         "glyph": rf"({_alt(fr['glyphs'])})",
@@ -242,11 +251,13 @@ def _context_sources(lex: Lexicon, lang: str) -> dict[str, str]:
     cfg = _numbers_cfg(lex)
     refs = cfg["reference_before"]
     windows = lex.raw["units"].get("duration_windows") or {}
+    decades = cfg.get("age_decades", {}) or {}
     return {
         "range_mid": rf"^\s?(?:{_alt(cfg['range_mid'][lang])})\s?",
         "between": rf"\b(?:{_alt(cfg['between'][lang])})\s+$",
         "change_new": rf"^\s(?:{_alt(cfg['change_words'].get('de_new', []))})\s$",
-        "change_before": rf"\b(?:{_alt(cfg['change_words'][lang])})\s+(?:\w+\s+)?(?:from|von)\s+$",
+        "change_before": (rf"\b(?:{_alt(cfg['change_words'][lang])})\s+(?:\w+\s+)?"
+                          rf"(?:{_alt(cfg['change_words']['from'])})\s+$"),
         "reference_noun": rf"^\s+(?:{_alt(cfg['reference_nouns'])})\b",
         "page": (rf"(?:(?<![\w.])(?:{_alt([r for r in refs if r[0].isalpha()])})"
                  rf"|{_alt([r for r in refs if not r[0].isalpha()])})\s*$"),
@@ -256,6 +267,11 @@ def _context_sources(lex: Lexicon, lang: str) -> dict[str, str]:
         "calibre_after": rf"^\s?(?:{_alt(cfg['calibre_after'])})\b",
         "inch_calibre": (rf"(?=[.\d])(?<![\w,])\.?(\d{{2,3}})"
                          rf"(?:\s?(?:{_alt(cfg.get('inch_calibre_after', []) or ['(?!)'])}))(?![\w])"),
+        # ".357 revolver", "a. 357 revolver" (as feeds tokenise it): the point after a space, the start or a lone letter
+        "inch_calibre_weapon": (rf"(?:(?<![^\s])|(?<=(?<!\w)\w))\.\s?(\d{{2,3}})\s+"
+                                rf"(?:{_alt(cfg.get('inch_calibre_weapons', []) or ['(?!)'])})(?![\w])"),
+        "age_decade": (rf"(?<![\w-])(?:{_words_re(decades.get('before', {}).get(lang, []) or ['(?!)'])})"
+                       rf"\s+([1-9])0(?:{_alt(decades.get('after', []) or ['(?!)'])})(?![\w])"),
         "clock": rf"(?=\d)(?<![\d.,])\d{{1,2}}(?:[:.]\d{{2}})?\s?(?:{_words_re(cfg['clock_after'])})(?![\w])",
         "minus": rf"(?:(?<![\w-])(?:{_alt(cfg['minus'])})[\s-]|(?<![\w\d.,)-])[-−–])$",
         "one_not_before": rf"^\s+(?:{_alt(cfg['words']['en']['one_not_before'])})\b",
@@ -265,11 +281,15 @@ def _context_sources(lex: Lexicon, lang: str) -> dict[str, str]:
         "decade_after": rf"^(?:{_alt(cfg['decade_after'])})(?![\w])",
         "month_day": rf"\b(?:{MONTH_RE})\.?\s+\d{{1,2}}(?:{_alt(cfg['ordinal_suffixes'])})?\b",
         "zip": rf"\b[A-Z]{{2}}\s\d{{5}}(?:-\d{{4}})?\b|\b(?:{_alt(cfg['zip_prefixes'])})-\d{{4,5}}\b",
+        "tally": rf"(?=\d)(?<![\w.,])(\d+)(?:{_alt(cfg['tally_glued'])})(\d+)(?![\w])",
         "cents_gap": rf"^\s*(?:(?:{_alt(cfg['cents']['joiners'])})\s+)?$",
         "cents_after": rf"^\s*(?:(?:{_alt(cfg['cents']['words'])})\b|[.,;!?)]|$)",
         # "ein Minus von (rund) 3 Prozent": a negative figure named by a noun, a hedge of up to two words between
         "minus_noun": rf"(?<![\w-])(?:{_words_re(cfg.get('minus_noun', {}).get(lang, []) or ['(?!)'])})"
                       r"\s+(?:[^\W\d]+\s+){0,2}$",
+        # "Einlagezins von minus 0,5 Prozent": a negative percentage that is a level, not a decline
+        "signed_percent_level": rf"(?:{_words_re(cfg.get('signed_percent_levels', {}).get(lang, []) or ['(?!)'])})"
+                                rf"[\w-]*\s+(?:[^\W\d]+\s+){{0,3}}(?:[-−–]\s?|(?:{_alt(cfg['minus'])})[\s-]|[^\W\d]+\s+)?$",
         # "seit über 30 Jahren", "in den letzten drei Monaten", "eight years ago": a duration that dates another
         "window_before": rf"(?<![\w-])(?:{_words_re(windows.get('before', {}).get(lang, []) or ['(?!)'])})"
                          r"\s+(?:[^\W\d]+\s+){0,2}$",
@@ -305,7 +325,9 @@ def _patterns(lex: Lexicon, lang: str) -> _Pats:
     skip = frozenset(x.lower() for x in cfg["words"]["de"]["not_numbers"])
     en_values = {**en["units"], **en["tens"], **en["multipliers"]}
     free = frozenset(str(x).lower() for x in cfg["free_short_scales"])
-    return _Pats(cfg, compiled, en_values, scales, low_m, exact_m, candidates, skip, free)
+    return _Pats(cfg, compiled, en_values, scales, low_m, exact_m, candidates,
+                 tuple(FastPattern(rx) for rx in candidates[1:]), skip, free,
+                 {k: FastPattern(rx) for k, rx in compiled.items()})
 
 
 # --------------------------------------------------------------------------- the scan
@@ -329,6 +351,7 @@ class _Scan:
     lex: Lexicon
     p: _Pats
     excluded: list[tuple[int, int]]
+    folded: str = ""  # ``literals.fold(text)``: a pattern whose words it lacks is not run
     cores: list[_Core] = field(default_factory=list)
     done: list[RawQuantity] = field(default_factory=list)  # complete figures (vague, zero, fractions)
     taken: list[tuple[int, int]] = field(default_factory=list)
@@ -348,6 +371,7 @@ def _overlaps(a: int, b: int, spans: list[tuple[int, int]]) -> bool:
 
 
 _HAS_DIGIT = re.compile(r"\d")
+_FOUR_DIGITS = re.compile(r"\d{4}")
 # patterns that open with a look-behind start with (?=\d): re then skips to the next digit instead of
 # trying the look-behind at every position (3x faster on news text)
 _DIGITS = re.compile(r"(?=\d)(?<![\d.,])(\d{1,2}(?:,\d\d)+,\d{3}(?:\.\d+)?"  # Indian grouping: 12,34,567.89
@@ -360,6 +384,7 @@ _TIME = re.compile(r"(?=\d)(?<![\d.])\d{1,2}:\d{2}(?![\d])")
 _DAY_MONTH = re.compile(rf"(?=\d)(?<!\d)\d{{1,2}}\.?\s+(?:{MONTH_RE})\b\.?", re.I)
 _MONTH_YEAR = re.compile(rf"\b(?:{MONTH_RE})\.?\s+(\d{{4}})\b", re.I)
 _MONTH_ANY = re.compile(rf"\b(?:{MONTH_RE})", re.I)
+_FAST_MONTHS = tuple(FastPattern(rx) for rx in (_MONTH_ANY, _DAY_MONTH, _MONTH_YEAR))
 _PHONE = re.compile(r"(?=[+(\d])(?<![\w.,])\+?\(?\d{2,5}\)?[ /-]\d{3,}(?:[ /-]\d{2,})+(?![\w])")
 _LINKID = re.compile(r"[!#]\d+|(?<![\d\s])/\d+|\[\d+\]")
 _ATTACHED_BEFORE = re.compile(r"[A-Za-zÄÖÜäöü][-‑]?$")
@@ -369,17 +394,21 @@ _SCI = re.compile(r"(?=\d)(?<![\w.,])(\d+(?:[.,]\d+)?)\s?[×x*]\s?10\^?([−-]?\
 _SLASH_FRACTION = re.compile(r"(?=\d)(?<![\w./])(?:(\d{1,3})\s)?([1-9])/(2|3|4|5|8|10|16)(?![\d/])")
 
 
-def _excluded_spans(text: str, p: _Pats) -> list[tuple[int, int]]:
+def _excluded_spans(text: str, p: _Pats, folded: str) -> list[tuple[int, int]]:
     """Dates, clock times, phone numbers and link ids: digits that are never figures of a claim."""
     spans: list[tuple[int, int]] = []
     if not _HAS_DIGIT.search(text):
         return spans
-    for rx in (_DATE_NUM, _DATE_ISO, _DATE_SLASH, _TIME, _LINKID, _PHONE, p.rx["zip"], p.rx["clock"]):
+    for rx in (_DATE_NUM, _DATE_ISO, _DATE_SLASH, _TIME, _LINKID, _PHONE):
         spans.extend((m.start(), m.end()) for m in rx.finditer(text))
-    if _MONTH_ANY.search(text):  # most sentences name no month: skip the three month patterns
-        for rx in (_DAY_MONTH, p.rx["month_day"]):
-            spans.extend((m.start(), m.end()) for m in rx.finditer(text))
-        spans.extend((m.start(1), m.end(1)) for m in _MONTH_YEAR.finditer(text))
+    if _FOUR_DIGITS.search(text):  # a postal code has four or five digits
+        spans.extend((m.start(), m.end()) for m in p.rx["zip"].finditer(text))
+    spans.extend((m.start(), m.end()) for m in p.fast["clock"].finditer(text, folded))
+    month_any, day_month, month_year = _FAST_MONTHS
+    if month_any.search(text, folded):  # most sentences name no month: skip the three month patterns
+        for fp in (day_month, p.fast["month_day"]):
+            spans.extend((m.start(), m.end()) for m in fp.finditer(text, folded))
+        spans.extend((m.start(1), m.end(1)) for m in month_year.finditer(text, folded))
     return spans
 
 
@@ -443,13 +472,14 @@ def find_vague(scan: _Scan) -> None:
         return
     vscales = _vague_scales(scan.lex, scan.lang)
     few = _few_words(scan.lex, scan.lang)
-    for m in rx["vague_several"].finditer(text):
+    fast, folded = scan.p.fast, scan.folded
+    for m in fast["vague_several"].finditer(text, folded):
         cfg = v["few"] if m.group(1).lower() in few else v["several"]
         _vague(scan, m.start(), m.end(), cfg, vscales.get(m.group(2).lower(), 0.0))
-    for m in rx["handful"].finditer(text):
+    for m in fast["handful"].finditer(text, folded):
         if scan.free(m.start(), m.end()):
             _vague(scan, m.start(), m.end(), v["handful"], 1.0)
-    for m in rx["vague_plural"].finditer(text):
+    for m in fast["vague_plural"].finditer(text, folded):
         scale = _plural_scale(scan, m)
         if scale and scan.free(m.start(), m.end()):
             _vague(scan, m.start(), m.end(), v["plural"], scale)
@@ -476,9 +506,10 @@ def _plural_scale(scan: _Scan, m: re.Match[str]) -> float:
 
 def find_zero(scan: _Scan) -> None:
     """Zero claims: "no one was killed", "keine Verletzten" are figures of 0."""
-    if not scan.p.rx["zero_words"].search(scan.text):
+    fast = scan.p.fast
+    if not fast["zero_words"].search(scan.text, scan.folded):
         return
-    for m in scan.p.rx["zero"].finditer(scan.text):
+    for m in fast["zero"].finditer(scan.text, scan.folded):
         if scan.free(m.start(), m.end()):
             scan.add_done(RawQuantity(m.start(), m.end(), m.group(), 0.0, 0.0, 0.0, None, None, "=", "zero",
                                       "count"))
@@ -516,10 +547,10 @@ def find_fractions(scan: _Scan) -> None:
 
 def find_shares(scan: _Scan) -> None:
     """Shares in words, as a percentage of one decimal: "two-thirds" (66.7), "ein Viertel" (25)."""
-    if not scan.p.rx["denominator"].search(scan.text):
+    if not scan.p.fast["denominator"].search(scan.text, scan.folded):
         return
     dens = {str(w).lower(): int(d) for w, d in scan.p.cfg["fractions"][scan.lang].items()}
-    for m in scan.p.rx["fraction_word"].finditer(scan.text):
+    for m in scan.p.fast["fraction_word"].finditer(scan.text, scan.folded):
         num = _word_value(m.group(1), scan) if m.group(1) else None
         if m.group(1) is None and scan.p.rx["scale"].match(scan.text[m.end():]):
             num = 1.0  # "half million", "quarter million"
@@ -548,8 +579,10 @@ def _word_value(word: str, scan: _Scan) -> float | None:
 
 
 def find_calibres(scan: _Scan) -> None:
-    """Inch calibres: ".38 caliber", "357-calibre" are 0.38 and 0.357 (inch), one weapon's property."""
-    for m in scan.p.rx["inch_calibre"].finditer(scan.text):
+    """Inch calibres: ".38 caliber", "357-calibre", ".357 revolver" are 0.38 and 0.357 (inch), one weapon's property."""
+    fast = scan.p.fast
+    for m in [*fast["inch_calibre"].finditer(scan.text, scan.folded),
+              *fast["inch_calibre_weapon"].finditer(scan.text, scan.folded)]:
         if scan.free(m.start(), m.end()):
             digits = m.group(1)
             value = int(digits) / 10 ** len(digits)
@@ -619,9 +652,9 @@ def _find_words_de(scan: _Scan) -> None:
     w = p.cfg["words"]["de"]
     skip = p.not_numbers_de
     half = w["half"]
-    for m in p.rx["de_word"].finditer(text):
+    for m in p.fast["de_word"].finditer(text, scan.folded):
         word = m.group(1).lower()
-        if word in skip or word.endswith("und") or not scan.free(m.start(), m.end()) or \
+        if word in skip or word.endswith(w["and"]) or not scan.free(m.start(), m.end()) or \
                 _is_reference(scan, m.start(), m.start() + len(m.group(1))):
             continue
         if m.group(1)[0].isupper() and not (m.start() == 0 or re.search(r"[.!?:„\"(]\s*$", text[:m.start()])):
@@ -635,10 +668,10 @@ def _find_words_de(scan: _Scan) -> None:
         except ValueError:
             continue
         scan.cores.append(_Core(m.start(), m.start() + len(m.group(1)), val, "word"))
-    for m in p.rx["de_one"].finditer(text):
+    for m in p.fast["de_one"].finditer(text, scan.folded):
         if scan.free(m.start(1), m.end(1)):
             scan.cores.append(_Core(m.start(1), m.end(1), 1.0, "word"))
-    for m in p.rx["de_special"].finditer(text):
+    for m in p.fast["de_special"].finditer(text, scan.folded):
         if scan.free(m.start(), m.end()):
             scan.cores.append(_Core(m.start(), m.end(), float(w["special"][m.group(1).lower()]), "word"))
 
@@ -667,14 +700,14 @@ def _en_value(words: list[str], p: _Pats) -> float | None:
 def _find_words_en(scan: _Scan) -> None:
     text, p = scan.text, scan.p
     en = p.cfg["words"]["en"]
-    for m in p.rx["en_seq"].finditer(text):
+    for m in p.fast["en_seq"].finditer(text, scan.folded):
         if not scan.free(m.start(), m.end()) or _is_reference(scan, m.start(), m.end()):
             continue
         words = re.findall(r"[a-z]+", m.group(0).lower())
         val = _en_value(words, p)
         if val is None:
             continue
-        if words == ["one"] and not p.rx["scale"].match(text[m.end():]) and (
+        if len(words) == 1 and p.en_values.get(words[0]) == 1 and not p.rx["scale"].match(text[m.end():]) and (
                 p.rx["one_not_before"].match(text[m.end():]) or not re.match(r"^[\s-]+[a-z]", text[m.end():])
                 or p.rx["one_not_after"].search(text[max(0, m.start() - 12):m.start()])):
             continue  # "one of them", "no one", "the one who": a pronoun
@@ -684,8 +717,18 @@ def _find_words_en(scan: _Scan) -> None:
         scan.cores.append(_Core(m.start(), m.end(), val, "word"))
 
 
+def find_age_decades(scan: _Scan) -> None:
+    """An age by its decade: "in their 70s" is 70 to 79 years (a range of ages, its middle the value)."""
+    for m in scan.p.fast["age_decade"].finditer(scan.text, scan.folded):
+        if scan.free(m.start(1), m.end()):
+            low = float(int(m.group(1)) * 10)
+            scan.add_done(RawQuantity(m.start(1), m.end(), scan.text[m.start(1):m.end()], low + 4.5, low, low + 9,
+                                      "year", None, "~", "decade", "age"))
+
+
 FINDERS: tuple[Callable[[_Scan], None], ...] = (find_vague, find_zero, find_scientific, find_shares,
-                                               find_fractions, find_calibres, find_digits, find_words)
+                                               find_fractions, find_calibres, find_age_decades, find_digits,
+                                               find_words)
 
 
 # --------------------------------------------------------------------------- scales, ranges, changes
@@ -752,7 +795,8 @@ def _join(scan: _Scan, c: _Core, q: RawQuantity, scale: float, nxt: _Core, found
     nscale, nend = _scale_after(scan, nxt, nxt.end)
     new = RawQuantity(nxt.start, nend, "", _clean(nxt.value * nscale), 0, 0, None, None, "=", nxt.kind, "count")
     new.low = new.high = new.value
-    if rx["change_new"].match(gap) or (changed and connector == "to"):
+    words = scan.p.cfg["change_words"]
+    if rx["change_new"].match(gap) or (changed and connector in words["to"]):
         q.kind = "from"  # "von 19 auf 16 Prozent", "rose from 310 to 342": the old value and the new
         found.extend([q, new])
         return True
@@ -760,17 +804,17 @@ def _join(scan: _Scan, c: _Core, q: RawQuantity, scale: float, nxt: _Core, found
     mid = rx["range_mid"].match(gap[lead:] + " ")
     if not (mid and mid.end() >= len(gap) - lead and len(gap) <= 6 and connector):
         return False
-    if connector in ("und", "and", "oder", "or") and not between:
+    if connector in scan.p.cfg["range_needs_between"] and not between:
         return False
     shared = nscale if scale == 1.0 and c.value < nxt.value else 1.0  # "zwischen 5 und 6 Millionen"
     lo_v = c.value * (scale if scale != 1.0 else shared)
     hi_v = new.value
     if c.kind == "word" and text[c.end:c.end + 1] == "-" and nxt.kind == "word":
-        for tail, mult in (("tausend", 1000), ("hundert", 100)):
+        for tail, mult in scan.p.cfg["words"]["de"]["range_tails"].items():
             if text[nxt.start:nxt.end].lower().endswith(tail) and lo_v < hi_v / mult:
                 lo_v *= mult
     if lo_v >= hi_v:
-        if connector in ("-", "to") and c.kind == nxt.kind == "number" and not between:
+        if (connector == "-" or connector in words["to"]) and c.kind == nxt.kind == "number" and not between:
             q.kind = new.kind = "tally"  # "52-48", "134-to-63": a score or a vote, two figures
             found.extend([q, new])
             return True
@@ -784,12 +828,12 @@ def _join(scan: _Scan, c: _Core, q: RawQuantity, scale: float, nxt: _Core, found
     return True
 
 
-_TALLY = re.compile(r"(?=\d)(?<![\w.,])(\d+)-to-(\d+)(?![\w])")
 
 
 def _tallies(scan: _Scan) -> None:
     """"134-to-63": two numbers joined by "-to-", which the digit finder leaves as glued words."""
-    for m in _TALLY.finditer(scan.text) if "-to-" in scan.text else ():
+    glued = scan.p.cfg["tally_glued"]
+    for m in scan.p.rx["tally"].finditer(scan.text) if any(g in scan.text for g in glued) else ():
         if scan.free(m.start(), m.end()):
             for g in (1, 2):
                 v = float(m.group(g))
@@ -901,15 +945,37 @@ def _dates_another(scan: _Scan, q: RawQuantity, end: int) -> bool:
 
 
 def _attach_minus_noun(scan: _Scan, q: RawQuantity) -> None:
-    """"ein Minus von 3 Prozent": the figure is negative (-3 %), its interval and direction mirrored."""
+    """"ein Minus von 3 Prozent": the figure is negative (-3 %), its interval and change mirrored (a
+    percentage turns back into a decline by ``_percent_declines``)."""
     if q.kind not in ("number", "word", "range") or q.value <= 0:
         return
     if not scan.p.rx["minus_noun"].search(scan.text[max(0, q.start - 40):q.start]):
         return
+    _negate(q)
+
+
+def _negate(q: RawQuantity) -> None:
+    """The figure's sign turned: value, interval (its bounds swapped) and change mirrored."""
     q.value, q.low, q.high = -q.value, None if q.high is None else -q.high, None if q.low is None else -q.low
     q.change = {">": "<", "<": ">"}.get(q.change, q.change)
     if q.value_canonical is not None:
         q.value_canonical = -q.value_canonical
+
+
+def _percent_declines(scan: _Scan, found: list[RawQuantity]) -> None:
+    """A negative percentage is a decline ("minus 10,1 Prozent", "ein Minus von 4,7 Prozent", "-2.4%"): its
+    magnitude with ``direction="decrease"``, as "schrumpfte um 10,1 Prozent" is written; a percentage
+    level after a word of ``numbers.yml`` ``signed_percent_levels`` ("Einlagezins von minus 0,5 Prozent")
+    keeps its sign, as do the levels of other units ("minus 5 Grad")."""
+    level = scan.p.fast["signed_percent_level"]
+    for q in found:
+        if q.unit_class != "percent" or q.value >= 0 or (q.high is not None and q.high > 0):
+            continue
+        before = scan.text[max(0, q.start - 40):q.start]
+        if level.search(before, scan.folded[max(0, q.start - 40):q.start]):
+            continue
+        _negate(q)
+        q.direction = "decrease"
 
 
 
@@ -927,7 +993,8 @@ def _money_parts(scan: _Scan, found: list[RawQuantity]) -> list[RawQuantity]:
             if cents:
                 _rescale(prev, 1.0)
                 prev.value = prev.low = prev.high = _clean(prev.value + q.value / 100)
-                prev.end = q.end + (cents.end() if cents.group().strip().startswith("cent") else 0)
+                cent_word = cents.group().strip().startswith(tuple(scan.p.cfg["cents"]["words"]))
+                prev.end = q.end + (cents.end() if cent_word else 0)
                 prev.surface = scan.text[prev.start:prev.end]
                 continue
         out.append(q)
@@ -975,22 +1042,24 @@ def extract(text: str, lang: str | None, lex: Lexicon | None = None) -> list[Raw
     lex = lex or load_lexicon()
     lang = lang if lang in ("de", "en") else "en"
     p = _patterns(lex, lang)
-    if not any(rx.search(text) for rx in p.candidates):
+    folded = fold(text)
+    if not p.candidates[0].search(text) and not any(fp.search(text, folded) for fp in p.word_candidates):
         return []
-    scan = _Scan(text, lang, lex, p, _excluded_spans(text, p))
+    scan = _Scan(text, lang, lex, p, _excluded_spans(text, p, folded), folded=folded)
     _tallies(scan)
     for finder in FINDERS:
         finder(scan)
     found = _combine(scan) + scan.done
     found.sort(key=lambda q: q.start)
     for q in found:
-        if q.kind not in ("fraction", "zero", "calibre"):
+        if q.kind not in ("fraction", "zero", "calibre", "decade"):
             _attach_unit(scan, q)
     found = _money_parts(scan, found)
     for q in found:
         _attach_hedge(scan, q)
         _attach_minus_noun(scan, q)
     _carry_units(found)
+    _percent_declines(scan, found)
     return found
 
 

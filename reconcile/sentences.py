@@ -3,8 +3,9 @@
 Blocks of the view (paragraphs, headings) are split separately, so a heading never runs into the
 paragraph below it. pysbd keeps German abbreviations, dates and thousands separators intact, but it is
 slow (its cost grows with the text and the abbreviations it meets): a block is cut directly where a
-boundary is unambiguous (a full stop after an ordinary word, then a capital), and only the pieces that
-still hold an unsure boundary go to pysbd. On ordinary prose both paths give the same sentences (tested);
+boundary is unambiguous (a full stop after an ordinary word, then a capital), or is surely none (the full
+stop of an abbreviation that pysbd always protects: "Prof. Dr. Streeck", "Rep. Hunter"), and only the
+pieces that still hold an unsure boundary go to pysbd. On ordinary prose both paths give the same sentences (tested);
 they differ where pysbd splits a lone closing quote off a sentence or keeps a „…“ quotation of several
 sentences whole.
 """
@@ -127,6 +128,7 @@ _STARTS = re.compile(r"[A-ZÄÖÜ\"„“»«(\[]")
 _MONTH_NEXT = re.compile(rf"(?:{MONTH_RE})\b", re.I)
 _DOMAIN = re.compile(r"[a-z0-9-]{2,}(?:\.[a-z0-9-]{2,})*\.[a-z]{2,6}")
 _QUOTES = "\"'„“”»«()[]‘’"
+_LONE_LETTER = re.compile(r"(?<!\S)[a-z]$")
 
 
 @lru_cache(maxsize=1)
@@ -140,7 +142,25 @@ def _abbreviations() -> frozenset[str]:
     return frozenset(words)
 
 
-def _boundary(block: str, m: re.Match[str], last: int) -> str:
+@lru_cache(maxsize=2)
+def _protected(lang: str) -> frozenset[str]:
+    """Abbreviations whose full stop pysbd always protects before white space, so that no sentence ends there:
+    every German one, and the English ones that stand before a name ("Dr.", "Prof.", "St.")."""
+    ab = (Deutsch if lang == "de" else English).Abbreviation
+    words = ab.ABBREVIATIONS if lang == "de" else ab.PREPOSITIVE_ABBREVIATIONS
+    return frozenset(w.strip().lower() for w in words if w.strip().isalpha())
+
+
+def _abbreviation_stop(block: str, m: re.Match[str], lang: str | None) -> bool:
+    """Is the candidate boundary ``m`` the lone full stop of an abbreviation pysbd protects ("Prof. Dr. Müller")?"""
+    if lang not in ("de", "en") or block[m.start():m.start(1)] != ".":
+        return False
+    start = max(block.rfind(" ", 0, m.start()), block.rfind("\n", 0, m.start()), block.rfind("\t", 0, m.start())) + 1
+    run = block[start:m.start()]
+    return run.isalpha() and run.lower() in _protected(lang)
+
+
+def _boundary(block: str, m: re.Match[str], last: int, lang: str | None = None) -> str:
     """What the candidate boundary ``m`` is: "split", "none" (no sentence ends) or "unsure" (pysbd decides).
 
     Unambiguous: "!" or "?", or a full stop after a word of two or more letters that is not an
@@ -151,8 +171,12 @@ def _boundary(block: str, m: re.Match[str], last: int) -> str:
     nxt = block[m.end():m.end() + 1]
     if nxt.islower():
         return "none"  # "bzw. die", "la… der": no sentence starts in lower case
+    if nxt.isdigit() and m.group(0).startswith(". ") and _LONE_LETTER.search(block, max(0, m.start() - 2), m.start()):
+        return "none"  # "a. 357 revolver": ".357" as some feeds tokenise it, no sentence ends after "a"
     if not _STARTS.match(nxt):
         return "unsure"
+    if _abbreviation_stop(block, m, lang):
+        return "none"  # pysbd protects the full stop: it would not split here either
     if "." in m.group(0):
         wm = _WORD_BEFORE.search(block, max(last, m.start() - 40), m.start(1))
         word = wm.group(1) if wm else ""
@@ -167,13 +191,13 @@ def _boundary(block: str, m: re.Match[str], last: int) -> str:
     return "split"
 
 
-def _chunks(block: str) -> list[tuple[str, bool]]:
+def _chunks(block: str, lang: str | None = None) -> list[tuple[str, bool]]:
     """``block`` cut at its unambiguous sentence ends; each piece says whether it still holds a boundary
     that needs pysbd's judgement. Only those pieces go to pysbd (its cost grows with the text it reads)."""
     pieces: list[tuple[str, bool]] = []
     last, unsure = 0, False
     for m in _BOUNDARY.finditer(block):
-        kind = _boundary(block, m, last)
+        kind = _boundary(block, m, last, lang)
         if kind == "unsure":
             unsure = True
         elif kind == "split":
@@ -192,7 +216,7 @@ def _fast_split(block: str) -> list[str] | None:
 def _split_block(block: str, lang: str) -> list[str]:
     """The sentences of one block: its unambiguous pieces as they are, the others split by pysbd."""
     out: list[str] = []
-    for piece, unsure in _chunks(block):
+    for piece, unsure in _chunks(block, lang):
         if not unsure or len(piece) <= 1:
             out.append(piece)
             continue

@@ -8,7 +8,6 @@ its map. ``View.orig_span`` turns a view span into ``(start, end)`` of ``Documen
 from __future__ import annotations
 
 import re
-from array import array
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
@@ -46,7 +45,7 @@ class View:
     """A cleaned text plus ``pos``: for each view character, its index in the original text."""
 
     text: str
-    pos: array
+    pos: list[int]  # a list, not an array: extending a list by a range is five times faster
     blocks: list[tuple[int, int]] = field(default_factory=list)
 
     def orig(self, i: int) -> int:
@@ -144,7 +143,7 @@ def _broken(prev: str, content: str) -> bool:
     return len(prev) >= 40 or content[:1].islower() or content[:1].isdigit() or prev[-1:].isdigit()
 
 
-def _append_content(parts: list[str], pos: array, content: str, cstart: int) -> int:
+def _append_content(parts: list[str], pos: list[int], content: str, cstart: int) -> int:
     """Append one line's content to the view, white space folded and soft hyphens dropped; its length."""
     if not _FOLDED.search(content):
         # nothing to fold: the line maps one to one (most lines; the per-word path below is slow)
@@ -186,7 +185,7 @@ def build_view(text: str, skipped: list[Span] | None = None, lines: list[Line] |
         lines = split_lines(text)
     wrapped = _wrapped(text, lines)
     parts: list[str] = []
-    pos = array("l")
+    pos: list[int] = []
     blocks: list[tuple[int, int]] = []
     block_start: int | None = None
     prev_kind, prev_content = "blank", ""

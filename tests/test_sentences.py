@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pysbd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -137,3 +138,29 @@ def test_sentence_offsets_point_at_their_text(text):
     for vs in split_sentences(view, "de", "t"):
         s = vs.sentence
         assert "".join(text[s.start:s.end].split()) == "".join(s.text.split())
+
+
+@pytest.mark.parametrize("block, lang", [
+    ("Die Studie von Prof. Dr. Hendrik Streeck nennt 15 Prozent. Sie gilt als Vorbild.", "de"),
+    ("Rep. Duncan Hunter was indicted. Mr. Kelly said 40 people were there.", "en"),
+])
+def test_protected_abbreviations_need_no_pysbd(block: str, lang: str) -> None:
+    """The full stop of an abbreviation pysbd protects ends no sentence: such a block is cut without pysbd,
+    into the sentences pysbd gives."""
+    pieces = _chunks(block, lang)
+    assert not any(unsure for _, unsure in pieces)
+    assert [p for p, _ in pieces] == _pysbd_split(block, lang)
+
+
+def test_unprotected_abbreviations_still_go_to_pysbd() -> None:
+    # English "etc." is not one that stands before a name; "(Dr." is not the abbreviation alone
+    assert any(unsure for _, unsure in _chunks("They sold fruit, nuts etc. The rest went unsold.", "en"))
+    assert any(unsure for _, unsure in _chunks("Er traf (Dr. Weber) und ging. Dann kam er.", "de"))
+    assert any(unsure for _, unsure in _chunks("Er traf Dr. Weber.", None))  # no language: pysbd decides
+
+
+def test_a_point_before_digits_after_a_lone_letter_ends_no_sentence() -> None:
+    """"a. 357 revolver" is ".357" as some feeds tokenise it; "Plan B. 20 Leute" is still left to pysbd."""
+    first = _chunks("Er zielte mit a. 357 Revolvern. Dann kam er.", "de")[0]
+    assert first == ("Er zielte mit a. 357 Revolvern.", False)
+    assert any(unsure for _, unsure in _chunks("Es gab Plan B. 20 Leute kamen.", "de"))
