@@ -74,8 +74,9 @@ def build_record(result: RunResult) -> dict[str, Any]:
                        "sentence": c.sentence, "sentence_start": c.sentence_start, "value": _r(c.value),
                        "low": _r(c.low), "high": _r(c.high), "unit": c.unit, "unit_class": c.unit_class,
                        "counted": c.counted, "counted_text": c.counted_text, "subject": c.subject,
-                       "predicate": c.predicate, "hedge": c.hedge, "change": c.change, "attribution": c.attribution,
-                       "modality": c.modality, "as_of": c.as_of, "cumulative": c.cumulative, "language": c.language})
+                       "predicate": c.predicate, "hedge": c.hedge, "change": c.change, "direction": c.direction,
+                       "attribution": c.attribution, "modality": c.modality, "as_of": c.as_of,
+                       "cumulative": c.cumulative, "language": c.language})
     by_id = {c.id: c for c in result.claims}
     outlet = {d.id: d.outlet or d.id for d in result.documents}
     facts: list[dict[str, Any]] = []
