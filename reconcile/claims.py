@@ -19,7 +19,7 @@ from reconcile.dates import MONTHS, MONTH_RE
 from reconcile.lexicon import Lexicon, load_lexicon
 from reconcile.model import Claim, Document
 from reconcile.counted import (coordinated_adjective, counted_in_context, counted_phrase, implicit_people,
-                               is_people_word, labelled, listed, rate_in_context)
+                               is_people_word, labelled, listed, multiplied, rate_in_context)
 from reconcile.places import is_place_name
 from reconcile.qualifiers import qualifiers
 from reconcile.quantities import RawQuantity, _ARTICLE_BEFORE, extract
@@ -508,6 +508,8 @@ def _read_counted(q: RawQuantity, s: _Sentence) -> tuple[str | None, str | None,
         got = counted_phrase(text, q.end, lang, lex)
         if lang == "en" and got[1] is not None and is_people_word(q.surface, lang, lex):
             got = (None, None, [])  # "thousands gathered": English counts them with "of"
+    if got[1] is None and q.unit_class == "count":
+        got = multiplied(text, q.start, q.end, _clause_of(s.clauses, q.start)[1], lang, lex)
     if got[1] is None and q.unit_class == "count":
         clause_start = _clause_of(s.clauses, q.start)[0]
         got = counted_in_context(text, clause_start, q.start, q.end, s.following(q), lang, lex)
