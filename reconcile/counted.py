@@ -33,8 +33,8 @@ __all__ = ["Counted", "counted_phrase", "counted_in_context", "rate_in_context",
 Counted = tuple[str | None, str | None, list[str]]  # (phrase as written, head lemma, modifier lemmas)
 _NONE: Counted = (None, None, [])
 # CLAWS tag prefixes (HanTa's English model) that never stand inside a counted noun phrase: verbs,
-# adverbs, prepositions, conjunctions, articles, determiners, "to", negation
-_NOT_IN_PHRASE = ("VV", "VB", "VD", "VH", "VM", "AV", "PR", "TO", "CJ", "AT", "DT", "XX")
+# adverbs, prepositions, conjunctions, articles, determiners, pronouns, possessives, "to", negation
+_NOT_IN_PHRASE = ("VV", "VB", "VD", "VH", "VM", "AV", "PR", "TO", "CJ", "AT", "DT", "XX", "PN", "DP")
 
 
 @dataclass(frozen=True)
