@@ -19,7 +19,8 @@ from reconcile.dates import MONTHS, MONTH_RE
 from reconcile.lexicon import Lexicon, load_lexicon
 from reconcile.literals import Prefiltered, fold, literals_of
 from reconcile.model import Claim, Document
-from reconcile.counted import counted_in_context, counted_phrase, rate_in_context
+from reconcile.counted import (coordinated_adjective, counted_in_context, counted_phrase, implicit_people,
+                               is_people_word, labelled, listed, multiplied, rate_in_context)
 from reconcile.places import is_place_name
 from reconcile.qualifiers import qualifiers
 from reconcile.quantities import RawQuantity, _ARTICLE_BEFORE, extract
@@ -52,6 +53,7 @@ class _Phrases:
     quote_marks: str
     quote_reach: int
     pronoun_speaker: dict[str, re.Pattern[str]]
+    money_scales: frozenset[str]
 
     def is_article(self, word: str) -> bool:
         """An article ("die", "the"): dropped at the start of a source's name."""
@@ -86,6 +88,7 @@ def _phrases(lex: Lexicon) -> _Phrases:
         tuple(str(w) for w in raw.get("cue_particles", []) or []), _rx(raw, "in_year"),
         str(raw.get("quote_marks") or ""), int(raw.get("quote_speaker_reach") or 0),
         {lg: re.compile(p) for lg, p in (raw.get("pronoun_speaker") or {}).items()},
+        frozenset(w.lower() for w in _words(raw, "money_scales")),
     )
 
 
@@ -600,20 +603,53 @@ def _next_source(sentence: ViewSentence | None, lang: str, lex: Lexicon) -> tupl
     return source, any(rx.search(nt) for rx in lex.modality.get("estimated", {}).get(lang, []))
 
 
+def _read_counted(q: RawQuantity, s: _Sentence) -> tuple[str | None, str | None, list[str]]:
+    """What the figure counts: a list label, the noun phrase after it, or (none there) its own clause's
+    construction, a list's last noun, the sentence's last counted thing, or people for a figure that is
+    a noun of people itself ("Zehntausende versammelten sich")."""
+    text, lang, lex = s.text, s.lang, s.lex
+    got = labelled(text, q.start, q.end, lang, lex)
+    if got[1] is None and lang == "en":
+        got = coordinated_adjective(text, q.end, s.following(q), lang, lex)
+    if got[1] is None:
+        got = counted_phrase(text, q.end, lang, lex)
+        if lang == "en" and got[1] is not None and is_people_word(q.surface, lang, lex):
+            got = (None, None, [])  # "thousands gathered": English counts them with "of"
+    if got[1] is None and q.unit_class == "count":
+        got = multiplied(text, q.start, q.end, _clause_of(s.clauses, q.start)[1], lang, lex)
+    if got[1] is None and q.unit_class == "count":
+        clause_start = _clause_of(s.clauses, q.start)[0]
+        got = counted_in_context(text, clause_start, q.start, q.end, s.following(q), lang, lex)
+        if got[1] is None:
+            got = listed(text, q.end, [(f.start, f.end) for f in s.figures if f.start >= q.end], lang, lex)
+    elif got[1] is None and q.unit_class == "percent":
+        got = rate_in_context(text, _clause_of(s.clauses, q.start)[0], q.start, lang, lex)
+    if got[1] is None and q.unit_class == "count":
+        got = s.carry if s.carry[1] is not None or not is_people_word(q.surface, lang, lex) \
+            else implicit_people(lang, lex)
+    elif got[1] is not None:
+        s.carry = got
+    return got
+
+
+def _money_before(q: RawQuantity, s: _Sentence) -> str | None:
+    """The currency of an earlier money figure of the sentence, for a bare scaled figure after it
+    ("12 Millionen Euro ..., hinzu kommen weitere 30 Millionen", "$2 billion, and ... 1.5 billion")."""
+    words = {w.lower().strip(".,") for w in q.surface.split()}
+    if not words & _phrases(s.lex).money_scales:
+        return None
+    before = [f for f in s.figures if f.end <= q.start and f.unit_class == "money" and f.unit]
+    return before[-1].unit if before else None
+
+
 def _counted_of(q: RawQuantity, s: _Sentence) -> tuple[str | None, str | None, list[str], str, str | None] | None:
     """(counted phrase, lemma, modifiers, unit class, unit) of a figure, or None when it is no claim."""
-    counted_text, lemma, mods = counted_phrase(s.text, q.end, s.lang, s.lex)
-    if lemma is None and q.unit_class == "count":
-        clause_start = _clause_of(s.clauses, q.start)[0]
-        counted_text, lemma, mods = counted_in_context(s.text, clause_start, q.start, q.end, s.following(q),
-                                                       s.lang, s.lex)
-    elif lemma is None and q.unit_class == "percent":
-        counted_text, lemma, mods = rate_in_context(s.text, _clause_of(s.clauses, q.start)[0], q.start, s.lang, s.lex)
-    if lemma is None and q.unit_class == "count":
-        counted_text, lemma, mods = s.carry  # "300 Tote und 1.000 Verletzte ... 12 in Bremen"
-    elif lemma is not None:
-        s.carry = (counted_text, lemma, mods)
+    counted_text, lemma, mods = _read_counted(q, s)
     unit_class, unit = q.unit_class, q.unit
+    if unit_class == "count" and lemma is None:
+        currency = _money_before(q, s)
+        if currency:
+            unit_class, unit = "money", currency
     if unit_class == "count":
         unit_class = s.lex.unit_class(lemma) or "count"
     if unit_class == "count" and counted_text and _is_percent_compound(counted_text, s.lex):
@@ -632,6 +668,8 @@ def _source_of(q: RawQuantity, s: _Sentence) -> tuple[str | None, str]:
     text, lex = s.text, s.lex
     attribution = _find_attribution(text, q.start, q.end, s.cues)
     modality = _modality(text, q.start, s.lang, lex, s.clauses)
+    if modality == "estimated" and _presupposed(text, q.start, s.lang, lex):
+        modality = "reported"  # "von den rund 11.000 Soldaten": known, not what the estimate is about
     pronoun = _phrases(lex).pronoun_speaker.get(s.lang)
     if attribution is None and s.quote_speaker and pronoun is not None and pronoun.search(text):
         attribution = s.quote_speaker  # "sagte er": the last speaker named before
@@ -652,6 +690,19 @@ def _source_of(q: RawQuantity, s: _Sentence) -> tuple[str | None, str]:
     if attribution is None and s.quote_speaker and _in_quotation(q, s):
         attribution = s.quote_speaker  # the speaker's own words: asserted, as the quote states it
     return attribution, modality
+
+
+@lru_cache(maxsize=16)  # per lexicon (lexicons hash by identity)
+def _presupposed_rx(lex: Lexicon) -> dict[str, tuple[re.Pattern[str], ...]]:
+    """The ``presupposed`` patterns of ``cues.yml``, compiled once per lexicon."""
+    raw = lex.raw["cues"].get("presupposed") or {}
+    return {lg: tuple(re.compile(p) for p in ps or []) for lg, ps in raw.items()}
+
+
+def _presupposed(text: str, qstart: int, lang: str, lex: Lexicon) -> bool:
+    """Is the figure named as already known (a definite article before it, "von den rund 11.000")?"""
+    before = text[max(0, qstart - 40):qstart]
+    return any(rx.search(before) for rx in _presupposed_rx(lex).get(lang, ()))
 
 
 def _claim(q: RawQuantity, s: _Sentence) -> Claim | None:

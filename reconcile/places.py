@@ -1,7 +1,7 @@
 """Is a capitalised word after a locative preposition a place name, or a common noun? Is a word a first name?
 
 German capitalises every noun, so "in Wirklichkeit", "an Bord" and "nach Antikörpertests" look like
-"in Halberstadt". HanTa's German morphology (``HanTa``, models shipped with the package) knows common
+"in Oldenburg". HanTa's German morphology (``HanTa``, models shipped with the package) knows common
 nouns: a word it analyses as a known noun (a likely analysis), or whose lemma differs from the word
 (inflected: "Infektionen"), is not a place; a word with digits ("Covid-19") neither. Each distinct word
 is analysed once.
