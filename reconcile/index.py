@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from reconcile.cluster import ClusterParams, block_key, cluster_claims
+from reconcile.cluster import ClusterParams, block_key, cluster_claims, edge_distances
 from reconcile.config import Config
 from reconcile.embed import Embedder, counted_embeddings
 from reconcile.lexicon import load_lexicon
@@ -31,7 +31,8 @@ from reconcile.store import ArchiveSnapshot, Store, StoreError, as_meta, now_iso
 
 __all__ = ["IndexStats", "index", "incremental_facts", "fact_keys", "clustering_fingerprint", "NEAREST_FACTS"]
 
-NEAREST_FACTS = 5  # existing facts (by centroid, per block) re-clustered with each new claim
+NEAREST_FACTS = 5  # existing facts (by centroid, per block) a new claim is compared with
+NEAR_MEMBERS = 8  # of each, the members nearest the claim by embedding, compared with the clustering's distance
 
 
 @dataclass
@@ -181,26 +182,53 @@ def _unit_rows(E: np.ndarray) -> np.ndarray:
     return E / np.maximum(np.linalg.norm(E, axis=1, keepdims=True), 1e-12) if len(E) else E
 
 
-def _near_facts(old: list[Fact], snap: ArchiveSnapshot, new: list[Claim], new_emb: np.ndarray) -> set[str]:
-    """The ids of the ``NEAREST_FACTS`` existing facts of each new claim's block, nearest by centroid."""
+def _candidates(old: list[Fact], snap: ArchiveSnapshot, new: list[Claim], new_emb: np.ndarray
+                ) -> list[tuple[int, int, int, float]]:
+    """Per new claim, its ``NEAREST_FACTS`` existing facts of its block (by centroid) and of each the
+    ``NEAR_MEMBERS`` members nearest it: (new claim, fact, member row in ``snap``, cosine distance)."""
     keys = fact_keys(old, snap.claims, snap.embeddings)
+    row = {c.id: i for i, c in enumerate(snap.claims)}
+    unit = _unit_rows(snap.embeddings)
     by_block: dict[str, list[int]] = {}
     for i, (block, _) in enumerate(keys):
         by_block.setdefault(block, []).append(i)
     rows: dict[str, list[int]] = {}
     for i, c in enumerate(new):
         rows.setdefault(block_key(c), []).append(i)
-    near: set[str] = set()
+    out: list[tuple[int, int, int, float]] = []
     for block, idx in sorted(rows.items()):
         cand = by_block.get(block, [])
         if not cand:
             continue
-        C = np.vstack([keys[j][1] for j in cand])
-        sims = _unit_rows(new_emb[idx]) @ C.T
-        k = min(NEAREST_FACTS, len(cand))
-        top = np.argsort(-sims, axis=1, kind="stable")[:, :k]
-        near.update(old[cand[j]].id for j in np.unique(top).tolist())
-    return near
+        V = _unit_rows(new_emb[idx])
+        sims = V @ np.vstack([keys[j][1] for j in cand]).T
+        top = np.argsort(-sims, axis=1, kind="stable")[:, :min(NEAREST_FACTS, len(cand))]
+        for i, v, facts in zip(idx, V, top.tolist()):
+            for j in facts:
+                members = np.asarray([row[cid] for cid in old[cand[j]].claims], dtype=np.int64)
+                cos = 1.0 - unit[members] @ v
+                for m in np.argsort(cos, kind="stable")[:NEAR_MEMBERS].tolist():
+                    out.append((i, cand[j], int(members[m]), float(cos[m])))
+    return out
+
+
+def _near_facts(old: list[Fact], snap: ArchiveSnapshot, new: list[Claim], new_emb: np.ndarray,
+                embedder: Embedder, lex: Lexicon, params: ClusterParams) -> set[str]:
+    """The ids of the existing facts a new claim could join: of its ``NEAREST_FACTS`` nearest by centroid,
+    those with a member within the clustering threshold of it by the clustering's own distance (the pair
+    model, of its ``NEAR_MEMBERS`` members nearest by embedding). A fact no new claim comes that near
+    cannot take one in, and keeps its claims without being re-clustered."""
+    cands = _candidates(old, snap, new, new_emb)
+    if not cands:
+        return set()
+    members = sorted({m for _, _, m, _ in cands})
+    block = list(new) + [snap.claims[m] for m in members]
+    at = {m: len(new) + k for k, m in enumerate(members)}
+    ei = np.asarray([i for i, _, _, _ in cands], dtype=np.int64)
+    ej = np.asarray([at[m] for _, _, m, _ in cands], dtype=np.int64)
+    d = edge_distances(block, ei, ej, np.asarray([c for _, _, _, c in cands]), lex, params,
+                       counted_embeddings(embedder, block))
+    return {old[f].id for (_, f, _, _), x in zip(cands, d.tolist()) if x <= params.threshold}
 
 
 def incremental_facts(snap: ArchiveSnapshot, claims: list[Claim], emb: np.ndarray, new_ids: set[str],
@@ -208,16 +236,17 @@ def incremental_facts(snap: ArchiveSnapshot, claims: list[Claim], emb: np.ndarra
     """The archive's facts after a run that added ``new_ids`` to ``claims`` (and dropped what is gone).
 
     Re-clusters, with ``cluster_claims`` itself, the new claims together with every claim of the facts
-    touched by the run: the facts nearest each new claim (so that pieces of one fact that an earlier run
-    kept apart can join now) and the facts that lost claims. Every other fact is kept unchanged (same
-    claims, same id, same verdict). Deterministic: the same archive and inputs give the same facts.
-    Returns the facts and the ids of those that are new or changed.
+    touched by the run: the facts a new claim comes within the clustering's distance of (so that pieces of
+    one fact that an earlier run kept apart can join now, see ``_near_facts``), the facts that lost claims,
+    and those holding a claim of a re-read document (a changed article's claims may keep their ids). Every
+    other fact is kept unchanged (same claims, same id, same verdict). Deterministic: the same archive and
+    inputs give the same facts. Returns the facts and the ids of those that are new or changed.
     """
     row = {c.id: i for i, c in enumerate(claims)}
     old = [f for f in snap.facts if f.claims]
-    touched = {f.id for f in old if any(cid not in row for cid in f.claims)}
+    touched = {f.id for f in old if any(cid not in row or cid in new_ids for cid in f.claims)}
     new_rows = [row[cid] for cid in sorted(new_ids)]
-    touched |= _near_facts(old, snap, [claims[i] for i in new_rows], emb[new_rows])
+    touched |= _near_facts(old, snap, [claims[i] for i in new_rows], emb[new_rows], embedder, lex, params)
     assigned = {cid for f in old if f.id not in touched for cid in f.claims}
     sub = [i for i, c in enumerate(claims) if c.id not in assigned]  # new, of touched facts, or orphans
     sub_claims = [claims[i] for i in sub]
@@ -225,7 +254,7 @@ def incremental_facts(snap: ArchiveSnapshot, claims: list[Claim], emb: np.ndarra
     fresh = cluster_claims(sub_claims, emb[sub], params, lex, counted) if sub_claims else []
     by_id = {f.id: f for f in old}
     # a touched fact that comes out with the same claims is the same fact: its stored verdict still holds
-    changed = {f.id for f in fresh if f.id not in by_id}
+    changed = {f.id for f in fresh if f.id not in by_id or any(cid in new_ids for cid in f.claims)}
     facts = [f for f in old if f.id not in touched] + [by_id.get(f.id, f) for f in fresh]
     facts.sort(key=lambda f: f.claims[0])
     return facts, changed
