@@ -271,10 +271,11 @@ def _judge(facts: list[Fact], changed: set[str], plan: _Plan, old_findings: list
            everything: bool) -> tuple[list[Finding], dict[str, float], int]:
     """Findings of the archive, the learned reliability, and how many facts were judged.
 
-    After a re-clustering every fact is judged (``pipeline.judge``). Otherwise only the facts whose
-    findings can have changed: those that changed and those sharing a document with one (their rules see
-    each other); the rules run with those facts' document neighbours present, and the other facts keep
-    their findings and verdicts. Outlet reliability is learned over the whole archive either way.
+    After a re-clustering every fact is judged (``pipeline.judge``). Otherwise the facts that changed are
+    judged, with the facts of their documents as context; of the facts sharing a document with one, only
+    the rules that look across facts (``checks.ACROSS_FACTS``) are run again, and only a fact whose findings
+    of those come out other than stored is judged again. Every other fact keeps its findings and verdict.
+    Outlet reliability is learned over the whole archive either way.
     """
     if everything:
         findings, rel = judge(facts, plan.claims, plan.docs, config)
@@ -285,15 +286,43 @@ def _judge(facts: list[Fact], changed: set[str], plan: _Plan, old_findings: list
     params = ConfidenceParams.from_config(config)
     origins = fact_origins(facts, plan.claims, plan.docs, params)
     rel = learn_reliability(facts, plan.claims, plan.docs, origins, params)
-    redo = _document_neighbours(facts, changed, plan.claims)
-    context = _document_neighbours(facts, redo, plan.claims)
-    found = run_rules(load_rules(config), [f for f in facts if f.id in context], plan.claims, plan.docs, config,
-                      origins)
-    found = [fd for fd in found if fd.fact in redo]
+    rules = load_rules(config)
+    near = _document_neighbours(facts, changed, plan.claims) - changed
+    context = [f for f in facts if f.id in _document_neighbours(facts, changed | near, plan.claims)]
+    found = run_rules(rules, context, plan.claims, plan.docs, config, origins, only=changed)
+    moved = _moved(rules, context, near, old_findings, plan, config, origins)
+    if moved:
+        found += run_rules(rules, context, plan.claims, plan.docs, config, origins, only=moved)
+    redo = changed | moved
     judge_facts([f for f in facts if f.id in redo], plan.claims, plan.docs, found, rel, origins, params)
     ids = {f.id for f in facts}
     kept = [fd for fd in old_findings if fd.fact in ids and fd.fact not in redo]
     return kept + found, rel, len(redo)
+
+
+def _moved(rules: list[Any], context: list[Fact], near: set[str], old_findings: list[Finding], plan: _Plan,
+           config: Config, origins: dict[str, dict[str, str]]) -> set[str]:
+    """Of the unchanged facts ``near`` the changed ones, those whose findings of the rules that look across
+    facts differ from the stored ones (their other rules see only the fact itself, which has not changed)."""
+    from reconcile.checks import ACROSS_FACTS
+    from reconcile.rules import run_rules
+
+    across = [r for r in rules if r.kind in ACROSS_FACTS]
+    if not across or not near:
+        return set()
+    codes = {r.code for r in across}
+    saved = {f.id: list(f.rules) for f in context if f.id in near}  # run_rules resets what a fact's rules found
+    now: dict[str, set[str]] = {fid: set() for fid in near}
+    for fd in run_rules(across, context, plan.claims, plan.docs, config, origins, only=near):
+        now[fd.fact].add(fd.fingerprint)
+    before: dict[str, set[str]] = {fid: set() for fid in near}
+    for fd in old_findings:
+        if fd.fact in near and fd.rule in codes:
+            before[fd.fact].add(fd.fingerprint)
+    for f in context:
+        if f.id in saved:
+            f.rules = saved[f.id]
+    return {fid for fid in near if now[fid] != before[fid]}
 
 
 def _extract_embed(todo: list[Document], config: Config, stats: IndexStats, embedder: Embedder,
