@@ -154,7 +154,8 @@ def _update(read: RunResult, store: Store, config: Config, stats: IndexStats, em
                                            embedder, lex, params)
     stats.timings["cluster"] = time.perf_counter() - t
     t = time.perf_counter()
-    findings, rel, judged = _judge(facts, changed, plan, snap.findings, config, stats.reclustered)
+    findings, rel, judged = _judge(facts, changed, plan, snap.findings, config, stats.reclustered,
+                                   _stored_reliability(snap.meta))
     stats.timings["rules"] = time.perf_counter() - t
     t = time.perf_counter()
     store.replace(plan.upsert, plan.removed, facts, findings,
@@ -267,28 +268,60 @@ def _document_neighbours(facts: list[Fact], ids: set[str], claims: list[Claim]) 
     return ids | {f.id for f in facts if any(doc_of[cid] in docs for cid in f.claims)}
 
 
+def _stored_reliability(meta: dict[str, str]) -> dict[str, float] | None:
+    """The outlet reliability the last index run stored (None: none, or not a map of numbers)."""
+    try:
+        rel = json.loads(meta.get("reliability", ""))
+    except ValueError:
+        return None
+    if not isinstance(rel, dict) or not all(isinstance(v, (int, float)) for v in rel.values()):
+        return None
+    return {str(k): float(v) for k, v in rel.items()}
+
+
+def _origins(facts: list[Fact], changed: set[str], plan: _Plan, params: Any) -> dict[str, dict[str, str]]:
+    """Each fact's claim -> independent origin: a kept fact's as it stored them (``origin_claims``, which
+    ``origins_for`` of its own claims made), the others' computed (``confidence.fact_origins``)."""
+    from reconcile.confidence import fact_origins
+
+    out: dict[str, dict[str, str]] = {}
+    todo = []
+    for f in facts:
+        org = {cid: o for o, cids in f.origin_claims.items() for cid in cids}
+        if f.id not in changed and org.keys() == set(f.claims):
+            out[f.id] = org
+        else:
+            todo.append(f)
+    out.update(fact_origins(todo, plan.claims, plan.docs, params))
+    return out
+
+
 def _judge(facts: list[Fact], changed: set[str], plan: _Plan, old_findings: list[Finding], config: Config,
-           everything: bool) -> tuple[list[Finding], dict[str, float], int]:
+           everything: bool, stored_rel: dict[str, float] | None = None
+           ) -> tuple[list[Finding], dict[str, float], int]:
     """Findings of the archive, the learned reliability, and how many facts were judged.
 
     After a re-clustering every fact is judged (``pipeline.judge``). Otherwise the facts that changed are
     judged, with the facts of their documents as context; of the facts sharing a document with one, only
     the rules that look across facts (``checks.ACROSS_FACTS``) are run again, and only a fact whose findings
     of those come out other than stored is judged again. Every other fact keeps its findings and verdict.
-    Outlet reliability is learned over the whole archive either way.
+    Outlet reliability is learned over the whole archive by a re-clustering; an incremental run judges with
+    the reliability stored (``stored_rel``, learned when there is none), as the facts it keeps were.
     """
     if everything:
         findings, rel = judge(facts, plan.claims, plan.docs, config)
         return findings, rel, len(facts)
-    from reconcile.confidence import ConfidenceParams, fact_origins, judge_facts, learn_reliability
+    from reconcile.confidence import ConfidenceParams, judge_facts, learn_reliability
     from reconcile.rules import load_rules, run_rules
 
     params = ConfidenceParams.from_config(config)
-    origins = fact_origins(facts, plan.claims, plan.docs, params)
-    rel = learn_reliability(facts, plan.claims, plan.docs, origins, params)
+    origins = _origins(facts, changed, plan, params)
+    rel = stored_rel if stored_rel is not None else learn_reliability(facts, plan.claims, plan.docs, origins,
+                                                                       params)
     rules = load_rules(config)
     near = _document_neighbours(facts, changed, plan.claims) - changed
-    context = [f for f in facts if f.id in _document_neighbours(facts, changed | near, plan.claims)]
+    around = _document_neighbours(facts, changed | near, plan.claims)
+    context = [f for f in facts if f.id in around]
     found = run_rules(rules, context, plan.claims, plan.docs, config, origins, only=changed)
     moved = _moved(rules, context, near, old_findings, plan, config, origins)
     if moved:
