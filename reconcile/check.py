@@ -378,6 +378,7 @@ def check_against(drafts: list[str], target: str, config: Config, baseline: set[
 
 
 def _suppress(res: CheckResult, baseline: set[str]) -> None:
+    """Mark the findings an inline comment covers, then those in the baseline, as suppressed."""
     by_id = {c.id: c for c in res.claims}
     texts = {d.id: d.text for d in res.drafts}
     for n, f in enumerate(res.findings):
@@ -414,6 +415,7 @@ def baseline_text(res: CheckResult) -> str:
 
 
 def _fact_record(fact: Fact | None) -> dict[str, Any] | None:
+    """The archive fact a figure matched, as the check record shows it (None: no fact)."""
     if fact is None:
         return None
     return {"id": fact.id, "label": fact.label, "verdict": fact.verdict, "value": fact.value, "low": fact.low,
