@@ -33,6 +33,9 @@ __all__ = ["IndexStats", "index", "incremental_facts", "fact_keys", "clustering_
 
 NEAREST_FACTS = 5  # existing facts (by centroid, per block) a new claim is compared with
 NEAR_MEMBERS = 8  # of each, the members nearest the claim by embedding, compared with the clustering's distance
+# a neighbourhood of more than this share of the archive's claims is clustered as the whole archive (it costs
+# no more, and gives the facts of a re-clustering; facts that come out the same still keep ids and verdicts)
+WHOLE_SHARE = 0.5
 
 
 @dataclass
@@ -250,6 +253,8 @@ def incremental_facts(snap: ArchiveSnapshot, claims: list[Claim], emb: np.ndarra
     touched |= _near_facts(old, snap, [claims[i] for i in new_rows], emb[new_rows], embedder, lex, params)
     assigned = {cid for f in old if f.id not in touched for cid in f.claims}
     sub = [i for i, c in enumerate(claims) if c.id not in assigned]  # new, of touched facts, or orphans
+    if len(sub) > WHOLE_SHARE * len(claims):
+        touched, sub = {f.id for f in old}, list(range(len(claims)))
     sub_claims = [claims[i] for i in sub]
     counted = counted_embeddings(embedder, sub_claims) if sub_claims else None
     fresh = cluster_claims(sub_claims, emb[sub], params, lex, counted) if sub_claims else []
