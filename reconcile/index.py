@@ -2,11 +2,12 @@
 embedded; removed ones are dropped; and everything is written in one transaction.
 
 Facts are kept up to date incrementally (``incremental_facts``): a run that adds or changes documents
-re-clusters only the neighbourhood of what changed (the new claims, the facts whose centroids are nearest
-to them in their block, and the facts that lost claims) and keeps every other fact as it was, with its id
-(a fact's id is the hash of its claims). Only the facts that changed, and those sharing a document with
-them, are re-judged. ``recluster=True`` (``--recluster``), a first run, or a change of the clustering
-(threshold or pair model) clusters and judges the whole archive instead.
+re-clusters only the neighbourhood of what changed (the new claims, the facts near them that they could
+join by the clustering's own distance, and the facts that lost claims) and keeps every other fact as it
+was, with its id (a fact's id is the hash of its claims). Only the facts that changed are judged again
+(and those sharing a document with one whose rules that look across facts now find otherwise).
+``recluster=True`` (``--recluster``), a first run, or a change of the clustering (threshold or pair
+model) clusters and judges the whole archive instead.
 """
 
 from __future__ import annotations
