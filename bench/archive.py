@@ -121,7 +121,7 @@ def _read_archive(src: str) -> tuple[Any, Any, dict[str, list[int]], dict[str, t
     by_doc: dict[str, list[int]] = {}
     for i, c in enumerate(snap.claims):
         by_doc.setdefault(c.document, []).append(i)
-    keys = {f.id: (b, np.asarray(v)) for f, b, v in zip(fi.facts, fi.blocks, fi.centroids)}
+    keys = {fid: (b, np.asarray(v)) for fid, b, v in zip(fi.ids, fi.blocks, fi.centroids)}
     return snap, fi, by_doc, keys
 
 

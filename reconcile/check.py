@@ -224,7 +224,7 @@ CANDIDATE_FACTS = 24
 
 def candidate_facts(draft: list[Claim], demb: np.ndarray, index: FactIndex, k: int = CANDIDATE_FACTS) -> list[str]:
     """The ids of the archive facts worth reading for these draft claims: per claim, the nearest centroids."""
-    if not len(index.facts) or not index.centroids.shape[1] or not len(draft):
+    if not len(index.ids) or not index.centroids.shape[1] or not len(draft):
         return []
     D = demb / np.maximum(np.linalg.norm(demb, axis=1, keepdims=True), 1e-12)
     by_block: dict[str, list[int]] = defaultdict(list)
@@ -237,7 +237,7 @@ def candidate_facts(draft: list[Claim], demb: np.ndarray, index: FactIndex, k: i
             continue
         sims = index.centroids[rows] @ v
         top = rows[np.argpartition(-sims, k - 1)[:k]] if len(rows) > k else rows
-        out.update(index.facts[int(i)].id for i in top)
+        out.update(index.ids[int(i)] for i in top)
     return sorted(out)
 
 
@@ -246,10 +246,20 @@ def check_drafts(paths: list[str], archive: ArchiveSnapshot | Store, config: Con
                  stdin_filename: str | None = None) -> CheckResult:
     """Extract the drafts' claims, match them to the archive's facts, run the draft rules, apply suppressions.
 
-    Given a ``Store``, only the facts near the drafts' claims are read (their centroids decide), so a
-    check costs about the same against a small archive and a large one. ``stdin_filename`` names a draft
-    read from ``-`` in every output.
+    Given a ``Store``, only the facts near the drafts' claims are read (their centroids decide), and only
+    the documents of the facts the drafts' figures matched, all from one consistent view of the archive
+    (``Store.reading``), so a check costs about the same against a small archive and a large one.
+    ``stdin_filename`` names a draft read from ``-`` in every output.
     """
+    if isinstance(archive, Store):
+        with archive.reading():
+            return _check(paths, archive, config, embedder, baseline, stdin_filename)
+    return _check(paths, archive, config, embedder, baseline, stdin_filename)
+
+
+def _check(paths: list[str], archive: ArchiveSnapshot | Store, config: Config, embedder: Embedder | None,
+           baseline: set[str] | None, stdin_filename: str | None) -> CheckResult:
+    """``check_drafts`` inside the archive's read view."""
     index = archive.fact_index() if isinstance(archive, Store) else None
     snap = archive if isinstance(archive, ArchiveSnapshot) else ArchiveSnapshot(meta=index.meta if index else {})
     res = CheckResult(archive=snap)
@@ -274,11 +284,27 @@ def check_drafts(paths: list[str], archive: ArchiveSnapshot | Store, config: Con
     embedder = embedder or Embedder(snap.meta.get("model") or config.model, use_cache=config.cache)
     demb = embedder.encode([c.key_text for c in res.claims]) if res.claims else np.zeros((0, 1), np.float32)
     if isinstance(archive, Store) and index is not None:
-        snap = archive.partial(candidate_facts(res.claims, demb, index))
+        snap = archive.partial(candidate_facts(res.claims, demb, index), documents=False)
         res.archive = snap
     params = ClusterParams(threshold=float(snap.meta.get("cluster_threshold", config.cluster_threshold)))
     res.figures = match_figures(res.claims, demb, snap, lex, params)
     res.matches = {cid: m.fact for cid, m in res.figures.items()}
+    pairs = _matched_pairs(res, snap)
+    if isinstance(archive, Store):  # the documents the draft rules look at: those of the matched facts
+        doc_of = {c.id: c.document for c in snap.claims}
+        snap.documents = archive.documents([doc_of[cid] for f, _ in pairs for cid in f.claims if cid in doc_of])
+    docs = {d.id: d for d in snap.documents}
+    docs.update({d.id: d for d in res.drafts})
+    res.rules = load_rules(config)
+    res.findings = run_draft_rules(res.rules, pairs, snap.claims + res.claims, docs)
+    draft_fingerprints(res.findings, {c.id: c for c in res.claims})
+    _suppress(res, baseline or set())
+    return res
+
+
+def _matched_pairs(res: CheckResult, snap: ArchiveSnapshot) -> list[tuple[Fact, list[Claim]]]:
+    """Each matched archive fact with its draft claims, then each unmatched draft claim as a fact of its own
+    (no archive claims): what the draft rules judge."""
     facts = {f.id: f for f in snap.facts}
     grouped: dict[str, list[Claim]] = defaultdict(list)
     alone: list[tuple[Fact, list[Claim]]] = []
@@ -289,14 +315,7 @@ def check_drafts(paths: list[str], archive: ArchiveSnapshot | Store, config: Con
                                unit_class=c.unit_class), [c]))
         else:
             grouped[fid].append(c)
-    pairs = [(facts[fid], cs) for fid, cs in sorted(grouped.items())] + alone
-    docs = {d.id: d for d in snap.documents}
-    docs.update({d.id: d for d in res.drafts})
-    res.rules = load_rules(config)
-    res.findings = run_draft_rules(res.rules, pairs, snap.claims + res.claims, docs)
-    draft_fingerprints(res.findings, {c.id: c for c in res.claims})
-    _suppress(res, baseline or set())
-    return res
+    return [(facts[fid], cs) for fid, cs in sorted(grouped.items())] + alone
 
 
 def _claim_key(c: Claim) -> str:
@@ -359,6 +378,7 @@ def check_against(drafts: list[str], target: str, config: Config, baseline: set[
 
 
 def _suppress(res: CheckResult, baseline: set[str]) -> None:
+    """Mark the findings an inline comment covers, then those in the baseline, as suppressed."""
     by_id = {c.id: c for c in res.claims}
     texts = {d.id: d.text for d in res.drafts}
     for n, f in enumerate(res.findings):
@@ -395,6 +415,7 @@ def baseline_text(res: CheckResult) -> str:
 
 
 def _fact_record(fact: Fact | None) -> dict[str, Any] | None:
+    """The archive fact a figure matched, as the check record shows it (None: no fact)."""
     if fact is None:
         return None
     return {"id": fact.id, "label": fact.label, "verdict": fact.verdict, "value": fact.value, "low": fact.low,

@@ -2,11 +2,12 @@
 embedded; removed ones are dropped; and everything is written in one transaction.
 
 Facts are kept up to date incrementally (``incremental_facts``): a run that adds or changes documents
-re-clusters only the neighbourhood of what changed (the new claims, the facts whose centroids are nearest
-to them in their block, and the facts that lost claims) and keeps every other fact as it was, with its id
-(a fact's id is the hash of its claims). Only the facts that changed, and those sharing a document with
-them, are re-judged. ``recluster=True`` (``--recluster``), a first run, or a change of the clustering
-(threshold or pair model) clusters and judges the whole archive instead.
+re-clusters only the neighbourhood of what changed (the new claims, the facts near them that they could
+join by the clustering's own distance, and the facts that lost claims) and keeps every other fact as it
+was, with its id (a fact's id is the hash of its claims). Only the facts that changed are judged again
+(and those sharing a document with one whose rules that look across facts now find otherwise).
+``recluster=True`` (``--recluster``), a first run, or a change of the clustering (threshold or pair
+model) clusters and judges the whole archive instead.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from reconcile.cluster import ClusterParams, block_key, cluster_claims
+from reconcile.cluster import ClusterParams, block_key, cluster_claims, edge_distances
 from reconcile.config import Config
 from reconcile.embed import Embedder, counted_embeddings
 from reconcile.lexicon import load_lexicon
@@ -31,7 +32,11 @@ from reconcile.store import ArchiveSnapshot, Store, StoreError, as_meta, now_iso
 
 __all__ = ["IndexStats", "index", "incremental_facts", "fact_keys", "clustering_fingerprint", "NEAREST_FACTS"]
 
-NEAREST_FACTS = 5  # existing facts (by centroid, per block) re-clustered with each new claim
+NEAREST_FACTS = 5  # existing facts (by centroid, per block) a new claim is compared with
+NEAR_MEMBERS = 8  # of each, the members nearest the claim by embedding, compared with the clustering's distance
+# a neighbourhood of more than this share of the archive's claims is clustered as the whole archive (it costs
+# no more, and gives the facts of a re-clustering; facts that come out the same still keep ids and verdicts)
+WHOLE_SHARE = 0.5
 
 
 @dataclass
@@ -153,7 +158,8 @@ def _update(read: RunResult, store: Store, config: Config, stats: IndexStats, em
                                            embedder, lex, params)
     stats.timings["cluster"] = time.perf_counter() - t
     t = time.perf_counter()
-    findings, rel, judged = _judge(facts, changed, plan, snap.findings, config, stats.reclustered)
+    findings, rel, judged = _judge(facts, changed, plan, snap.findings, config, stats.reclustered,
+                                   _stored_reliability(snap.meta))
     stats.timings["rules"] = time.perf_counter() - t
     t = time.perf_counter()
     store.replace(plan.upsert, plan.removed, facts, findings,
@@ -181,26 +187,53 @@ def _unit_rows(E: np.ndarray) -> np.ndarray:
     return E / np.maximum(np.linalg.norm(E, axis=1, keepdims=True), 1e-12) if len(E) else E
 
 
-def _near_facts(old: list[Fact], snap: ArchiveSnapshot, new: list[Claim], new_emb: np.ndarray) -> set[str]:
-    """The ids of the ``NEAREST_FACTS`` existing facts of each new claim's block, nearest by centroid."""
+def _candidates(old: list[Fact], snap: ArchiveSnapshot, new: list[Claim], new_emb: np.ndarray
+                ) -> list[tuple[int, int, int, float]]:
+    """Per new claim, its ``NEAREST_FACTS`` existing facts of its block (by centroid) and of each the
+    ``NEAR_MEMBERS`` members nearest it: (new claim, fact, member row in ``snap``, cosine distance)."""
     keys = fact_keys(old, snap.claims, snap.embeddings)
+    row = {c.id: i for i, c in enumerate(snap.claims)}
+    unit = _unit_rows(snap.embeddings)
     by_block: dict[str, list[int]] = {}
     for i, (block, _) in enumerate(keys):
         by_block.setdefault(block, []).append(i)
     rows: dict[str, list[int]] = {}
     for i, c in enumerate(new):
         rows.setdefault(block_key(c), []).append(i)
-    near: set[str] = set()
+    out: list[tuple[int, int, int, float]] = []
     for block, idx in sorted(rows.items()):
         cand = by_block.get(block, [])
         if not cand:
             continue
-        C = np.vstack([keys[j][1] for j in cand])
-        sims = _unit_rows(new_emb[idx]) @ C.T
-        k = min(NEAREST_FACTS, len(cand))
-        top = np.argsort(-sims, axis=1, kind="stable")[:, :k]
-        near.update(old[cand[j]].id for j in np.unique(top).tolist())
-    return near
+        V = _unit_rows(new_emb[idx])
+        sims = V @ np.vstack([keys[j][1] for j in cand]).T
+        top = np.argsort(-sims, axis=1, kind="stable")[:, :min(NEAREST_FACTS, len(cand))]
+        for i, v, facts in zip(idx, V, top.tolist()):
+            for j in facts:
+                members = np.asarray([row[cid] for cid in old[cand[j]].claims], dtype=np.int64)
+                cos = 1.0 - unit[members] @ v
+                for m in np.argsort(cos, kind="stable")[:NEAR_MEMBERS].tolist():
+                    out.append((i, cand[j], int(members[m]), float(cos[m])))
+    return out
+
+
+def _near_facts(old: list[Fact], snap: ArchiveSnapshot, new: list[Claim], new_emb: np.ndarray,
+                embedder: Embedder, lex: Lexicon, params: ClusterParams) -> set[str]:
+    """The ids of the existing facts a new claim could join: of its ``NEAREST_FACTS`` nearest by centroid,
+    those with a member within the clustering threshold of it by the clustering's own distance (the pair
+    model, of its ``NEAR_MEMBERS`` members nearest by embedding). A fact no new claim comes that near
+    cannot take one in, and keeps its claims without being re-clustered."""
+    cands = _candidates(old, snap, new, new_emb)
+    if not cands:
+        return set()
+    members = sorted({m for _, _, m, _ in cands})
+    block = list(new) + [snap.claims[m] for m in members]
+    at = {m: len(new) + k for k, m in enumerate(members)}
+    ei = np.asarray([i for i, _, _, _ in cands], dtype=np.int64)
+    ej = np.asarray([at[m] for _, _, m, _ in cands], dtype=np.int64)
+    d = edge_distances(block, ei, ej, np.asarray([c for _, _, _, c in cands]), lex, params,
+                       counted_embeddings(embedder, block))
+    return {old[f].id for (_, f, _, _), x in zip(cands, d.tolist()) if x <= params.threshold}
 
 
 def incremental_facts(snap: ArchiveSnapshot, claims: list[Claim], emb: np.ndarray, new_ids: set[str],
@@ -208,24 +241,27 @@ def incremental_facts(snap: ArchiveSnapshot, claims: list[Claim], emb: np.ndarra
     """The archive's facts after a run that added ``new_ids`` to ``claims`` (and dropped what is gone).
 
     Re-clusters, with ``cluster_claims`` itself, the new claims together with every claim of the facts
-    touched by the run: the facts nearest each new claim (so that pieces of one fact that an earlier run
-    kept apart can join now) and the facts that lost claims. Every other fact is kept unchanged (same
-    claims, same id, same verdict). Deterministic: the same archive and inputs give the same facts.
-    Returns the facts and the ids of those that are new or changed.
+    touched by the run: the facts a new claim comes within the clustering's distance of (so that pieces of
+    one fact that an earlier run kept apart can join now, see ``_near_facts``), the facts that lost claims,
+    and those holding a claim of a re-read document (a changed article's claims may keep their ids). Every
+    other fact is kept unchanged (same claims, same id, same verdict). Deterministic: the same archive and
+    inputs give the same facts. Returns the facts and the ids of those that are new or changed.
     """
     row = {c.id: i for i, c in enumerate(claims)}
     old = [f for f in snap.facts if f.claims]
-    touched = {f.id for f in old if any(cid not in row for cid in f.claims)}
+    touched = {f.id for f in old if any(cid not in row or cid in new_ids for cid in f.claims)}
     new_rows = [row[cid] for cid in sorted(new_ids)]
-    touched |= _near_facts(old, snap, [claims[i] for i in new_rows], emb[new_rows])
+    touched |= _near_facts(old, snap, [claims[i] for i in new_rows], emb[new_rows], embedder, lex, params)
     assigned = {cid for f in old if f.id not in touched for cid in f.claims}
     sub = [i for i, c in enumerate(claims) if c.id not in assigned]  # new, of touched facts, or orphans
+    if len(sub) > WHOLE_SHARE * len(claims):
+        touched, sub = {f.id for f in old}, list(range(len(claims)))
     sub_claims = [claims[i] for i in sub]
     counted = counted_embeddings(embedder, sub_claims) if sub_claims else None
     fresh = cluster_claims(sub_claims, emb[sub], params, lex, counted) if sub_claims else []
     by_id = {f.id: f for f in old}
     # a touched fact that comes out with the same claims is the same fact: its stored verdict still holds
-    changed = {f.id for f in fresh if f.id not in by_id}
+    changed = {f.id for f in fresh if f.id not in by_id or any(cid in new_ids for cid in f.claims)}
     facts = [f for f in old if f.id not in touched] + [by_id.get(f.id, f) for f in fresh]
     facts.sort(key=lambda f: f.claims[0])
     return facts, changed
@@ -238,33 +274,94 @@ def _document_neighbours(facts: list[Fact], ids: set[str], claims: list[Claim]) 
     return ids | {f.id for f in facts if any(doc_of[cid] in docs for cid in f.claims)}
 
 
+def _stored_reliability(meta: dict[str, str]) -> dict[str, float] | None:
+    """The outlet reliability the last index run stored (None: none, or not a map of numbers)."""
+    try:
+        rel = json.loads(meta.get("reliability", ""))
+    except ValueError:
+        return None
+    if not isinstance(rel, dict) or not all(isinstance(v, (int, float)) for v in rel.values()):
+        return None
+    return {str(k): float(v) for k, v in rel.items()}
+
+
+def _origins(facts: list[Fact], changed: set[str], plan: _Plan, params: Any) -> dict[str, dict[str, str]]:
+    """Each fact's claim -> independent origin: a kept fact's as it stored them (``origin_claims``, which
+    ``origins_for`` of its own claims made), the others' computed (``confidence.fact_origins``)."""
+    from reconcile.confidence import fact_origins
+
+    out: dict[str, dict[str, str]] = {}
+    todo = []
+    for f in facts:
+        org = {cid: o for o, cids in f.origin_claims.items() for cid in cids}
+        if f.id not in changed and org.keys() == set(f.claims):
+            out[f.id] = org
+        else:
+            todo.append(f)
+    out.update(fact_origins(todo, plan.claims, plan.docs, params))
+    return out
+
+
 def _judge(facts: list[Fact], changed: set[str], plan: _Plan, old_findings: list[Finding], config: Config,
-           everything: bool) -> tuple[list[Finding], dict[str, float], int]:
+           everything: bool, stored_rel: dict[str, float] | None = None
+           ) -> tuple[list[Finding], dict[str, float], int]:
     """Findings of the archive, the learned reliability, and how many facts were judged.
 
-    After a re-clustering every fact is judged (``pipeline.judge``). Otherwise only the facts whose
-    findings can have changed: those that changed and those sharing a document with one (their rules see
-    each other); the rules run with those facts' document neighbours present, and the other facts keep
-    their findings and verdicts. Outlet reliability is learned over the whole archive either way.
+    After a re-clustering every fact is judged (``pipeline.judge``). Otherwise the facts that changed are
+    judged, with the facts of their documents as context; of the facts sharing a document with one, only
+    the rules that look across facts (``checks.ACROSS_FACTS``) are run again, and only a fact whose findings
+    of those come out other than stored is judged again. Every other fact keeps its findings and verdict.
+    Outlet reliability is learned over the whole archive by a re-clustering; an incremental run judges with
+    the reliability stored (``stored_rel``, learned when there is none), as the facts it keeps were.
     """
     if everything:
         findings, rel = judge(facts, plan.claims, plan.docs, config)
         return findings, rel, len(facts)
-    from reconcile.confidence import ConfidenceParams, fact_origins, judge_facts, learn_reliability
+    from reconcile.confidence import ConfidenceParams, judge_facts, learn_reliability
     from reconcile.rules import load_rules, run_rules
 
     params = ConfidenceParams.from_config(config)
-    origins = fact_origins(facts, plan.claims, plan.docs, params)
-    rel = learn_reliability(facts, plan.claims, plan.docs, origins, params)
-    redo = _document_neighbours(facts, changed, plan.claims)
-    context = _document_neighbours(facts, redo, plan.claims)
-    found = run_rules(load_rules(config), [f for f in facts if f.id in context], plan.claims, plan.docs, config,
-                      origins)
-    found = [fd for fd in found if fd.fact in redo]
+    origins = _origins(facts, changed, plan, params)
+    rel = stored_rel if stored_rel is not None else learn_reliability(facts, plan.claims, plan.docs, origins,
+                                                                       params)
+    rules = load_rules(config)
+    near = _document_neighbours(facts, changed, plan.claims) - changed
+    around = _document_neighbours(facts, changed | near, plan.claims)
+    context = [f for f in facts if f.id in around]
+    found = run_rules(rules, context, plan.claims, plan.docs, config, origins, only=changed)
+    moved = _moved(rules, context, near, old_findings, plan, config, origins)
+    if moved:
+        found += run_rules(rules, context, plan.claims, plan.docs, config, origins, only=moved)
+    redo = changed | moved
     judge_facts([f for f in facts if f.id in redo], plan.claims, plan.docs, found, rel, origins, params)
     ids = {f.id for f in facts}
     kept = [fd for fd in old_findings if fd.fact in ids and fd.fact not in redo]
     return kept + found, rel, len(redo)
+
+
+def _moved(rules: list[Any], context: list[Fact], near: set[str], old_findings: list[Finding], plan: _Plan,
+           config: Config, origins: dict[str, dict[str, str]]) -> set[str]:
+    """Of the unchanged facts ``near`` the changed ones, those whose findings of the rules that look across
+    facts differ from the stored ones (their other rules see only the fact itself, which has not changed)."""
+    from reconcile.checks import ACROSS_FACTS
+    from reconcile.rules import run_rules
+
+    across = [r for r in rules if r.kind in ACROSS_FACTS]
+    if not across or not near:
+        return set()
+    codes = {r.code for r in across}
+    saved = {f.id: list(f.rules) for f in context if f.id in near}  # run_rules resets what a fact's rules found
+    now: dict[str, set[str]] = {fid: set() for fid in near}
+    for fd in run_rules(across, context, plan.claims, plan.docs, config, origins, only=near):
+        now[fd.fact].add(fd.fingerprint)
+    before: dict[str, set[str]] = {fid: set() for fid in near}
+    for fd in old_findings:
+        if fd.fact in near and fd.rule in codes:
+            before[fd.fact].add(fd.fingerprint)
+    for f in context:
+        if f.id in saved:
+            f.rules = saved[f.id]
+    return {fid for fid in near if now[fid] != before[fid]}
 
 
 def _extract_embed(todo: list[Document], config: Config, stats: IndexStats, embedder: Embedder,

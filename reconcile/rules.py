@@ -191,8 +191,13 @@ def fact_key(fact: Fact, claims: list[Claim]) -> str:
 
 
 def run_rules(rules: list[Rule], facts: list[Fact], claims: list[Claim], docs: dict[str, Document],
-              config: Config | None = None, origins: dict[str, dict[str, str]] | None = None) -> list[Finding]:
-    """Every enabled rule (but the draft rules) on every fact; ``origins`` as from ``fact_origins``."""
+              config: Config | None = None, origins: dict[str, dict[str, str]] | None = None,
+              only: set[str] | None = None) -> list[Finding]:
+    """Every enabled rule (but the draft rules) on every fact; ``origins`` as from ``fact_origins``.
+
+    ``only``: the ids of the facts to judge; the other facts are context (an incremental index run judges
+    the facts that changed among the facts of their documents).
+    """
     from reconcile.confidence import origins_for
 
     dirs = tuple((config or Config()).rules_dirs)
@@ -205,6 +210,8 @@ def run_rules(rules: list[Rule], facts: list[Fact], claims: list[Claim], docs: d
         for d in dict.fromkeys(by_id[cid].document for cid in fact.claims):
             by_document.setdefault(d, []).append(fact)
     for fact in facts:
+        if only is not None and fact.id not in only:
+            continue
         fc = [by_id[cid] for cid in fact.claims]
         origin = origins[fact.id] if origins is not None else origins_for(fc, docs)
         ctx = Context(fact, fc, docs, origin, facts, by_id, facts_by_document=by_document, shared=shared, lex=lex,

@@ -32,11 +32,16 @@ import numpy as np
 from reconcile.model import Claim, Document, Fact, Finding, Span
 
 __all__ = ["Store", "SQLiteStore", "ArchiveSnapshot", "FactIndex", "StoreError", "open_store", "SCHEMA_VERSION",
-           "decode", "as_meta", "now_iso", "is_url", "display_address", "MARKER", "refuse_schema", "unassigned"]
+           "decode", "as_meta", "now_iso", "is_url", "display_address", "MARKER", "refuse_schema", "unassigned",
+           "COUNTS", "stored_counts"]
 
 # 2: facts carry their block and centroid, so that a check reads only the facts near its draft
 SCHEMA_VERSION = 2
 MARKER = "model"  # a meta key written by the same transaction as an index run's data: the archive is finished
+# a meta key written by every index run in its own transaction: the archive's numbers of documents, claims
+# and facts (JSON), so that a check need not count a large table; without it the tables are counted
+COUNTS = "counts"
+_COUNTED = ("documents", "claims", "facts")
 _SQL_VARS = 900  # ids per IN (...) query, under SQLite's limit on bound parameters
 _TABLES = {"meta", "documents", "claims", "facts", "findings"}
 P = ParamSpec("P")
@@ -62,9 +67,13 @@ class ArchiveSnapshot:
 
 @dataclass
 class FactIndex:
-    """Every fact with its block (see ``cluster.block_key``) and centroid: what a check searches first."""
+    """Every fact's id with its block (see ``cluster.block_key``) and centroid: what a check searches first.
 
-    facts: list[Fact]
+    Ids only, not the facts: a fact's row lists its claims, and a check reads in full only the few facts
+    near its draft (``Store.partial``).
+    """
+
+    ids: list[str]
     blocks: list[str]
     centroids: np.ndarray
     meta: dict[str, str] = field(default_factory=dict)
@@ -111,8 +120,19 @@ class Store(ABC):
         """The facts with their blocks and centroids, the archive's meta data and counts."""
 
     @abstractmethod
-    def partial(self, fact_ids: list[str]) -> ArchiveSnapshot:
-        """The named facts with all their claims, vectors and documents (and the archive's counts)."""
+    def partial(self, fact_ids: list[str], documents: bool = True) -> ArchiveSnapshot:
+        """The named facts with all their claims and vectors, and (``documents``) those claims' documents,
+        with the archive's counts."""
+
+    @abstractmethod
+    def documents(self, ids: list[str]) -> list[Document]:
+        """The named documents (those the archive holds), in id order: a check reads only its matched
+        facts' documents."""
+
+    @abstractmethod
+    def reading(self) -> AbstractContextManager[None]:
+        """One consistent view of the archive for every read inside the block (a check's index, facts and
+        documents all come from one finished index run, even while another run writes)."""
 
     @abstractmethod
     def stats(self) -> dict[str, Any]:
@@ -153,8 +173,9 @@ def refuse_schema(name: str, found: str) -> StoreError:
 
 
 @functools.cache
-def _checks(cls: type) -> list[tuple[str, tuple[type, ...], bool]]:
-    """Per field of a model dataclass: its name, the plain types its value may have, whether it is required."""
+def _checks(cls: type) -> tuple[list[tuple[str, tuple[type, ...], bool]], frozenset[str]]:
+    """Per field of a model dataclass: its name, the plain types its value may have, whether it is required;
+    and the set of its field names."""
     hints = typing.get_type_hints(cls)
     out = []
     for f in fields(cls):
@@ -164,7 +185,7 @@ def _checks(cls: type) -> list[tuple[str, tuple[type, ...], bool]]:
         if float in plain:
             plain += (int,)
         out.append((f.name, plain, f.default is MISSING and f.default_factory is MISSING))
-    return out
+    return out, frozenset(n for n, _, _ in out)
 
 
 def decode(cls: type[R], data: str | bytes | dict[str, Any]) -> R:
@@ -172,16 +193,16 @@ def decode(cls: type[R], data: str | bytes | dict[str, Any]) -> R:
     obj = json.loads(data) if not isinstance(data, dict) else data
     if not isinstance(obj, dict):
         raise ValueError(f"a {cls.__name__} row is not a JSON object")
-    checks = _checks(typing.cast(type, cls))
+    checks, names = _checks(typing.cast(type, cls))
     for name, allowed, required in checks:
-        if name not in obj:
+        value = obj.get(name, MISSING)
+        if value is MISSING:
             if required:
                 raise ValueError(f"a {cls.__name__} row lacks {name!r}")
-        elif not isinstance(obj[name], allowed):
-            raise ValueError(f"a {cls.__name__} row has a {type(obj[name]).__name__} as {name!r}")
-    unknown = set(obj) - {n for n, _, _ in checks}
-    if unknown:
-        raise ValueError(f"a {cls.__name__} row has unknown fields {sorted(unknown)}")
+        elif not isinstance(value, allowed):
+            raise ValueError(f"a {cls.__name__} row has a {type(value).__name__} as {name!r}")
+    if not names.issuperset(obj):
+        raise ValueError(f"a {cls.__name__} row has unknown fields {sorted(set(obj) - names)}")
     if cls is Document:
         obj["skipped"] = [decode(Span, s) for s in obj.get("skipped", [])]
     return cls(**obj)
@@ -201,6 +222,18 @@ def stack(vecs: list[np.ndarray]) -> np.ndarray:
     if len({len(v) for v in vecs}) > 1:
         raise ValueError("vectors of different lengths")
     return np.vstack(vecs)
+
+
+def stored_counts(meta: dict[str, str]) -> dict[str, int] | None:
+    """The counts an index run wrote into the meta data (``COUNTS``), or None (an archive written before
+    they were, or a damaged value: the caller counts the tables instead)."""
+    try:
+        obj = json.loads(meta.get(COUNTS, ""))
+    except ValueError:
+        return None
+    if not isinstance(obj, dict) or any(not isinstance(obj.get(k), int) for k in _COUNTED):
+        return None
+    return {k: int(obj[k]) for k in _COUNTED}
 
 
 def unassigned(claim_ids: Iterator[str] | list[str], facts: Iterator[list[str]] | list[list[str]]) -> int:
@@ -420,6 +453,8 @@ class SQLiteStore(Store):
         db.executemany("INSERT INTO findings (data) VALUES (?)",
                        [(json.dumps(asdict(f), ensure_ascii=False),) for f in findings])
         db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", sorted(meta.items()))
+        counts = {t: int(db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]) for t in _COUNTED}  # noqa: S608
+        db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (COUNTS, json.dumps(counts, sort_keys=True)))
 
     def _meta(self) -> dict[str, str]:
         """The ``meta`` table as a dict (schema, model, clustering, last_indexed, reliability...)."""
@@ -442,21 +477,39 @@ class SQLiteStore(Store):
         snap.counts = {"documents": len(snap.documents), "claims": len(snap.claims), "facts": len(snap.facts)}
         return snap
 
-    def _counts(self) -> dict[str, int]:
-        """How many documents, claims and facts the archive holds."""
-        return {t: int(self.db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0])  # noqa: S608  # fixed names
-                for t in ("documents", "claims", "facts")}
+    def _counts(self, meta: dict[str, str] | None = None) -> dict[str, int]:
+        """How many documents, claims and facts the archive holds: as the last index run wrote them into
+        ``meta`` (when given and there), else counted."""
+        return (stored_counts(meta) if meta is not None else None) or {
+            t: int(self.db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0])  # noqa: S608  # fixed names
+            for t in _COUNTED}
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        """SQLite: one read transaction (WAL: its snapshot is the last committed index run) around the block;
+        inside an index run's own transaction, that one."""
+        if self._writing or self.db.in_transaction:
+            yield
+            return
+        self.db.execute("BEGIN")
+        try:
+            yield
+        finally:
+            if self.db.in_transaction:
+                self.db.execute("ROLLBACK")
 
     @guarded
     def fact_index(self) -> FactIndex:
-        """Every fact with its block and centroid, in id order, and the archive's meta and counts: the small
-        first read of a check, which then reads only the nearest facts (``partial``)."""
-        facts, blocks, vecs = [], [], []
-        for data, block, vec in self.db.execute("SELECT data, block, vector FROM facts ORDER BY id"):
-            facts.append(decode(Fact, data))
-            blocks.append(str(block))
-            vecs.append(decode_vector(vec) if vec is not None else None)
-        return FactIndex(facts, blocks, centroid_matrix(vecs), self._meta(), self._counts())
+        """Every fact's id with its block and centroid, in id order, and the archive's meta and counts: the
+        small first read of a check, which then reads only the nearest facts (``partial``)."""
+        ids, blocks, vecs = [], [], []
+        with self.reading():
+            for fid, block, vec in self.db.execute("SELECT id, block, vector FROM facts ORDER BY id"):
+                ids.append(str(fid))
+                blocks.append(str(block))
+                vecs.append(decode_vector(vec) if vec is not None else None)
+            meta = self._meta()
+            return FactIndex(ids, blocks, centroid_matrix(vecs), meta, self._counts(meta))
 
     def _rows(self, sql: str, ids: list[str]) -> list[tuple[Any, ...]]:
         """Rows of ``sql`` (with one ``IN ({})``) for many ids, in chunks under SQLite's parameter limit."""
@@ -467,22 +520,29 @@ class SQLiteStore(Store):
         return out
 
     @guarded
-    def partial(self, fact_ids: list[str]) -> ArchiveSnapshot:
-        """The named facts, their claims (with vectors) and documents, in id order, and the archive's counts."""
+    def partial(self, fact_ids: list[str], documents: bool = True) -> ArchiveSnapshot:
+        """The named facts, their claims (with vectors) and (``documents``) the claims' documents, in id
+        order, and the archive's counts, from one read transaction."""
         snap = ArchiveSnapshot()
-        snap.meta = self._meta()
-        snap.counts = self._counts()
-        ids = sorted(set(fact_ids))
-        snap.facts = sorted((decode(Fact, d) for (d,) in self._rows("SELECT data FROM facts WHERE id IN ({})", ids)),
-                            key=lambda f: f.id)
-        claim_ids = sorted({c for f in snap.facts for c in f.claims})
-        rows = sorted(self._rows("SELECT id, data, vector FROM claims WHERE id IN ({})", claim_ids))
-        snap.claims = [decode(Claim, data) for _, data, _ in rows]
-        snap.embeddings = stack([decode_vector(v) for _, _, v in rows])
-        doc_ids = sorted({c.document for c in snap.claims})
-        snap.documents = sorted((_doc_from_json(d) for (d,) in self._rows("SELECT data FROM documents WHERE id IN ({})",
-                                                                          doc_ids)), key=lambda d: d.id)
+        with self.reading():
+            snap.meta = self._meta()
+            snap.counts = self._counts(snap.meta)
+            ids = sorted(set(fact_ids))
+            snap.facts = sorted((decode(Fact, d) for (d,) in self._rows("SELECT data FROM facts WHERE id IN ({})",
+                                                                        ids)), key=lambda f: f.id)
+            claim_ids = sorted({c for f in snap.facts for c in f.claims})
+            rows = sorted(self._rows("SELECT id, data, vector FROM claims WHERE id IN ({})", claim_ids))
+            snap.claims = [decode(Claim, data) for _, data, _ in rows]
+            snap.embeddings = stack([decode_vector(v) for _, _, v in rows])
+            if documents:
+                snap.documents = self.documents([c.document for c in snap.claims])
         return snap
+
+    @guarded
+    def documents(self, ids: list[str]) -> list[Document]:
+        """The named documents the archive holds, in id order (their texts empty: never stored)."""
+        rows = self._rows("SELECT id, data FROM documents WHERE id IN ({})", sorted(set(ids)))
+        return [_doc_from_json(d) for _, d in sorted(rows)]
 
     @guarded
     def stats(self) -> dict[str, Any]:

@@ -22,8 +22,9 @@ from typing import Any
 import numpy as np
 
 from reconcile.model import Claim, Document, Fact, Finding
-from reconcile.store import (MARKER, SCHEMA_VERSION, ArchiveSnapshot, FactIndex, Store, StoreError, centroid_matrix,
-                             decode, decode_vector, display_address, guarded, refuse_schema, stack, unassigned)
+from reconcile.store import (COUNTS, MARKER, SCHEMA_VERSION, ArchiveSnapshot, FactIndex, Store, StoreError,
+                             centroid_matrix, decode, decode_vector, display_address, guarded, refuse_schema, stack,
+                             stored_counts, unassigned)
 
 __all__ = ["PostgresStore", "MIGRATIONS", "LOCK_KEY"]
 
@@ -60,6 +61,7 @@ class PostgresStore(Store):
         self.url = url
         self.name = display_address(url)
         self._writing = False
+        self._reading = False
         psycopg = _psycopg()
         try:
             self.db = psycopg.connect(url, autocommit=True, connect_timeout=10)
@@ -202,29 +204,44 @@ class PostgresStore(Store):
             with cur.copy("COPY reconcile_findings (data) FROM STDIN") as copy:
                 for fd in findings:
                     copy.write_row((json.dumps(asdict(fd), ensure_ascii=False),))
+            counts = json.dumps(self._counts(), sort_keys=True)
             cur.executemany("INSERT INTO reconcile_meta VALUES (%s, %s) ON CONFLICT (key) DO UPDATE "
-                            "SET value = EXCLUDED.value", sorted(meta.items()))
+                            "SET value = EXCLUDED.value", sorted({**meta, COUNTS: counts}.items()))
 
     def _meta(self) -> dict[str, str]:
         """``reconcile_meta`` as a dict (schema, model, clustering, last_indexed, reliability...)."""
         return {str(k): str(v) for k, v in self.db.execute("SELECT key, value FROM reconcile_meta")}
 
-    def _counts(self) -> dict[str, int]:
-        """How many documents, claims and facts the archive holds."""
-        return {t: int(self.db.execute(f"SELECT COUNT(*) FROM reconcile_{t}").fetchone()[0])  # noqa: S608
-                for t in ("documents", "claims", "facts")}
+    def _counts(self, meta: dict[str, str] | None = None) -> dict[str, int]:
+        """How many documents, claims and facts the archive holds: as the last index run wrote them into
+        ``meta`` (when given and there; counting 351,040 claims costs a check a tenth of a second), else
+        counted."""
+        return (stored_counts(meta) if meta is not None else None) or {
+            t: int(self.db.execute(f"SELECT COUNT(*) FROM reconcile_{t}").fetchone()[0])  # noqa: S608
+            for t in ("documents", "claims", "facts")}
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        """PostgreSQL: one repeatable-read transaction around the block (every read in it sees the same
+        finished index run); inside an index run or another ``reading``, that one."""
+        with self._read():
+            yield
 
     @contextmanager
     def _read(self) -> Iterator[Any]:
         """One consistent view for a multi-query read (repeatable read: one index run, never half of two)."""
         psycopg = _psycopg()
+        if self._writing or self._reading:
+            yield self.db
+            return
         try:
-            if self._writing:
-                yield self.db
-                return
             with self.db.transaction():
                 self.db.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-                yield self.db
+                self._reading = True
+                try:
+                    yield self.db
+                finally:
+                    self._reading = False
         except psycopg.Error as exc:
             raise StoreError(f"{self.name}: cannot read the archive ({str(exc).strip()})") from exc
 
@@ -237,7 +254,7 @@ class PostgresStore(Store):
             snap.meta = self._meta()
             snap.documents = [_doc(d) for (d,) in db.execute("SELECT data FROM reconcile_documents ORDER BY id")]
             vecs = []
-            for data, vec in db.execute("SELECT data, vector FROM reconcile_claims ORDER BY id"):
+            for data, vec in db.execute("SELECT data, vector FROM reconcile_claims ORDER BY id", binary=True):
                 snap.claims.append(decode(Claim, data))
                 vecs.append(decode_vector(bytes(vec)))
             snap.embeddings = stack(vecs)
@@ -249,34 +266,45 @@ class PostgresStore(Store):
 
     @guarded
     def fact_index(self) -> FactIndex:
-        """Every fact with its block and centroid, in id order, with meta and counts, read consistently: the
-        small first read of a check."""
-        facts, blocks, vecs = [], [], []
+        """Every fact's id with its block and centroid, in id order, with meta and counts, read consistently:
+        the small first read of a check (not the facts' rows, which list their claims)."""
+        ids, blocks, vecs = [], [], []
         with self._read() as db:
-            for data, block, vec in db.execute("SELECT data, block, vector FROM reconcile_facts ORDER BY id"):
-                facts.append(decode(Fact, data))
+            for fid, block, vec in db.execute("SELECT id, block, vector FROM reconcile_facts ORDER BY id",
+                                               binary=True):
+                ids.append(str(fid))
                 blocks.append(str(block))
                 vecs.append(decode_vector(bytes(vec)) if vec is not None else None)
-            return FactIndex(facts, blocks, centroid_matrix(vecs), self._meta(), self._counts())
+            meta = self._meta()
+            return FactIndex(ids, blocks, centroid_matrix(vecs), meta, self._counts(meta))
 
     @guarded
-    def partial(self, fact_ids: list[str]) -> ArchiveSnapshot:
-        """The named facts, their claims (with vectors) and documents, in id order, from one consistent view."""
+    def partial(self, fact_ids: list[str], documents: bool = True) -> ArchiveSnapshot:
+        """The named facts, their claims (with vectors) and (``documents``) the claims' documents, in id
+        order, from one consistent view."""
         snap = ArchiveSnapshot()
         with self._read() as db:
             snap.meta = self._meta()
-            snap.counts = self._counts()
+            snap.counts = self._counts(snap.meta)
+            ids = sorted(set(fact_ids))
             snap.facts = [decode(Fact, d) for (d,) in db.execute(
-                "SELECT data FROM reconcile_facts WHERE id = ANY(%s) ORDER BY id", (sorted(set(fact_ids)),))]
+                "SELECT data FROM reconcile_facts WHERE id = ANY(%s) ORDER BY id", (ids,))]
             claim_ids = sorted({c for f in snap.facts for c in f.claims})
+            # binary results: a vector arrives as its bytes, not as hex text twice its size to parse
             rows = db.execute("SELECT data, vector FROM reconcile_claims WHERE id = ANY(%s) ORDER BY id",
-                              (claim_ids,)).fetchall()
+                              (claim_ids,), binary=True).fetchall()
             snap.claims = [decode(Claim, data) for data, _ in rows]
             snap.embeddings = stack([decode_vector(bytes(v)) for _, v in rows])
-            snap.documents = [_doc(d) for (d,) in db.execute(
-                "SELECT data FROM reconcile_documents WHERE id = ANY(%s) ORDER BY id",
-                (sorted({c.document for c in snap.claims}),))]
+            if documents:
+                snap.documents = self.documents([c.document for c in snap.claims])
         return snap
+
+    @guarded
+    def documents(self, ids: list[str]) -> list[Document]:
+        """The named documents the archive holds, in id order (their texts empty: never stored)."""
+        with self._read() as db:
+            return [_doc(d) for (d,) in db.execute(
+                "SELECT data FROM reconcile_documents WHERE id = ANY(%s) ORDER BY id", (sorted(set(ids)),))]
 
     @guarded
     def stats(self) -> dict[str, Any]:

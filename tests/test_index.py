@@ -120,3 +120,33 @@ def test_recluster_and_a_changed_clustering_rebuild_every_fact(corpus, tmp_path)
     store.close()
     assert again.reclustered and again.facts_judged == again.facts
     assert other.reclustered
+
+
+def test_a_changed_article_rejudges_the_facts_of_its_claims(corpus, tmp_path):
+    lines = corpus["lines"]
+    store = open_store(tmp_path / "x.db")
+    index([_write(tmp_path / "x.jsonl", lines)], store, corpus["cfg"], embedder=corpus["emb"])
+    doc = json.loads(lines[-1])
+    at = next(i for i, ch in enumerate(doc["text"]) if ch.isdigit() and ch != "0")
+    doc["text"] = doc["text"][:at] + str(int(doc["text"][at]) % 9 + 1) + doc["text"][at + 1:]  # offsets kept
+    stats = index([_write(tmp_path / "x.jsonl", lines[:-1] + [json.dumps(doc, ensure_ascii=False)])], store,
+                  corpus["cfg"], embedder=corpus["emb"])
+    snap = store.snapshot()
+    store.close()
+    assert stats.changed == 1 and not stats.reclustered
+    fact_of = {cid: f for f in snap.facts for cid in f.claims}
+    for c in (c for c in snap.claims if c.document == doc["id"]):
+        f = fact_of[c.id]  # re-judged: its figures' spread is that of the claims as they are now
+        assert f.spread_low is not None and f.spread_high is not None and f.spread_low <= c.value <= f.spread_high
+
+
+def test_the_rules_that_look_across_facts_say_so():
+    # an incremental run re-runs only these on the facts near a change: a check kind that reads other facts
+    # without declaring it would leave stale findings there
+    import inspect
+
+    from reconcile.checks import ACROSS_FACTS, KINDS
+
+    reading = {kind for kind, m in KINDS.items()
+               if "ctx.facts" in inspect.getsource(m) or "facts_by_document" in inspect.getsource(m)}
+    assert reading and reading == ACROSS_FACTS

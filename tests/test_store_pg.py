@@ -95,13 +95,57 @@ def test_a_check_reads_only_the_nearest_facts(archives):
     store = open_store(url, create=False)
     try:
         index = store.fact_index()
-        part = store.partial([f.id for f in index.facts[:2]])
-        assert [f.id for f in part.facts] == sorted(f.id for f in index.facts[:2])
+        part = store.partial(index.ids[:2])
+        assert [f.id for f in part.facts] == sorted(index.ids[:2])
         assert {c.id for c in part.claims} == {c for f in part.facts for c in f.claims}
-        assert part.counts["facts"] == len(index.facts) > 2
+        assert part.counts["facts"] == len(index.ids) > 2
         assert check_drafts is not None
     finally:
         store.close()
+
+
+def _set_meta(target: str, key: str, value: str | None) -> None:
+    """Change (None: delete) one meta value of an archive from a connection of its own, as another process."""
+    import sqlite3
+
+    import psycopg
+
+    if target.startswith("postgresql://"):
+        table, mark, con = "reconcile_meta", "%s", psycopg.connect(target, autocommit=True)
+    else:
+        table, mark, con = "meta", "?", sqlite3.connect(target, isolation_level=None)
+    try:
+        con.execute(f"DELETE FROM {table} WHERE key = {mark}", (key,))
+        if value is not None:
+            con.execute(f"INSERT INTO {table} VALUES ({mark}, {mark})", (key, value))
+    finally:
+        con.close()
+
+
+def test_counts_documents_and_one_read_view_on_both_backends(archives):
+    url, db = archives
+    for target in (url, str(db)):
+        store = open_store(target, create=False)
+        try:
+            index, s = store.fact_index(), store.stats()
+            # the counts come from the meta data the index run wrote, and are the tables' own
+            assert json.loads(index.meta["counts"]) == index.counts == {k: s[k] for k in ("documents", "claims",
+                                                                                           "facts")}
+            part, bare = store.partial(index.ids[:3]), store.partial(index.ids[:3], documents=False)
+            assert bare.documents == [] and bare.claims == part.claims and part.documents
+            asked = [d.id for d in part.documents][::-1] + ["not-in-the-archive"]
+            assert [d.id for d in store.documents(asked)] == sorted(d.id for d in part.documents)
+            with store.reading():  # one view: what another process commits meanwhile is not seen
+                before = store.fact_index().meta["last_indexed"]
+                _set_meta(target, "last_indexed", "changed")
+                assert store.partial(index.ids[:1]).meta["last_indexed"] == before
+            assert store.fact_index().meta["last_indexed"] == "changed"
+            _set_meta(target, "last_indexed", before)
+            _set_meta(target, "counts", None)  # an archive written before the counts were: counted instead
+            assert store.fact_index().counts == index.counts
+            _set_meta(target, "counts", index.meta["counts"])
+        finally:
+            store.close()
 
 
 def _schema(url: str, statements: list[str]) -> None:
@@ -188,7 +232,7 @@ def test_checks_read_while_an_index_run_writes(archives, tmp_path):
             try:
                 store = open_store(url, create=False)
                 s = store.stats()
-                store.partial([f.id for f in store.fact_index().facts])
+                store.partial(store.fact_index().ids)
                 store.close()
                 seen.append((s["claims"], s["unassigned_claims"]))
             except BaseException as exc:  # noqa: BLE001 - reported below

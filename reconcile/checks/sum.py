@@ -11,6 +11,7 @@ from reconcile.model import Fact
 KIND = "sum"
 PARAMS: dict[str, Any] = {"tolerance": {"type": "number", "minimum": 0, "maximum": 1}}
 DEFAULTS: dict[str, Any] = {"tolerance": 0.0}
+ACROSS_FACTS = True  # the parts are other facts of this fact's documents
 
 
 def check(ctx: Context, p: dict[str, Any]) -> list[Hit]:
