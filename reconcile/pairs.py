@@ -30,7 +30,7 @@ from reconcile.lexicon import Lexicon, default_rules_dir
 from reconcile.model import Claim
 
 __all__ = ["FEATURES", "FIGURE_FEATURES", "FEATURE_SIGNS", "PairKeys", "PairModel", "load_pair_model",
-           "document_vectors", "day_number"]
+           "document_vectors", "day_number", "different_event"]
 
 FEATURES = (
     "cos", "counted_cos", "counted_known", "group_same", "group_diff", "generic", "lemma_same",
@@ -56,6 +56,16 @@ FEATURE_SIGNS = {
     "equal": 1, "log_ratio": -1, "doc_cos": -1, "date_gap": -1, "round_compatible": 1, "rel_diff": -1,
     "counted_far_value_close": -1, "series": 1,
 }
+
+
+def different_event(X: np.ndarray) -> np.ndarray:
+    """Per row of pair features: the two claims name different places and different actors, so they tell of
+    different events (Russia's soldiers sent to Kursk, North Korea's to Kharkiv), whatever else they share.
+
+    A hard rule, not a weight: neither the real-news pairs nor the seeds have a same-fact pair of which
+    both differ (each alone does occur there: a district and its town, an actor named by one outlet only).
+    """
+    return (X[:, FEATURES.index("place_diff")] > 0) & (X[:, FEATURES.index("actor_diff")] > 0)
 
 
 @dataclass(frozen=True)
