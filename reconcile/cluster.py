@@ -29,7 +29,7 @@ from reconcile.labels import fact_label
 from reconcile.lexicon import Lexicon, load_lexicon
 from reconcile.model import Claim, Fact
 from reconcile.neighbours import nearest, nearest_partitioned, unit_rows
-from reconcile.pairs import PairKeys, day_number, document_vectors, load_pair_model
+from reconcile.pairs import PairKeys, day_number, different_event, document_vectors, load_pair_model
 from reconcile.stories import StoryParams, group_stories
 
 __all__ = ["ClusterParams", "pair_distance", "edge_distances", "nearest", "nearest_partitioned",
@@ -155,11 +155,7 @@ def _candidate_vectors(claims: list[Claim], E: np.ndarray, lex: Lexicon, params:
     n = E.shape[0]
     X = E
     if X.shape[1] > params.search_dims and n > 4 * params.search_dims:
-        from sklearn.decomposition import PCA
-
-        sample = X if n <= 8000 else X[np.linspace(0, n - 1, 8000).astype(np.int64)]
-        pca = PCA(n_components=params.search_dims, svd_solver="randomized", random_state=0).fit(sample)
-        X = pca.transform(X).astype(np.float32)
+        X = _principal_components(X, params.search_dims)
     X = X / np.maximum(np.linalg.norm(X, axis=1, keepdims=True), 1e-12)
     F = np.zeros((n, params.feature_dims), dtype=np.float32)
     for i, c in enumerate(claims):
@@ -167,6 +163,21 @@ def _candidate_vectors(claims: list[Claim], E: np.ndarray, lex: Lexicon, params:
             F[i, zlib.crc32(f.encode("utf-8")) % params.feature_dims] += 1.0
     F = F / np.maximum(np.linalg.norm(F, axis=1, keepdims=True), 1e-12)
     return np.hstack([X, params.feature_weight * F])
+
+
+def _principal_components(X: np.ndarray, dims: int, sample: int = 8000) -> np.ndarray:
+    """``X`` projected on its ``dims`` principal axes, from the covariance of at most ``sample`` rows.
+
+    An exact PCA through the eigenvectors of the (columns x columns) covariance: one product and one small
+    symmetric eigenproblem, where a randomized SVD of the rows took seven power iterations.
+    """
+    n = X.shape[0]
+    S = np.asarray(X if n <= sample else X[np.linspace(0, n - 1, sample).astype(np.int64)], dtype=np.float64)
+    mean = S.mean(axis=0)
+    S -= mean
+    _, vectors = np.linalg.eigh(S.T @ S)  # eigenvalues ascending: the last columns are the principal axes
+    axes = vectors[:, ::-1][:, :dims].astype(np.float32)
+    return (np.asarray(X, dtype=np.float32) - mean.astype(np.float32)) @ axes
 
 
 def _all_pairs(E: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -254,7 +265,8 @@ def _distances(keys: PairKeys, ei: np.ndarray, ej: np.ndarray, cos: np.ndarray, 
     if not len(ei):
         return np.zeros(0)
     model = params.model or load_pair_model(params.model_path)
-    return 1.0 - model.probability(keys.features(ei, ej, cos, lex), params.ignore_figures)
+    X = keys.features(ei, ej, cos, lex)
+    return np.where(different_event(X), 1.0, 1.0 - model.probability(X, params.ignore_figures))
 
 
 def _link(claims: list[Claim], idx: list[int], E: np.ndarray, lex: Lexicon, params: ClusterParams,
@@ -285,77 +297,83 @@ def _link(claims: list[Claim], idx: list[int], E: np.ndarray, lex: Lexicon, para
 
 
 class _Linkage:
-    """The state of one block's average linkage: clusters, their documents and stories, and linked pairs.
+    """The state of one block's average linkage: clusters, their documents and the links between them.
 
-    For each pair of neighbouring clusters it keeps the sum and count of their linked pairs' distances;
-    the closest pair (by ``_average``) is merged first, while it is within the threshold.
+    For each pair of neighbouring clusters a link keeps the sum and count of their linked pairs' distances
+    and how many of their claim pairs share a story (all summed when clusters merge); the closest pair (by
+    ``_average``) is merged first, while it is within the threshold. A heap entry carries the versions of
+    its two clusters (bumped by each merge), so a stale entry is known without recomputing its average.
+    Pairs of one story that are not linked (two figures of one document about different facts, a refused
+    merge) are not counted: the two clusters can never merge anyway.
     """
 
     def __init__(self, block: list[Claim], params: ClusterParams, stories: list[int] | None) -> None:
         n = len(block)
         self.params = params
+        self.stories = stories
         self.members: dict[int, list[int]] = {c: [c] for c in range(n)}
         self.docs: dict[int, dict[str, list[int]]] = {c: {block[c].document: [c]} for c in range(n)}
-        self.stories: dict[int, dict[int, int]] | None = (
-            None if stories is None else {c: {stories[c]: 1} for c in range(n)})
         self.nbr: dict[int, dict[int, list[float]]] = defaultdict(dict)
-        self.heap: list[tuple[float, int, int]] = []
+        self.version = [0] * n
+        self.heap: list[tuple[float, int, int, int, int]] = []
 
     def add(self, a: int, b: int, d: float) -> None:
-        """A linked pair of single claims at distance ``d``."""
-        self.nbr[a][b] = [d, 1.0]
-        self.nbr[b][a] = self.nbr[a][b]
+        """A linked pair of single claims at distance ``d``: [distance sum, pairs, pairs of one story]."""
+        same = 1.0 if self.stories is not None and self.stories[a] == self.stories[b] else 0.0
+        self.nbr[a][b] = self.nbr[b][a] = [d, 1.0, same]
         if d <= self.params.threshold:
-            self.heap.append((d, a, b))
+            self.heap.append((d, a, b, 0, 0))
 
     def average(self, a: int, b: int) -> float:
         """The average linkage of clusters ``a`` and ``b`` (``_average``, with their pairs of one story)."""
-        same_story = 0
-        if self.stories is not None:
-            sa, sb = self.stories[a], self.stories[b]
-            if len(sa) > len(sb):
-                sa, sb = sb, sa
-            same_story = sum(k * sb.get(s, 0) for s, k in sa.items())
-        return _average(self.nbr[a][b], len(self.members[a]), len(self.members[b]), self.params, same_story)
+        link = self.nbr[a][b]
+        return _average(link, len(self.members[a]), len(self.members[b]), self.params, int(link[2]))
 
     def run(self, compatible: Any) -> None:
         """Merge closest first; ``compatible(a, b)`` may refuse a merge (two documents' figures)."""
-        heapq.heapify(self.heap)
-        while self.heap:
-            d, a, b = heapq.heappop(self.heap)
-            if a not in self.members or b not in self.members or b not in self.nbr[a]:
-                continue
-            if abs(self.average(a, b) - d) > 1e-12:
-                continue  # stale entry
+        heap, version, members, nbr = self.heap, self.version, self.members, self.nbr
+        heapq.heapify(heap)
+        while heap:
+            _, a, b, va, vb = heapq.heappop(heap)
+            if va != version[a] or vb != version[b] or a not in members or b not in members or b not in nbr[a]:
+                continue  # stale: one of the two merged since, or the pair was refused
             if not compatible(a, b):
-                del self.nbr[a][b], self.nbr[b][a]
+                del nbr[a][b], nbr[b][a]
                 continue
-            self._merge(a, b) if len(self.members[a]) >= len(self.members[b]) else self._merge(b, a)
+            self._merge(a, b) if len(members[a]) >= len(members[b]) else self._merge(b, a)
 
     def _merge(self, a: int, b: int) -> None:
         """Cluster ``b`` joins ``a``; their links to every other cluster are summed."""
         members, nbr = self.members, self.nbr
         members[a].extend(members.pop(b))
+        self.version[a] += 1
+        self.version[b] += 1
         for doc, ms in self.docs.pop(b).items():
             self.docs[a].setdefault(doc, []).extend(ms)
-        if self.stories is not None:
-            for st, k in self.stories.pop(b).items():
-                self.stories[a][st] = self.stories[a].get(st, 0) + k
         del nbr[a][b]
-        for c, (s2, n2) in nbr.pop(b).items():
+        near = nbr[a]
+        for c, link in nbr.pop(b).items():
             if c == a:
                 continue
             del nbr[c][b]
-            if c in nbr[a]:
-                nbr[a][c][0] += s2
-                nbr[a][c][1] += n2
+            if c in near:
+                mine = near[c]
+                mine[0] += link[0]
+                mine[1] += link[1]
+                mine[2] += link[2]
             else:
-                nbr[a][c] = [s2, n2]
-            nbr[c][a] = nbr[a][c]
-        for c in nbr[a]:
-            avg = self.average(a, c)
-            if avg <= self.params.threshold:
-                heapq.heappush(self.heap, (avg, min(a, c), max(a, c)))
+                near[c] = nbr[c][a] = link
+        self._push(a)
+
+    def _push(self, a: int) -> None:
+        """Heap entries for cluster ``a`` with each of its neighbours within the threshold."""
+        params, version, heap, members = self.params, self.version, self.heap, self.members
+        size = len(members[a])
+        for c, link in self.nbr[a].items():
+            avg = _average(link, size, len(members[c]), params, int(link[2]))
+            if avg <= params.threshold:
+                x, y = (a, c) if a < c else (c, a)
+                heapq.heappush(heap, (avg, x, y, version[x], version[y]))
 
 
 def _average(link: list[float], size_a: int, size_b: int, params: ClusterParams, same_story: int = 0) -> float:
@@ -367,7 +385,7 @@ def _average(link: list[float], size_a: int, size_b: int, params: ClusterParams,
     Each expected link that is missing counts at ``unlinked_distance``, so that a chain of a few near
     neighbours does not join two large clusters, while a large fact can still grow whole.
     """
-    s, cnt = link
+    s, cnt = link[0], link[1]
     if params.unlinked_distance is None:
         return s / cnt
     expected = max(same_story, min(size_a * size_b, params.neighbours * (size_a + size_b) / 2))

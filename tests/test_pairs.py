@@ -60,3 +60,34 @@ def test_a_count_growing_over_days_is_a_series_and_other_things_or_a_shrinking_c
     assert series[1] == 0.0  # the larger figure came first: no growth
     assert series[2] == 0.0  # a larger figure later, of another thing
     assert load_pair_model().coef[list(load_pair_model().features).index("series")] >= 0  # fitted within its sign
+
+
+def test_claims_naming_other_places_and_other_actors_are_of_different_events_whatever_else_they_share():
+    from reconcile.cluster import ClusterParams, edge_distances
+    from reconcile.lexicon import load_lexicon
+    from reconcile.pairs import different_event
+
+    X = np.vstack([_row(place_diff=1.0, actor_diff=1.0), _row(place_diff=1.0), _row(actor_diff=1.0)])
+    assert different_event(X).tolist() == [True, False, False]
+    cs = [claim(0, 12000, "a", places=["Kursk"], actor="RU"), claim(1, 12000, "b", places=["Charkiw"], actor="KP"),
+          claim(2, 12000, "c", places=["Charkiw"], actor="RU")]
+    d = edge_distances(cs, np.array([0, 0]), np.array([1, 2]), np.zeros(2), load_lexicon(), ClusterParams())
+    assert d[0] == 1.0 and d[1] < 1.0  # both differ: never one fact; the place alone: for the model to weigh
+
+
+def test_cosines_of_shared_rows_are_computed_once_and_equal_the_plain_products():
+    from reconcile.lexicon import load_lexicon
+    from reconcile.pairs import PairKeys
+
+    cs = [claim(i, 10 + i, "abc"[i % 3]) for i in range(6)]
+    rng = np.random.default_rng(0)
+    counted = np.repeat(rng.normal(size=(3, 4)).astype(np.float32), 2, axis=0)  # rows 0=1, 2=3, 4=5
+    counted[5] = 0.0  # no counted phrase: unknown
+    keys = PairKeys.of(cs, load_lexicon(), counted=counted)
+    ei, ej = np.array([0, 0, 1, 2, 4]), np.array([1, 2, 3, 5, 5])
+    got = keys.features(ei, ej, np.zeros(5), load_lexicon())
+    U = counted / np.maximum(np.linalg.norm(counted, axis=1, keepdims=True), 1e-12)
+    plain = 1.0 - np.einsum("ij,ij->i", U[ei], U[ej])
+    known = np.array([1.0, 1.0, 1.0, 0.0, 0.0])
+    assert np.allclose(got[:, FEATURES.index("counted_cos")], np.where(known > 0, plain, 0.0), atol=1e-6)
+    assert got[:, FEATURES.index("counted_known")].tolist() == known.tolist()
