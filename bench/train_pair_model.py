@@ -184,7 +184,7 @@ def arguments() -> argparse.Namespace:
     ap.add_argument("--thresholds", default="0.7,0.75,0.8")
     ap.add_argument("--seeds", default=str(ROOT / "seeds"), help="also learn from the seeds and their gold")
     ap.add_argument("--seeds-gold", default=str(ROOT / "eval" / "seeds.gold.json"))
-    ap.add_argument("--seeds-weight", type=float, default=10.0, help="weight of a seed pair (few, and our demo)")
+    ap.add_argument("--seeds-weight", type=float, default=20.0, help="weight of a seed pair (few, and our demo)")
     ap.add_argument("--unlinked", default="0.95")
     ap.add_argument("--kind", default="logistic", choices=["logistic", "boosting"])
     ap.add_argument("--generated", type=int, default=0,
