@@ -35,6 +35,7 @@ from reconcile.checks.compare import PLANNED, classify, compat_matrix, load_upda
 from reconcile.model import Claim, Fact
 
 KIND = "sibling"
+ACROSS_FACTS = True  # the other fact of the story: an incremental run re-runs it on the facts near a change
 PARAMS: dict[str, Any] = {
     "mode": {"enum": ["agree", "conflict", "update", "scope"]},
     "min_share": {"type": "number", "minimum": 0, "maximum": 1},
