@@ -190,33 +190,6 @@ def test_actor_is_who_acts_not_where_or_who_says():
     assert actors("11,000 troops were sent to Russia.", "en") == [None]
 
 
-def test_nearest_is_the_exact_cosine_neighbour_search():
-    from sklearn.neighbors import NearestNeighbors
-
-    from reconcile.cluster import nearest
-
-    rng = np.random.default_rng(3)
-    V = rng.normal(size=(700, 24)).astype(np.float32)
-    want = NearestNeighbors(n_neighbors=9, metric="cosine", algorithm="brute").fit(V).kneighbors(V)[1]
-    got = nearest(V, 9, chunk_mb=1)  # several chunks of rows
-    assert [set(r) for r in got.tolist()] == [set(r) for r in want.tolist()]
-    assert nearest(V[:5], 9).shape == (5, 5)  # k larger than the rows: all of them
-
-
-def test_partitioned_search_finds_most_true_neighbours():
-    from reconcile.cluster import nearest, nearest_partitioned
-
-    rng = np.random.default_rng(5)
-    centers = rng.normal(size=(40, 16))
-    V = (np.repeat(centers, 100, axis=0) + 0.3 * rng.normal(size=(4000, 16))).astype(np.float32)
-    exact = nearest(V, 10)
-    approx = nearest_partitioned(V, 10, cell=100, probes=8)  # 40 cells, 8 searched per query
-    recall = np.mean([len(set(a) & set(b)) / 10 for a, b in zip(exact.tolist(), approx.tolist())])
-    assert recall > 0.9, recall
-    Q = V[:50] + 0.01
-    assert nearest_partitioned(Q, 5, V, cell=100).shape == (50, 5)
-
-
 def test_every_claim_gets_neighbours_in_each_language():
     from reconcile.cluster import _edges
 
