@@ -55,6 +55,15 @@ class _Context:
     people_scales: dict[str, frozenset[str]]
     multiplier: dict[str, re.Pattern[str]]
     multiplier_verb: dict[str, re.Pattern[str]]
+    tagger_frames: dict[str, tuple[str, ...]]
+
+
+def _tagged_as(ctx: _Context, frame: str, word: str, tag: str) -> bool:
+    """Does the English tagger give ``word`` the tag ``tag`` (a prefix) inside the frame ``frame`` of
+    ``counted.yml`` ``tagger_frames`` ("1 {word} and": an adjective before a coordinated figure)?"""
+    words = ctx.tagger_frames.get(frame) or ("{word}",)
+    at = words.index("{word}") if "{word}" in words else 0
+    return english_tags(tuple(word if w == "{word}" else w for w in words))[at].startswith(tag)
 
 
 @lru_cache(maxsize=16)  # per lexicon (lexicons hash by identity)
@@ -76,7 +85,8 @@ def _context(lex: Lexicon) -> _Context:
     return _Context(one("partitive"), one("coordination"), many("number_of"), many("rate_of"),
                     one("adverb_phrase"), single("quote_before"), one("label_before"), single("label_after"),
                     single("list_between"), one("coordination_adjective"), people, scales, one("multiplier"),
-                    one("multiplier_verb"))
+                    one("multiplier_verb"),
+                    {k: tuple(str(w) for w in ws) for k, ws in (raw.get("tagger_frames") or {}).items()})
 
 
 @lru_cache(maxsize=16)  # per lexicon (lexicons hash by identity)
@@ -224,7 +234,7 @@ def coordinated_adjective(text: str, qend: int, following: tuple[int, int] | Non
     if m is None or following is None:
         return _NONE
     surface, lemma, _ = counted_phrase(text, following[1], lang, lex)
-    if not surface or not lemma or not english_tags(("1", m.group(1), "and"))[1].startswith("AJ"):
+    if not surface or not lemma or not _tagged_as(_context(lex), "adjective", m.group(1), "AJ"):
         return _NONE
     return _phrase(f"{m.group(1)} {surface.split()[-1]}", lang)
 
@@ -272,7 +282,7 @@ def multiplied(text: str, qstart: int, qend: int, clause_end: int, lang: str, le
         word = v.group("counted")
         return word, simplemma.lemmatize(word, lang="de").lower(), []
     v = verb.search(text, max(0, qstart - 40), qstart)
-    if v is None or not english_tags(("was", v.group("counted"), "1", "times"))[1].startswith("VV"):
+    if v is None or not _tagged_as(ctx, "verb", v.group("counted"), "VV"):
         return _NONE
     word = v.group("counted")
     return word, simplemma.lemmatize(word, lang="en"), []
