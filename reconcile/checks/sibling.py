@@ -66,8 +66,9 @@ class _Index:
     """Every keyed claim of the run by key, each key's claims sorted by their day (undated ones apart), and
     each fact's size and documents: built once per run, so that a fact looks only at claims of its key and days."""
 
-    dated: dict[_Key, tuple[list[int], list[tuple[str, Claim]]]]
-    undated: dict[_Key, list[tuple[str, Claim]]]
+    dated: dict[_Key, tuple[list[int], list[tuple[str, Claim, _Scope]]]]
+    undated: dict[_Key, list[tuple[str, Claim, _Scope]]]
+    scopes: dict[str, _Scope]
     sizes: dict[str, int]
     documents: dict[str, set[str]]
 
@@ -77,8 +78,9 @@ def _index(ctx: Context) -> _Index:
     memo = ctx.shared.get("sibling.index")
     if memo is not None and memo[0] is ctx.facts:
         return memo[1]  # type: ignore[no-any-return]
-    rows: dict[_Key, list[tuple[int, str, Claim]]] = {}
-    undated: dict[_Key, list[tuple[str, Claim]]] = {}
+    rows: dict[_Key, list[tuple[int, str, Claim, _Scope]]] = {}
+    undated: dict[_Key, list[tuple[str, Claim, _Scope]]] = {}
+    scopes: dict[str, _Scope] = {}
     documents: dict[str, set[str]] = {}
     for f in ctx.facts:
         documents[f.id] = set()
@@ -90,21 +92,22 @@ def _index(ctx: Context) -> _Index:
             k = _key(c, ctx)
             if k is None:
                 continue
+            scopes[c.id] = _scope(c, ctx)
             d = _day(ctx, c)
             if d is None:
-                undated.setdefault(k, []).append((f.id, c))
+                undated.setdefault(k, []).append((f.id, c, scopes[c.id]))
             else:
-                rows.setdefault(k, []).append((d.toordinal(), f.id, c))
+                rows.setdefault(k, []).append((d.toordinal(), f.id, c, scopes[c.id]))
     dated = {}
     for k, r in rows.items():
         r.sort(key=lambda x: x[0])
-        dated[k] = ([x[0] for x in r], [(x[1], x[2]) for x in r])
-    out = _Index(dated, undated, {f.id: len(f.claims) for f in ctx.facts}, documents)
+        dated[k] = ([x[0] for x in r], [(x[1], x[2], x[3]) for x in r])
+    out = _Index(dated, undated, scopes, {f.id: len(f.claims) for f in ctx.facts}, documents)
     ctx.shared["sibling.index"] = (ctx.facts, out)
     return out
 
 
-def _candidates(index: _Index, k: _Key, day: date | None, days: float) -> list[tuple[str, Claim]]:
+def _candidates(index: _Index, k: _Key, day: date | None, days: float) -> list[tuple[str, Claim, _Scope]]:
     """The keyed claims of ``k`` within ``days`` of ``day`` (all of them when the day is unknown), and the undated."""
     days_of, rows = index.dated.get(k, ([], []))
     if day is None:
@@ -125,29 +128,44 @@ def _day(ctx: Context, c: Claim) -> date | None:
     return None
 
 
-def _apart_in_time(a: Claim, b: Claim, ctx: Context, days: float) -> bool:
-    """The two figures speak of times further apart than a story lasts (``days``), or of different years."""
-    ya, yb = str(a.as_of or "")[:4], str(b.as_of or "")[:4]
-    if ya.isdigit() and yb.isdigit() and ya != yb:
-        return True
-    da, db = _day(ctx, a), _day(ctx, b)
-    return da is not None and db is not None and abs((da - db).days) > days
+@dataclass(frozen=True)
+class _Scope:
+    """What sets a figure's scope, read once per claim: predicate (or its group), window, group words,
+    places, year and day."""
+
+    predicate: str
+    window: str
+    group: frozenset[str]
+    places: frozenset[str]
+    year: str
+    day: date | None
 
 
-def _same_scope(a: Claim, b: Claim, ctx: Context, days: float) -> bool:
-    """No qualifier sets the two figures apart, and their documents are of one story."""
-    from reconcile.checks.compare import _groups_differ, _places, _window_key
+def _scope(c: Claim, ctx: Context) -> _Scope:
+    """The claim's ``_Scope``, computed once per run when the run's index is built."""
+    from reconcile.checks.compare import _group_words, _places, _window_key
 
-    ga, gb = (ctx.lexicon.predicate_group(c.predicate) or (c.predicate or "").lower() for c in (a, b))
-    if ga and gb and ga != gb:
-        return False  # soldiers killed and soldiers shipped are two counts
-    to_date = load_update_lexicon(ctx.rules_dirs).to_date
-    if _window_key(a, to_date) != _window_key(b, to_date) or _groups_differ([a, b])[0, 1]:
+    year = str(c.as_of or "")[:4]
+    return _Scope(ctx.lexicon.predicate_group(c.predicate) or (c.predicate or "").lower(),
+                  _window_key(c, load_update_lexicon(ctx.rules_dirs).to_date), _group_words(c),
+                  _places(c, ctx.lexicon), year if year.isdigit() else "", _day(ctx, c))
+
+
+def _same_scope(sa: _Scope, sb: _Scope, days: float) -> bool:
+    """No qualifier sets the two figures apart, and their documents are of one story: the same predicate
+    (soldiers killed and soldiers shipped are two counts), window and group (neither's words hold the
+    other's: ``compare._groups_differ``), a shared place when both name one, and times within a story."""
+    if sa.predicate and sb.predicate and sa.predicate != sb.predicate:
         return False
-    pa, pb = _places(a, ctx.lexicon), _places(b, ctx.lexicon)
-    if pa and pb and not pa & pb:
+    if sa.window != sb.window:
         return False
-    return not _apart_in_time(a, b, ctx, days)
+    if sa.group and sb.group and not (sa.group <= sb.group or sb.group <= sa.group):
+        return False
+    if sa.places and sb.places and not sa.places & sb.places:
+        return False
+    if sa.year and sb.year and sa.year != sb.year:
+        return False
+    return sa.day is None or sb.day is None or abs((sa.day - sb.day).days) <= days
 
 
 def siblings(ctx: Context, min_share: float, min_own_share: float = 0.25, days: float = 14
@@ -158,8 +176,11 @@ def siblings(ctx: Context, min_share: float, min_own_share: float = 0.25, days: 
     found: dict[str, tuple[dict[str, Claim], dict[str, Claim]]] = {}
     for a in ctx.claims:
         k = _key(a, ctx)
-        for fid, b in _candidates(index, k, _day(ctx, a), days) if k else []:
-            if fid != ctx.fact.id and _same_scope(a, b, ctx, days):
+        if not k:
+            continue
+        sa = index.scopes.get(a.id) or _scope(a, ctx)
+        for fid, b, sb in _candidates(index, k, sa.day, days):
+            if fid != ctx.fact.id and _same_scope(sa, sb, days):
                 mine, theirs = found.setdefault(fid, ({}, {}))
                 mine[a.id], theirs[b.id] = a, b
     return {fid: (list(m.values()), list(t.values())) for fid, (m, t) in sorted(found.items())
