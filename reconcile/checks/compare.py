@@ -29,7 +29,7 @@ from reconcile.units import canonical
 
 __all__ = ["UpdateLexicon", "load_update_lexicon", "tolerances", "conversions", "compat_matrix", "when",
            "is_cumulative", "grows", "is_forecast", "nested_places", "with_named", "PLANNED", "Pairs", "classify",
-           "PAIR_CAP"]
+           "PAIR_CAP", "groups_apart"]
 
 PLANNED = ("planned", "hypothetical")
 
@@ -323,6 +323,11 @@ def _group_words(c: Claim) -> frozenset[str]:
     return frozenset(re.findall(r"\w+", (c.group or "").lower()))
 
 
+def groups_apart(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Two groups' words (``_group_words``) name two groups: both are named and neither holds the other's."""
+    return bool(a) and bool(b) and not (a <= b or b <= a)
+
+
 def _groups_differ(reps: list[Claim]) -> np.ndarray:
     """``m[i, j]``: both name a group and neither names a part of the other's words: "Englishman Robert
     Buckley" and "Robert Buckley" are one group told in more or fewer words; "Geimpfte über 80" and
@@ -331,7 +336,7 @@ def _groups_differ(reps: list[Claim]) -> np.ndarray:
     uniq = list(dict.fromkeys(w for w in words if w))
     if not uniq:
         return np.zeros((len(reps), len(reps)), dtype=bool)
-    apart = np.array([[not (a <= b or b <= a) for b in uniq] for a in uniq], dtype=bool)
+    apart = np.array([[groups_apart(a, b) for b in uniq] for a in uniq], dtype=bool)
     code = np.array([uniq.index(w) if w else -1 for w in words], dtype=np.int64)
     known = code >= 0
     safe = np.where(known, code, 0)

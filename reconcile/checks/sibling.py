@@ -31,7 +31,8 @@ from datetime import date
 from typing import Any
 
 from reconcile.checks.base import Context, Hit, describe
-from reconcile.checks.compare import PLANNED, classify, compat_matrix, load_update_lexicon, tolerances
+from reconcile.checks.compare import (PLANNED, _group_words, _places, _window_key, classify, compat_matrix,
+                                      groups_apart, load_update_lexicon, tolerances)
 from reconcile.model import Claim, Fact
 
 KIND = "sibling"
@@ -143,8 +144,6 @@ class _Scope:
 
 def _scope(c: Claim, ctx: Context) -> _Scope:
     """The claim's ``_Scope``, computed once per run when the run's index is built."""
-    from reconcile.checks.compare import _group_words, _places, _window_key
-
     year = str(c.as_of or "")[:4]
     return _Scope(ctx.lexicon.predicate_group(c.predicate) or (c.predicate or "").lower(),
                   _window_key(c, load_update_lexicon(ctx.rules_dirs).to_date), _group_words(c),
@@ -159,7 +158,7 @@ def _same_scope(sa: _Scope, sb: _Scope, days: float) -> bool:
         return False
     if sa.window != sb.window:
         return False
-    if sa.group and sb.group and not (sa.group <= sb.group or sb.group <= sa.group):
+    if groups_apart(sa.group, sb.group):
         return False
     if sa.places and sb.places and not sa.places & sb.places:
         return False
