@@ -27,6 +27,8 @@ METRICS = ("mention_recall", "value_recall", "interval_recall", "mention_precisi
            "excluded_false_positives", "bcubed_precision", "bcubed_recall", "bcubed_f1", "verdict_accuracy",
            "attribution_accuracy", "modality_accuracy")
 
+_STOP = frozenset(str(w) for w in packaged_data("evaluation")["attribution_stopwords"])  # lexicon/evaluation.yml
+
 
 def load_gold(path: str | Path) -> dict[str, Any]:
     """The gold annotation at ``path`` (JSON: documents, facts with mentions, non-claims, excluded sections)."""
@@ -45,8 +47,7 @@ def attribution_matches(pred: str | None, gold: str | None) -> bool:
 def _content_prefixes(text: str) -> set[str]:
     """The 6-letter prefixes of the words of ``text`` that are 3 letters or longer and no stop word
     (``rules/lexicon/evaluation.yml``)."""
-    stop = set(packaged_data("evaluation")["attribution_stopwords"])
-    return {w.lower()[:6] for w in re.findall(r"\w+", text) if len(w) >= 3 and w.lower() not in stop}
+    return {w.lower()[:6] for w in re.findall(r"\w+", text) if len(w) >= 3 and w.lower() not in _STOP}
 
 
 def _locate(doc: Document, context: str, surface: str) -> list[tuple[int, int]]:
