@@ -98,6 +98,7 @@ class _CueLists:
 
     att_after: dict[str, Prefiltered]
     att_before: dict[str, Prefiltered]
+    att_any: dict[str, Prefiltered]  # both lists: one test for the sentences that name no source
     modality: dict[str, dict[str, Prefiltered]]
     cumulative: dict[str, Prefiltered]
     previous_year: dict[str, Prefiltered]
@@ -113,6 +114,7 @@ def _cue_lists(lex: Lexicon) -> _CueLists:
     simple = all(w.isalpha() and literals_of(re.compile(re.escape(w), re.I)) == ((w,), True) for w in seasons)
     return _CueLists(
         {lg: Prefiltered(lex.att_after[lg]) for lg in langs}, {lg: Prefiltered(lex.att_before[lg]) for lg in langs},
+        {lg: Prefiltered([*lex.att_after[lg], *lex.att_before[lg]]) for lg in langs},
         {mod: {lg: Prefiltered(pats.get(lg, [])) for lg in langs} for mod, pats in lex.modality.items()},
         {lg: Prefiltered(lex.cumulative[lg]) for lg in langs}, {lg: Prefiltered(lex.previous_year[lg]) for lg in langs},
         {lg: Prefiltered(lex.this_year[lg]) for lg in langs}, seasons if simple else None)
@@ -286,6 +288,8 @@ def _attribution_cues(text: str, lang: str, lex: Lexicon) -> tuple[_AttCue, ...]
     """Every attribution cue of a sentence with its source; which one governs a figure depends on where.
 
     Only the cues whose word the sentence holds are run (most sentences name no source)."""
+    if not _cue_lists(lex).att_any[lang].any_present(text, fold(text)):
+        return ()
     out: list[_AttCue] = []
     cues = _sentence_cues(text, lang, lex)
     after, before = cues.att_after, cues.att_before

@@ -127,23 +127,47 @@ def may_match(rx: Any, text: str, folded: str) -> bool:
     return any(x in where for x in lits[0])
 
 
-class _Check:
-    """The test of one pattern's literals: one literal with ``in``, several with one alternation of them."""
+def _minimal(lits: tuple[str, ...]) -> tuple[str, ...]:
+    """The literals without those that hold another one ("milliarden" holds "milliarde"): a text holds
+    one of the literals exactly when it holds one of these."""
+    out = [x for x in lits if not any(y != x and y in x for y in lits)]
+    return tuple(dict.fromkeys(out))
 
-    __slots__ = ("single", "many", "folded")
+
+_FEW = 12  # up to this many literals, ``in`` one after another beats one alternation of them
+
+
+class _Check:
+    """The test of one pattern's literals: a few with ``in``, more with one alternation of them."""
+
+    __slots__ = ("few", "many", "folded")
 
     def __init__(self, rx: Any) -> None:
         lits = literals_of(rx)
-        self.single: str | None = lits[0][0] if lits and len(lits[0]) == 1 else None
-        self.many = re.compile("|".join(map(re.escape, lits[0]))) if lits and len(lits[0]) > 1 else None
+        words = _minimal(lits[0]) if lits else ()
+        self.few: tuple[str, ...] | None = words if words and len(words) <= _FEW else None
+        self.many = re.compile("|".join(map(re.escape, words))) if lits and len(words) > _FEW else None
         self.folded = bool(lits and lits[1])
 
     def possible(self, text: str, folded: str) -> bool:
         """False when none of the literals stands in ``text`` (``folded`` is ``fold(text)``)."""
         where = folded if self.folded else text
-        if self.single is not None:
-            return self.single in where
+        if self.few is not None:
+            for x in self.few:
+                if x in where:
+                    return True
+            return False
         return self.many is None or self.many.search(where) is not None
+
+
+def _union(checks: list[_Check]) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """The literals of all ``checks`` (those compared folded, those compared as written), or None when one
+    of them has no literals or too many to test with ``in``."""
+    if any(c.few is None for c in checks):
+        return None
+    on_folded = _minimal(tuple(x for c in checks if c.folded for x in c.few or ()))
+    on_text = _minimal(tuple(x for c in checks if not c.folded for x in c.few or ()))
+    return on_folded, on_text
 
 
 class Prefiltered:
@@ -152,17 +176,27 @@ class Prefiltered:
     def __init__(self, patterns: list[Any] | tuple[Any, ...]) -> None:
         self.patterns = tuple(patterns)
         checks = [(rx, _Check(rx)) for rx in self.patterns]
-        self._checks = tuple((rx, c.single, c.many, c.folded) for rx, c in checks)
+        self._checks = tuple((rx, c.few, c.many, c.folded) for rx, c in checks)
+        self._union = _union([c for _, c in checks])
+
+    def any_present(self, text: str, folded: str) -> bool:
+        """May any of the patterns match ``text``? One pass over all their literals (most texts hold none)."""
+        if self._union is None:
+            return bool(self.present(text, folded))
+        on_folded, on_text = self._union
+        return any(x in folded for x in on_folded) or any(x in text for x in on_text)
 
     def present(self, text: str, folded: str) -> list[Any]:
         """The patterns, in order, that may match ``text`` (``folded`` is ``fold(text)``); a pattern left out
         cannot match ``text`` nor any part of it."""
         out = []
-        for rx, single, many, on_folded in self._checks:  # inlined: this runs for every sentence
+        for rx, few, many, on_folded in self._checks:  # inlined: this runs for every sentence
             where = folded if on_folded else text
-            if single is not None:
-                if single in where:
-                    out.append(rx)
+            if few is not None:
+                for x in few:
+                    if x in where:
+                        out.append(rx)
+                        break
             elif many is None or many.search(where):
                 out.append(rx)
         return out

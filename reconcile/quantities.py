@@ -650,11 +650,10 @@ def _is_reference(scan: _Scan, start: int, end: int) -> bool:
 def _find_words_de(scan: _Scan) -> None:
     text, p = scan.text, scan.p
     w = p.cfg["words"]["de"]
-    skip = p.not_numbers_de
     half = w["half"]
     for m in p.fast["de_word"].finditer(text, scan.folded):
         word = m.group(1).lower()
-        if word in skip or word.endswith(w["and"]) or not scan.free(m.start(), m.end()) or \
+        if _skipped_de_word(word, p) or not scan.free(m.start(), m.end()) or \
                 _is_reference(scan, m.start(), m.start() + len(m.group(1))):
             continue
         if m.group(1)[0].isupper() and not (m.start() == 0 or re.search(r"[.!?:„\"(]\s*$", text[:m.start()])):
@@ -1037,13 +1036,31 @@ def _carry_units(found: list[RawQuantity]) -> None:
 
 # --------------------------------------------------------------------------- extraction
 
+def _words_may_hold_figure(text: str, folded: str, lang: str, p: _Pats) -> bool:
+    """May a sentence without digits hold a figure? Only if a word candidate matches it; a German number
+    word counts only if ``_find_words_de`` would not skip it ("und", "ein": most German sentences hold them)."""
+    for i, fp in enumerate(p.word_candidates):
+        if i == 0 and lang == "de":
+            if any(not _skipped_de_word(m.group(1), p) for m in fp.finditer(text, folded)):
+                return True
+        elif fp.search(text, folded):
+            return True
+    return False
+
+
+def _skipped_de_word(word: str, p: _Pats) -> bool:
+    """A match of the German number-word pattern that is no number ("und", "ein", "tausendund")."""
+    low = word.lower()
+    return low in p.not_numbers_de or low.endswith(p.cfg["words"]["de"]["and"])
+
+
 def extract(text: str, lang: str | None, lex: Lexicon | None = None) -> list[RawQuantity]:
     """All quantities in ``text`` (a sentence or a whole view), in order of their start."""
     lex = lex or load_lexicon()
     lang = lang if lang in ("de", "en") else "en"
     p = _patterns(lex, lang)
     folded = fold(text)
-    if not p.candidates[0].search(text) and not any(fp.search(text, folded) for fp in p.word_candidates):
+    if not p.candidates[0].search(text) and not _words_may_hold_figure(text, folded, lang, p):
         return []
     scan = _Scan(text, lang, lex, p, _excluded_spans(text, p, folded), folded=folded)
     _tallies(scan)
