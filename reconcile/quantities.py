@@ -393,14 +393,20 @@ _ATTACHED_AFTER = re.compile(r"^[-‑]?[A-Za-zÄÖÜäöü]")
 _SCI = re.compile(r"(?=\d)(?<![\w.,])(\d+(?:[.,]\d+)?)\s?[×x*]\s?10\^?([−-]?\d{1,3})(?![\d])")
 _SLASH_FRACTION = re.compile(r"(?=\d)(?<![\w./])(?:(\d{1,3})\s)?([1-9])/(2|3|4|5|8|10|16)(?![\d/])")
 
+_POINT_MONTH = re.compile(rf"^\.\s*(?:{MONTH_RE})\b", re.I)  # "5. Mai": a date
+_COLON_DIGIT = re.compile(r"^:\d")
+_MONTH_WORD = re.compile(rf"^(?:{MONTH_RE})\b", re.I)
+_DIGIT_COLON = re.compile(r"\d:$")
+_FAST_EXCLUDED = tuple(FastPattern(rx) for rx in (_DATE_NUM, _DATE_ISO, _DATE_SLASH, _TIME, _LINKID, _PHONE))
+
 
 def _excluded_spans(text: str, p: _Pats, folded: str) -> list[tuple[int, int]]:
     """Dates, clock times, phone numbers and link ids: digits that are never figures of a claim."""
     spans: list[tuple[int, int]] = []
     if not _HAS_DIGIT.search(text):
         return spans
-    for rx in (_DATE_NUM, _DATE_ISO, _DATE_SLASH, _TIME, _LINKID, _PHONE):
-        spans.extend((m.start(), m.end()) for m in rx.finditer(text))
+    for fp in _FAST_EXCLUDED:  # each is run only if the text holds its punctuation (".", ":", "/", ...)
+        spans.extend((m.start(), m.end()) for m in fp.finditer(text, folded))
     if _FOUR_DIGITS.search(text):  # a postal code has four or five digits
         spans.extend((m.start(), m.end()) for m in p.rx["zip"].finditer(text))
     spans.extend((m.start(), m.end()) for m in p.fast["clock"].finditer(text, folded))
@@ -439,7 +445,7 @@ def _is_year(scan: _Scan, start: int, end: int) -> bool:
         # ("2000 Soldaten"; but "1933 Adolf Hitler", "2020 PDF")
         name = re.match(r"\s*\S+\s+[A-ZÄÖÜ][a-zäöüß]+\b", text[end:end + 40])
         return not (word[:1].isupper() and not word.isupper() and not name
-                    and not re.match(rf"^(?:{MONTH_RE})\b", word, re.I))
+                    and not _MONTH_WORD.match(word))
     return not rx["en_plural"].match(word)  # "2000 troops": a count before a plural noun
 
 
@@ -625,9 +631,9 @@ def _digits_are_figure(scan: _Scan, s: int, e: int) -> bool:
             or rx["cur_after"].match(after)
             or _measure_at(scan, e) or rx["age_after"].match(after)):
         return False  # "5G", "3D"; but "48-page", "2.0l", "15kW", "5bn", "101jährige"
-    if rx["ordinal_after"].match(after) or re.match(rf"^\.\s*(?:{MONTH_RE})\b", after, re.I):
+    if rx["ordinal_after"].match(after) or _POINT_MONTH.match(after):
         return False
-    if re.match(r"^:\d", after) or re.search(r"\d:$", before):
+    if _COLON_DIGIT.match(after) or _DIGIT_COLON.search(before):
         return False
     return not _is_year(scan, s, e)
 
