@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -311,6 +311,7 @@ def _patterns(lex: Lexicon, lang: str) -> _Pats:
     low_m, exact_m = _measure_tables(lex)
     rx = {**_unit_sources(lex, lang, scales), **_number_sources(lex, lang), **_context_sources(lex, lang)}
     compiled = {k: re.compile(p, 0 if k in _CASED else re.I) for k, p in rx.items()}
+    _digit_led(compiled["clock"])  # ``_excluded_spans`` runs it where runs of digits start
     # every vague quantity holds one of these stems ("mehrere Tausend", "Zehntausende", "dozens", "a handful")
     v = lex.vague
     stems = {k.lower()[:6] for lg in ("de", "en") for k in v.get("scales", {}).get(lg, {})}
@@ -352,6 +353,7 @@ class _Scan:
     p: _Pats
     excluded: list[tuple[int, int]]
     folded: str = ""  # ``literals.fold(text)``: a pattern whose words it lacks is not run
+    digit_starts: list[int] = field(default_factory=list)  # where runs of digits start (``_finditer_at``)
     cores: list[_Core] = field(default_factory=list)
     done: list[RawQuantity] = field(default_factory=list)  # complete figures (vague, zero, fractions)
     taken: list[tuple[int, int]] = field(default_factory=list)
@@ -370,13 +372,43 @@ def _overlaps(a: int, b: int, spans: list[tuple[int, int]]) -> bool:
     return any(s < b and a < e for s, e in spans)
 
 
+_DIGIT_RUN = re.compile(r"\d+")
+# a pattern led by (?=\d) and a look-behind that excludes a digit: every match starts where a run of digits does
+_DIGIT_LED = re.compile(r"\(\?=\\d\)\(\?<!(?:\\[dw]|\[[^\]]*\\[dw][^\]]*\])\)")
+
+
+def _digit_led(rx: re.Pattern[str]) -> re.Pattern[str]:
+    r"""``rx``, checked to be led by a digit (``(?=\d)(?<![\d...])``), so ``_finditer_at`` may run it."""
+    if not _DIGIT_LED.match(rx.pattern):
+        raise ValueError(f"not a digit-led pattern: {rx.pattern[:40]}")
+    return rx
+
+
+def _digit_starts(text: str) -> list[int]:
+    """Where each run of digits of ``text`` starts: the only places a digit-led pattern can match."""
+    return [m.start() for m in _DIGIT_RUN.finditer(text)]
+
+
+def _finditer_at(rx: re.Pattern[str], text: str, starts: list[int]) -> Iterator[re.Match[str]]:
+    """``rx.finditer(text)`` for a digit-led pattern, tried only where runs of digits start (``starts``):
+    the same matches, without ``re`` trying the look-behind at every position of the sentence."""
+    end = 0
+    for at in starts:
+        if at >= end:
+            m = rx.match(text, at)
+            if m:
+                yield m
+                end = m.end()
+
+
 _HAS_DIGIT = re.compile(r"\d")
 _FOUR_DIGITS = re.compile(r"\d{4}")
 # patterns that open with a look-behind start with (?=\d): re then skips to the next digit instead of
 # trying the look-behind at every position (3x faster on news text)
-_DIGITS = re.compile(r"(?=\d)(?<![\d.,])(\d{1,2}(?:,\d\d)+,\d{3}(?:\.\d+)?"  # Indian grouping: 12,34,567.89
-                     r"|\d{1,3}(?:[.,\u202f\u00a0\u2009' ’]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?)(?!\d)")
-_SPACED_THOUSANDS = re.compile(r"(?=\d)(?<![\d.,])\d{1,3}(?:, \d{3})+(?![\d,.])")  # "80, 000" as tokenisers leave it
+_DIGITS = _digit_led(re.compile(r"(?=\d)(?<![\d.,])(\d{1,2}(?:,\d\d)+,\d{3}(?:\.\d+)?"  # Indian grouping: 12,34,567.89
+                     r"|\d{1,3}(?:[.,\u202f\u00a0\u2009' ’]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?)(?!\d)"))
+# "80, 000" as tokenisers leave it
+_SPACED_THOUSANDS = _digit_led(re.compile(r"(?=\d)(?<![\d.,])\d{1,3}(?:, \d{3})+(?![\d,.])"))
 _DATE_NUM = re.compile(r"(?=\d)(?<![\d.])\d{1,2}\.\d{1,2}\.(?:\d{4}|\d{2})(?![\d])")
 _DATE_ISO = re.compile(r"(?=\d)(?<!\d)\d{4}-\d{2}-\d{2}(?!\d)")
 _DATE_SLASH = re.compile(r"(?=\d)(?<![\d/])\d{1,2}/\d{1,2}/\d{2,4}(?![\d/])")
@@ -384,7 +416,7 @@ _TIME = re.compile(r"(?=\d)(?<![\d.])\d{1,2}:\d{2}(?![\d])")
 _DAY_MONTH = re.compile(rf"(?=\d)(?<!\d)\d{{1,2}}\.?\s+(?:{MONTH_RE})\b\.?", re.I)
 _MONTH_YEAR = re.compile(rf"\b(?:{MONTH_RE})\.?\s+(\d{{4}})\b", re.I)
 _MONTH_ANY = re.compile(rf"\b(?:{MONTH_RE})", re.I)
-_FAST_MONTHS = tuple(FastPattern(rx) for rx in (_MONTH_ANY, _DAY_MONTH, _MONTH_YEAR))
+_FAST_MONTHS = tuple(FastPattern(rx) for rx in (_MONTH_ANY, _digit_led(_DAY_MONTH), _MONTH_YEAR))
 _PHONE = re.compile(r"(?=[+(\d])(?<![\w.,])\+?\(?\d{2,5}\)?[ /-]\d{3,}(?:[ /-]\d{2,})+(?![\w])")
 _LINKID = re.compile(r"[!#]\d+|(?<![\d\s])/\d+|\[\d+\]")
 _ATTACHED_BEFORE = re.compile(r"[A-Za-zÄÖÜäöü][-‑]?$")
@@ -397,23 +429,30 @@ _POINT_MONTH = re.compile(rf"^\.\s*(?:{MONTH_RE})\b", re.I)  # "5. Mai": a date
 _COLON_DIGIT = re.compile(r"^:\d")
 _MONTH_WORD = re.compile(rf"^(?:{MONTH_RE})\b", re.I)
 _DIGIT_COLON = re.compile(r"\d:$")
-_FAST_EXCLUDED = tuple(FastPattern(rx) for rx in (_DATE_NUM, _DATE_ISO, _DATE_SLASH, _TIME, _LINKID, _PHONE))
+_DIGIT_EXCLUDED = tuple(FastPattern(_digit_led(rx)) for rx in (_DATE_NUM, _DATE_ISO, _DATE_SLASH, _TIME))
+_FAST_EXCLUDED = tuple(FastPattern(rx) for rx in (_LINKID, _PHONE))
 
 
-def _excluded_spans(text: str, p: _Pats, folded: str) -> list[tuple[int, int]]:
-    """Dates, clock times, phone numbers and link ids: digits that are never figures of a claim."""
+def _excluded_spans(text: str, p: _Pats, folded: str, starts: list[int]) -> list[tuple[int, int]]:
+    """Dates, clock times, phone numbers and link ids: digits that are never figures of a claim
+    (``starts``: where the runs of digits start)."""
     spans: list[tuple[int, int]] = []
-    if not _HAS_DIGIT.search(text):
+    if not starts:
         return spans
-    for fp in _FAST_EXCLUDED:  # each is run only if the text holds its punctuation (".", ":", "/", ...)
+    for fp in _DIGIT_EXCLUDED:  # each is run only if the text holds its punctuation (".", ":", "/", ...)
+        if fp.possible(text, folded):
+            spans.extend((m.start(), m.end()) for m in _finditer_at(fp.rx, text, starts))
+    for fp in _FAST_EXCLUDED:
         spans.extend((m.start(), m.end()) for m in fp.finditer(text, folded))
     if _FOUR_DIGITS.search(text):  # a postal code has four or five digits
         spans.extend((m.start(), m.end()) for m in p.rx["zip"].finditer(text))
-    spans.extend((m.start(), m.end()) for m in p.fast["clock"].finditer(text, folded))
+    if p.fast["clock"].possible(text, folded):
+        spans.extend((m.start(), m.end()) for m in _finditer_at(p.rx["clock"], text, starts))
     month_any, day_month, month_year = _FAST_MONTHS
     if month_any.search(text, folded):  # most sentences name no month: skip the three month patterns
-        for fp in (day_month, p.fast["month_day"]):
-            spans.extend((m.start(), m.end()) for m in fp.finditer(text, folded))
+        if day_month.possible(text, folded):
+            spans.extend((m.start(), m.end()) for m in _finditer_at(day_month.rx, text, starts))
+        spans.extend((m.start(), m.end()) for m in p.fast["month_day"].finditer(text, folded))
         spans.extend((m.start(1), m.end(1)) for m in month_year.finditer(text, folded))
     return spans
 
@@ -600,11 +639,11 @@ def find_digits(scan: _Scan) -> None:
     """Numbers written in digits, with their sign; years, references, model names and calibres left out."""
     text, p = scan.text, scan.p
     if scan.lang == "en":
-        for m in _SPACED_THOUSANDS.finditer(text):
+        for m in _finditer_at(_SPACED_THOUSANDS, text, scan.digit_starts):
             if scan.free(m.start(), m.end()):
                 scan.cores.append(_Core(m.start(), m.end(), float(m.group().replace(", ", "")), "number"))
                 scan.taken.append(m.span())
-    for m in _DIGITS.finditer(text):
+    for m in _finditer_at(_DIGITS, text, scan.digit_starts):
         s, e = m.span()
         if not scan.free(s, e) or not _digits_are_figure(scan, s, e):
             continue
@@ -1068,7 +1107,8 @@ def extract(text: str, lang: str | None, lex: Lexicon | None = None) -> list[Raw
     folded = fold(text)
     if not p.candidates[0].search(text) and not _words_may_hold_figure(text, folded, lang, p):
         return []
-    scan = _Scan(text, lang, lex, p, _excluded_spans(text, p, folded), folded=folded)
+    starts = _digit_starts(text)
+    scan = _Scan(text, lang, lex, p, _excluded_spans(text, p, folded, starts), folded=folded, digit_starts=starts)
     _tallies(scan)
     for finder in FINDERS:
         finder(scan)

@@ -172,3 +172,39 @@ def test_claim_surface_is_the_text_at_its_offsets(words):
         assert c.surface == text[c.start:c.end], (text, c.surface)
     for q, s, e in document_quantities(doc):
         assert 0 <= s <= e <= len(text)
+
+
+_DIGIT_TEXT = st.text(alphabet="0123456789 .,:/-–abcUhr", min_size=0, max_size=40)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_DIGIT_TEXT)
+def test_digit_led_patterns_match_where_re_does(text):
+    """The digit-led patterns, tried only where runs of digits start, find what ``finditer`` finds."""
+    from reconcile.quantities import _DIGIT_EXCLUDED, _DIGITS, _SPACED_THOUSANDS, _digit_starts, _finditer_at
+
+    starts = _digit_starts(text)
+    for rx in (_DIGITS, _SPACED_THOUSANDS, *(fp.rx for fp in _DIGIT_EXCLUDED)):
+        assert [m.span() for m in _finditer_at(rx, text, starts)] == [m.span() for m in rx.finditer(text)]
+
+
+def test_only_digit_led_patterns_run_at_digit_starts():
+    """A pattern that may match before a digit ("(?=\\d)" alone) is refused, not run wrongly."""
+    import re
+
+    from reconcile.quantities import _digit_led
+
+    with pytest.raises(ValueError):
+        _digit_led(re.compile(r"(?=\d)\d+"))
+    assert _digit_led(re.compile(r"(?=\d)(?<![\w.])\d+"))
+
+
+@pytest.mark.parametrize("text,lang,expected", [
+    ("Sie sagte und ging, ein Hund bellte.", "de", []),
+    ("Und dann kamen drei Kinder.", "de", [("drei", 3.0)]),
+    ("Er kam um 10:30 Uhr am 5. Mai 2020 mit 1.200 Euro.", "de", [("1.200 Euro", 1200.0)]),
+    ("At 3:15 pm on 12/05/2020, 1,200 people and 80, 000 fans came.", "en", [("1,200", 1200.0), ("80, 000", 80000.0)]),
+])
+def test_skipped_number_words_and_excluded_digits(text, lang, expected):
+    """"und" and "ein" alone make no figure; clock times and dates stay out, the figures beside them stay in."""
+    assert [(q.surface, q.value) for q in extract(text, lang)] == expected
