@@ -29,7 +29,7 @@ from reconcile.units import canonical
 
 __all__ = ["UpdateLexicon", "load_update_lexicon", "tolerances", "conversions", "compat_matrix", "when",
            "is_cumulative", "grows", "is_forecast", "nested_places", "with_named", "PLANNED", "Pairs", "classify",
-           "PAIR_CAP", "groups_apart"]
+           "PAIR_CAP", "groups_apart", "group_words", "places_of", "window_key"]
 
 PLANNED = ("planned", "hypothetical")
 
@@ -261,7 +261,8 @@ def compat_matrix(tol: list[Interval], rows: slice | None = None) -> np.ndarray:
     return (top < bottom) | ((top == bottom) & (point[r, None] | point[None, :]))
 
 
-def _places(c: Claim, lex: Lexicon | None) -> frozenset[str]:
+def places_of(c: Claim, lex: Lexicon | None) -> frozenset[str]:
+    """The places a figure is for, as comparable keys (``Lexicon.place_key``: a country's names are one key)."""
     return frozenset(lex.place_key(p) if lex else p.lower() for p in c.places)
 
 
@@ -311,20 +312,20 @@ def _differ(codes: np.ndarray) -> np.ndarray:
     return known[:, None] & known[None, :] & (codes[:, None] != codes[None, :])
 
 
-def _window_key(c: Claim, to_date: re.Pattern[str] | None) -> str:
+def window_key(c: Claim, to_date: re.Pattern[str] | None) -> str:
     """The window a figure covers, for comparison; none for a window running up to a time ("bis Samstag",
     "bislang", "so far"): two such figures differ in their as-of time, which is the update check's question."""
     w = (c.window or "").strip()
     return "" if not w or (to_date is not None and to_date.search(w)) else w.lower()
 
 
-def _group_words(c: Claim) -> frozenset[str]:
+def group_words(c: Claim) -> frozenset[str]:
     """The words of the population group as written, lower case, punctuation dropped ("AK-47 rifles")."""
     return frozenset(re.findall(r"\w+", (c.group or "").lower()))
 
 
 def groups_apart(a: frozenset[str], b: frozenset[str]) -> bool:
-    """Two groups' words (``_group_words``) name two groups: both are named and neither holds the other's."""
+    """Two groups' words (``group_words``) name two groups: both are named and neither holds the other's."""
     return bool(a) and bool(b) and not (a <= b or b <= a)
 
 
@@ -332,7 +333,7 @@ def _groups_differ(reps: list[Claim]) -> np.ndarray:
     """``m[i, j]``: both name a group and neither names a part of the other's words: "Englishman Robert
     Buckley" and "Robert Buckley" are one group told in more or fewer words; "Geimpfte über 80" and
     "Pflegekräfte" are two."""
-    words = [_group_words(c) for c in reps]
+    words = [group_words(c) for c in reps]
     uniq = list(dict.fromkeys(w for w in words if w))
     if not uniq:
         return np.zeros((len(reps), len(reps)), dtype=bool)
@@ -348,7 +349,7 @@ def nested_places(claims: list[Claim], lex: Lexicon | None) -> frozenset[frozens
     that are a capital and its country ("city:KP" and "KP"): one lies in the other."""
     out: set[frozenset[str]] = set()
     for c in claims:
-        keys = sorted(_places(c, lex))
+        keys = sorted(places_of(c, lex))
         out.update(frozenset((a, b)) for i, a in enumerate(keys) for b in keys[i + 1:])
         out.update(frozenset((k, k[5:])) for k in keys if k.startswith("city:"))
     return frozenset(out)
@@ -369,7 +370,7 @@ def _scope_masks(reps: list[Claim], lex: Lexicon | None, to_date: re.Pattern[str
     in the other (``nested_places``)."""
     planned = np.array(plans if plans is not None else [c.modality in PLANNED for c in reps], dtype=bool)
     part = np.array([c.part_of for c in reps])
-    places = [_places(c, lex) for c in reps]
+    places = [places_of(c, lex) for c in reps]
     uniq = list(dict.fromkeys(p for p in places if p))
     pcode = np.array([uniq.index(p) if p else -1 for p in places], dtype=np.int64)
     disjoint = np.array([[_places_apart(a, b, nested) for b in uniq] for a in uniq],
@@ -382,7 +383,7 @@ def _scope_masks(reps: list[Claim], lex: Lexicon | None, to_date: re.Pattern[str
     return {"modality": planned[:, None] != planned[None, :], "part_of": part[:, None] != part[None, :],
             "counted": _differ(_codes([c.counted_group for c in reps])),
             "group": _groups_differ(reps),
-            "window": _differ(_codes([_window_key(c, to_date) for c in reps])), "places": pm}
+            "window": _differ(_codes([window_key(c, to_date) for c in reps])), "places": pm}
 
 
 def _update_mask(reps: list[Claim], cum: np.ndarray, cue: np.ndarray, first: list[str],

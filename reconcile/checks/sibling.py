@@ -31,7 +31,7 @@ from datetime import date
 from typing import Any
 
 from reconcile.checks.base import Context, Hit, describe
-from reconcile.checks.compare import (PLANNED, _group_words, _places, _window_key, classify, compat_matrix,
+from reconcile.checks.compare import (PLANNED, group_words, places_of, window_key, classify, compat_matrix,
                                       groups_apart, load_update_lexicon, tolerances)
 from reconcile.model import Claim, Fact
 
@@ -146,8 +146,8 @@ def _scope(c: Claim, ctx: Context) -> _Scope:
     """The claim's ``_Scope``, computed once per run when the run's index is built."""
     year = str(c.as_of or "")[:4]
     return _Scope(ctx.lexicon.predicate_group(c.predicate) or (c.predicate or "").lower(),
-                  _window_key(c, load_update_lexicon(ctx.rules_dirs).to_date), _group_words(c),
-                  _places(c, ctx.lexicon), year if year.isdigit() else "", _day(ctx, c))
+                  window_key(c, load_update_lexicon(ctx.rules_dirs).to_date), group_words(c),
+                  places_of(c, ctx.lexicon), year if year.isdigit() else "", _day(ctx, c))
 
 
 def _same_scope(sa: _Scope, sb: _Scope, days: float) -> bool:
