@@ -69,7 +69,7 @@ def test_rule_case(case):
     for j, of in enumerate(extra):
         oc = [_claim(100 + 10 * j + k, s) for k, s in enumerate(of["claims"])]
         claims += oc
-        facts.append(Fact(f"F{j + 1}", f"other {j}", [c.id for c in oc], "people", value=of["value"]))
+        facts.append(Fact(f"F{j + 1}", f"other {j}", [c.id for c in oc], "people", value=of.get("value")))
     by_id = {c.id: c for c in claims}
     fc = [by_id[cid] for cid in facts[0].claims]
     ctx = Context(facts[0], fc, docs, origins_for(fc, docs), facts, by_id, draft)
