@@ -450,6 +450,17 @@ def classify(ctx: Context, claims: list[Claim], extra: float = 0.0) -> Pairs:
     return out
 
 
+def _told_apart(compat: np.ndarray, doc: np.ndarray, bounded: np.ndarray, states: np.ndarray) -> np.ndarray:
+    """``m[i, j]``: some document states figures like both, and two of its figures do not fit each other ("45
+    million in all, 43 million of it to one company"): the two are two quantities of the story told side by
+    side, so a document that states only one of them does not contradict one that states the other."""
+    apart = (doc[:, None] == doc[None, :]) & ~compat & bounded[:, None] & bounded[None, :]
+    two = np.zeros(states.shape[1], dtype=bool)
+    two[doc[apart.any(axis=1)]] = True  # documents stating two figures that do not fit each other
+    both = (states & two[None, :]).astype(np.int32)
+    return (both @ both.T) > 0
+
+
 def _classify_reps(ctx: Context, claims: list[Claim], idx: list[int], tol: list[Interval],
                    flags: tuple[list[bool], list[bool], list[bool]], ulex: UpdateLexicon, out: Pairs) -> None:
     """Fill ``out`` from the pairwise matrices of the distinct claims ``idx`` (``flags``: each claim's update
@@ -463,8 +474,10 @@ def _classify_reps(ctx: Context, claims: list[Claim], idx: list[int], tol: list[
     # says nothing about which one the document means
     bounded = np.array([np.isfinite(tol[i][0]) and np.isfinite(tol[i][1]) for i in idx])
     onehot = ((doc[:, None] == np.arange(doc.max() + 1)[None, :]) & bounded[:, None]).astype(np.int32)
-    has = ((compat.astype(np.int32) @ onehot) > 0)[:, doc]  # has[j, i]: i's document states a figure like j
-    bad = np.triu(~compat & (doc[:, None] != doc[None, :]) & ~(has.T | has), 1)
+    states = (compat.astype(np.int32) @ onehot) > 0  # states[j, d]: document d states a bounded figure like j
+    has = states[:, doc]  # has[j, i]: i's document states a figure like j
+    bad = np.triu(~compat & (doc[:, None] != doc[None, :]) & ~(has.T | has) & ~_told_apart(compat, doc, bounded,
+                                                                                          states), 1)
     if not bad.any():
         return
     planned = np.array([plans[i] for i in idx], dtype=bool)

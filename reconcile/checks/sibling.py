@@ -219,6 +219,9 @@ def _judge(ctx: Context, fid: str, mine: list[Claim], theirs: list[Claim]) -> tu
         # share a counted noun ("five shots hit the car", "a magazine of eight shots")
         if any(c.cumulative for c in all_mine) == any(c.cumulative for c in all_theirs):
             return None
+        total, part = (all_mine, all_theirs) if any(c.cumulative for c in all_mine) else (all_theirs, all_mine)
+        if max(c.value for c in total if c.cumulative) < min(c.value for c in part):
+            return None  # a total so far is not below its part: "nearly 10,000 in all" holds no "tens of thousands"
         return "scope", f"{told_both} document(s) tell both figures: a running total and a part of it"
     probe = Context(Fact(ctx.fact.id + "+", ctx.fact.label, [c.id for c in both], ctx.fact.unit_class), both,
                     ctx.docs, ctx.origin, ctx.facts, ctx.claims_by_id, shared=ctx.shared, lex=ctx.lex,
