@@ -25,6 +25,7 @@ reports. Hits carry ``across: True``: the fact's own figures decide its verdict 
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import date
@@ -148,12 +149,27 @@ class _Scope:
     day: date | None
 
 
+_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")  # a year written as four digits
+
+
+def _year(c: Claim) -> str:
+    """The year a figure speaks of: an earlier year its sentence names as the only year ("In 2008 the bout went
+    11 rounds", in an article of 2012: a figure of the past), else the year of its as-of date."""
+    year = str(c.as_of or "")[:4]
+    named = set(_YEAR.findall(c.sentence))
+    if year.isdigit() and len(named) == 1 and not _YEAR.search(c.surface):
+        (other,) = named
+        if other < year:
+            return other
+    return year if year.isdigit() else ""
+
+
 def _scope(c: Claim, ctx: Context) -> _Scope:
     """The claim's ``_Scope``, computed once per run when the run's index is built."""
-    year = str(c.as_of or "")[:4]
+    year = _year(c)
     return _Scope(ctx.lexicon.predicate_group(c.predicate) or (c.predicate or "").lower(),
                   window_key(c, load_update_lexicon(ctx.rules_dirs).to_date), group_words(c),
-                  places_of(c, ctx.lexicon), year if year.isdigit() else "", _day(ctx, c))
+                  places_of(c, ctx.lexicon), year, _day(ctx, c))
 
 
 def _same_scope(sa: _Scope, sb: _Scope, days: float) -> bool:
