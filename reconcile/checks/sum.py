@@ -35,6 +35,18 @@ def figure(claims: list[Claim]) -> float | None:
     return min(docs, key=lambda v: (-len(docs[v]), -count[v], v))
 
 
+def _predicates(ctx: Context, claims: list[Claim]) -> frozenset[str]:
+    """What the claims' figures do: their predicates' groups (counted.yml), else the predicates as written."""
+    lex = ctx.lexicon
+    return frozenset(lex.predicate_group(c.predicate) or c.predicate.lower() for c in claims if c.predicate)
+
+
+def _same_doing(ctx: Context, total: frozenset[str], part: Fact) -> bool:
+    """A part does what the total does (soldiers sent, not soldiers killed), when both name a predicate."""
+    theirs = _predicates(ctx, [ctx.claims_by_id[c] for c in part.claims if c in ctx.claims_by_id])
+    return not total or not theirs or bool(total & theirs)
+
+
 def _figures(ctx: Context) -> dict[str, float | None]:
     """Every fact's ``figure``, computed once per run (memoised in ``ctx.shared`` for this list of facts)."""
     memo = ctx.shared.get("sum.figures")
@@ -47,7 +59,8 @@ def _figures(ctx: Context) -> dict[str, float | None]:
 
 def check(ctx: Context, p: dict[str, Any]) -> list[Hit]:
     """A hit when two other facts told in one sentence of a document of this fact add up to its figure
-    (within ``tolerance``): a breakdown of the total, which explains figures that would look like a conflict."""
+    (within ``tolerance``) and do what it does (their predicates share a group with its own, when both name
+    one): a breakdown of the total, which explains figures that would look like a conflict."""
     if not ctx.facts:
         return []
     value = _figures(ctx)
@@ -60,8 +73,10 @@ def check(ctx: Context, p: dict[str, Any]) -> list[Hit]:
         near = list({f.id: f for d in sorted(docs) for f in ctx.facts_by_document.get(d, [])}.values())
     else:
         near = [f for f in ctx.facts if docs & {ctx.claims_by_id[cid].document for cid in f.claims}]
+    doing = _predicates(ctx, ctx.claims)
     cands = [f for f in near if f.id != ctx.fact.id and value.get(f.id) is not None
-             and f.unit_class == ctx.fact.unit_class and value[f.id] < total]  # type: ignore[operator]
+             and f.unit_class == ctx.fact.unit_class and value[f.id] < total  # type: ignore[operator]
+             and _same_doing(ctx, doing, f)]
     cands.sort(key=lambda f: f.id)
     # a breakdown is told in one breath: the parts stand in one sentence of a document of the total, so
     # only facts met in one such sentence are paired (not every two facts of those documents)
