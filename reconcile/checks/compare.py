@@ -29,7 +29,7 @@ from reconcile.units import canonical
 
 __all__ = ["UpdateLexicon", "load_update_lexicon", "tolerances", "conversions", "compat_matrix", "when",
            "is_cumulative", "grows", "is_forecast", "nested_places", "with_named", "PLANNED", "Pairs", "classify",
-           "PAIR_CAP", "groups_apart", "group_words", "places_of", "window_key"]
+           "PAIR_CAP", "groups_apart", "is_increment", "group_words", "places_of", "window_key"]
 
 PLANNED = ("planned", "hypothetical")
 
@@ -45,6 +45,7 @@ class UpdateLexicon:
     to_date: re.Pattern[str] | None = None  # windows that run up to a time ("bis Samstag", "so far"): as-of times
     forecasts: dict[str, re.Pattern[str] | None] = field(default_factory=dict)  # "erwartet", "forecast"
     others: frozenset[str] = frozenset()  # "other", "weitere": a count that leaves out the one named
+    increments: frozenset[str] = frozenset()  # "neue", "new": a count of the new ones since the last report
 
 
 @lru_cache(maxsize=8)
@@ -59,7 +60,7 @@ def load_update_lexicon(dirs: tuple[str, ...] = ()) -> UpdateLexicon:
     if not isinstance(window, int) or isinstance(window, bool) or window < 0:
         raise LexiconError("update.yml: cue_window must be a whole number of words, 0 or more")
     return UpdateLexicon(cues, frozenset(s.lower() for s in stems), window, _to_date(data.get("to_date_windows")),
-                         _per_language(data, "forecasts"), _words(data, "others"))
+                         _per_language(data, "forecasts"), _words(data, "others"), _words(data, "increments"))
 
 
 def _words(data: dict[str, object], key: str) -> frozenset[str]:
@@ -173,6 +174,15 @@ def _near(c: Claim, pat: re.Pattern[str] | None, window: int) -> bool:
     return False
 
 
+def is_increment(c: Claim, ulex: UpdateLexicon) -> bool:
+    """The figure counts the new ones since the last report ("41 neue Fälle", "39 weitere Infizierte", "12 new
+    cases"): an ``increments`` word among its modifiers or in its counted phrase."""
+    if not ulex.increments:
+        return False
+    words = {w.lower() for w in c.modifiers} | set(re.findall(r"\w+", (c.counted_text or "").lower()))
+    return bool(words & ulex.increments)
+
+
 def when(c: Claim, published: dict[str, str | None]) -> str:
     """The time a figure speaks of, for ordering: its as-of date, else its document's publication date."""
     return c.as_of or published.get(c.document) or ""
@@ -277,7 +287,7 @@ def _evidence(x: Claim, y: Claim, tx: str, ty: str, y_grows: bool, y_forecast: b
 
 # pairs of each kind kept as examples (for messages and evidence); counts and involved claims stay complete
 PAIR_CAP = 500
-_SCOPE_ORDER = ("modality", "part_of", "counted", "group", "window", "places")
+_SCOPE_ORDER = ("modality", "part_of", "counted", "group", "window", "increment", "places")
 
 
 @dataclass
@@ -363,11 +373,12 @@ def _places_apart(a: frozenset[str], b: frozenset[str], nested: frozenset[frozen
 
 
 def _scope_masks(reps: list[Claim], lex: Lexicon | None, to_date: re.Pattern[str] | None = None,
-                 plans: list[bool] | None = None, nested: frozenset[frozenset[str]] = frozenset()
-                 ) -> dict[str, np.ndarray]:
+                 plans: list[bool] | None = None, nested: frozenset[frozenset[str]] = frozenset(),
+                 new_on: list[str] | None = None) -> dict[str, np.ndarray]:
     """One pairwise matrix per scope qualifier (the vectorised ``scope_reason``); ``plans``: each figure is a
     plan, a hypothetical or a forecast (default: by its modality); ``nested``: place pairs of which one lies
-    in the other (``nested_places``)."""
+    in the other (``nested_places``); ``new_on``: the day of each figure that counts the new ones
+    (``is_increment``), else "": the new ones of two different days are two counts."""
     planned = np.array(plans if plans is not None else [c.modality in PLANNED for c in reps], dtype=bool)
     part = np.array([c.part_of for c in reps])
     places = [places_of(c, lex) for c in reps]
@@ -383,7 +394,15 @@ def _scope_masks(reps: list[Claim], lex: Lexicon | None, to_date: re.Pattern[str
     return {"modality": planned[:, None] != planned[None, :], "part_of": part[:, None] != part[None, :],
             "counted": _differ(_codes([c.counted_group for c in reps])),
             "group": _groups_differ(reps),
-            "window": _differ(_codes([window_key(c, to_date) for c in reps])), "places": pm}
+            "window": _differ(_codes([window_key(c, to_date) for c in reps])), "places": pm,
+            "increment": _new_apart(new_on or [""] * len(reps))}
+
+
+def _new_apart(new_on: list[str]) -> np.ndarray:
+    """``m[i, j]``: both figures count the new ones, of two different days."""
+    day = np.array(new_on, dtype=object)
+    known = day != ""
+    return known[:, None] & known[None, :] & (day[:, None] != day[None, :])
 
 
 def _update_mask(reps: list[Claim], cum: np.ndarray, cue: np.ndarray, first: list[str],
@@ -481,7 +500,8 @@ def _classify_reps(ctx: Context, claims: list[Claim], idx: list[int], tol: list[
     if not bad.any():
         return
     planned = np.array([plans[i] for i in idx], dtype=bool)
-    masks = _scope_masks(reps, ctx.lexicon, ulex.to_date, planned.tolist(), _run_nesting(ctx))
+    masks = _scope_masks(reps, ctx.lexicon, ulex.to_date, planned.tolist(), _run_nesting(ctx),
+                         [str(when(c, pub))[:10] if is_increment(c, ulex) else "" for c in reps])
     scoped = np.zeros_like(bad)
     for m in masks.values():
         scoped |= m
