@@ -176,11 +176,14 @@ def _near(c: Claim, pat: re.Pattern[str] | None, window: int) -> bool:
 
 def is_increment(c: Claim, ulex: UpdateLexicon) -> bool:
     """The figure counts the new ones since the last report ("41 neue Fälle", "39 weitere Infizierte", "12 new
-    cases"): an ``increments`` word among its modifiers or in its counted phrase."""
+    cases", "weitere 39 Menschen"): an ``increments`` word among its modifiers, in its counted phrase or just
+    before the figure."""
     if not ulex.increments:
         return False
     words = {w.lower() for w in c.modifiers} | set(re.findall(r"\w+", (c.counted_text or "").lower()))
-    return bool(words & ulex.increments)
+    a, _ = _figure_span(c)
+    before = re.findall(r"\w+", c.sentence[:a].lower()) if a > 0 else []
+    return bool(words & ulex.increments) or bool(before and before[-1] in ulex.increments)
 
 
 def when(c: Claim, published: dict[str, str | None]) -> str:
