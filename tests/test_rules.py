@@ -43,7 +43,8 @@ def _claim(i: int, spec: dict) -> Claim:
     return Claim(id=f"c{i}", document=spec.get("doc", f"d{i}"), start=0, end=1, surface=str(spec.get("surface", v)),
                  value=v, low=spec.get("low", v), high=spec.get("high", v), unit=spec.get("unit"),
                  unit_class=spec.get("unit_class", "people"), hedge=spec.get("hedge"), change="=",
-                 counted=spec.get("counted", "Soldat"), counted_text=None, modifiers=[], subject=None,
+                 counted=spec.get("counted", "Soldat"), counted_text=spec.get("counted_text"),
+                 modifiers=spec.get("modifiers", []), subject=None,
                  attribution=spec.get("attribution"), modality=spec.get("modality", "asserted"),
                  as_of=spec.get("as_of"), cumulative=spec.get("cumulative", False),
                  sentence=spec.get("sentence", ""), sentence_start=spec.get("sentence_start", i),
@@ -69,7 +70,7 @@ def test_rule_case(case):
     for j, of in enumerate(extra):
         oc = [_claim(100 + 10 * j + k, s) for k, s in enumerate(of["claims"])]
         claims += oc
-        facts.append(Fact(f"F{j + 1}", f"other {j}", [c.id for c in oc], "people", value=of["value"]))
+        facts.append(Fact(f"F{j + 1}", f"other {j}", [c.id for c in oc], "people", value=of.get("value")))
     by_id = {c.id: c for c in claims}
     fc = [by_id[cid] for cid in facts[0].claims]
     ctx = Context(facts[0], fc, docs, origins_for(fc, docs), facts, by_id, draft)

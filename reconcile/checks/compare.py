@@ -29,7 +29,7 @@ from reconcile.units import canonical
 
 __all__ = ["UpdateLexicon", "load_update_lexicon", "tolerances", "conversions", "compat_matrix", "when",
            "is_cumulative", "grows", "is_forecast", "nested_places", "with_named", "PLANNED", "Pairs", "classify",
-           "PAIR_CAP", "groups_apart"]
+           "PAIR_CAP", "groups_apart", "is_increment", "group_words", "places_of", "window_key"]
 
 PLANNED = ("planned", "hypothetical")
 
@@ -45,6 +45,7 @@ class UpdateLexicon:
     to_date: re.Pattern[str] | None = None  # windows that run up to a time ("bis Samstag", "so far"): as-of times
     forecasts: dict[str, re.Pattern[str] | None] = field(default_factory=dict)  # "erwartet", "forecast"
     others: frozenset[str] = frozenset()  # "other", "weitere": a count that leaves out the one named
+    increments: frozenset[str] = frozenset()  # "neue", "new": a count of the new ones since the last report
 
 
 @lru_cache(maxsize=8)
@@ -59,7 +60,7 @@ def load_update_lexicon(dirs: tuple[str, ...] = ()) -> UpdateLexicon:
     if not isinstance(window, int) or isinstance(window, bool) or window < 0:
         raise LexiconError("update.yml: cue_window must be a whole number of words, 0 or more")
     return UpdateLexicon(cues, frozenset(s.lower() for s in stems), window, _to_date(data.get("to_date_windows")),
-                         _per_language(data, "forecasts"), _words(data, "others"))
+                         _per_language(data, "forecasts"), _words(data, "others"), _words(data, "increments"))
 
 
 def _words(data: dict[str, object], key: str) -> frozenset[str]:
@@ -173,6 +174,18 @@ def _near(c: Claim, pat: re.Pattern[str] | None, window: int) -> bool:
     return False
 
 
+def is_increment(c: Claim, ulex: UpdateLexicon) -> bool:
+    """The figure counts the new ones since the last report ("41 neue Fälle", "39 weitere Infizierte", "12 new
+    cases", "weitere 39 Menschen"): an ``increments`` word among its modifiers, in its counted phrase or just
+    before the figure."""
+    if not ulex.increments:
+        return False
+    words = {w.lower() for w in c.modifiers} | set(re.findall(r"\w+", (c.counted_text or "").lower()))
+    a, _ = _figure_span(c)
+    before = re.findall(r"\w+", c.sentence[:a].lower()) if a > 0 else []
+    return bool(words & ulex.increments) or bool(before and before[-1] in ulex.increments)
+
+
 def when(c: Claim, published: dict[str, str | None]) -> str:
     """The time a figure speaks of, for ordering: its as-of date, else its document's publication date."""
     return c.as_of or published.get(c.document) or ""
@@ -261,7 +274,8 @@ def compat_matrix(tol: list[Interval], rows: slice | None = None) -> np.ndarray:
     return (top < bottom) | ((top == bottom) & (point[r, None] | point[None, :]))
 
 
-def _places(c: Claim, lex: Lexicon | None) -> frozenset[str]:
+def places_of(c: Claim, lex: Lexicon | None) -> frozenset[str]:
+    """The places a figure is for, as comparable keys (``Lexicon.place_key``: a country's names are one key)."""
     return frozenset(lex.place_key(p) if lex else p.lower() for p in c.places)
 
 
@@ -276,7 +290,7 @@ def _evidence(x: Claim, y: Claim, tx: str, ty: str, y_grows: bool, y_forecast: b
 
 # pairs of each kind kept as examples (for messages and evidence); counts and involved claims stay complete
 PAIR_CAP = 500
-_SCOPE_ORDER = ("modality", "part_of", "counted", "group", "window", "places")
+_SCOPE_ORDER = ("modality", "part_of", "counted", "group", "window", "increment", "places")
 
 
 @dataclass
@@ -311,20 +325,20 @@ def _differ(codes: np.ndarray) -> np.ndarray:
     return known[:, None] & known[None, :] & (codes[:, None] != codes[None, :])
 
 
-def _window_key(c: Claim, to_date: re.Pattern[str] | None) -> str:
+def window_key(c: Claim, to_date: re.Pattern[str] | None) -> str:
     """The window a figure covers, for comparison; none for a window running up to a time ("bis Samstag",
     "bislang", "so far"): two such figures differ in their as-of time, which is the update check's question."""
     w = (c.window or "").strip()
     return "" if not w or (to_date is not None and to_date.search(w)) else w.lower()
 
 
-def _group_words(c: Claim) -> frozenset[str]:
+def group_words(c: Claim) -> frozenset[str]:
     """The words of the population group as written, lower case, punctuation dropped ("AK-47 rifles")."""
     return frozenset(re.findall(r"\w+", (c.group or "").lower()))
 
 
 def groups_apart(a: frozenset[str], b: frozenset[str]) -> bool:
-    """Two groups' words (``_group_words``) name two groups: both are named and neither holds the other's."""
+    """Two groups' words (``group_words``) name two groups: both are named and neither holds the other's."""
     return bool(a) and bool(b) and not (a <= b or b <= a)
 
 
@@ -332,7 +346,7 @@ def _groups_differ(reps: list[Claim]) -> np.ndarray:
     """``m[i, j]``: both name a group and neither names a part of the other's words: "Englishman Robert
     Buckley" and "Robert Buckley" are one group told in more or fewer words; "Geimpfte über 80" and
     "Pflegekräfte" are two."""
-    words = [_group_words(c) for c in reps]
+    words = [group_words(c) for c in reps]
     uniq = list(dict.fromkeys(w for w in words if w))
     if not uniq:
         return np.zeros((len(reps), len(reps)), dtype=bool)
@@ -348,7 +362,7 @@ def nested_places(claims: list[Claim], lex: Lexicon | None) -> frozenset[frozens
     that are a capital and its country ("city:KP" and "KP"): one lies in the other."""
     out: set[frozenset[str]] = set()
     for c in claims:
-        keys = sorted(_places(c, lex))
+        keys = sorted(places_of(c, lex))
         out.update(frozenset((a, b)) for i, a in enumerate(keys) for b in keys[i + 1:])
         out.update(frozenset((k, k[5:])) for k in keys if k.startswith("city:"))
     return frozenset(out)
@@ -362,14 +376,15 @@ def _places_apart(a: frozenset[str], b: frozenset[str], nested: frozenset[frozen
 
 
 def _scope_masks(reps: list[Claim], lex: Lexicon | None, to_date: re.Pattern[str] | None = None,
-                 plans: list[bool] | None = None, nested: frozenset[frozenset[str]] = frozenset()
-                 ) -> dict[str, np.ndarray]:
+                 plans: list[bool] | None = None, nested: frozenset[frozenset[str]] = frozenset(),
+                 new_on: list[str] | None = None) -> dict[str, np.ndarray]:
     """One pairwise matrix per scope qualifier (the vectorised ``scope_reason``); ``plans``: each figure is a
     plan, a hypothetical or a forecast (default: by its modality); ``nested``: place pairs of which one lies
-    in the other (``nested_places``)."""
+    in the other (``nested_places``); ``new_on``: the day of each figure that counts the new ones
+    (``is_increment``), else "": the new ones of two different days are two counts."""
     planned = np.array(plans if plans is not None else [c.modality in PLANNED for c in reps], dtype=bool)
     part = np.array([c.part_of for c in reps])
-    places = [_places(c, lex) for c in reps]
+    places = [places_of(c, lex) for c in reps]
     uniq = list(dict.fromkeys(p for p in places if p))
     pcode = np.array([uniq.index(p) if p else -1 for p in places], dtype=np.int64)
     disjoint = np.array([[_places_apart(a, b, nested) for b in uniq] for a in uniq],
@@ -382,7 +397,15 @@ def _scope_masks(reps: list[Claim], lex: Lexicon | None, to_date: re.Pattern[str
     return {"modality": planned[:, None] != planned[None, :], "part_of": part[:, None] != part[None, :],
             "counted": _differ(_codes([c.counted_group for c in reps])),
             "group": _groups_differ(reps),
-            "window": _differ(_codes([_window_key(c, to_date) for c in reps])), "places": pm}
+            "window": _differ(_codes([window_key(c, to_date) for c in reps])), "places": pm,
+            "increment": _new_apart(new_on or [""] * len(reps))}
+
+
+def _new_apart(new_on: list[str]) -> np.ndarray:
+    """``m[i, j]``: both figures count the new ones, of two different days."""
+    day = np.array(new_on, dtype=object)
+    known = day != ""
+    return known[:, None] & known[None, :] & (day[:, None] != day[None, :])
 
 
 def _update_mask(reps: list[Claim], cum: np.ndarray, cue: np.ndarray, first: list[str],
@@ -449,6 +472,17 @@ def classify(ctx: Context, claims: list[Claim], extra: float = 0.0) -> Pairs:
     return out
 
 
+def _told_apart(compat: np.ndarray, doc: np.ndarray, bounded: np.ndarray, states: np.ndarray) -> np.ndarray:
+    """``m[i, j]``: some document states figures like both, and two of its figures do not fit each other ("45
+    million in all, 43 million of it to one company"): the two are two quantities of the story told side by
+    side, so a document that states only one of them does not contradict one that states the other."""
+    apart = (doc[:, None] == doc[None, :]) & ~compat & bounded[:, None] & bounded[None, :]
+    two = np.zeros(states.shape[1], dtype=bool)
+    two[doc[apart.any(axis=1)]] = True  # documents stating two figures that do not fit each other
+    both = (states & two[None, :]).astype(np.int32)
+    return (both @ both.T) > 0
+
+
 def _classify_reps(ctx: Context, claims: list[Claim], idx: list[int], tol: list[Interval],
                    flags: tuple[list[bool], list[bool], list[bool]], ulex: UpdateLexicon, out: Pairs) -> None:
     """Fill ``out`` from the pairwise matrices of the distinct claims ``idx`` (``flags``: each claim's update
@@ -462,12 +496,15 @@ def _classify_reps(ctx: Context, claims: list[Claim], idx: list[int], tol: list[
     # says nothing about which one the document means
     bounded = np.array([np.isfinite(tol[i][0]) and np.isfinite(tol[i][1]) for i in idx])
     onehot = ((doc[:, None] == np.arange(doc.max() + 1)[None, :]) & bounded[:, None]).astype(np.int32)
-    has = ((compat.astype(np.int32) @ onehot) > 0)[:, doc]  # has[j, i]: i's document states a figure like j
-    bad = np.triu(~compat & (doc[:, None] != doc[None, :]) & ~(has.T | has), 1)
+    states = (compat.astype(np.int32) @ onehot) > 0  # states[j, d]: document d states a bounded figure like j
+    has = states[:, doc]  # has[j, i]: i's document states a figure like j
+    bad = np.triu(~compat & (doc[:, None] != doc[None, :]) & ~(has.T | has) & ~_told_apart(compat, doc, bounded,
+                                                                                          states), 1)
     if not bad.any():
         return
     planned = np.array([plans[i] for i in idx], dtype=bool)
-    masks = _scope_masks(reps, ctx.lexicon, ulex.to_date, planned.tolist(), _run_nesting(ctx))
+    masks = _scope_masks(reps, ctx.lexicon, ulex.to_date, planned.tolist(), _run_nesting(ctx),
+                         [str(when(c, pub))[:10] if is_increment(c, ulex) else "" for c in reps])
     scoped = np.zeros_like(bad)
     for m in masks.values():
         scoped |= m

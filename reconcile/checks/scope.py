@@ -3,7 +3,8 @@
 Only figures that cannot both be right are looked at (compatible figures agree whatever their wording).
 ``mode: modality``: planned, hypothetical or forecast figures beside figures of what happened.
 ``mode: counted``: different things counted (containers vs shells).
-``mode: qualifiers``: another place, population group or time window, or a stated part of a total.
+``mode: qualifiers``: another place, population group or time window, a stated part of a total, or the new
+ones of another day ("41 new cases" on Monday, "39 new cases" on Friday).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ PARAMS: dict[str, Any] = {"mode": {"enum": ["modality", "counted", "qualifiers"]
 DEFAULTS: dict[str, Any] = {"mode": "modality"}
 
 _MODE_REASONS = {"modality": {"modality"}, "counted": {"counted"},
-                 "qualifiers": {"places", "group", "window", "part_of"}}
+                 "qualifiers": {"places", "group", "window", "part_of", "increment"}}
 
 
 def _label(c: Claim, reason: str, forecast: bool = False) -> str:
@@ -36,11 +37,14 @@ def _label(c: Claim, reason: str, forecast: bool = False) -> str:
         return c.counted_group or c.counted or "unnamed"
     if reason == "places":
         return ", ".join(c.places) or "no place named"
+    if reason == "increment":
+        return f"the new ones as of {c.as_of}" if c.as_of else "the new ones of another day"
     value = c.group if reason == "group" else c.window
     return value or "unqualified"
 
 
-_WORDS = {"places": "for", "group": "about", "window": "for", "counted": "count", "part_of": "", "modality": ""}
+_WORDS = {"increment": "", "places": "for", "group": "about", "window": "for", "counted": "count", "part_of": "",
+          "modality": ""}
 
 
 def explain(pairs: list[tuple[Claim, Claim, str]], forecasts: frozenset[str] = frozenset()) -> str:

@@ -25,13 +25,14 @@ reports. Hits carry ``across: True``: the fact's own figures decide its verdict 
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from reconcile.checks.base import Context, Hit, describe
-from reconcile.checks.compare import (PLANNED, _group_words, _places, _window_key, classify, compat_matrix,
+from reconcile.checks.compare import (PLANNED, group_words, places_of, window_key, classify, compat_matrix,
                                       groups_apart, load_update_lexicon, tolerances)
 from reconcile.model import Claim, Fact
 
@@ -62,13 +63,17 @@ def _key(c: Claim, ctx: Context) -> _Key | None:
     return (c.unit_class, c.unit or "", lemma, pred)
 
 
+_Row = tuple[str, tuple[Claim, ...], "_Scope"]  # a fact, its claims of one key and scope, that scope
+
+
 @dataclass
 class _Index:
-    """Every keyed claim of the run by key, each key's claims sorted by their day (undated ones apart), and
-    each fact's size and documents: built once per run, so that a fact looks only at claims of its key and days."""
+    """Every keyed claim of the run by key, each key's rows sorted by their day (undated ones apart), and
+    each fact's size and documents: built once per run, so that a fact looks only at claims of its key and
+    days. A row holds all claims of one fact with one key and one scope, so that a scope is compared once."""
 
-    dated: dict[_Key, tuple[list[int], list[tuple[str, Claim, _Scope]]]]
-    undated: dict[_Key, list[tuple[str, Claim, _Scope]]]
+    dated: dict[_Key, tuple[list[int], list[_Row]]]
+    undated: dict[_Key, list[_Row]]
     scopes: dict[str, _Scope]
     sizes: dict[str, int]
     documents: dict[str, set[str]]
@@ -79,8 +84,7 @@ def _index(ctx: Context) -> _Index:
     memo = ctx.shared.get("sibling.index")
     if memo is not None and memo[0] is ctx.facts:
         return memo[1]  # type: ignore[no-any-return]
-    rows: dict[_Key, list[tuple[int, str, Claim, _Scope]]] = {}
-    undated: dict[_Key, list[tuple[str, Claim, _Scope]]] = {}
+    groups: dict[tuple[_Key, str, _Scope], list[Claim]] = {}
     scopes: dict[str, _Scope] = {}
     documents: dict[str, set[str]] = {}
     for f in ctx.facts:
@@ -91,25 +95,28 @@ def _index(ctx: Context) -> _Index:
                 continue
             documents[f.id].add(c.document)
             k = _key(c, ctx)
-            if k is None:
-                continue
-            scopes[c.id] = _scope(c, ctx)
-            d = _day(ctx, c)
-            if d is None:
-                undated.setdefault(k, []).append((f.id, c, scopes[c.id]))
-            else:
-                rows.setdefault(k, []).append((d.toordinal(), f.id, c, scopes[c.id]))
+            if k is not None:
+                scopes[c.id] = _scope(c, ctx)
+                groups.setdefault((k, f.id, scopes[c.id]), []).append(c)
+    rows: dict[_Key, list[tuple[int, _Row]]] = {}
+    undated: dict[_Key, list[_Row]] = {}
+    for (k, fid, sc), cs in groups.items():
+        row = (fid, tuple(cs), sc)
+        if sc.day is None:
+            undated.setdefault(k, []).append(row)
+        else:
+            rows.setdefault(k, []).append((sc.day.toordinal(), row))
     dated = {}
     for k, r in rows.items():
         r.sort(key=lambda x: x[0])
-        dated[k] = ([x[0] for x in r], [(x[1], x[2], x[3]) for x in r])
+        dated[k] = ([x[0] for x in r], [x[1] for x in r])
     out = _Index(dated, undated, scopes, {f.id: len(f.claims) for f in ctx.facts}, documents)
     ctx.shared["sibling.index"] = (ctx.facts, out)
     return out
 
 
-def _candidates(index: _Index, k: _Key, day: date | None, days: float) -> list[tuple[str, Claim, _Scope]]:
-    """The keyed claims of ``k`` within ``days`` of ``day`` (all of them when the day is unknown), and the undated."""
+def _candidates(index: _Index, k: _Key, day: date | None, days: float) -> list[_Row]:
+    """The rows of ``k`` within ``days`` of ``day`` (all of them when the day is unknown), and the undated."""
     days_of, rows = index.dated.get(k, ([], []))
     if day is None:
         near = rows
@@ -142,12 +149,27 @@ class _Scope:
     day: date | None
 
 
+_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")  # a year written as four digits
+
+
+def _year(c: Claim) -> str:
+    """The year a figure speaks of: an earlier year its sentence names as the only year ("In 2008 the bout went
+    11 rounds", in an article of 2012: a figure of the past), else the year of its as-of date."""
+    year = str(c.as_of or "")[:4]
+    named = set(_YEAR.findall(c.sentence))
+    if year.isdigit() and len(named) == 1 and not _YEAR.search(c.surface):
+        (other,) = named
+        if other < year:
+            return other
+    return year if year.isdigit() else ""
+
+
 def _scope(c: Claim, ctx: Context) -> _Scope:
     """The claim's ``_Scope``, computed once per run when the run's index is built."""
-    year = str(c.as_of or "")[:4]
+    year = _year(c)
     return _Scope(ctx.lexicon.predicate_group(c.predicate) or (c.predicate or "").lower(),
-                  _window_key(c, load_update_lexicon(ctx.rules_dirs).to_date), _group_words(c),
-                  _places(c, ctx.lexicon), year if year.isdigit() else "", _day(ctx, c))
+                  window_key(c, load_update_lexicon(ctx.rules_dirs).to_date), group_words(c),
+                  places_of(c, ctx.lexicon), year, _day(ctx, c))
 
 
 def _same_scope(sa: _Scope, sb: _Scope, days: float) -> bool:
@@ -172,16 +194,18 @@ def siblings(ctx: Context, min_share: float, min_own_share: float = 0.25, days: 
     """Per sibling fact: (this fact's matched claims, the sibling's matched claims); the matched claims are at
     least ``min_share`` of the sibling's and ``min_own_share`` of this fact's."""
     index = _index(ctx)
-    found: dict[str, tuple[dict[str, Claim], dict[str, Claim]]] = {}
+    mine_by: dict[tuple[_Key, _Scope], list[Claim]] = {}  # this fact's claims by key and scope: each looked up once
     for a in ctx.claims:
         k = _key(a, ctx)
-        if not k:
-            continue
-        sa = index.scopes.get(a.id) or _scope(a, ctx)
-        for fid, b, sb in _candidates(index, k, sa.day, days):
+        if k:
+            mine_by.setdefault((k, index.scopes.get(a.id) or _scope(a, ctx)), []).append(a)
+    found: dict[str, tuple[dict[str, Claim], dict[str, Claim]]] = {}
+    for (k, sa), group in mine_by.items():
+        for fid, cs, sb in _candidates(index, k, sa.day, days):
             if fid != ctx.fact.id and _same_scope(sa, sb, days):
                 mine, theirs = found.setdefault(fid, ({}, {}))
-                mine[a.id], theirs[b.id] = a, b
+                mine.update((a.id, a) for a in group)
+                theirs.update((b.id, b) for b in cs)
     return {fid: (list(m.values()), list(t.values())) for fid, (m, t) in sorted(found.items())
             if len(t) >= min_share * index.sizes[fid] and len(m) >= min_own_share * len(ctx.claims)}
 
@@ -211,6 +235,9 @@ def _judge(ctx: Context, fid: str, mine: list[Claim], theirs: list[Claim]) -> tu
         # share a counted noun ("five shots hit the car", "a magazine of eight shots")
         if any(c.cumulative for c in all_mine) == any(c.cumulative for c in all_theirs):
             return None
+        total, part = (all_mine, all_theirs) if any(c.cumulative for c in all_mine) else (all_theirs, all_mine)
+        if max(c.value for c in total if c.cumulative) < min(c.value for c in part):
+            return None  # a total so far is not below its part: "nearly 10,000 in all" holds no "tens of thousands"
         return "scope", f"{told_both} document(s) tell both figures: a running total and a part of it"
     probe = Context(Fact(ctx.fact.id + "+", ctx.fact.label, [c.id for c in both], ctx.fact.unit_class), both,
                     ctx.docs, ctx.origin, ctx.facts, ctx.claims_by_id, shared=ctx.shared, lex=ctx.lex,
