@@ -91,3 +91,18 @@ def test_cosines_of_shared_rows_are_computed_once_and_equal_the_plain_products()
     known = np.array([1.0, 1.0, 1.0, 0.0, 0.0])
     assert np.allclose(got[:, FEATURES.index("counted_cos")], np.where(known > 0, plain, 0.0), atol=1e-6)
     assert got[:, FEATURES.index("counted_known")].tolist() == known.tolist()
+
+
+def test_figures_of_other_units_compare_in_their_canonical_unit():
+    from reconcile.lexicon import load_lexicon
+    from reconcile.pairs import PairKeys
+
+    length = dict(unit_class="length", counted=None, counted_group=None, unit_canonical="meter")
+    cs = [claim(0, 2000, "a", unit="foot", value_canonical=609.6, **length),
+          claim(1, 610, "b", unit="meter", value_canonical=610.0, **length),
+          claim(2, 2000, "c", unit="meter", value_canonical=2000.0, **length)]
+    keys = PairKeys.of(cs, load_lexicon())
+    X = keys.features(np.array([0, 0]), np.array([1, 2]), np.zeros(2), load_lexicon())
+    rel = X[:, FEATURES.index("rel_diff")]
+    assert rel[0] < 0.01 and rel[1] > 0.6  # 2,000 feet are about 610 metres, not 2,000 metres
+    assert X[0, FEATURES.index("round_compatible")] == 1.0
