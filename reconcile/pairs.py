@@ -202,7 +202,7 @@ def _row_dots(V: np.ndarray, codes: np.ndarray, ei: np.ndarray, ej: np.ndarray) 
 
 def _canonical_factor(block: list[Claim]) -> np.ndarray:
     """Per claim, the factor that takes its figure to its class's canonical unit (1 where it has none), so
-    that "2,000 feet" and "610 metres" compare as the one length they are."""
+    that "3,000 feet" and "914 metres" compare as the one length they are."""
     return np.array([abs(c.value_canonical / c.value) if c.value_canonical is not None and c.value else 1.0
                      for c in block], dtype=np.float64)
 
@@ -328,7 +328,7 @@ class PairKeys:
         f["counted_close_value_far"] = f["counted_known"] * (1.0 - f["counted_cos"]) * f["rel_diff"]
         # the same figure of other things ("1.500 Touristen", "1,500 soldiers"): a shared number is no shared fact
         f["counted_far_value_close"] = f["counted_known"] * f["counted_cos"] * f["round_compatible"]
-        # a count that grows over time (10 -> 61 -> 174 cases): a later, larger figure of the same counted thing,
+        # a count that grows over time (40 -> 95 -> 230 cases): a later, larger figure of the same counted thing,
         # weighted by how far apart the figures are, so that the growth can offset ``rel_diff``
         f["series"] = f["grows_later"] * f["counted_known"] * (1.0 - f["counted_cos"]) * f["rel_diff"]
         return np.column_stack([f[name] for name in FEATURES]) if len(ei) else np.zeros((0, len(FEATURES)))
