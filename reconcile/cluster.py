@@ -112,14 +112,16 @@ def same_fact_in_document(a: Claim, b: Claim, lex: Lexicon, params: ClusterParam
 
     An article gives one fact several figures when it reports plans beside counts, a vague figure beside a
     precise one, a count as it grew ("von 40 auf 90 Fälle") or two sources' versions of it; it gives
-    different facts when the things (their synonym groups) or the actions differ ("1.000 Minenentschärfer
-    und 5.000 Bausoldaten"). Other words for the thing ("Fälle", "Infizierte") and how far apart the figures
-    are is the pair model's to weigh (``same_doc``, ``rel_diff``, the counted phrases' embeddings): as rules
-    they split one fact's conflicting or growing figures whenever one article named two of them.
+    different facts when the things or the actions differ ("1.000 Minenentschärfer und 5.000 Bausoldaten";
+    other figures of other named things). How far apart the figures of one thing are, or a figure whose
+    thing is not named, is the pair model's to weigh (``same_doc``, ``rel_diff``): as rules they split one
+    fact's conflicting or growing figures whenever one article named two of them.
     """
     dc = _counted_distance(a, b, lex, params)
     if dc is not None and dc >= 1.0:
         return False
+    if dc is None and a.counted and b.counted and a.counted.lower() != b.counted.lower() and a.value != b.value:
+        return False  # an article repeats a figure in other words; other figures of other named things differ
     pa = lex.predicate_group(a.predicate) if a.predicate else None
     pb = lex.predicate_group(b.predicate) if b.predicate else None
     if pa and pb and pa != pb:
