@@ -55,9 +55,8 @@ class ClusterParams:
     search_dims: int = 128
     feature_dims: int = 64
     feature_weight: float = 1.5
-    # figures of one document about one fact: overlapping, or at most this ratio apart (inf: any, the pair
-    # model weighs how far apart they are; an article tells a count as it grew, or two sources' versions)
-    document_ratio: float = math.inf
+    # figures of one document about one fact: overlapping, or at most this ratio apart
+    document_ratio: float = 1.5
     # the pair model (``rules/models/pair.json`` when None), or a model object with ``probability(X)``
     model_path: str | None = None
     model: Any = None
@@ -107,21 +106,17 @@ def pair_distance(a: Claim, b: Claim, cos_distance: float, lex: Lexicon, params:
 
 
 def same_fact_in_document(a: Claim, b: Claim, lex: Lexicon, params: ClusterParams) -> bool:
-    """Two figures of one document may belong to one fact: the same thing, done (and, with a finite
-    ``document_ratio``, close figures).
+    """Two figures of one document may belong to one fact: the same thing, done, and close figures.
 
     An article gives one fact several figures when it reports plans beside counts, a vague figure beside a
-    precise one, a count as it grew ("von 40 auf 90 Fälle") or two sources' versions of it; it gives
-    different facts when the things or the actions differ ("1.000 Minenentschärfer und 5.000 Bausoldaten";
-    other figures of other named things). How far apart the figures of one thing are, or a figure whose
-    thing is not named, is the pair model's to weigh (``same_doc``, ``rel_diff``): as rules they split one
-    fact's conflicting or growing figures whenever one article named two of them.
+    precise one, or a figure over time; it gives different facts when the things, the actions or the
+    magnitudes differ ("1.000 Minenentschärfer und 5.000 Bausoldaten", "3.000 more" beside "11.000").
     """
     dc = _counted_distance(a, b, lex, params)
     if dc is not None and dc >= 1.0:
         return False
-    if dc is None and a.counted and b.counted and a.counted.lower() != b.counted.lower() and a.value != b.value:
-        return False  # an article repeats a figure in other words; other figures of other named things differ
+    if dc is None and (a.counted or "").lower() != (b.counted or "").lower() and a.value != b.value:
+        return False  # an article repeats a figure in other words; other figures of other things differ
     pa = lex.predicate_group(a.predicate) if a.predicate else None
     pb = lex.predicate_group(b.predicate) if b.predicate else None
     if pa and pb and pa != pb:

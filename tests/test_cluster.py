@@ -243,21 +243,3 @@ def test_syndicated_copies_fold_without_collapsing_the_facts(mixed_result):
     shape = sorted(len(f.claims) for f in once)
     assert sorted(len(f.claims) // 30 for f in many) == shape
     assert all(len(f.claims) % 30 == 0 for f in many)
-
-
-def test_one_document_may_tell_a_fact_with_figures_far_apart_but_not_two_things_or_two_actions():
-    from .builders import claim
-
-    lex = load_lexicon()
-    p = ClusterParams()
-    cases = dict(counted="Fall", counted_group=None, unit_class="count")
-    before, after = claim(0, 40, "a", **cases), claim(1, 95, "a", **cases)  # "von 40 auf 95 Fälle"
-    assert same_fact_in_document(before, after, lex, p)
-    # a figure whose thing is not named: the pair model weighs it; other words for the thing are another thing
-    assert same_fact_in_document(before, claim(2, 95, "a", counted=None, counted_group=None), lex, p)
-    assert not same_fact_in_document(before, claim(2, 95, "a", counted="Tourist", counted_group=None), lex, p)
-    assert not same_fact_in_document(claim(3, 40, "a"), claim(4, 95, "a", counted="Tourist",
-                                                                counted_group="tourist"), lex, p)
-    assert not same_fact_in_document(claim(5, 40, "a", predicate="sterben"), claim(6, 95, "a", predicate="besuchen"),
-                                     lex, p)
-    assert not same_fact_in_document(before, after, lex, ClusterParams(document_ratio=1.5))
