@@ -200,6 +200,13 @@ def _row_dots(V: np.ndarray, codes: np.ndarray, ei: np.ndarray, ej: np.ndarray) 
     return dots[inv.reshape(-1)].astype(np.float64)
 
 
+def _canonical_factor(block: list[Claim]) -> np.ndarray:
+    """Per claim, the factor that takes its figure to its class's canonical unit (1 where it has none), so
+    that "3,000 feet" and "914 metres" compare as the one length they are."""
+    return np.array([abs(c.value_canonical / c.value) if c.value_canonical is not None and c.value else 1.0
+                     for c in block], dtype=np.float64)
+
+
 @dataclass
 class PairKeys:
     """Per-claim codes, bounds and vectors of one block, from which ``features`` computes many pairs."""
@@ -238,16 +245,16 @@ class PairKeys:
         n = len(block)
         counted_rows, counted_known, counted_code = _unit_rows(counted, n)
         doc_rows, docs_known, docs_code = _unit_rows(docs, n)
-        tol = [tolerance(c, lex) for c in block]
-        return cls(block, codes,
-                   low=np.array([c.low if c.low is not None else -math.inf for c in block], dtype=np.float64),
-                   high=np.array([c.high if c.high is not None else math.inf for c in block], dtype=np.float64),
-                   value=np.abs(np.array([c.value for c in block], dtype=np.float64)),
+        tol = np.array([tolerance(c, lex) for c in block], dtype=np.float64).reshape(n, 2)
+        scale = _canonical_factor(block)
+        bounds = np.array([(c.low if c.low is not None else -math.inf, c.high if c.high is not None else math.inf)
+                           for c in block], dtype=np.float64).reshape(n, 2) * scale[:, None]
+        return cls(block, codes, low=bounds[:, 0], high=bounds[:, 1],
+                   value=np.abs(np.array([c.value for c in block], dtype=np.float64) * scale),
                    day=np.array([day_number(c.as_of) for c in block], dtype=np.float64),
                    counted=counted_rows, docs=doc_rows, counted_known=counted_known, docs_known=docs_known,
                    counted_code=counted_code, docs_code=docs_code,
-                   tol_low=np.array([t[0] for t in tol], dtype=np.float64),
-                   tol_high=np.array([t[1] for t in tol], dtype=np.float64))
+                   tol_low=tol[:, 0] * scale, tol_high=tol[:, 1] * scale)
 
     def _pairs(self, name: str, ei: np.ndarray, ej: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(both known and equal, both known and different) for one code."""
@@ -321,7 +328,7 @@ class PairKeys:
         f["counted_close_value_far"] = f["counted_known"] * (1.0 - f["counted_cos"]) * f["rel_diff"]
         # the same figure of other things ("1.500 Touristen", "1,500 soldiers"): a shared number is no shared fact
         f["counted_far_value_close"] = f["counted_known"] * f["counted_cos"] * f["round_compatible"]
-        # a count that grows over time (10 -> 61 -> 174 cases): a later, larger figure of the same counted thing,
+        # a count that grows over time (40 -> 95 -> 230 cases): a later, larger figure of the same counted thing,
         # weighted by how far apart the figures are, so that the growth can offset ``rel_diff``
         f["series"] = f["grows_later"] * f["counted_known"] * (1.0 - f["counted_cos"]) * f["rel_diff"]
         return np.column_stack([f[name] for name in FEATURES]) if len(ei) else np.zeros((0, len(FEATURES)))

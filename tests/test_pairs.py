@@ -49,14 +49,14 @@ def test_a_count_growing_over_days_is_a_series_and_other_things_or_a_shrinking_c
     from reconcile.lexicon import load_lexicon
     from reconcile.pairs import PairKeys
 
-    cs = [claim(0, 61, "a", as_of="2020-02-10"), claim(1, 174, "b", as_of="2020-02-12"),
-          claim(2, 174, "c", as_of="2020-02-08"), claim(3, 174, "d", as_of="2020-02-12", counted="Tourist")]
+    cs = [claim(0, 40, "a", as_of="2020-02-10"), claim(1, 95, "b", as_of="2020-02-12"),
+          claim(2, 95, "c", as_of="2020-02-08"), claim(3, 95, "d", as_of="2020-02-12", counted="Tourist")]
     same = np.array([1.0, 0.0], dtype=np.float32)
     counted = np.vstack([same, same, same, np.array([0.0, 1.0], dtype=np.float32)])
     keys = PairKeys.of(cs, load_lexicon(), counted=counted)
     ei, ej = np.array([0, 0, 0]), np.array([1, 2, 3])
     series = keys.features(ei, ej, np.zeros(3), load_lexicon())[:, FEATURES.index("series")]
-    assert series[0] > 0.5  # 61 then 174 two days later, of the same thing
+    assert series[0] > 0.5  # 40 then 95 two days later, of the same thing
     assert series[1] == 0.0  # the larger figure came first: no growth
     assert series[2] == 0.0  # a larger figure later, of another thing
     assert load_pair_model().coef[list(load_pair_model().features).index("series")] >= 0  # fitted within its sign
@@ -91,3 +91,18 @@ def test_cosines_of_shared_rows_are_computed_once_and_equal_the_plain_products()
     known = np.array([1.0, 1.0, 1.0, 0.0, 0.0])
     assert np.allclose(got[:, FEATURES.index("counted_cos")], np.where(known > 0, plain, 0.0), atol=1e-6)
     assert got[:, FEATURES.index("counted_known")].tolist() == known.tolist()
+
+
+def test_figures_of_other_units_compare_in_their_canonical_unit():
+    from reconcile.lexicon import load_lexicon
+    from reconcile.pairs import PairKeys
+
+    length = dict(unit_class="length", counted=None, counted_group=None, unit_canonical="meter")
+    cs = [claim(0, 3000, "a", unit="foot", value_canonical=914.4, **length),
+          claim(1, 914, "b", unit="meter", value_canonical=914.0, **length),
+          claim(2, 3000, "c", unit="meter", value_canonical=3000.0, **length)]
+    keys = PairKeys.of(cs, load_lexicon())
+    X = keys.features(np.array([0, 0]), np.array([1, 2]), np.zeros(2), load_lexicon())
+    rel = X[:, FEATURES.index("rel_diff")]
+    assert rel[0] < 0.01 and rel[1] > 0.6  # 3,000 feet are about 914 metres, not 3,000 metres
+    assert X[0, FEATURES.index("round_compatible")] == 1.0
