@@ -338,6 +338,11 @@ def _source_before_cue(text: str, start: int, cue: str, lang: str, nouns: frozen
     before = text[:start].rstrip()
     if before.endswith(ph.cue_particles):
         before = before.rsplit(" ", 1)[0].rstrip()
+    own = max(before.rfind(","), before.rfind(";"), before.rfind(":")) + 1
+    opener = list(ph.clause_opener.finditer(before, own))
+    if opener and before[own:opener[0].start()].strip() == "":
+        # "..., wie das Bundesamt in einer ersten Schätzung mitteilte": the name after "wie"
+        return _np_after(before, opener[0].end(), ph, lang, nouns)
     if not before.endswith((",", ")")):
         return _np_before(text, len(before), ph, lang, nouns) or _role_before(before, lang, ph)
     wm = list(ph.clause_opener.finditer(before))
@@ -801,11 +806,41 @@ def _claim(q: RawQuantity, s: _Sentence) -> Claim | None:
         as_of=_as_of(text, q.start, doc.published, lang, lex, s.clauses),
         cumulative=_sentence_cues(text, lang, lex).cumulative,
         sentence=text, sentence_start=s.vs.sentence.start, language=lang, key_text=key,
-        counted_group=lex.counted_group(" ".join([*mods, lemma]) if lang == "en" and lemma else lemma),
+        counted_group=_counted_group(lemma, mods, predicate, unit_class, lang, lex),
         places=places_in(clause, lang, lex), actor=_actor(text, q.start, attribution, lex),
         group=qual.group, window=qual.window, part_of=qual.part_of,
         unit_canonical=q.unit_canonical, value_canonical=q.value_canonical, direction=q.direction,
     )
+
+
+def _counted_group(lemma: str | None, mods: list[str], predicate: str | None, unit_class: str,
+                   lang: str, lex: Lexicon) -> str | None:
+    """The synonym group of what a figure counts: of its counted phrase; else of a modifier that says
+    what is counted ("61 infizierte Passagiere", "infected passengers": cases among passengers); else,
+    for people in general, of the act its clause counts ("6 Millionen Menschen haben die App
+    heruntergeladen": downloads; "zehn Personen haben sich infiziert": cases)."""
+    group = lex.counted_group(" ".join([*mods, lemma]) if lang == "en" and lemma else lemma)
+    if group is not None or lemma is None:
+        return group
+    for mod in mods:  # the modifiers' lemmas ("infizieren", "infect")
+        group = lex.counted_group(mod)
+        if group is not None:
+            return group
+    if predicate and (unit_class == "people" or lex.is_generic(lemma)):
+        return lex.counted_group(predicate)
+    return None
+
+
+def _part_groups(claims: list[Claim]) -> None:
+    """A stated part takes the synonym group of the total before it in its sentence when its own phrase
+    has none ("820 bestätigte Fälle, darunter 45 Kinder": 45 of the cases)."""
+    total: Claim | None = None
+    for c in claims:
+        if not c.part_of:
+            total = c if c.counted_group else None
+        elif total is not None and c.counted_group is None and c.unit_class in ("count", "people") \
+                and total.unit_class in ("count", "people"):
+            c.counted_group = total.counted_group
 
 
 _QUOTE_SPAN = 4000  # how far back in a paragraph a quotation may have opened (bounds the work per figure)
@@ -849,6 +884,7 @@ def extract_claims(doc: Document, lex: Lexicon | None = None) -> list[Claim]:
                       _next_source(after[0] if after and not after[1] else None, lang, lex), figures=tuple(qs),
                       quote_speaker=next((a for a in reversed(speakers[-reach:]) if a), None) if reach else None)
         own = [c for c in (_claim(q, s) for q in qs) if c is not None]
+        _part_groups(own)
         claims.extend(own)
         sources.append(next((c.attribution for c in own if c.attribution), None))
         speakers.append(_speaker(cues) or sources[-1])
