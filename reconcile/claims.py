@@ -57,6 +57,8 @@ class _Phrases:
     attributive_before: re.Pattern[str]
     role_source: dict[str, re.Pattern[str]]
     role_lead: dict[str, re.Pattern[str]]
+    inverting: dict[str, re.Pattern[str]]
+    time_words: frozenset[str]
 
     def is_article(self, word: str) -> bool:
         """An article ("die", "the"): dropped at the start of a source's name."""
@@ -93,17 +95,25 @@ def _phrases(lex: Lexicon) -> _Phrases:
         {lg: re.compile(p) for lg, p in (raw.get("pronoun_speaker") or {}).items()},
         frozenset(w.lower() for w in _words(raw, "money_scales")), _rx(raw, "attributive_before"),
         _role_sources(raw, False), _role_sources(raw, True),
+        {lg: re.compile(str((raw.get("inverting_cues") or {}).get(lg) or _NEVER.pattern))
+         for lg in ("de", "en")},
+        frozenset(w.lower() for w in _words(raw, "time_words")),
     )
 
 
 def _role_sources(raw: dict[str, Any], lead: bool) -> dict[str, re.Pattern[str]]:
     """Per language, a lower-case role noun phrase ("the health ministry", "police") that ends a text
     (``lead``: that starts it): an English source before "said" or after "according to" that names no
-    proper noun."""
+    proper noun. Its modifiers are listed words (``role_modifiers``, ``source_words_en``) or role nouns."""
     out = {}
     for lg, nouns in (raw.get("role_sources") or {}).items():
-        alt = "|".join(re.escape(str(n)) for n in sorted(nouns, key=len, reverse=True))
-        np_ = r"(?:\b(?:the|a|an)\s+)?((?:[a-z][\w'-]*\s+){0,2}?(?:%s))" % alt
+        words = [str(n) for n in nouns]
+        mods = words + [str(m) for m in (raw.get("role_modifiers") or {}).get(lg, [])]
+        if lg == "en":
+            mods += [str(m) for m in raw.get("source_words_en", []) or []]
+        alt = "|".join(re.escape(n) for n in sorted(words, key=len, reverse=True))
+        mod = "|".join(re.escape(m) for m in sorted(set(mods), key=len, reverse=True))
+        np_ = r"(?<![\w'-])(?:(?:the|a|an)\s+)?((?:(?:%s)\s+){0,2}?(?:%s))" % (mod, alt)
         out[lg] = re.compile(r"^\s*" + np_ + r"\b" if lead else np_ + r"\s*$")
     return out
 
@@ -342,13 +352,18 @@ def _source_before_cue(text: str, start: int, cue: str, lang: str, nouns: frozen
     opener = list(ph.clause_opener.finditer(before, own))
     if opener and before[own:opener[0].start()].strip() == "":
         # "..., wie das Bundesamt in einer ersten Schätzung mitteilte": the name after "wie"
-        return _np_after(before, opener[0].end(), ph, lang, nouns)
+        named = _np_after(before, opener[0].end(), ph, lang, nouns)
+        if named:
+            return named
     if not before.endswith((",", ")")):
         return _np_before(text, len(before), ph, lang, nouns) or _role_before(before, lang, ph)
     wm = list(ph.clause_opener.finditer(before))
     if wm:
         return _np_after(before, wm[-1].end(), ph, lang, nouns)
-    return _np_after(text, start + len(cue), ph, lang, nouns) or _np_after(text, 0, ph, lang, nouns)
+    inverted = _np_after(text, start + len(cue), ph, lang, nouns) if ph.inverting[lang].search(cue) else None
+    if inverted and inverted.split()[0].lower() in ph.time_words:
+        inverted = None  # "..., said Tuesday that ...": a day, not a speaker
+    return inverted or _np_after(text, 0, ph, lang, nouns)
 
 
 def _role_before(before: str, lang: str, ph: _Phrases) -> str | None:
