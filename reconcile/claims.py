@@ -835,8 +835,8 @@ def _counted_group(lemma: str | None, mods: list[str], predicate: str | None, un
     for people in general, of the act its clause counts ("6 Millionen Menschen haben die App
     heruntergeladen": downloads; "zehn Personen haben sich infiziert": cases)."""
     group = lex.counted_group(" ".join([*mods, lemma]) if lang == "en" and lemma else lemma)
-    if group is not None or lemma is None:
-        return group
+    if group is not None or lemma is None or not re.fullmatch(r"[^\W\d_][\w-]*", lemma):
+        return group  # no word counted ("six rounds 7" counts "7"): its modifiers say nothing
     for mod in mods:  # the modifiers' lemmas ("infizieren", "infect")
         group = lex.counted_group(mod)
         if group is not None:
