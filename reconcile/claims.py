@@ -339,7 +339,7 @@ def _source_before_cue(text: str, start: int, cue: str, lang: str, nouns: frozen
     """The source a cue after it names: "X-Angaben", "X zufolge", "..., wie X mitteilte", "X sagte".
 
     After a comma with no "wie" before, the cue opens a clause of its own whose source follows it
-    ("Das Land schicke 50 Helfer, sagte Ministerin X"; "..., said the minister"): that source, when one
+    ("Die Stadt stelle 35 Busse bereit, sagte Landrätin X"; "..., said the minister"): that source, when one
     follows; else the sentence's first name ("Der Sprecher, der anonym bleiben wollte, sagte ...").
     """
     if cue.startswith(("-", "‑")):
@@ -831,12 +831,12 @@ def _claim(q: RawQuantity, s: _Sentence) -> Claim | None:
 def _counted_group(lemma: str | None, mods: list[str], predicate: str | None, unit_class: str,
                    lang: str, lex: Lexicon) -> str | None:
     """The synonym group of what a figure counts: of its counted phrase; else of a modifier that says
-    what is counted ("61 infizierte Passagiere", "infected passengers": cases among passengers); else,
+    what is counted ("48 infizierte Fahrgäste", "infected passengers": cases among passengers); else,
     for people in general, of the act its clause counts ("6 Millionen Menschen haben die App
     heruntergeladen": downloads; "zehn Personen haben sich infiziert": cases)."""
     group = lex.counted_group(" ".join([*mods, lemma]) if lang == "en" and lemma else lemma)
     if group is not None or lemma is None or not re.fullmatch(r"[^\W\d_][\w-]*", lemma):
-        return group  # no word counted ("six rounds 7" counts "7"): its modifiers say nothing
+        return group  # no word counted ("five rounds 9" counts "9"): its modifiers say nothing
     for mod in mods:  # the modifiers' lemmas ("infizieren", "infect")
         group = lex.counted_group(mod)
         if group is not None:
