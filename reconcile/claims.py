@@ -54,6 +54,11 @@ class _Phrases:
     quote_reach: int
     pronoun_speaker: dict[str, re.Pattern[str]]
     money_scales: frozenset[str]
+    attributive_before: re.Pattern[str]
+    role_source: dict[str, re.Pattern[str]]
+    role_lead: dict[str, re.Pattern[str]]
+    inverting: dict[str, re.Pattern[str]]
+    time_words: frozenset[str]
 
     def is_article(self, word: str) -> bool:
         """An article ("die", "the"): dropped at the start of a source's name."""
@@ -88,8 +93,29 @@ def _phrases(lex: Lexicon) -> _Phrases:
         tuple(str(w) for w in raw.get("cue_particles", []) or []), _rx(raw, "in_year"),
         str(raw.get("quote_marks") or ""), int(raw.get("quote_speaker_reach") or 0),
         {lg: re.compile(p) for lg, p in (raw.get("pronoun_speaker") or {}).items()},
-        frozenset(w.lower() for w in _words(raw, "money_scales")),
+        frozenset(w.lower() for w in _words(raw, "money_scales")), _rx(raw, "attributive_before"),
+        _role_sources(raw, False), _role_sources(raw, True),
+        {lg: re.compile(str((raw.get("inverting_cues") or {}).get(lg) or _NEVER.pattern))
+         for lg in ("de", "en")},
+        frozenset(w.lower() for w in _words(raw, "time_words")),
     )
+
+
+def _role_sources(raw: dict[str, Any], lead: bool) -> dict[str, re.Pattern[str]]:
+    """Per language, a lower-case role noun phrase ("the health ministry", "police") that ends a text
+    (``lead``: that starts it): an English source before "said" or after "according to" that names no
+    proper noun. Its modifiers are listed words (``role_modifiers``, ``source_words_en``) or role nouns."""
+    out = {}
+    for lg, nouns in (raw.get("role_sources") or {}).items():
+        words = [str(n) for n in nouns]
+        mods = words + [str(m) for m in (raw.get("role_modifiers") or {}).get(lg, [])]
+        if lg == "en":
+            mods += [str(m) for m in raw.get("source_words_en", []) or []]
+        alt = "|".join(re.escape(n) for n in sorted(words, key=len, reverse=True))
+        mod = "|".join(re.escape(m) for m in sorted(set(mods), key=len, reverse=True))
+        np_ = r"(?<![\w'-])(?:(?:the|a|an)\s+)?((?:(?:%s)\s+){0,2}?(?:%s))" % (mod, alt)
+        out[lg] = re.compile(r"^\s*" + np_ + r"\b" if lead else np_ + r"\s*$")
+    return out
 
 
 @dataclass(frozen=True)
@@ -244,7 +270,7 @@ def _np_after(text: str, pos: int, ph: _Phrases, lang: str = "de",
     while words and (ph.is_article(words[0]) or words[0] in ph.non_subjects):
         words.pop(0)
     if not any(w[:1].isupper() for w in words):
-        return None
+        return _role_after(text[pos:pos + 60], lang, ph)  # "according to the health ministry"
     return " ".join(words) or None
 
 
@@ -264,7 +290,7 @@ def _np_before(text: str, pos: int, ph: _Phrases, lang: str = "de",
             continue
         break
     while words and (words[0].lower() in ph.articles or words[0].lower() in ph.connect
-                     or words[0] in ph.non_subjects):
+                     or words[0] in ph.non_subjects or words[0].capitalize() in ph.non_subjects):
         words.pop(0)  # "Wie die Polizei mitteilte", "Auch die Agentur meldete": the source is what follows
     if not words or not any(w[:1].isupper() for w in words):
         return None
@@ -314,29 +340,74 @@ def _attribution_cues(text: str, lang: str, lex: Lexicon) -> tuple[_AttCue, ...]
 
 def _source_before_cue(text: str, start: int, cue: str, lang: str, nouns: frozenset[str],
                        ph: _Phrases) -> str | None:
-    """The source a cue after it names: "X-Angaben", "X zufolge", "..., wie X mitteilte", "X sagte"."""
+    """The source a cue after it names: "X-Angaben", "X zufolge", "..., wie X mitteilte", "X sagte".
+
+    After a comma with no "wie" before, the cue opens a clause of its own whose source follows it
+    ("Die Stadt stelle 35 Busse bereit, sagte Landrätin X"; "..., said the minister"): that source, when one
+    follows; else the sentence's first name ("Der Sprecher, der anonym bleiben wollte, sagte ...").
+    """
     if cue.startswith(("-", "‑")):
         tok = re.search(r"([\w]+)$", text[:start])
         return tok.group(1) if tok else None
     before = text[:start].rstrip()
     if before.endswith(ph.cue_particles):
         before = before.rsplit(" ", 1)[0].rstrip()
+    own = max(before.rfind(","), before.rfind(";"), before.rfind(":")) + 1
+    opener = list(ph.clause_opener.finditer(before, own))
+    if opener and before[own:opener[0].start()].strip() == "":
+        # "..., wie das Bundesamt in einer ersten Schätzung mitteilte": the name after "wie"
+        named = _np_after(before, opener[0].end(), ph, lang, nouns)
+        if named:
+            return named
     if not before.endswith((",", ")")):
-        return _np_before(text, len(before), ph, lang, nouns)
+        return _np_before(text, len(before), ph, lang, nouns) or _role_before(before, lang, ph)
     wm = list(ph.clause_opener.finditer(before))
-    return _np_after(before, wm[-1].end(), ph, lang, nouns) if wm else _np_after(text, 0, ph, lang, nouns)
+    if wm:
+        return _np_after(before, wm[-1].end(), ph, lang, nouns)
+    inverted = _np_after(text, start + len(cue), ph, lang, nouns) if ph.inverting[lang].search(cue) else None
+    if inverted and inverted.split()[0].lower() in ph.time_words:
+        inverted = None  # "..., said Tuesday that ...": a day, not a speaker
+    return inverted or _np_after(text, 0, ph, lang, nouns)
 
 
-def _find_attribution(text: str, qpos: int, qend: int, cues: tuple[_AttCue, ...]) -> str | None:
-    """The source named in ``text`` that governs the figure at ``qpos``: the nearest cue that may."""
+def _role_before(before: str, lang: str, ph: _Phrases) -> str | None:
+    """A lower-case role noun phrase right before a cue ("the health ministry said", "police said")."""
+    rx = ph.role_source.get(lang)
+    m = rx.search(before[-60:]) if rx is not None else None
+    return m.group(1) if m else None
+
+
+def _role_after(text: str, lang: str, ph: _Phrases) -> str | None:
+    """A lower-case role noun phrase that starts ``text`` ("according to the health ministry, ...")."""
+    rx = ph.role_lead.get(lang)
+    m = rx.match(text) if rx is not None else None
+    return m.group(1) if m else None
+
+
+def _attributive(text: str, cue: _AttCue, ph: _Phrases) -> bool:
+    """Is a cue word an adjective here ("820 bestätigte Fälle", "die gemeldeten Fälle"), not a verb?"""
+    return cue.after and bool(ph.attributive_before.search(text, max(0, cue.start - 24), cue.start))
+
+
+def _find_attribution(text: str, qpos: int, qend: int, cues: tuple[_AttCue, ...],
+                      ph: _Phrases | None = None) -> str | None:
+    """The source named in ``text`` that governs the figure at ``qpos``: the nearest cue that may.
+
+    A cue after the figure speaks of it only from a clause of its own (", sagte X"); one that otherwise
+    governs only what follows it ("teilte X mit, dass ...") does so when its clause ends the sentence
+    (", teilte das Ministerium mit.").
+    """
     best: tuple[int, str] | None = None
     for cue in cues:
+        if ph is not None and _attributive(text, cue, ph):
+            continue
         if cue.after:
             if cue.backward_only and cue.start < qpos:
                 continue  # "X said 6,000 ...": X stands before the cue, found as a cue of the other kind
             if cue.start > qpos:
-                # after the figure, only a clause of its own (", sagte X") speaks of it
-                if cue.forward_only or not re.search(r"[,;]\s*$", text[qend:cue.start]):
+                if not re.search(r"[,;]\s*$", text[qend:cue.start]):
+                    continue
+                if cue.forward_only and re.search(r"[,;:]", text[cue.end:]):
                     continue
             dist = qpos - cue.end if cue.end <= qpos else (cue.start - qend) + 1000
         else:
@@ -346,20 +417,38 @@ def _find_attribution(text: str, qpos: int, qend: int, cues: tuple[_AttCue, ...]
     return best[1] if best else None
 
 
-def _source_noun(text: str, lex: Lexicon) -> str | None:
-    """A source named only by its kind ("die Behörden", "Ermittler"), with its adjectives and acronym."""
+def _source_noun(text: str, lang: str, lex: Lexicon) -> str | None:
+    """A source named only by its kind ("die Behörden", "Ermittler"), with its adjectives and acronym.
+
+    The modifiers are the words right before the noun: adjectives (German) or names, never a
+    clause-opening word, a weekday or month ("wie das Ministerium", "On Tuesday, the government").
+    """
     ph = _phrases(lex)
     for m in re.finditer(r"[\wäöüÄÖÜß-]+", text):
         w = m.group().lower()
         if w.endswith(lex.source_noun_endings) and len(w) > 3:
-            before = [t for t in re.findall(r"[\wäöüÄÖÜß-]+", text[max(0, m.start() - 40):m.start()])][-2:]
-            before = [t for t in before if ph.adj.match(t) or t[:1].isupper()]
+            words = _source_modifiers(text[max(0, m.start() - 40):m.start()], lang, lex) + [m.group()]
             after = _np_after(text, m.end(), ph)
-            words = [t for t in before if not ph.is_article(t)] + [m.group()]
             if after and re.match(r"^[A-Z]{2,}", after):
                 words.append(after.split()[0])
             return " ".join(words)
     return None
+
+
+def _source_modifiers(before: str, lang: str, lex: Lexicon) -> list[str]:
+    """At most two words right before a source noun that belong to its name; an article ends them."""
+    ph = _phrases(lex)
+    toks = list(re.finditer(r"[\wäöüÄÖÜß-]+|[^\w\s]", before))
+    out: list[str] = []
+    for t in reversed(toks):
+        w = t.group()
+        if len(out) == 2 or ph.is_article(w) or w in ph.non_subjects or w.lower() in lex.not_places:
+            break
+        if w[:1].isupper() or (lang == "de" and ph.adj.match(w)):
+            out.insert(0, w)
+            continue
+        break
+    return out
 
 
 def _modality(sentence: str, qpos: int, lang: str, lex: Lexicon, clauses: list[tuple[int, int]]) -> str:
@@ -601,7 +690,7 @@ def _next_source(sentence: ViewSentence | None, lang: str, lex: Lexicon) -> tupl
     if sentence is None:
         return None, False
     nt = sentence.sentence.text
-    source = _find_attribution(nt, len(nt), len(nt), _attribution_cues(nt, lang, lex))
+    source = _find_attribution(nt, len(nt), len(nt), _attribution_cues(nt, lang, lex), _phrases(lex))
     if not source:
         return None, False
     return source, any(rx.search(nt) for rx in lex.modality.get("estimated", {}).get(lang, []))
@@ -670,7 +759,7 @@ def _source_of(q: RawQuantity, s: _Sentence) -> tuple[str | None, str]:
     pronoun speaker ("sagte er") or a figure inside a quotation without a speaker of its own, the last
     speaker named before it."""
     text, lex = s.text, s.lex
-    attribution = _find_attribution(text, q.start, q.end, s.cues)
+    attribution = _find_attribution(text, q.start, q.end, s.cues, _phrases(lex))
     modality = _modality(text, q.start, s.lang, lex, s.clauses)
     if modality == "estimated" and _presupposed(text, q.start, s.lang, lex):
         modality = "reported"  # "von den rund 11.000 Soldaten": known, not what the estimate is about
@@ -686,7 +775,7 @@ def _source_of(q: RawQuantity, s: _Sentence) -> tuple[str | None, str]:
         if modality == "asserted":
             modality = "reported"
     if attribution is None and modality in ("reported", "estimated", "planned"):
-        attribution = _source_noun(text, lex)
+        attribution = _source_noun(text, s.lang, lex)
     if attribution and attribution.lower() in lex.generic_sources:
         attribution = None
     if attribution and modality == "asserted":
@@ -736,11 +825,41 @@ def _claim(q: RawQuantity, s: _Sentence) -> Claim | None:
         as_of=_as_of(text, q.start, doc.published, lang, lex, s.clauses),
         cumulative=_sentence_cues(text, lang, lex).cumulative,
         sentence=text, sentence_start=s.vs.sentence.start, language=lang, key_text=key,
-        counted_group=lex.counted_group(" ".join([*mods, lemma]) if lang == "en" and lemma else lemma),
+        counted_group=_counted_group(lemma, mods, predicate, unit_class, lang, lex),
         places=places_in(clause, lang, lex), actor=_actor(text, q.start, attribution, lex),
         group=qual.group, window=qual.window, part_of=qual.part_of,
         unit_canonical=q.unit_canonical, value_canonical=q.value_canonical, direction=q.direction,
     )
+
+
+def _counted_group(lemma: str | None, mods: list[str], predicate: str | None, unit_class: str,
+                   lang: str, lex: Lexicon) -> str | None:
+    """The synonym group of what a figure counts: of its counted phrase; else of a modifier that says
+    what is counted ("48 infizierte Fahrgäste", "infected passengers": cases among passengers); else,
+    for people in general, of the act its clause counts ("6 Millionen Menschen haben die App
+    heruntergeladen": downloads; "zehn Personen haben sich infiziert": cases)."""
+    group = lex.counted_group(" ".join([*mods, lemma]) if lang == "en" and lemma else lemma)
+    if group is not None or lemma is None or not re.fullmatch(r"[^\W\d_][\w-]*", lemma):
+        return group  # no word counted ("five rounds 9" counts "9"): its modifiers say nothing
+    for mod in mods:  # the modifiers' lemmas ("infizieren", "infect")
+        group = lex.counted_group(mod)
+        if group is not None:
+            return group
+    if predicate and (unit_class == "people" or lex.is_generic(lemma)):
+        return lex.counted_group(predicate)
+    return None
+
+
+def _part_groups(claims: list[Claim]) -> None:
+    """A stated part takes the synonym group of the total before it in its sentence when its own phrase
+    has none ("820 bestätigte Fälle, darunter 45 Kinder": 45 of the cases)."""
+    total: Claim | None = None
+    for c in claims:
+        if not c.part_of:
+            total = c if c.counted_group else None
+        elif total is not None and c.counted_group is None and c.unit_class in ("count", "people") \
+                and total.unit_class in ("count", "people"):
+            c.counted_group = total.counted_group
 
 
 _QUOTE_SPAN = 4000  # how far back in a paragraph a quotation may have opened (bounds the work per figure)
@@ -784,6 +903,7 @@ def extract_claims(doc: Document, lex: Lexicon | None = None) -> list[Claim]:
                       _next_source(after[0] if after and not after[1] else None, lang, lex), figures=tuple(qs),
                       quote_speaker=next((a for a in reversed(speakers[-reach:]) if a), None) if reach else None)
         own = [c for c in (_claim(q, s) for q in qs) if c is not None]
+        _part_groups(own)
         claims.extend(own)
         sources.append(next((c.attribution for c in own if c.attribution), None))
         speakers.append(_speaker(cues) or sources[-1])

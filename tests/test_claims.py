@@ -57,6 +57,8 @@ def test_claim_case(case):
         for key, value in want.items():
             if key == "counted_text_not":
                 assert c.counted_text != value
+            elif key == "attribution_not":
+                assert c.attribution is None or value not in c.attribution, c.attribution
             elif key == "attribution_contains":
                 assert c.attribution and value in c.attribution, c.attribution
             else:
