@@ -281,6 +281,8 @@ def dask(n: int, out: Path, workers: int, threads: int) -> dict:
     """Extraction plus embedding of n articles on a local cluster of ``workers`` processes of ``threads``
     threads each: the workers warmed first (model and lexicon loaded, as on a long-lived cluster; timed
     apart), then the index run, with the workers' CPU seconds beside the wall seconds."""
+    from distributed import get_task_stream
+
     from reconcile.config import Config
     from reconcile.distributed import cluster_client, warm
     from reconcile.index import index
@@ -294,17 +296,31 @@ def dask(n: int, out: Path, workers: int, threads: int) -> dict:
         before = client.run(_worker_cpu)
         store = open_store(Path(tmp) / "a.db")
         t, c = time.perf_counter(), _cpu()
-        stats = index([str(corpus)], store, cfg, client=client)
+        with get_task_stream(client) as stream:
+            stats = index([str(corpus)], store, cfg, client=client)
         total, client_cpu = time.perf_counter() - t, _cpu() - c
         after = client.run(_worker_cpu)
         store.close()
         load.append(round(os.getloadavg()[0], 1))
     cpu = sum(after[w][0] - before[w][0] for w in after)
     return {"articles": n, "workers": workers, "threads_per_worker": threads, "claims": stats.claims,
+            **_occupancy(stream.data, workers * threads),
             "warm_seconds": round(warm_s, 1), "extract_embed_seconds": round(stats.timings["extract+embed"], 1),
             "workers_cpu_seconds": round(cpu, 1), "index_seconds": round(total, 1),
             "client_cpu_seconds": round(client_cpu, 1), "timings": {k: round(v, 1) for k, v in stats.timings.items()},
             "load_average": load, "client_peak_rss_mb": round(_rss_mb())}
+
+
+def _occupancy(tasks: list[dict], slots: int) -> dict:
+    """From a Dask task stream: the batches, their mean compute seconds, and how busy the worker threads
+    were between the first batch's start and the last one's end (1.0: never idle, no per-task gaps)."""
+    spans = [(s["start"], s["stop"]) for t in tasks for s in t["startstops"] if s["action"] == "compute"]
+    if not spans:
+        return {}
+    busy = sum(b - a for a, b in spans)
+    span = max(b for _, b in spans) - min(a for a, _ in spans)
+    return {"tasks": len(spans), "task_seconds_mean": round(busy / len(spans), 2),
+            "worker_occupancy": round(busy / (span * slots), 3) if span else 1.0}
 
 
 def serial(n: int, out: Path, threads: int) -> dict:
