@@ -394,7 +394,7 @@ def _child(kind: str, args: list[str], n: int, out: Path) -> dict:
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--articles", type=int, default=10000)
-    ap.add_argument("--dask", action="store_true", help="also 1 and 2 Dask workers")
+    ap.add_argument("--dask", action="store_true", help="also a serial run and Dask workers x threads 1x1, 2x1, 1x2")
     ap.add_argument("--batches", type=int, default=0, help="also index in this many batches")
     ap.add_argument("--out", default=str(HERE / "out"))
     ap.add_argument("--json", help="write the results here")
