@@ -271,22 +271,82 @@ def backend(n: int, out: Path, db: str) -> dict:
             "bcubed_f1": round(archive_bcubed(db, out, n), 3), "warm_cache": bool(cache)}
 
 
-def dask(n: int, out: Path, workers: int) -> dict:
-    """Extraction plus embedding of n articles on a local cluster of ``workers`` processes."""
+def _worker_cpu() -> tuple[float, float]:
+    """CPU seconds (user and system) of this process and of its children so far."""
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime, kids.ru_utime + kids.ru_stime
+
+
+def dask(n: int, out: Path, workers: int, threads: int) -> dict:
+    """Extraction plus embedding of n articles on a local cluster of ``workers`` processes of ``threads``
+    threads each: the workers warmed first (model and lexicon loaded, as on a long-lived cluster; timed
+    apart), then the index run, with the workers' CPU seconds beside the wall seconds."""
+    from distributed import get_task_stream
+
     from reconcile.config import Config
-    from reconcile.distributed import cluster_client
+    from reconcile.distributed import cluster_client, warm
     from reconcile.index import index
     from reconcile.store import open_store
 
     corpus = _corpus(n, out)
-    with tempfile.TemporaryDirectory() as tmp, cluster_client(workers=workers) as client:
+    cfg = Config(cache=False)
+    load = [round(os.getloadavg()[0], 1)]
+    with tempfile.TemporaryDirectory() as tmp, cluster_client(workers=workers, threads=threads) as client:
+        warm_s = warm(cfg.model, cfg.rules_dirs, cfg.cache, client)
+        before = client.run(_worker_cpu)
         store = open_store(Path(tmp) / "a.db")
-        t = time.perf_counter()
-        stats = index([str(corpus)], store, Config(cache=False), client=client)
-        total = time.perf_counter() - t
+        t, c = time.perf_counter(), _cpu()
+        with get_task_stream(client) as stream:
+            stats = index([str(corpus)], store, cfg, client=client)
+        total, client_cpu = time.perf_counter() - t, _cpu() - c
+        after = client.run(_worker_cpu)
         store.close()
-    return {"articles": n, "workers": workers, "extract_embed_seconds": round(stats.timings["extract+embed"], 1),
-            "index_seconds": round(total, 1), "client_peak_rss_mb": round(_rss_mb())}
+        load.append(round(os.getloadavg()[0], 1))
+    cpu = sum(after[w][0] - before[w][0] for w in after)
+    return {"articles": n, "workers": workers, "threads_per_worker": threads, "claims": stats.claims,
+            **_occupancy(stream.data, workers * threads),
+            "warm_seconds": round(warm_s, 1), "extract_embed_seconds": round(stats.timings["extract+embed"], 1),
+            "workers_cpu_seconds": round(cpu, 1), "index_seconds": round(total, 1),
+            "client_cpu_seconds": round(client_cpu, 1), "timings": {k: round(v, 1) for k, v in stats.timings.items()},
+            "load_average": load, "client_peak_rss_mb": round(_rss_mb())}
+
+
+def _occupancy(tasks: list[dict], slots: int) -> dict:
+    """From a Dask task stream: the batches, their mean compute seconds, and how busy the worker threads
+    were between the first batch's start and the last one's end (1.0: never idle, no per-task gaps)."""
+    spans = [(s["start"], s["stop"]) for t in tasks for s in t["startstops"] if s["action"] == "compute"]
+    if not spans:
+        return {}
+    busy = sum(b - a for a, b in spans)
+    span = max(b for _, b in spans) - min(a for a, _ in spans)
+    return {"tasks": len(spans), "task_seconds_mean": round(busy / len(spans), 2),
+            "worker_occupancy": round(busy / (span * slots), 3) if span else 1.0}
+
+
+def serial(n: int, out: Path, threads: int) -> dict:
+    """The same index run in one process, no cluster (the model loaded first, with ``threads`` BLAS threads):
+    the reference the Dask runs are compared with."""
+    from reconcile.config import Config
+    from reconcile.embed import Embedder
+    from reconcile.index import index
+    from reconcile.store import open_store
+
+    corpus = _corpus(n, out)
+    cfg = Config(cache=False)
+    emb = Embedder(cfg.model, use_cache=False, threads=threads)
+    emb.model.encode(["warm"])
+    load = [round(os.getloadavg()[0], 1)]
+    with tempfile.TemporaryDirectory() as tmp:
+        store = open_store(Path(tmp) / "a.db")
+        t, c = time.perf_counter(), _cpu()
+        stats = index([str(corpus)], store, cfg, embedder=emb)
+        total, cpu = time.perf_counter() - t, _cpu() - c
+        store.close()
+    load.append(round(os.getloadavg()[0], 1))
+    tm = stats.timings
+    return {"articles": n, "threads": threads, "claims": stats.claims,
+            "extract_embed_seconds": round(tm["extract"] + tm["embed"], 1), "index_seconds": round(total, 1),
+            "cpu_seconds": round(cpu, 1), "timings": {k: round(v, 1) for k, v in tm.items()}, "load_average": load}
 
 
 def batches(n: int, out: Path, k: int) -> dict:
@@ -319,7 +379,9 @@ def _child(kind: str, args: list[str], n: int, out: Path) -> dict:
     if kind == "backend":
         return backend(n, out, args[0])
     if kind == "dask":
-        return dask(n, out, int(args[0]))
+        return dask(n, out, int(args[0]), int(args[1]))
+    if kind == "serial":
+        return serial(n, out, int(args[0]))
     if kind == "mirror":
         return mirror(n, out, args[0], args[1])
     if kind == "increment":
@@ -332,7 +394,7 @@ def _child(kind: str, args: list[str], n: int, out: Path) -> dict:
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--articles", type=int, default=10000)
-    ap.add_argument("--dask", action="store_true", help="also 1 and 2 Dask workers")
+    ap.add_argument("--dask", action="store_true", help="also a serial run and Dask workers x threads 1x1, 2x1, 1x2")
     ap.add_argument("--batches", type=int, default=0, help="also index in this many batches")
     ap.add_argument("--out", default=str(HERE / "out"))
     ap.add_argument("--json", help="write the results here")
@@ -365,7 +427,8 @@ def main() -> int:
                                           (f"replicate:{lite}|{pg}|{a.replicate}", "replicate-postgresql")]
                 if name in a.only]
         jobs.sort(key=lambda j: a.only.index(j[1]))  # in the order asked for
-        jobs += [(f"dask:{w}", f"dask-{w}") for w in ((1, 2) if a.dask else ())]
+        jobs += [(f"serial:{t}", f"serial-{t}-thread") for t in ((1,) if a.dask else ())]
+        jobs += [(f"dask:{w}|{t}", f"dask-{w}x{t}") for w, t in (((1, 1), (2, 1), (1, 2)) if a.dask else ())]
         jobs += [(f"batches:{a.batches}", "batches")] if a.batches else []
         for job, name in jobs:
             env = {**os.environ, "PYTHONPATH": str(HERE.parent)}

@@ -24,35 +24,57 @@ from reconcile.embed import Embedder
 from reconcile.lexicon import Lexicon, load_lexicon
 from reconcile.model import Claim, Document
 
-__all__ = ["process_batch", "extract_embed", "cluster_client", "BATCH"]
+__all__ = ["process_batch", "extract_embed", "cluster_client", "warm", "BATCH"]
 
 BATCH = 16  # documents per task: large enough to batch the model, small enough to spread and to redo
 DocResult = tuple[str, list[Claim], np.ndarray, str | None]  # document id, claims, vectors, error
 _STATE: dict[tuple[str, tuple[str, ...], bool], tuple[Lexicon, Embedder]] = {}
 
 
-def _worker_state(model: str, rules_dirs: tuple[str, ...], cache: bool) -> tuple[Lexicon, Embedder]:
+def _worker_state(model: str, rules_dirs: tuple[str, ...], cache: bool,
+                  worker: Any = None) -> tuple[Lexicon, Embedder]:
     """This process's lexicon and embedder, loaded on first use and kept for every later batch."""
     key = (model, rules_dirs, cache)
     if key not in _STATE:
-        _one_core_each()
-        embedder = Embedder(model, use_cache=cache)
+        threads = _worker_threads(worker)
+        embedder = Embedder(model, use_cache=cache, threads=threads)
         embedder.model  # noqa: B018  # load the model now, once per worker process
         _STATE[key] = (load_lexicon(list(rules_dirs)), embedder)
     return _STATE[key]
 
 
-def _one_core_each() -> None:
-    """The model on a worker uses the worker's threads only, not every core (workers share the machine)."""
+def _worker_threads(worker: Any = None) -> int | None:
+    """The threads of this Dask worker, and every thread pool of the process limited to them: the model's
+    BLAS threads, torch's and numpy's. Workers share the machine: a worker of 1 thread whose model ran on
+    every core would compete with the others (BLAS threads spin while they wait for a core). None when not
+    on a worker (the process's pools are left alone)."""
     try:
         from distributed import get_worker
 
-        threads = int(get_worker().state.nthreads)
+        threads = max(1, int((worker or get_worker()).state.nthreads))
     except (ImportError, ValueError, AttributeError):  # not on a Dask worker
-        return
+        return None
     import torch
+    from threadpoolctl import threadpool_limits
 
-    torch.set_num_threads(max(1, threads))
+    torch.set_num_threads(threads)
+    threadpool_limits(limits=threads)
+    return threads
+
+
+def warm(model: str, rules_dirs: list[str], cache: bool, client: Any) -> float:
+    """Load the lexicon and the model on every worker of ``client`` now (in parallel), before any batch:
+    a long-lived cluster pays this once per worker, not once per index run. Returns the seconds taken."""
+    import time
+
+    t = time.perf_counter()
+    client.run(_warm_one, model, tuple(rules_dirs), cache)
+    return time.perf_counter() - t
+
+
+def _warm_one(model: str, rules_dirs: tuple[str, ...], cache: bool, dask_worker: Any = None) -> None:
+    """On one worker (``client.run`` passes it): its state loaded, and the model run once."""
+    _worker_state(model, rules_dirs, cache, dask_worker)[1].model.encode(["warm"])
 
 
 def process_batch(docs: list[Document], model: str, rules_dirs: tuple[str, ...], cache: bool) -> list[DocResult]:
@@ -105,14 +127,15 @@ def extract_embed(todo: list[Document], model: str, rules_dirs: list[str], cache
 
 
 @contextmanager
-def cluster_client(scheduler: str | None = None, workers: int | None = None) -> Iterator[Any]:
-    """A Dask client of the scheduler at ``scheduler``, or of a local cluster of ``workers`` processes."""
+def cluster_client(scheduler: str | None = None, workers: int | None = None, threads: int = 1) -> Iterator[Any]:
+    """A Dask client of the scheduler at ``scheduler``, or of a local cluster of ``workers`` processes of
+    ``threads`` threads each (the model on each worker uses as many)."""
     from distributed import Client, LocalCluster
 
     if scheduler:
         with Client(scheduler, timeout=30) as client:
             yield client
         return
-    with LocalCluster(n_workers=workers or 1, threads_per_worker=1, processes=True, dashboard_address=":0") as lc:
+    with LocalCluster(n_workers=workers or 1, threads_per_worker=threads, processes=True, dashboard_address=":0") as lc:
         with Client(lc) as client:
             yield client

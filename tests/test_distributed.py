@@ -74,6 +74,23 @@ def test_a_distributed_index_equals_a_serial_one(cluster, corpus, serial, tmp_pa
     assert all(v in ([], [MODEL]) for v in loaded.values()) and any(v == [MODEL] for v in loaded.values())
 
 
+def test_warmed_workers_use_their_own_threads_only(cluster):
+    """``warm`` loads the model on every worker, and a worker of 1 thread runs it (torch, BLAS) on 1 thread."""
+    from reconcile import distributed
+
+    distributed.warm(MODEL, Config(model=MODEL).rules_dirs, True, cluster)
+
+    def threads() -> tuple[list[str], list[int | None], int, list[int]]:
+        import torch
+        from threadpoolctl import threadpool_info
+
+        return (sorted(k[0] for k in distributed._STATE), [e.threads for _, e in distributed._STATE.values()],
+                torch.get_num_threads(), [p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"])
+
+    for loaded, embedders, torch_threads, blas in cluster.run(threads).values():
+        assert loaded == [MODEL] and embedders == [1] and torch_threads == 1 and set(blas) <= {1}
+
+
 def test_a_killed_worker_loses_and_duplicates_nothing(cluster, corpus, serial, tmp_path, monkeypatch):
     from reconcile import distributed
 
