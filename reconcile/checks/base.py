@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -12,6 +13,8 @@ from reconcile.lexicon import Lexicon, load_lexicon
 from reconcile.model import Claim, Document, Fact
 
 __all__ = ["Context", "Hit", "bounds", "overlap", "fmt", "comparable", "describe", "codes"]
+
+_T = TypeVar("_T")
 
 
 @dataclass
@@ -43,10 +46,15 @@ class Context:
     @property
     def published(self) -> dict[str, str | None]:
         """Each document's publication date, built once per run (``shared``), not once per fact."""
-        memo = self.shared.get("published")
-        if memo is None or memo[0] is not self.docs:
-            memo = (self.docs, {k: d.published for k, d in self.docs.items()})
-            self.shared["published"] = memo
+        return self.per_run("published", self.docs, lambda: {k: d.published for k, d in self.docs.items()})
+
+    def per_run(self, name: str, anchor: object, build: Callable[[], _T]) -> _T:
+        """``build()``, computed once per run and kept in ``shared`` under ``name`` for as long as ``anchor``
+        (the run's object it reads: its facts, claims or documents) is the same object."""
+        memo = self.shared.get(name)
+        if memo is None or memo[0] is not anchor:
+            memo = (anchor, build())
+            self.shared[name] = memo
         return memo[1]  # type: ignore[no-any-return]
 
     def origins(self, claims: list[Claim] | None = None) -> set[str]:

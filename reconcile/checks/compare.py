@@ -429,12 +429,9 @@ def _update_mask(reps: list[Claim], cum: np.ndarray, cue: np.ndarray, first: lis
 
 def _run_nesting(ctx: Context) -> frozenset[frozenset[str]]:
     """``nested_places`` over every claim of the run (a city named in its state by any document), built once."""
-    memo = ctx.shared.get("compare.nested")
     pool = ctx.claims_by_id
-    if memo is None or memo[0] is not pool:
-        memo = (pool, nested_places(list(pool.values()) if pool else ctx.claims, ctx.lexicon))
-        ctx.shared["compare.nested"] = memo
-    return memo[1]  # type: ignore[no-any-return]
+    return ctx.per_run("compare.nested", pool,
+                       lambda: nested_places(list(pool.values()) if pool else ctx.claims, ctx.lexicon))
 
 
 def _reason(masks: dict[str, np.ndarray], i: int, j: int) -> str:

@@ -80,10 +80,12 @@ class _Index:
 
 
 def _index(ctx: Context) -> _Index:
-    """The run's ``_Index`` (memoised in ``ctx.shared`` for this list of facts)."""
-    memo = ctx.shared.get("sibling.index")
-    if memo is not None and memo[0] is ctx.facts:
-        return memo[1]  # type: ignore[no-any-return]
+    """The run's ``_Index`` (built once per run, for this list of facts)."""
+    return ctx.per_run("sibling.index", ctx.facts, lambda: _build_index(ctx))
+
+
+def _build_index(ctx: Context) -> _Index:
+    """Every keyed claim of the run's facts, by key, scope and fact (see ``_Index``)."""
     groups: dict[tuple[_Key, str, _Scope], list[Claim]] = {}
     scopes: dict[str, _Scope] = {}
     documents: dict[str, set[str]] = {}
@@ -110,9 +112,7 @@ def _index(ctx: Context) -> _Index:
     for k, r in rows.items():
         r.sort(key=lambda x: x[0])
         dated[k] = ([x[0] for x in r], [x[1] for x in r])
-    out = _Index(dated, undated, scopes, {f.id: len(f.claims) for f in ctx.facts}, documents)
-    ctx.shared["sibling.index"] = (ctx.facts, out)
-    return out
+    return _Index(dated, undated, scopes, {f.id: len(f.claims) for f in ctx.facts}, documents)
 
 
 def _candidates(index: _Index, k: _Key, day: date | None, days: float) -> list[_Row]:
@@ -175,7 +175,7 @@ def _scope(c: Claim, ctx: Context) -> _Scope:
 def _same_scope(sa: _Scope, sb: _Scope, days: float) -> bool:
     """No qualifier sets the two figures apart, and their documents are of one story: the same predicate
     (soldiers killed and soldiers shipped are two counts), window and group (neither's words hold the
-    other's: ``compare._groups_differ``), a shared place when both name one, and times within a story."""
+    other's: ``compare.groups_apart``), a shared place when both name one, and times within a story."""
     if sa.predicate and sb.predicate and sa.predicate != sb.predicate:
         return False
     if sa.window != sb.window:

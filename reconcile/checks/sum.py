@@ -49,12 +49,9 @@ def _same_doing(ctx: Context, total: frozenset[str], part: Fact) -> bool:
 
 def _figures(ctx: Context) -> dict[str, float | None]:
     """Every fact's ``figure``, computed once per run (memoised in ``ctx.shared`` for this list of facts)."""
-    memo = ctx.shared.get("sum.figures")
-    if memo is None or memo[0] is not ctx.facts:
-        by_id = ctx.claims_by_id
-        memo = (ctx.facts, {f.id: figure([by_id[c] for c in f.claims if c in by_id]) for f in ctx.facts})
-        ctx.shared["sum.figures"] = memo
-    return memo[1]  # type: ignore[no-any-return]
+    by_id = ctx.claims_by_id
+    return ctx.per_run("sum.figures", ctx.facts,
+                       lambda: {f.id: figure([by_id[c] for c in f.claims if c in by_id]) for f in ctx.facts})
 
 
 def check(ctx: Context, p: dict[str, Any]) -> list[Hit]:
