@@ -314,10 +314,10 @@ def _attribution_cues(text: str, lang: str, lex: Lexicon) -> tuple[_AttCue, ...]
     """Every attribution cue of a sentence with its source; which one governs a figure depends on where.
 
     Only the cues whose word the sentence holds are run (most sentences name no source)."""
-    if not _cue_lists(lex).att_any[lang].any_present(text, fold(text)):
+    cues = _sentence_cues(text, lang, lex)
+    if not _cue_lists(lex).att_any[lang].any_present(text, cues.folded):
         return ()
     out: list[_AttCue] = []
-    cues = _sentence_cues(text, lang, lex)
     after, before = cues.att_after, cues.att_before
     if not after and not before:
         return ()
@@ -389,8 +389,7 @@ def _attributive(text: str, cue: _AttCue, ph: _Phrases) -> bool:
     return cue.after and bool(ph.attributive_before.search(text, max(0, cue.start - 24), cue.start))
 
 
-def _find_attribution(text: str, qpos: int, qend: int, cues: tuple[_AttCue, ...],
-                      ph: _Phrases | None = None) -> str | None:
+def _find_attribution(text: str, qpos: int, qend: int, cues: tuple[_AttCue, ...], ph: _Phrases) -> str | None:
     """The source named in ``text`` that governs the figure at ``qpos``: the nearest cue that may.
 
     A cue after the figure speaks of it only from a clause of its own (", sagte X"); one that otherwise
@@ -399,7 +398,7 @@ def _find_attribution(text: str, qpos: int, qend: int, cues: tuple[_AttCue, ...]
     """
     best: tuple[int, str] | None = None
     for cue in cues:
-        if ph is not None and _attributive(text, cue, ph):
+        if _attributive(text, cue, ph):
             continue
         if cue.after:
             if cue.backward_only and cue.start < qpos:
