@@ -20,6 +20,7 @@ from reconcile.lexicon import Lexicon, load_lexicon
 from reconcile.literals import Prefiltered, fold, literals_of
 from reconcile.model import Claim, Document
 from reconcile.counted import (coordinated_adjective, counted_in_context, counted_phrase, implicit_people,
+                               Counted, is_change, measured_subject, separable_infinitives,
                                is_people_word, labelled, listed, multiplied, rate_in_context)
 from reconcile.places import is_place_name
 from reconcile.qualifiers import qualifiers
@@ -811,11 +812,13 @@ def _claim(q: RawQuantity, s: _Sentence) -> Claim | None:
         ca, cb = max(0, ca - 30), min(len(text), cb + 30)
     clause = text[ca:cb]
     predicate = _predicate(text, q.start, q.end, lang, lex, s.clauses)
+    predicate, (counted_text, lemma, mods) = _what_changed(q, s, predicate, (counted_text, lemma, mods), unit_class)
     subject = _subject(text, q.start, lang, attribution, s.clauses, lex)
     start, end = s.view.orig_span(s.vs.vstart + q.start, s.vs.vstart + q.end)
     masked = _mask(clause, q.start - ca, q.end - ca)
     key = "; ".join(x for x in (counted_text or lemma, predicate, subject, masked) if x)
-    qual = qualifiers(text[oa:ob], q.start - oa, q.end - oa, lang, lex, counted_text)
+    qual = qualifiers(text[oa:ob], q.start - oa, q.end - oa, lang, lex, counted_text,
+                      text[:oa] if unit_class == "percent" else "")
     return Claim(
         id=f"{doc.id}#{start}", document=doc.id, start=start, end=end, surface=doc.text[start:end],
         value=q.value, low=q.low, high=q.high, unit=unit or lemma, unit_class=unit_class,
@@ -826,17 +829,52 @@ def _claim(q: RawQuantity, s: _Sentence) -> Claim | None:
         sentence=text, sentence_start=s.vs.sentence.start, language=lang, key_text=key,
         counted_group=_counted_group(lemma, mods, predicate, unit_class, lang, lex),
         places=places_in(clause, lang, lex), actor=_actor(text, q.start, attribution, lex),
-        group=qual.group, window=qual.window, part_of=qual.part_of,
+        group=qual.group, window=qual.window, part_of=qual.part_of, basis=qual.basis,
         unit_canonical=q.unit_canonical, value_canonical=q.value_canonical, direction=q.direction,
     )
+
+
+def _separable(text: str, clause: tuple[int, int], lex: Lexicon) -> str | None:
+    """The predicate of a German clause that ends in a separable verb's particle ("Die Konjunktur bricht um 10
+    Prozent ein": einbrechen; "nahmen 1000 Bewohner teil": teilnehmen), when the joined infinitive is a listed
+    predicate or names a counted thing's act; else None."""
+    words = re.findall(r"[\wäöüß]+", text[clause[0]:clause[1]])
+    for verb in separable_infinitives(words, lex):
+        if lex.predicate_group(verb) or lex.counted_group(verb):
+            return verb
+    return None
+
+
+def _what_changed(q: RawQuantity, s: _Sentence, predicate: str | None, counted: Counted,
+                  unit_class: str) -> tuple[str | None, Counted]:
+    """The predicate and counted phrase of a figure, completed: a German separable verb is its predicate
+    ("bricht ... ein"); a counted change noun ("ein Rückgang um 9 Prozent") is the predicate when there is
+    none; and a percentage change with no counted noun counts the subject its clause measures ("Das BIP
+    schrumpfte um 10,1 Prozent": the BIP), so that outlets telling one change with other verbs compare by it."""
+    lex, text = s.lex, s.text
+    if s.lang == "de" and not lex.predicate_group(predicate or ""):
+        predicate = _separable(text, _clause_of(s.clauses, q.start), lex) or predicate
+    lemma = counted[1]
+    if lemma and is_change(lemma.lower(), lex) and not lex.predicate_group(predicate or ""):
+        return lemma.lower(), counted
+    if lemma is None and unit_class == "percent" and is_change(predicate, lex):
+        oa, ob = _clause_of(s.clauses, q.start)
+        k = s.clauses.index((oa, ob))
+        if k >= 2 and text[:oa].rstrip().endswith(")"):  # "Das BIP (Bruttoinlandsprodukt) schrumpfte"
+            oa = s.clauses[k - 2][0]
+        got = measured_subject(text[oa:ob], q.start - oa, q.end - oa, s.lang, lex, _phrases(lex).non_subjects)
+        if got[1] is not None:
+            return predicate, got
+    return predicate, counted
 
 
 def _counted_group(lemma: str | None, mods: list[str], predicate: str | None, unit_class: str,
                    lang: str, lex: Lexicon) -> str | None:
     """The synonym group of what a figure counts: of its counted phrase; else of a modifier that says
-    what is counted ("48 infizierte Fahrgäste", "infected passengers": cases among passengers); else,
-    for people in general, of the act its clause counts ("6 Millionen Menschen haben die App
-    heruntergeladen": downloads; "zehn Personen haben sich infiziert": cases)."""
+    what is counted ("48 infizierte Fahrgäste", "infected passengers": cases among passengers); else, for
+    people or things whose noun has no group, of the act or state its clause counts them by ("6 Millionen
+    Menschen haben die App heruntergeladen": downloads; "zehn Personen haben sich infiziert": cases; "40
+    Bewohner wurden geimpft": the vaccinated; "365 Menschen wurden festgenommen": arrests)."""
     group = lex.counted_group(" ".join([*mods, lemma]) if lang == "en" and lemma else lemma)
     if group is not None or lemma is None or not re.fullmatch(r"[^\W\d_][\w-]*", lemma):
         return group  # no word counted ("five rounds 9" counts "9"): its modifiers say nothing
@@ -844,8 +882,8 @@ def _counted_group(lemma: str | None, mods: list[str], predicate: str | None, un
         group = lex.counted_group(mod)
         if group is not None:
             return group
-    if predicate and (unit_class == "people" or lex.is_generic(lemma)):
-        return lex.counted_group(predicate)
+    if predicate and unit_class in ("people", "count") and not is_change(predicate, lex):
+        return lex.counted_group(predicate)  # a change ("fell", "fall") is no act that counts
     return None
 
 

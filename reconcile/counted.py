@@ -28,7 +28,8 @@ from reconcile.places import english_tags, is_german_adverb, is_person_name
 from reconcile.quantities import noun_after
 
 __all__ = ["Counted", "counted_phrase", "counted_in_context", "rate_in_context", "not_heads", "labelled",
-           "coordinated_adjective", "listed", "is_people_word", "implicit_people", "multiplied"]
+           "coordinated_adjective", "listed", "is_people_word", "implicit_people", "multiplied", "is_change",
+           "measured_subject", "separable_infinitives"]
 
 Counted = tuple[str | None, str | None, list[str]]  # (phrase as written, head lemma, modifier lemmas)
 _NONE: Counted = (None, None, [])
@@ -56,6 +57,9 @@ class _Context:
     multiplier: dict[str, re.Pattern[str]]
     multiplier_verb: dict[str, re.Pattern[str]]
     tagger_frames: dict[str, tuple[str, ...]]
+    measured: dict[str, tuple[re.Pattern[str], ...]]
+    measured_not_after: re.Pattern[str] | None
+    separable_particles: frozenset[str]
 
 
 def _tagged_as(ctx: _Context, frame: str, word: str, tag: str) -> bool:
@@ -86,7 +90,9 @@ def _context(lex: Lexicon) -> _Context:
                     one("adverb_phrase"), single("quote_before"), one("label_before"), single("label_after"),
                     single("list_between"), one("coordination_adjective"), people, scales, one("multiplier"),
                     one("multiplier_verb"),
-                    {k: tuple(str(w) for w in ws) for k, ws in (raw.get("tagger_frames") or {}).items()})
+                    {k: tuple(str(w) for w in ws) for k, ws in (raw.get("tagger_frames") or {}).items()},
+                    many("measured"), single("measured_not_after"),
+                    frozenset(str(w).lower() for w in raw.get("separable_particles") or []))
 
 
 @lru_cache(maxsize=16)  # per lexicon (lexicons hash by identity)
@@ -286,3 +292,47 @@ def multiplied(text: str, qstart: int, qend: int, clause_end: int, lang: str, le
         return _NONE
     word = v.group("counted")
     return word, simplemma.lemmatize(word, lang="en"), []
+
+
+def is_change(predicate: str | None, lex: Lexicon) -> bool:
+    """Does the predicate say how a measured figure changed ("sinken", "Einbruch", "rose": ``change_predicates``
+    of ``counted.yml``)?"""
+    groups = (lex.raw.get("counted") or {}).get("change_predicates") or []
+    return bool(predicate) and lex.predicate_group(predicate) in groups
+
+
+def measured_subject(clause: str, qstart: int, qend: int, lang: str, lex: Lexicon,
+                     skip: frozenset[str] = frozenset()) -> Counted:
+    """What a percentage change measures when no noun follows the figure: the subject of its clause ("Das
+    BIP schrumpfte um 10 Prozent": the BIP; "the economy shrank 2 percent": the economy), the first match of
+    ``measured`` in ``clause`` outside the figure that no preposition governs and whose head is no word of
+    ``skip`` (sentence openers, articles). Offsets are relative to ``clause``."""
+    ctx = _context(lex)
+    found: re.Match[str] | None = None
+    for rx in ctx.measured.get(lang, ()):
+        for m in rx.finditer(clause):
+            word = m.group("counted")
+            if qstart <= m.start("counted") < qend or word in skip or word.split()[-1] in skip:
+                continue
+            if ctx.measured_not_after is not None and ctx.measured_not_after.search(clause[:m.start()]):
+                continue
+            if found is None or m.start("counted") < found.start("counted"):
+                found = m
+            break
+    return _phrase(found.group("counted"), lang) if found else _NONE
+
+
+def separable_infinitives(clause_words: list[str], lex: Lexicon) -> list[str]:
+    """A German clause ending in a separable verb's particle ("bricht um 10 Prozent ein", "ging ... zurück"):
+    the particle joined to each lower-case word's infinitive ("einbrechen", "zurückgehen"), in clause order;
+    [] when the clause ends in no listed particle (``separable_particles``)."""
+    particles = _context(lex).separable_particles
+    if len(clause_words) < 2 or clause_words[-1].lower() not in particles:
+        return []
+    particle = clause_words[-1].lower()
+    out = []
+    for w in clause_words[:-1]:
+        if w.islower():  # "brach ... ein": the joined form's lemma ("einbrach"), else the verb's with the particle
+            out += [simplemma.lemmatize(particle + w, lang="de").lower(),
+                    particle + simplemma.lemmatize(w, lang="de").lower()]
+    return out

@@ -104,6 +104,10 @@ class Claim:
     # "decrease": a percentage decline written with a minus ("minus 7,9 Prozent", "-2.4%"), valued by its
     # magnitude (7.9) as "fell by 7.9 percent" is; None otherwise (see ``quantities.RawQuantity``)
     direction: str | None = None
+    # what a change is measured against (``qualifiers.basis_of``): "previous-period" ("gegenüber dem Vorquartal",
+    # "quarter on quarter"), "year-earlier" ("im Vergleich zum Vorjahresquartal", "year on year"), else the
+    # comparison as written in lower case ("im vergleich zum zweiten quartal 2019"); None when none is stated
+    basis: str | None = None
 
 
 @dataclass

@@ -7,7 +7,10 @@ and the whole price. The scope and update checks compare what this module record
 - ``group``: the population counted, as written, when the counted phrase narrows its head ("federal
   workers", "nordkoreanische Soldaten"), else None;
 - ``window``: the time window as written ("bis Samstag", "in the second quarter", "so far");
-- ``part_of``: a stated part of a total ("davon", "of which", "in cash", "including").
+- ``part_of``: a stated part of a total ("davon", "of which", "in cash", "including");
+- ``basis``: what a change is measured against: ``previous-period`` ("gegenüber dem Vorquartal", "quarter on
+  quarter"), ``year-earlier`` ("im Vergleich zum Vorjahresquartal", "year on year", "compared with a year
+  earlier"), else the comparison as written in lower case ("im vergleich zum zweiten quartal 2019"), or None.
 
 The cues are ``scope`` in ``rules/lexicon/cues.yml``; they apply within the figure's own clause.
 """
@@ -20,7 +23,7 @@ from functools import lru_cache
 
 from reconcile.lexicon import Lexicon
 
-__all__ = ["Qualifiers", "qualifiers"]
+__all__ = ["Qualifiers", "qualifiers", "basis_of"]
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,7 @@ class Qualifiers:
     group: str | None
     window: str | None
     part_of: bool
+    basis: str | None = None
 
 
 @lru_cache(maxsize=16)  # per lexicon (lexicons hash by identity)
@@ -41,18 +45,45 @@ def _patterns(lex: Lexicon) -> tuple[dict[str, list[re.Pattern[str]]], dict[str,
     return part, window
 
 
+@lru_cache(maxsize=16)  # per lexicon
+def _basis_patterns(lex: Lexicon) -> dict[str, list[tuple[str, re.Pattern[str]]]]:
+    """The compiled ``scope.basis`` cues: per language, (kind, pattern) in file order."""
+    basis = ((lex.raw.get("cues") or {}).get("scope") or {}).get("basis") or {}
+    return {lg: [(str(kind), re.compile(p)) for kind, per in basis.items() for p in (per or {}).get(lg, [])]
+            for lg in ("de", "en")}
+
+
+def basis_of(text: str, lang: str, lex: Lexicon) -> tuple[str | None, tuple[int, int]]:
+    """What a change in ``text`` is measured against (see the module docstring) and the span that says so
+    ((0, 0) when nothing does); a named kind wins over a comparison as written."""
+    found: tuple[str | None, tuple[int, int]] = (None, (0, 0))
+    for kind, rx in _basis_patterns(lex).get(lang if lang in ("de", "en") else "en", []):
+        m = rx.search(text)
+        if m is None:
+            continue
+        if kind != "as_written":
+            return kind, m.span()
+        if found[0] is None:
+            found = (m.group(0).lower(), m.span())
+    return found
+
+
 def qualifiers(clause: str, qstart: int, qend: int, lang: str, lex: Lexicon,
-               counted_text: str | None) -> Qualifiers:
-    """The qualifiers of the figure at ``clause[qstart:qend]`` (offsets relative to its clause)."""
+               counted_text: str | None, before: str = "") -> Qualifiers:
+    """The qualifiers of the figure at ``clause[qstart:qend]`` (offsets relative to its clause); ``before``:
+    the sentence before the clause, where a percentage's basis may stand ("Im Vergleich zum Vorjahr ..., hier
+    wurde ein Einbruch von 11 Prozent verzeichnet")."""
     part, window = _patterns(lex)
     lg = lang if lang in ("de", "en") else "en"
-    before = clause[:qstart]
-    part_of = any(rx.search(before) for rx in part[lg])
+    part_of = any(rx.search(clause[:qstart]) for rx in part[lg])
+    basis, (ba, bb) = basis_of(clause, lg, lex)
+    if basis is None and before:
+        basis = basis_of(before, lg, lex)[0]
     found = None
     for rx in window[lg]:
         m = rx.search(clause)
-        if m and not (m.start() <= qstart < m.end()):
+        if m and not (m.start() <= qstart < m.end()) and not (ba <= m.start() < bb):  # "from a year earlier"
             found = m.group(0)
             break
     group = counted_text if counted_text and len(counted_text.split()) > 1 else None
-    return Qualifiers(group, found, part_of)
+    return Qualifiers(group, found, part_of, basis)
