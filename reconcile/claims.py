@@ -857,11 +857,15 @@ def _what_changed(q: RawQuantity, s: _Sentence, predicate: str | None, counted: 
     lemma = counted[1]
     if lemma and is_change(lemma.lower(), lex) and not lex.predicate_group(predicate or ""):
         return lemma.lower(), counted
-    if lemma is None and unit_class == "percent" and is_change(predicate, lex):
+    changed = is_change(predicate, lex)  # a verb of change, whose subject is what is measured
+    if q.direction == "decrease" and not lex.predicate_group(predicate or ""):
+        predicate = "minus"  # "von minus 10 Prozent ausgegangen": a decline, whatever the verb
+    if lemma is None and unit_class == "percent" and changed:
         oa, ob = _clause_of(s.clauses, q.start)
         k = s.clauses.index((oa, ob))
-        if k >= 2 and text[:oa].rstrip().endswith(")"):  # "Das BIP (Bruttoinlandsprodukt) schrumpfte"
-            oa = s.clauses[k - 2][0]
+        while k >= 2 and len(text[slice(*s.clauses[k - 1])].split()) <= 2:
+            k -= 2  # an apposition between subject and verb: "Das BIP (Bruttoinlandsprodukt) schrumpfte", ", BIP,"
+            oa = s.clauses[k][0]
         got = measured_subject(text[oa:ob], q.start - oa, q.end - oa, s.lang, lex, _phrases(lex).non_subjects)
         if got[1] is not None:
             return predicate, got
