@@ -247,8 +247,17 @@ def replicate(n: int, src: str, db: str, factor: int) -> dict:
             "peak_rss_mb": round(_rss_mb())}
 
 
+def _log(stage: str, done: int, total: int) -> None:
+    """Progress of a long index run on stderr (time, stage, RSS): each batch's start and each stage's end,
+    so that a run stopped before its end still shows what every batch cost."""
+    if stage == "batch" or done == total:
+        print(f"{time.strftime('%H:%M:%S')} {stage} {done}/{total} rss {_rss_mb():.0f} MB "
+              f"load {os.getloadavg()[0]:.1f}", file=sys.stderr, flush=True)
+
+
 def backend(n: int, out: Path, db: str) -> dict:
-    """Index n articles into ``db``, then check one draft against it with the model loaded."""
+    """Index n articles into ``db`` (in batches of ``ARCHIVE_BENCH_BATCH``, the config's default when unset),
+    then check one draft against it with the model loaded."""
     from reconcile.config import Config
     from reconcile.embed import Embedder
     from reconcile.index import index
@@ -257,16 +266,20 @@ def backend(n: int, out: Path, db: str) -> dict:
     corpus = _corpus(n, out)
     cfg = Config()
     cache = os.environ.get("ARCHIVE_BENCH_CACHE")  # a warm embedding cache shared by the runs, when set
+    threads = int(os.environ.get("ARCHIVE_BENCH_THREADS", "0")) or None  # BLAS threads of the model
+    batch = int(os.environ.get("ARCHIVE_BENCH_BATCH", "0")) or None
     with tempfile.TemporaryDirectory() as tmp:
         store = open_store(db)
         t = time.perf_counter()
-        stats = index([str(corpus)], store, cfg, embedder=Embedder(cfg.model, cache_dir=cache or tmp))
+        stats = index([str(corpus)], store, cfg, embedder=Embedder(cfg.model, cache_dir=cache or tmp, threads=threads),
+                      progress=_log, batch=batch)
         build = time.perf_counter() - t
         store.close()
         rss = _rss_mb()
         times = _check_times(db, tmp)
     return {"articles": n, "claims": stats.claims, "facts": stats.facts, "index_seconds": round(build, 1),
             "index_docs_per_s": round(n / build, 1), "timings": {k: round(v, 1) for k, v in stats.timings.items()},
+            "batches": stats.batches,
             **_check_record(times), "peak_rss_mb": round(rss), "archive_mb": round(archive_mb(db), 1),
             "bcubed_f1": round(archive_bcubed(db, out, n), 3), "warm_cache": bool(cache)}
 

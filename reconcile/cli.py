@@ -502,9 +502,11 @@ def fuse(csv_paths: tuple[str, ...], fmt: str, quiet: bool, output: str | None, 
 @click.option("--workers", type=click.IntRange(min=1), help="Extract and embed on a local Dask cluster of N processes.")
 @click.option("--recluster", is_flag=True, help="Rebuild and re-judge every fact (default: only the facts near what "
                                                 "changed are re-clustered, the others kept with their ids).")
+@click.option("--batch", type=click.IntRange(min=1), help="New or changed documents to index at a time, each batch "
+                                                          "committed (default: the config's `index_batch`, 10000).")
 def index_cmd(paths: tuple[str, ...], config_path: str | None, rules_dirs: tuple[str, ...], skip_bad: bool,
               quiet: bool, db: str | None, model: str | None, no_cache: bool, wait: float, scheduler: str | None,
-              workers: int | None, recluster: bool) -> None:
+              workers: int | None, recluster: bool, batch: int | None) -> None:
     """Build or update the archive DB from PATHS: only new or changed documents are processed."""
     from reconcile.embed import ModelError
     from reconcile.index import index
@@ -533,7 +535,8 @@ def index_cmd(paths: tuple[str, ...], config_path: str | None, rules_dirs: tuple
             stack.callback(store.close)
             if prog:
                 stack.enter_context(prog)
-            stats = index(list(paths), store, cfg, progress=cb, wait=wait, client=client, recluster=recluster)
+            stats = index(list(paths), store, cfg, progress=cb, wait=wait, client=client, recluster=recluster,
+                          batch=batch)
     except OSError as exc:  # a scheduler that cannot be reached
         _err(f"reconcile: {scheduler}: cannot reach the Dask scheduler ({exc})")
         sys.exit(EXIT_ERROR)

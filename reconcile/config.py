@@ -15,7 +15,7 @@ __all__ = ["Config", "ConfigError", "find_config", "load_config", "weakened_draf
 # the draft rules that fail a build on a wrong figure; a config beside the drafts must not quietly weaken them
 DRAFT_RULES = ("DR01", "DR02", "DR03")
 
-_KEYS = {"model", "cache", "cluster_threshold", "rules", "fail_level", "archive", "rule", "confidence"}
+_KEYS = {"model", "cache", "cluster_threshold", "rules", "fail_level", "archive", "rule", "confidence", "index_batch"}
 
 
 class ConfigError(ValueError):
@@ -35,6 +35,7 @@ class Config:
     rule_overrides: dict[str, dict[str, Any]] = field(default_factory=dict)
     source: str | None = None
     confidence: dict[str, Any] = field(default_factory=dict)  # [confidence]: ConfidenceParams fields
+    index_batch: int = 10_000  # new or changed documents `reconcile index` extracts, clusters and writes at a time
 
 
 def find_config(start: Path) -> Path | None:
@@ -132,6 +133,11 @@ def load_config(path: Path | None) -> Config:
             raise ConfigError(f"{path}: 'archive' must be a path")
         archive = table["archive"]  # a server URL stays as written; a path is relative to this file
         cfg.archive = archive if "://" in archive else str((base / archive).resolve())
+    if "index_batch" in table:
+        v = table["index_batch"]
+        if not isinstance(v, int) or isinstance(v, bool) or v < 1:
+            raise ConfigError(f"{path}: 'index_batch' must be a whole number of documents, at least 1")
+        cfg.index_batch = v
     if "rule" in table:
         rules = table["rule"]
         if not isinstance(rules, dict) or not all(isinstance(v, dict) for v in rules.values()):

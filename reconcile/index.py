@@ -30,13 +30,14 @@ from reconcile.pairs import load_pair_model
 from reconcile.pipeline import Progress, RunResult, extract, ingest, judge
 from reconcile.store import ArchiveSnapshot, Store, StoreError, as_meta, now_iso
 
-__all__ = ["IndexStats", "index", "incremental_facts", "fact_keys", "clustering_fingerprint", "NEAREST_FACTS"]
+__all__ = ["IndexStats", "index", "incremental_facts", "fact_keys", "clustering_fingerprint", "NEAREST_FACTS", "BATCH"]
 
 NEAREST_FACTS = 5  # existing facts (by centroid, per block) a new claim is compared with
 NEAR_MEMBERS = 8  # of each, the members nearest the claim by embedding, compared with the clustering's distance
 # a neighbourhood of more than this share of the archive's claims is clustered as the whole archive (it costs
 # no more, and gives the facts of a re-clustering; facts that come out the same still keep ids and verdicts)
 WHOLE_SHARE = 0.5
+BATCH = 10_000  # new or changed documents indexed at a time (``Config.index_batch``, ``--batch``)
 
 
 @dataclass
@@ -57,6 +58,8 @@ class IndexStats:
     errors: list[InputError] = field(default_factory=list)
     warnings: list[InputError] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    # a run in batches: per batch its documents, the archive's claims and facts after it, and its seconds
+    batches: list[dict[str, float]] = field(default_factory=list)
 
 
 def fact_keys(facts: list[Fact], claims: list[Claim], emb: np.ndarray) -> list[tuple[str, np.ndarray]]:
@@ -73,14 +76,19 @@ def fact_keys(facts: list[Fact], claims: list[Claim], emb: np.ndarray) -> list[t
 
 def index(paths: list[str], store: Store, config: Config, embedder: Embedder | None = None,
           progress: Progress | None = None, wait: float = 0.0, client: Any = None,
-          recluster: bool = False) -> IndexStats:
+          recluster: bool = False, batch: int | None = None) -> IndexStats:
     """Bring the archive in line with ``paths`` (the whole archive's inputs).
 
     The run holds the archive's writer lock from its first read to its last write (a second writer waits
     up to ``wait`` seconds, then fails with a ``StoreError``), so concurrent runs never interleave.
     ``client``: a Dask client; extraction and embedding then run on its workers (``distributed.py``).
     ``recluster``: rebuild every fact instead of updating the facts near what changed.
+    ``batch``: documents to extract, cluster and write at a time (``config.index_batch`` when None): more
+    new or changed documents than that are indexed batch after batch, each committed (see ``_update``).
     """
+    size = config.index_batch if batch is None else batch
+    if size < 1:
+        raise ValueError(f"index batch must be at least 1 document, not {size}")
     stats = IndexStats()
     t = time.perf_counter()
     read = RunResult()
@@ -88,7 +96,7 @@ def index(paths: list[str], store: Store, config: Config, embedder: Embedder | N
     stats.errors, stats.warnings = read.errors, read.warnings
     stats.timings["ingest"] = time.perf_counter() - t
     with store.writing(wait):
-        _update(read, store, config, stats, embedder, progress, client, recluster)
+        _update(read, store, config, stats, embedder, progress, client, recluster, size)
     return stats
 
 
@@ -104,9 +112,8 @@ class _Plan:
     docs: dict[str, Document]
 
 
-def _plan(read: RunResult, snap: ArchiveSnapshot, config: Config, stats: IndexStats, embedder: Embedder,
-          progress: Progress | None, client: Any) -> _Plan:
-    """Decide what is new, changed or removed, extract and embed what is new, and join it to what is kept."""
+def _changes(read: RunResult, snap: ArchiveSnapshot, stats: IndexStats) -> tuple[list[Document], list[str]]:
+    """The documents that are new or changed (in id order) and the ids of those removed, counted in ``stats``."""
     known = {d.id: d.content_hash for d in snap.documents}
     current = {d.id: d for d in read.documents}
     todo = [d for d in read.documents if known.get(d.id) != d.content_hash]
@@ -117,6 +124,12 @@ def _plan(read: RunResult, snap: ArchiveSnapshot, config: Config, stats: IndexSt
     stats.changed = len(todo) - stats.added
     stats.unchanged = len(read.documents) - len(todo)
     stats.removed = len(removed)
+    return todo, removed
+
+
+def _plan(todo: list[Document], removed: list[str], snap: ArchiveSnapshot, config: Config, stats: IndexStats,
+          embedder: Embedder, progress: Progress | None, client: Any) -> _Plan:
+    """Extract and embed ``todo`` and join it to what the archive keeps (all but ``removed`` and ``todo``)."""
     if client is not None:
         upsert, flat, emb = _extract_embed_on(client, todo, config, stats, progress)
     else:
@@ -134,41 +147,88 @@ def _plan(read: RunResult, snap: ArchiveSnapshot, config: Config, stats: IndexSt
     return _Plan(upsert, removed, claims, all_emb, flat, docs)
 
 
+def _add(stats: IndexStats, stage: str, since: float) -> None:
+    """Add the seconds since ``since`` to ``stage``'s timing (a run in batches sums its batches)."""
+    stats.timings[stage] = stats.timings.get(stage, 0.0) + time.perf_counter() - since
+
+
 def _update(read: RunResult, store: Store, config: Config, stats: IndexStats, embedder: Embedder | None,
-            progress: Progress | None, client: Any = None, recluster: bool = False) -> None:
-    """The locked part of an index run: read the archive, process what changed, write it back."""
+            progress: Progress | None, client: Any = None, recluster: bool = False, batch: int = BATCH) -> None:
+    """The locked part of an index run: read the archive, decide what changed, and process it in batches.
+
+    Up to ``batch`` new or changed documents are one batch, indexed as today (clustered with the archive,
+    judged, written in one transaction). More are indexed ``batch`` at a time in id order: the first batch
+    as a run of its own (on a first index, its facts form by clustering it whole), each later one against the
+    archive the one before committed, as an incremental run that never falls back to re-clustering the whole
+    archive (``incremental_facts``, ``whole_share=None``). So a first index of N documents costs about
+    N / batch clusterings of one batch, and holds the archive plus one batch in memory, not N documents'
+    claims at once. Each batch is committed (``Store.commit``): a stopped run keeps the batches done (every
+    claim in a fact, every fact judged), and running it again goes on with the rest.
+    """
     snap = store.snapshot()
-    model = config.model
-    if snap.meta.get("model") and snap.meta["model"] != model and snap.documents:
-        raise StoreError(f"the archive was built with model {snap.meta['model']!r}, not {model!r}: "
+    if snap.meta.get("model") and snap.meta["model"] != config.model and snap.documents:
+        raise StoreError(f"the archive was built with model {snap.meta['model']!r}, not {config.model!r}: "
                          "index with the same model, or into a new file")
     lex = load_lexicon(config.rules_dirs)
     embedder = embedder or Embedder(config.model, use_cache=config.cache)  # loads its model when first asked
-    plan = _plan(read, snap, config, stats, embedder, progress, client)
+    todo, removed = _changes(read, snap, stats)
+    parts = [todo[i:i + batch] for i in range(0, len(todo), batch)] or [[]]
+    changed: set[str] = set()
+    for k, part in enumerate(parts):
+        t, before = time.perf_counter(), dict(stats.timings)
+        if k:
+            store.commit()
+            snap = store.snapshot()
+            _add(stats, "read", t)
+        if len(parts) > 1 and progress:
+            progress("batch", k, len(parts))
+        again, fresh = _index_batch(part, removed if not k else [], snap, store, config, stats, embedder, lex,
+                                    progress, client, recluster and not k, WHOLE_SHARE if not k else None)
+        stats.reclustered = again if not k else stats.reclustered
+        changed |= fresh
+        stats.batches.append({"documents": len(part), "archive_claims": stats.claims, "facts": stats.facts,
+                              **{s: round(v - before.get(s, 0.0), 3) for s, v in stats.timings.items()
+                                 if s != "ingest"}})
+        for d in part:
+            d.text = ""  # written: the batch's texts are not needed any more
+    if len(parts) > 1 and progress:
+        progress("batch", len(parts), len(parts))
+    stats.facts_changed = len(changed & set(store.fact_index().ids)) if len(parts) > 1 else len(changed)
+
+
+def _index_batch(part: list[Document], removed: list[str], snap: ArchiveSnapshot, store: Store, config: Config,
+                 stats: IndexStats, embedder: Embedder, lex: Lexicon, progress: Progress | None, client: Any,
+                 recluster: bool, whole_share: float | None) -> tuple[bool, set[str]]:
+    """One batch of an index run: extract and embed ``part``, update the facts (re-clustered whole when
+    ``recluster``, on a first run or a change of the clustering; else incrementally), judge, write.
+    Returns whether it re-clustered and the ids of the facts it made new or changed."""
+    plan = _plan(part, removed, snap, config, stats, embedder, progress, client)
     params = ClusterParams(threshold=config.cluster_threshold)
     fingerprint = clustering_fingerprint(params)
-    stats.reclustered = recluster or not snap.facts or snap.meta.get("clustering") != fingerprint
+    reclustered = recluster or not snap.facts or snap.meta.get("clustering") != fingerprint
     t = time.perf_counter()
-    if stats.reclustered:
+    if reclustered:
         counted = counted_embeddings(embedder, plan.claims) if plan.claims else None
         facts = cluster_claims(plan.claims, plan.embeddings, params, lex, counted)
         changed = {f.id for f in facts}
     else:
         facts, changed = incremental_facts(snap, plan.claims, plan.embeddings, {c.id for c in plan.new},
-                                           embedder, lex, params)
-    stats.timings["cluster"] = time.perf_counter() - t
+                                           embedder, lex, params, whole_share)
+    _add(stats, "cluster", t)
     t = time.perf_counter()
-    findings, rel, judged = _judge(facts, changed, plan, snap.findings, config, stats.reclustered,
+    findings, rel, judged = _judge(facts, changed, plan, snap.findings, config, reclustered,
                                    _stored_reliability(snap.meta))
-    stats.timings["rules"] = time.perf_counter() - t
+    _add(stats, "rules", t)
     t = time.perf_counter()
     store.replace(plan.upsert, plan.removed, facts, findings,
-                  as_meta({"model": model, "cluster_threshold": config.cluster_threshold, "clustering": fingerprint,
-                           "last_indexed": now_iso(), "reliability": {k: round(v, 6) for k, v in sorted(rel.items())}}),
+                  as_meta({"model": config.model, "cluster_threshold": config.cluster_threshold,
+                           "clustering": fingerprint, "last_indexed": now_iso(),
+                           "reliability": {k: round(v, 6) for k, v in sorted(rel.items())}}),
                   fact_keys(facts, plan.claims, plan.embeddings))
-    stats.timings["write"] = time.perf_counter() - t
+    _add(stats, "write", t)
     stats.documents, stats.claims, stats.facts = len(plan.docs), len(plan.claims), len(facts)
-    stats.facts_changed, stats.facts_judged = len(changed), judged
+    stats.facts_judged += judged
+    return reclustered, changed
 
 
 def clustering_fingerprint(params: ClusterParams) -> str:
@@ -237,15 +297,18 @@ def _near_facts(old: list[Fact], snap: ArchiveSnapshot, new: list[Claim], new_em
 
 
 def incremental_facts(snap: ArchiveSnapshot, claims: list[Claim], emb: np.ndarray, new_ids: set[str],
-                      embedder: Embedder, lex: Lexicon, params: ClusterParams) -> tuple[list[Fact], set[str]]:
+                      embedder: Embedder, lex: Lexicon, params: ClusterParams,
+                      whole_share: float | None = WHOLE_SHARE) -> tuple[list[Fact], set[str]]:
     """The archive's facts after a run that added ``new_ids`` to ``claims`` (and dropped what is gone).
 
     Re-clusters, with ``cluster_claims`` itself, the new claims together with every claim of the facts
     touched by the run: the facts a new claim comes within the clustering's distance of (so that pieces of
     one fact that an earlier run kept apart can join now, see ``_near_facts``), the facts that lost claims,
     and those holding a claim of a re-read document (a changed article's claims may keep their ids). Every
-    other fact is kept unchanged (same claims, same id, same verdict). Deterministic: the same archive and
-    inputs give the same facts. Returns the facts and the ids of those that are new or changed.
+    other fact is kept unchanged (same claims, same id, same verdict). A neighbourhood of more than
+    ``whole_share`` of the claims is clustered as the whole archive (None: never; the later batches of a run
+    in batches, whose cost must not grow with the archive). Deterministic: the same archive and inputs give
+    the same facts. Returns the facts and the ids of those that are new or changed.
     """
     row = {c.id: i for i, c in enumerate(claims)}
     old = [f for f in snap.facts if f.claims]
@@ -254,7 +317,7 @@ def incremental_facts(snap: ArchiveSnapshot, claims: list[Claim], emb: np.ndarra
     touched |= _near_facts(old, snap, [claims[i] for i in new_rows], emb[new_rows], embedder, lex, params)
     assigned = {cid for f in old if f.id not in touched for cid in f.claims}
     sub = [i for i, c in enumerate(claims) if c.id not in assigned]  # new, of touched facts, or orphans
-    if len(sub) > WHOLE_SHARE * len(claims):
+    if whole_share is not None and len(sub) > whole_share * len(claims):
         touched, sub = {f.id for f in old}, list(range(len(claims)))
     sub_claims = [claims[i] for i in sub]
     counted = counted_embeddings(embedder, sub_claims) if sub_claims else None
@@ -372,12 +435,12 @@ def _extract_embed(todo: list[Document], config: Config, stats: IndexStats, embe
     run = RunResult(documents=todo)
     extract(run, config, progress)
     stats.errors.extend(run.errors)
-    stats.timings["extract"] = run.timings["extract"]
+    stats.timings["extract"] = stats.timings.get("extract", 0.0) + run.timings["extract"]
     t = time.perf_counter()
     flat = run.claims
     emb = embedder.encode([c.key_text for c in flat], progress=(lambda d, n: progress("embed", d, n))
                           if progress else None) if flat else np.zeros((0, 0), np.float32)
-    stats.timings["embed"] = time.perf_counter() - t
+    _add(stats, "embed", t)
     by_doc: dict[str, list[Claim]] = {}
     for c in flat:
         by_doc.setdefault(c.document, []).append(c)
@@ -408,5 +471,5 @@ def _extract_embed_on(client: Any, todo: list[Document], config: Config, stats: 
     flat = [c for _, claims, _ in upsert for c in claims]
     parts = [v for _, claims, v in upsert if len(claims)]
     emb = np.vstack(parts).astype(np.float32) if parts else np.zeros((0, 0), np.float32)
-    stats.timings["extract+embed"] = time.perf_counter() - t
+    _add(stats, "extract+embed", t)
     return upsert, flat, emb

@@ -3,9 +3,10 @@
 One small interface (``Store``) with the embedded SQLite implementation (``SQLiteStore``) here and the
 PostgreSQL one in ``store_pg.py``; ``open_store`` picks one by the address (a path or a
 ``postgresql://`` URL). SQLite runs in WAL mode: readers go on while one writer works. A whole index run
-holds the archive's one writer lock (``Store.writing``: ``BEGIN IMMEDIATE`` here, an advisory lock on
-PostgreSQL) from the moment it reads the archive until it has written it, so two runs never interleave
-and a killed run leaves the previous archive intact.
+holds the archive's one writer lock (``Store.writing``: a lock file and ``BEGIN IMMEDIATE`` here, an
+advisory lock on PostgreSQL) from the moment it reads the archive until it has written it, so two runs
+never interleave, and a killed run leaves the previous archive intact (a run in batches: with the batches
+it committed, ``Store.commit``, each a finished archive).
 
 Whatever is read is validated: a damaged row, a foreign database or an unfinished archive is a
 ``StoreError`` naming the archive and the problem, never a traceback.
@@ -13,9 +14,12 @@ Whatever is read is validated: a damaged row, a foreign database or an unfinishe
 
 from __future__ import annotations
 
+import fcntl
 import functools
 import json
+import os
 import sqlite3
+import time
 import types
 import typing
 from abc import ABC, abstractmethod
@@ -101,6 +105,11 @@ class Store(ABC):
         A second writer waits up to ``wait`` seconds, then fails with a ``StoreError`` saying so; leaving
         the block by an exception undoes everything written in it.
         """
+
+    def commit(self) -> None:
+        """Inside ``writing``: make what the run has written so far durable (readers see it), keeping the
+        writer lock, so that a run in batches keeps each batch done even if it is stopped later. A backend
+        whose ``replace`` commits by itself has nothing to do."""
 
     @abstractmethod
     def replace(self, upsert: list[tuple[Document, list[Claim], np.ndarray]], delete: list[str],
@@ -380,31 +389,80 @@ class SQLiteStore(Store):
 
     @contextmanager
     def writing(self, wait: float = 0.0) -> Iterator[None]:
-        """SQLite: ``BEGIN IMMEDIATE`` takes the file's one write lock (``busy_timeout`` waits up to ``wait``);
-        everything up to the end of the block commits as one transaction, an exception rolls it back."""
+        """SQLite: the run's lock file (``_file_lock``), then ``BEGIN IMMEDIATE`` (the file's write lock;
+        ``busy_timeout`` waits for what is left of ``wait``); everything up to the end of the block, or up to
+        a ``commit``, commits as one transaction; an exception rolls back what is not committed."""
+        deadline = time.monotonic() + wait
+        with self._file_lock(wait):
+            self._begin(max(0.0, deadline - time.monotonic()))
+            self._writing = True
+            try:
+                yield
+            except BaseException:
+                self._writing = False
+                self._undo()
+                raise
+            self._writing = False
+            self._commit()
+
+    def commit(self) -> None:
+        """Commit what this index run wrote so far and begin its next transaction at once; the lock file,
+        held for the whole run, keeps every other writer out in between."""
+        if not self._writing:
+            return
+        self._commit()
+        self._begin(30.0)
+
+    def _begin(self, wait: float) -> None:
+        """``BEGIN IMMEDIATE``, waiting up to ``wait`` seconds for a writer that holds the file."""
         self.db.execute(f"PRAGMA busy_timeout={max(0, int(wait * 1000))}")
         try:
             self.db.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
             if "locked" not in str(exc) and "busy" not in str(exc):
                 raise StoreError(f"{self.path}: cannot write the archive ({exc})") from exc
-            raise StoreError(f"{self.path}: another `reconcile index` is writing this archive "
-                             f"(waited {wait:g} s; pass --wait SECONDS to wait longer)") from exc
+            raise self._busy(wait) from exc
         finally:
             self.db.execute("PRAGMA busy_timeout=30000")
-        self._writing = True
-        try:
-            yield
-        except BaseException:
-            self._writing = False
-            self._undo()
-            raise
-        self._writing = False
+
+    def _commit(self) -> None:
+        """COMMIT; a failure undoes the open transaction and says so."""
         try:
             self.db.execute("COMMIT")
         except sqlite3.Error as exc:
             self._undo()
             raise StoreError(f"{self.path}: could not write the archive ({exc}); it is left as it was") from exc
+
+    def _busy(self, wait: float) -> StoreError:
+        """The one message for a second writer that waited in vain."""
+        return StoreError(f"{self.path}: another `reconcile index` is writing this archive "
+                          f"(waited {wait:g} s; pass --wait SECONDS to wait longer)")
+
+    @contextmanager
+    def _file_lock(self, wait: float) -> Iterator[None]:
+        """An exclusive ``flock`` on ``<archive>.lock`` for a whole index run, polled up to ``wait`` seconds.
+
+        SQLite's own write lock ends with each transaction; a run that commits after each batch
+        (``commit``) holds this one across them, so no other writer can come in between its batches.
+        """
+        lock = self.path.with_name(self.path.name + ".lock")
+        try:
+            fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise StoreError(f"{self.path}: cannot write the archive ({lock}: {exc.strerror})") from exc
+        deadline = time.monotonic() + wait
+        try:
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        raise self._busy(wait) from None
+                    time.sleep(min(0.1, max(0.0, deadline - time.monotonic())))
+            yield
+        finally:
+            os.close(fd)  # releases the lock
 
     @guarded
     def document_hashes(self) -> dict[str, str]:

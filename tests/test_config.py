@@ -33,6 +33,12 @@ def test_values_are_read_and_paths_resolved_against_the_file(tmp_path):
     assert load_config(None) == Config()
 
 
+def test_the_index_batch_is_read(tmp_path):
+    p = tmp_path / "reconcile.toml"
+    p.write_text("index_batch = 500\n")
+    assert load_config(p).index_batch == 500 and Config().index_batch == 10_000
+
+
 def test_a_server_archive_stays_as_written(tmp_path):
     p = tmp_path / "reconcile.toml"
     p.write_text("archive = 'postgresql://db/archive'\n")
@@ -45,6 +51,8 @@ def test_a_server_archive_stays_as_written(tmp_path):
     ("cache = 'yes'\n", "cache"),
     ("fail_level = 'fatal'\n", "fail_level"),
     ("rule = 3\n", "[rule.CODE]"),
+    ("index_batch = 0\n", "index_batch"),
+    ("index_batch = 2.5\n", "index_batch"),
     ("x = [\n", "malformed TOML"),
 ])
 def test_bad_values_name_the_file_and_the_key(tmp_path, body, problem):

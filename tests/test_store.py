@@ -92,6 +92,35 @@ def test_a_second_writer_fails_clearly_or_waits(tmp_path):
     assert waited >= 0.3
 
 
+def test_no_writer_comes_in_between_the_batches_of_a_run(tmp_path):
+    db = tmp_path / "a.db"
+    first, second = SQLiteStore(db), SQLiteStore(db)
+    with first.writing():
+        first.replace([], [], [], [], {"model": MODEL})
+        first.commit()  # one batch done: readers see a finished archive
+        reader = open_store(db, create=False)
+        assert reader.fact_index().meta["model"] == MODEL
+        reader.close()
+        with pytest.raises(StoreError, match="another `reconcile index` is writing"):
+            with second.writing(wait=0.3):
+                pass
+        first.replace([], [], [], [], {"model": MODEL, "last_indexed": "later"})
+    with second.writing(wait=5):  # the run is over: the lock is free
+        pass
+    assert second.stats()["last_indexed"] == "later"
+    first.close()
+    second.close()
+
+
+def test_index_in_batches_by_the_cli(tmp_path):
+    db = tmp_path / "b.db"
+    r = _run("index", str(SEEDS), "--db", str(db), "--model", MODEL, "--batch", "2")
+    assert r.exit_code == 0, r.output
+    s = json.loads(_run("stats", "--db", str(db), "--format", "json").stdout)
+    assert s["documents"] == len(list(SEEDS.glob("*.txt"))) and s["unassigned_claims"] == 0
+    assert _run("index", str(SEEDS), "--db", str(db), "--batch", "0").exit_code == 2
+
+
 def _env() -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
 
