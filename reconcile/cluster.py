@@ -158,9 +158,13 @@ def _candidate_vectors(claims: list[Claim], E: np.ndarray, lex: Lexicon, params:
         X = _principal_components(X, params.search_dims)
     X = X / np.maximum(np.linalg.norm(X, axis=1, keepdims=True), 1e-12)
     F = np.zeros((n, params.feature_dims), dtype=np.float32)
+    column: dict[str, int] = {}  # each feature's hashed column, computed once (most claims share most features)
     for i, c in enumerate(claims):
         for f in _features(c, lex):
-            F[i, zlib.crc32(f.encode("utf-8")) % params.feature_dims] += 1.0
+            j = column.get(f)
+            if j is None:
+                j = column[f] = zlib.crc32(f.encode("utf-8")) % params.feature_dims
+            F[i, j] += 1.0
     F = F / np.maximum(np.linalg.norm(F, axis=1, keepdims=True), 1e-12)
     return np.hstack([X, params.feature_weight * F])
 
@@ -288,10 +292,10 @@ def _link(claims: list[Claim], idx: list[int], E: np.ndarray, lex: Lexicon, para
                         stories=None if small else stories)
     state = _Linkage(block, params, None if small or stories is None else stories.tolist())
     dist = _distances(keys, ei, ej, ed, lex, params)
-    for a, b, d in zip(ei.tolist(), ej.tolist(), dist.tolist()):
-        ca, cb = block[a], block[b]
-        if ca.document != cb.document or same_fact_in_document(ca, cb, lex, params):
-            state.add(a, b, d)
+    keep = keys.codes["doc"][ei] != keys.codes["doc"][ej]  # two documents: always linked
+    for k in np.flatnonzero(~keep).tolist():
+        keep[k] = same_fact_in_document(block[int(ei[k])], block[int(ej[k])], lex, params)
+    state.add_many(ei[keep], ej[keep], dist[keep])
     state.run(lambda a, b: _compatible_documents(a, b, state.docs, claims, idx, lex, params))
     return [[idx[m] for m in sorted(ms)] for ms in state.members.values()]
 
@@ -319,10 +323,22 @@ class _Linkage:
 
     def add(self, a: int, b: int, d: float) -> None:
         """A linked pair of single claims at distance ``d``: [distance sum, pairs, pairs of one story]."""
-        same = 1.0 if self.stories is not None and self.stories[a] == self.stories[b] else 0.0
-        self.nbr[a][b] = self.nbr[b][a] = [d, 1.0, same]
-        if d <= self.params.threshold:
-            self.heap.append((d, a, b, 0, 0))
+        self.add_many(np.array([a]), np.array([b]), np.array([d]))
+
+    def add_many(self, ei: np.ndarray, ej: np.ndarray, dist: np.ndarray) -> None:
+        """Linked pairs of single claims (``ei[k]``, ``ej[k]``) at distances ``dist``, as ``add`` one by one.
+
+        Both directions share one link list, so that a merge's sums are seen from either cluster.
+        """
+        st = self.stories
+        same = [0.0] * len(ei) if st is None else [1.0 if st[a] == st[b] else 0.0
+                                                      for a, b in zip(ei.tolist(), ej.tolist())]
+        nbr = self.nbr
+        for a, b, d, s in zip(ei.tolist(), ej.tolist(), dist.tolist(), same):
+            nbr[a][b] = nbr[b][a] = [d, 1.0, s]
+        near = np.flatnonzero(dist <= self.params.threshold)
+        self.heap.extend(zip(dist[near].tolist(), ei[near].tolist(), ej[near].tolist(),
+                             [0] * len(near), [0] * len(near)))
 
     def average(self, a: int, b: int) -> float:
         """The average linkage of clusters ``a`` and ``b`` (``_average``, with their pairs of one story)."""
@@ -368,12 +384,18 @@ class _Linkage:
     def _push(self, a: int) -> None:
         """Heap entries for cluster ``a`` with each of its neighbours within the threshold."""
         params, version, heap, members = self.params, self.version, self.heap, self.members
-        size = len(members[a])
-        for c, link in self.nbr[a].items():
-            avg = _average(link, size, len(members[c]), params, int(link[2]))
-            if avg <= params.threshold:
+        size, threshold, k, unlinked = len(members[a]), params.threshold, params.neighbours, params.unlinked_distance
+        push = heapq.heappush
+        for c, link in self.nbr[a].items():  # ``_average`` written out: this loop is the linkage's inner loop
+            s, cnt, other = link[0], link[1], len(members[c])
+            if unlinked is None:
+                avg = s / cnt
+            else:
+                missing = max(0.0, max(int(link[2]), min(size * other, k * (size + other) / 2)) - cnt)
+                avg = (s + missing * unlinked) / (cnt + missing)
+            if avg <= threshold:
                 x, y = (a, c) if a < c else (c, a)
-                heapq.heappush(heap, (avg, x, y, version[x], version[y]))
+                push(heap, (avg, x, y, version[x], version[y]))
 
 
 def _average(link: list[float], size_a: int, size_b: int, params: ClusterParams, same_story: int = 0) -> float:

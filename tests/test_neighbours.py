@@ -48,3 +48,13 @@ def test_partitioned_search_finds_most_true_neighbours():
     assert recall > 0.9, recall
     Q = V[:50] + 0.01
     assert nearest_partitioned(Q, 5, V, cell=100).shape == (50, 5)
+
+
+def test_top_k_takes_the_largest_values_of_each_row():
+    from reconcile.neighbours import top_k
+
+    S = np.random.default_rng(3).standard_normal((40, 300)).astype(np.float32)
+    got = np.sort(top_k(S, 7), axis=1)
+    want = np.sort(np.argsort(-S, axis=1)[:, :7], axis=1)
+    assert (got == want).all()
+    assert np.sort(top_k(S[:, :5], 9), axis=1).tolist() == [list(range(5))] * 40  # k beyond the columns: all
