@@ -74,7 +74,7 @@ LEXICON_SCHEMAS: dict[str, dict[str, Any]] = {
                   "value": _NUM, "low": _NUM, "high": _NUM, "words": _by_lang(_strs())}}},
     "units": {"type": "object", "properties": {
         "scales": _by_lang(_NUM_MAP), "currencies": _by_lang(_strs()), "percent": _strs(),
-        "classes": _by_lang(_strs()), "non_claim_classes": _strs(),
+        "classes": _by_lang(_strs()), "non_claim_classes": _strs(), "multiples": _NUM_MAP,
         "duration_windows": {"type": "object", "properties": {
             "before": _by_lang(_strs()), "after": _by_lang(_strs())}}}},
     "counted": {"type": "object", "properties": {

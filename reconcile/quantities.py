@@ -223,6 +223,7 @@ def _number_sources(lex: Lexicon, lang: str) -> dict[str, str]:
     plurals, prefixes = v.get("plural_words", {}), v.get("plural_prefixes", {})
     en_all = _alt({**en["units"], **en["tens"], **en["multipliers"]})
     de_morph = _alt(w["de"]["morphemes"])
+    halves = _words_re(cfg.get("and_a_half", {}).get(lang, []) or ["(?!)"])
     of_ = _alt(cfg.get("vague_of_after", []) or ["(?!)"])  # "dozens of", "thousands of": the word is part of the figure
     return {
         "vague_plural": (rf"(?<![\w-])(?:({_alt(prefixes['de'])})|({_words_re(prefixes['en'])})\s+)?"
@@ -241,6 +242,12 @@ def _number_sources(lex: Lexicon, lang: str) -> dict[str, str]:
         # fraction words found by their denominators first: the full pattern is slow to scan
         "denominator": rf"(?<!\w)(?:{_alt(fr[lang])})(?![\w])",
         "glyph": rf"({_alt(fr['glyphs'])})",
+        # "two and a half", "7 and a half": the number and its half; "a decade and a half": the article, the
+        # unit (checked by ``_measure_at``) and its half
+        "half_after_number": (rf"(?<![\w.,-])(\d{{1,3}}|{_alt(list(en['units']) + list(en['tens']))})"
+                              rf"\s+(?:{halves})(?![\w-])"),
+        "half_after_unit": (rf"(?<![\w-])(?:{_alt(en['articles'] + [k for k, v in en['units'].items() if v == 1])})"
+                            rf"\s+(?=[^\W\d])(.{{1,30}}?)\s+(?:{halves})(?![\w-])"),
         "de_one": rf"(?<![\w-])({_alt(w['de']['one_before'])})\s+(?=(?:{_alt(w['de']['one_scales'])})\b)",
         "de_special": rf"(?<![\w-])({_alt(w['de']['special'])})(?![\w])",
     }
@@ -590,6 +597,38 @@ def find_fractions(scan: _Scan) -> None:
             scan.taken.append((start, g.end()))
 
 
+def find_halves(scan: _Scan) -> None:
+    """"two and a half years" (2.5), "a decade and a half" (1.5 decades, 15 years): the half joins the number or
+    the unit before it, so it is no share of its own ("a half" alone is 50 %)."""
+    fast = scan.p.fast
+    for m in fast["half_after_number"].finditer(scan.text, scan.folded):
+        digits = m.group(1)[0].isdigit()
+        if not scan.free(m.start(), m.end()) or (digits and not _digits_are_figure(scan, m.start(1), m.end(1))):
+            continue
+        value = float(m.group(1)) if digits else _word_value(m.group(1), scan)
+        if value is None:
+            continue
+        value, end = value + 0.5, m.end()
+        sm = scan.p.rx["scale"].match(scan.text[end:])
+        word = (sm.group(1) or "").lower() if sm else ""
+        if sm and not digits and word in scan.p.en_values:  # "two and a half million": words take their scale here
+            value, end = value * scan.p.en_values[word], end + sm.end()
+        scan.cores.append(_Core(m.start(), end, value, "number" if digits else "word"))
+        scan.taken.append((m.start(), end))
+    for m in fast["half_after_unit"].finditer(scan.text, scan.folded):
+        meas = _measure_at(scan, m.start(1) - 1)
+        if meas is None or m.start(1) - 1 + meas[0] != m.end(1) or not scan.free(m.start(), m.end()):
+            continue  # "a half", "an hour and a half": only a unit of measure stands between
+        q = RawQuantity(m.start(), m.end(), m.group(), 1.5, 1.5, 1.5, meas[1], None, "=", "word", meas[2])
+        if meas[2] == "duration" and _dates_another(scan, q, m.end()):
+            scan.taken.append(m.span())  # "a decade and a half ago" dates another figure and states none
+            continue
+        _unit_multiple(scan, q, m.group(1))
+        q.unit_canonical, factor = canonical(meas[1], scan.lex)
+        q.value_canonical = factor(q.value) if q.unit_canonical is not None else None
+        scan.add_done(q)
+
+
 def find_shares(scan: _Scan) -> None:
     """Shares in words, as a percentage of one decimal: "two-thirds" (66.7), "ein Viertel" (25)."""
     if not scan.p.fast["denominator"].search(scan.text, scan.folded):
@@ -770,7 +809,7 @@ def find_age_decades(scan: _Scan) -> None:
                                       "year", None, "~", "decade", "age"))
 
 
-FINDERS: tuple[Callable[[_Scan], None], ...] = (find_vague, find_zero, find_scientific, find_shares,
+FINDERS: tuple[Callable[[_Scan], None], ...] = (find_vague, find_zero, find_scientific, find_halves, find_shares,
                                                find_fractions, find_calibres, find_age_decades, find_digits,
                                                find_words)
 
@@ -848,11 +887,12 @@ def _join(scan: _Scan, c: _Core, q: RawQuantity, scale: float, nxt: _Core, found
     mid = rx["range_mid"].match(gap[lead:] + " ")
     if not (mid and mid.end() >= len(gap) - lead and len(gap) <= 6 and connector):
         return False
-    if connector in scan.p.cfg["range_needs_between"] and not between:
-        return False
     shared = nscale if scale == 1.0 and c.value < nxt.value else 1.0  # "zwischen 5 und 6 Millionen"
     lo_v = c.value * (scale if scale != 1.0 else shared)
     hi_v = new.value
+    if connector in scan.p.cfg["range_needs_between"] and not between and not (
+            connector in scan.p.cfg.get("range_either", []) and _adjacent_round(lo_v, hi_v)):
+        return False  # "5 und 6" are two figures; "40 or 50 of them" an approximate range
     if c.kind == "word" and text[c.end:c.end + 1] == "-" and nxt.kind == "word":
         for tail, mult in scan.p.cfg["words"]["de"]["range_tails"].items():
             if text[nxt.start:nxt.end].lower().endswith(tail) and lo_v < hi_v / mult:
@@ -872,6 +912,22 @@ def _join(scan: _Scan, c: _Core, q: RawQuantity, scale: float, nxt: _Core, found
     return True
 
 
+
+
+def _last_place(value: float) -> float:
+    """The place of an integer's last non-zero digit: 40 -> 10, 25 -> 1, 300 -> 100."""
+    iv, place = int(abs(value)), 1
+    while iv and iv % (place * 10) == 0:
+        place *= 10
+    return float(place)
+
+
+def _adjacent_round(lo: float, hi: float) -> bool:
+    """Two figures joined by "or" that estimate one ("40 or 50", "two or three", "five or ten"): integers, the
+    second larger but at most twice the first, apart by at most the last non-zero place of either."""
+    if lo <= 0 or not (float(lo).is_integer() and float(hi).is_integer()) or not lo < hi <= 2 * lo:
+        return False
+    return hi - lo <= max(_last_place(lo), _last_place(hi))
 
 
 def _tallies(scan: _Scan) -> None:
@@ -966,6 +1022,7 @@ def _attach_unit(scan: _Scan, q: RawQuantity) -> None:
         meas = _measure_at(scan, q.end)
         if meas and not (meas[2] == "duration" and _dates_another(scan, q, q.end + meas[0])):
             q.unit, q.unit_class = meas[1], meas[2]
+            _unit_multiple(scan, q, text[q.end:q.end + meas[0]])
             q.end += meas[0]
             minus = _DETACHED_MINUS.search(text[max(0, q.start - 3):q.start])
             if q.unit_class == "temperature" and q.value > 0 and minus:
@@ -975,6 +1032,13 @@ def _attach_unit(scan: _Scan, q: RawQuantity) -> None:
             if q.unit_canonical is not None:
                 q.value_canonical = factor(q.value)
     q.surface = text[q.start:q.end]
+
+
+def _unit_multiple(scan: _Scan, q: RawQuantity, written: str) -> None:
+    """A written unit that counts several of its unit ("zwei Jahrzehnte": 20 years; units.yml ``multiples``)."""
+    factor = (scan.lex.raw["units"].get("multiples") or {}).get(written.strip(" -"))
+    if factor:
+        _rescale(q, float(factor))
 
 
 def _dates_another(scan: _Scan, q: RawQuantity, end: int) -> bool:

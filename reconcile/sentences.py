@@ -20,8 +20,10 @@ from typing import Any
 from pysbd.lang.deutsch import Deutsch
 from pysbd.lang.english import English
 from pysbd.processor import Processor
+from pysbd.utils import Text
 
 from reconcile.dates import MONTH_RE
+from reconcile.literals import FastPattern, fold
 from reconcile.model import Document, Sentence
 from reconcile.textview import View, build_view
 
@@ -43,12 +45,54 @@ class ViewSentence:
 # them (~25 compiles per pysbd call, two thirds of its time). The replacers below run pysbd's own
 # patterns, each compiled once. ``Segmenter.segment`` also compiled one pattern per sentence to find it
 # in the block again; split_sentences finds the sentences itself, so only pysbd's processor runs.
+# pysbd's ~100 rule substitutions per piece go through ``Text.apply``: replaced by one that keeps each
+# compiled pattern and skips a rule whose literals the text lacks (it would change nothing); the
+# abbreviations that stand before a full stop are read off at the full stops instead of tested one by one.
 
 
 @lru_cache(maxsize=8192)
 def _rx(pattern: str, flags: int = 0) -> re.Pattern[str]:
     """A pysbd pattern, compiled once and kept (``re``'s own cache is too small for them)."""
     return re.compile(pattern, flags)
+
+
+def _rule_apply(self: str, *rules: Any) -> str:
+    """pysbd's ``Text.apply`` (``re.sub`` of each rule in turn), each pattern compiled once and skipped where
+    its literals are absent: it cannot match there, so ``re.sub`` would give the text back unchanged."""
+    text = self
+    for rule in rules:
+        fp = _rule_pattern(rule.pattern)
+        if fp.possible(text, fold(text) if fp.lits and fp.lits[1] else text):
+            text = fp.rx.sub(rule.replacement, text)
+    return text
+
+
+@lru_cache(maxsize=1024)
+def _rule_pattern(pattern: str) -> FastPattern:
+    """A pysbd rule's pattern, compiled with its literals (``reconcile.literals``) once."""
+    return FastPattern(re.compile(pattern))
+
+
+Text.apply = _rule_apply  # the same substitutions in the same order: pysbd's every module calls Text.apply
+
+
+@lru_cache(maxsize=4)
+def _abbreviation_index(lang: Any) -> tuple[frozenset[str], tuple[int, ...]]:
+    """pysbd's abbreviations of a language (stripped) and their lengths, to find those before a full stop."""
+    stripped = frozenset(a.strip() for a in lang.Abbreviation.ABBREVIATIONS)
+    return stripped, tuple(sorted({len(a) for a in stripped}))
+
+
+def _before_stops(lowered: str, lang: Any) -> set[str]:
+    """The abbreviations ``a`` with ``a + "."`` in ``lowered``: read off before each full stop, not tested
+    one by one (pysbd lists several hundred, a sentence holds a few full stops)."""
+    known, lengths = _abbreviation_index(lang)
+    found: set[str] = set()
+    i = lowered.find(".")
+    while i >= 0:
+        found.update(w for n in lengths if n <= i and (w := lowered[i - n:i]) in known)
+        i = lowered.find(".", i + 1)
+    return found
 
 
 def _find_abbreviations(replacer: Any, text: str) -> str:
@@ -58,9 +102,10 @@ def _find_abbreviations(replacer: Any, text: str) -> str:
     makes for it protects that full stop, so without one there is nothing to do (pysbd itself only skips
     an abbreviation that does not occur at all, and "st" or "v" occur in most texts)."""
     lowered = text.lower()
+    present = _before_stops(lowered, replacer.lang)
     for abbr in replacer.lang.Abbreviation.ABBREVIATIONS:
         stripped = abbr.strip()
-        if stripped + "." not in lowered:
+        if stripped not in present:
             continue
         abbrev_match = _rx(r"(?:^|\s|\r|\n){}".format(stripped), re.IGNORECASE).findall(text)
         if not abbrev_match:

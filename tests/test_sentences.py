@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import re
+
 import pysbd
+import pysbd.utils
 import pytest
+from pysbd.lang.deutsch import Deutsch
+from pysbd.lang.english import English
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reconcile.ingest import read_inputs
 from reconcile.model import Document
-from reconcile.sentences import _chunks, _fast_split, _pysbd_split, split_sentences
+from reconcile.sentences import _before_stops, _chunks, _fast_split, _pysbd_split, _rule_apply, split_sentences
 from reconcile.textview import build_view
 
 from .conftest import ROOT, SEEDS
@@ -118,6 +123,43 @@ def test_kept_patterns_split_as_pysbd_does():
 
 
 PROSE = st.text(alphabet=st.sampled_from(list("ab AZÄ.!?„“\"1,…\n")), max_size=120)
+
+
+def _rules_met(blocks: list[tuple[str, str]]) -> list[object]:
+    """Every pysbd rule that splitting ``blocks`` applies (recorded as pysbd calls ``Text.apply``)."""
+    met: dict[int, object] = {}
+
+    def record(self: str, *rules: object) -> str:
+        met.update((id(r), r) for r in rules)
+        return _rule_apply(self, *rules)
+
+    pysbd.utils.Text.apply = record
+    try:
+        for block, lang in blocks:
+            _pysbd_split(block, lang)
+    finally:
+        pysbd.utils.Text.apply = _rule_apply
+    return list(met.values())
+
+
+def test_prefiltered_rules_substitute_as_re_sub_does():
+    """A pysbd rule skipped where its literals are absent gives what ``re.sub`` gives, on real blocks."""
+    blocks = _real_blocks()
+    rules = _rules_met(blocks)
+    assert len(rules) > 40
+    texts = [b for b, _ in blocks] + ["U.S. Dr. Smith (i.e. 5 p.m.) sagte „Ja!“ – 3.5 Mio. … e.g. a) b) ?! Nr. 4."]
+    for rule in rules:
+        for text in texts:
+            assert _rule_apply(text, rule) == re.sub(rule.pattern, rule.replacement, text), rule
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("abdrstvz. \n")), max_size=60))
+def test_abbreviations_before_a_stop_are_found_as_pysbd_tests_them(text):
+    """``_before_stops`` finds exactly the abbreviations ``a`` with ``a + "."`` in the text."""
+    for lang in (Deutsch, English):
+        listed = {a.strip() for a in lang.Abbreviation.ABBREVIATIONS}
+        assert _before_stops(text, lang) == {a for a in listed if a + "." in text}
 
 
 @settings(max_examples=300, deadline=None)
