@@ -63,17 +63,22 @@ def _key(c: Claim, ctx: Context) -> _Key | None:
     return (c.unit_class, c.unit or "", lemma, pred)
 
 
-_Row = tuple[str, tuple[Claim, ...], "_Scope"]  # a fact, its claims of one key and scope, that scope
+_Row = tuple[int, str, tuple[Claim, ...], "_Scope"]  # its place in its key's order, a fact, its claims of one
+# key and scope, that scope
+_Bucket = tuple[list[int], list[_Row], list[_Row]]  # the days of the dated rows, those rows by day, the undated
+_Slot = tuple[str, str, str]  # a bucket's predicate, year and place ("" where the rows name none)
 
 
 @dataclass
 class _Index:
-    """Every keyed claim of the run by key, each key's rows sorted by their day (undated ones apart), and
-    each fact's size and documents: built once per run, so that a fact looks only at claims of its key and
-    days. A row holds all claims of one fact with one key and one scope, so that a scope is compared once."""
+    """Every keyed claim of the run in buckets by key and window, then by predicate, year and place (the
+    qualifiers that must be equal, or one unknown, for two figures to be siblings; a row naming two places is
+    in both places' buckets), each bucket's rows sorted by their day (undated ones apart); and each fact's
+    size and documents. Built once per run, so that a fact looks only at the rows it could match. A row holds
+    all claims of one fact with one key and one scope, so that a scope is compared once; its number keeps
+    the order of its key's rows (dated by day, then the undated), whichever buckets a lookup reads."""
 
-    dated: dict[_Key, tuple[list[int], list[_Row]]]
-    undated: dict[_Key, list[_Row]]
+    buckets: dict[tuple[_Key, str], dict[_Slot, _Bucket]]
     scopes: dict[str, _Scope]
     sizes: dict[str, int]
     documents: dict[str, set[str]]
@@ -100,30 +105,55 @@ def _build_index(ctx: Context) -> _Index:
             if k is not None:
                 scopes[c.id] = _scope(c, ctx)
                 groups.setdefault((k, f.id, scopes[c.id]), []).append(c)
-    rows: dict[_Key, list[tuple[int, _Row]]] = {}
-    undated: dict[_Key, list[_Row]] = {}
+    by_key: dict[_Key, tuple[list[tuple[int, str, tuple[Claim, ...], _Scope]], list[_Row]]] = {}
     for (k, fid, sc), cs in groups.items():
-        row = (fid, tuple(cs), sc)
+        dated, undated = by_key.setdefault(k, ([], []))
         if sc.day is None:
-            undated.setdefault(k, []).append(row)
+            undated.append((len(undated), fid, tuple(cs), sc))
         else:
-            rows.setdefault(k, []).append((sc.day.toordinal(), row))
-    dated = {}
-    for k, r in rows.items():
-        r.sort(key=lambda x: x[0])
-        dated[k] = ([x[0] for x in r], [x[1] for x in r])
-    return _Index(dated, undated, scopes, {f.id: len(f.claims) for f in ctx.facts}, documents)
+            dated.append((sc.day.toordinal(), fid, tuple(cs), sc))
+    buckets: dict[tuple[_Key, str], dict[_Slot, _Bucket]] = {}
+    for k, (dated, undated) in by_key.items():
+        dated.sort(key=lambda x: x[0])
+        for n, (o, fid, told, sc) in enumerate(dated):
+            for b in _slots(buckets, k, sc):
+                b[0].append(o)
+                b[1].append((n, fid, told, sc))
+        for m, fid, told, sc in undated:
+            for b in _slots(buckets, k, sc):
+                b[2].append((len(dated) + m, fid, told, sc))
+    return _Index(buckets, scopes, {f.id: len(f.claims) for f in ctx.facts}, documents)
 
 
-def _candidates(index: _Index, k: _Key, day: date | None, days: float) -> list[_Row]:
-    """The rows of ``k`` within ``days`` of ``day`` (all of them when the day is unknown), and the undated."""
-    days_of, rows = index.dated.get(k, ([], []))
-    if day is None:
-        near = rows
+def _slots(buckets: dict[tuple[_Key, str], dict[_Slot, _Bucket]], k: _Key, sc: _Scope) -> list[_Bucket]:
+    """The buckets a row of key ``k`` and scope ``sc`` goes into: one per place it names (one if none)."""
+    by = buckets.setdefault((k, sc.window), {})
+    return [by.setdefault((sc.predicate, sc.year, p), ([], [], [])) for p in sorted(sc.places) or [""]]
+
+
+def _candidates(index: _Index, k: _Key, sa: _Scope, days: float) -> list[_Row]:
+    """The rows of ``k`` that may share ``sa``'s scope: of its window; of its predicate, year and one of its
+    places, or naming none of them; within ``days`` of its day (all of them when its day is unknown), and the
+    undated. In the order of the key's rows, each once."""
+    by = index.buckets.get((k, sa.window))
+    if not by:
+        return []
+    preds, years, places = ([sa.predicate, ""] if sa.predicate else None, [sa.year, ""] if sa.year else None,
+                            ["", *sorted(sa.places)] if sa.places else None)
+    if preds and years and places:
+        found = (by.get((a, b, c)) for a in preds for b in years for c in places)
+        picked = [x for x in found if x is not None]
     else:
-        o = day.toordinal()
-        near = rows[bisect_left(days_of, o - days):bisect_right(days_of, o + days)]
-    return near + index.undated.get(k, [])
+        picked = [x for (a, b, c), x in by.items() if (preds is None or a in preds) and (years is None or b in years)
+                  and (places is None or c in places)]
+    out: list[_Row] = []
+    o = sa.day.toordinal() if sa.day is not None else 0
+    for days_of, rows, undated in picked:
+        out += rows if sa.day is None else rows[bisect_left(days_of, o - days):bisect_right(days_of, o + days)]
+        out += undated
+    if len(picked) > 1:
+        out = sorted({r[0]: r for r in out}.values(), key=lambda r: r[0])
+    return out
 
 
 def _day(ctx: Context, c: Claim) -> date | None:
@@ -201,7 +231,7 @@ def siblings(ctx: Context, min_share: float, min_own_share: float = 0.25, days: 
             mine_by.setdefault((k, index.scopes.get(a.id) or _scope(a, ctx)), []).append(a)
     found: dict[str, tuple[dict[str, Claim], dict[str, Claim]]] = {}
     for (k, sa), group in mine_by.items():
-        for fid, cs, sb in _candidates(index, k, sa.day, days):
+        for _, fid, cs, sb in _candidates(index, k, sa, days):
             if fid != ctx.fact.id and _same_scope(sa, sb, days):
                 mine, theirs = found.setdefault(fid, ({}, {}))
                 mine.update((a.id, a) for a in group)
