@@ -17,7 +17,7 @@ import simplemma
 
 from reconcile.dates import MONTHS, MONTH_RE
 from reconcile.lexicon import Lexicon, load_lexicon
-from reconcile.literals import Prefiltered, fold, literals_of
+from reconcile.literals import FastPattern, Prefiltered, fold, literals_of
 from reconcile.model import Claim, Document
 from reconcile.counted import (coordinated_adjective, counted_in_context, counted_phrase, implicit_people,
                                Counted, is_change, measured_subject, separable_infinitives,
@@ -310,6 +310,12 @@ class _AttCue:
     backward_only: bool
 
 
+@lru_cache(maxsize=1024)
+def _fast(rx: re.Pattern[str]) -> FastPattern:
+    """A cue pattern with its case-free twin: the same matches, searched in the folded sentence (faster)."""
+    return FastPattern(rx)
+
+
 @lru_cache(maxsize=8)  # asked for a sentence and, by ``_next_source``, for the one before it
 def _attribution_cues(text: str, lang: str, lex: Lexicon) -> tuple[_AttCue, ...]:
     """Every attribution cue of a sentence with its source; which one governs a figure depends on where.
@@ -327,12 +333,12 @@ def _attribution_cues(text: str, lang: str, lex: Lexicon) -> tuple[_AttCue, ...]
     for rx in after:
         forward_only = rx.pattern in lex.att_forward_only
         backward_only = rx.pattern in lex.att_backward_only
-        for m in rx.finditer(text):
+        for m in _fast(rx).finditer(text, cues.folded):
             np_ = _np_after(text, m.end(), ph, lang, nouns)
             if np_:
                 out.append(_AttCue(m.start(), m.end(), np_, True, forward_only, backward_only))
     for rx in before:
-        for m in rx.finditer(text):
+        for m in _fast(rx).finditer(text, cues.folded):
             np_ = _source_before_cue(text, m.start(), m.group(), lang, nouns, ph)
             if np_:
                 out.append(_AttCue(m.start(), m.end(), np_, False, False, False))
@@ -525,28 +531,17 @@ def _predicate(sentence: str, qpos: int, qend: int, lang: str, lex: Lexicon,
                clauses: list[tuple[int, int]]) -> str | None:
     """What happened to the counted thing: a listed action word of the clause, else a participle or a
     trailing infinitive ("... getötet", "... zu entsenden"), lemmatised."""
-    ph = _phrases(lex)
-    participle = ph.participle.get(lang, _NEVER)
     ca, cb = _clause_of(clauses, qpos)
     after = [(m.group()) for m in re.finditer(r"[\wäöüß]+", sentence[qend:cb])]
     before = [(m.group()) for m in re.finditer(r"[\wäöüß]+", sentence[ca:qpos])]
     candidates = after + list(reversed(before)) if lang == "de" else list(reversed(before)) + after
     fallback = None
     for w in candidates:
-        if len(w) < 4 or ph.is_article(w):
-            continue
-        if w[:1].isupper() and lang == "de":
-            # a noun names the action only when it is one of the listed nominalisations ("Entsendung")
-            if w.lower() in lex.predicate_words:
-                return w.lower()
-            continue
-        if lex.predicate_group(w.lower()) and not w[:1].isupper():
-            return w.lower()
-        lemma = simplemma.lemmatize(w, lang=lang).lower()
-        if lex.predicate_group(lemma):
-            return lemma
-        if fallback is None and participle.match(w):
-            fallback = lemma
+        found, participle_lemma = _predicate_word(w, lang, lex)
+        if found is not None:
+            return found
+        if fallback is None and participle_lemma is not None:
+            fallback = participle_lemma
     # a trailing infinitive ("... entsenden", "... zu schicken")
     if fallback is None and lang == "de" and after:
         for last in reversed(after):
@@ -556,6 +551,24 @@ def _predicate(sentence: str, qpos: int, qend: int, lang: str, lex: Lexicon,
                 fallback = simplemma.lemmatize(last, lang="de").lower()
             break
     return fallback
+
+
+@lru_cache(maxsize=16384)  # per word: news repeats its verbs, and lemmatising every clause word was a hot spot
+def _predicate_word(w: str, lang: str, lex: Lexicon) -> tuple[str | None, str | None]:
+    """What one word of a clause says for ``_predicate``: (the predicate it names, else None; the lemma of a
+    participle, the fallback, else None)."""
+    ph = _phrases(lex)
+    if len(w) < 4 or ph.is_article(w):
+        return None, None
+    if w[:1].isupper() and lang == "de":
+        # a noun names the action only when it is one of the listed nominalisations ("Entsendung")
+        return (w.lower() if w.lower() in lex.predicate_words else None), None
+    if lex.predicate_group(w.lower()) and not w[:1].isupper():
+        return w.lower(), None
+    lemma = simplemma.lemmatize(w, lang=lang).lower()
+    if lex.predicate_group(lemma):
+        return lemma, None
+    return None, (lemma if ph.participle.get(lang, _NEVER).match(w) else None)
 
 
 def _subject(sentence: str, qpos: int, lang: str, attribution: str | None,
