@@ -16,8 +16,10 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -29,9 +31,30 @@ from reconcile.units import canonical
 
 __all__ = ["UpdateLexicon", "load_update_lexicon", "tolerances", "conversions", "compat_matrix", "when",
            "is_cumulative", "grows", "is_forecast", "nested_places", "with_named", "PLANNED", "Pairs", "classify",
-           "PAIR_CAP", "groups_apart", "is_increment", "group_words", "places_of", "window_key"]
+           "PAIR_CAP", "groups_apart", "is_increment", "group_words", "places_of", "window_key", "claim_memo",
+           "ClaimMemo"]
 
 PLANNED = ("planned", "hypothetical")
+_T = TypeVar("_T")
+ClaimMemo = dict[tuple[str, str], tuple[Claim, Any]]  # (what, claim id) -> (that claim, its value)
+
+
+def claim_memo(ctx: Context) -> ClaimMemo:
+    """The run's memo of what a claim alone decides (its tolerance interval, update cue, forecast, places):
+    the same claim is compared in many facts and sibling probes, so each is read once per run."""
+    return ctx.per_run("compare.per_claim", ctx.claims_by_id, dict)
+
+
+def _once(memo: ClaimMemo | None, what: str, c: Claim, compute: Callable[[], _T]) -> _T:
+    """``compute()`` for claim ``c``, kept in ``memo`` (when given) for this very claim object."""
+    if memo is None:
+        return compute()
+    hit = memo.get((what, c.id))
+    if hit is not None and hit[0] is c:
+        return hit[1]  # type: ignore[no-any-return]
+    value = compute()
+    memo[(what, c.id)] = (c, value)
+    return value
 
 
 @dataclass(frozen=True)
@@ -205,10 +228,11 @@ def _conversion(c: Claim, target: str | None, fx: FxRates, published: dict[str, 
 
 
 def tolerances(claims: list[Claim], lex: Lexicon | None, fx: FxRates | None = None,
-               published: dict[str, str | None] | None = None, ulex: UpdateLexicon | None = None) -> list[Interval]:
+               published: dict[str, str | None] | None = None, ulex: UpdateLexicon | None = None,
+               memo: ClaimMemo | None = None) -> list[Interval]:
     """Each claim's tolerance interval; money in another currency converted to the fact's main one, widened by
     the spread of that year's daily rates (``FxRates.spread_for``); a count of "others" reaches one more
-    (``with_named``)."""
+    (``with_named``). ``memo`` (``claim_memo``): keep each claim's own interval for the run."""
     ulex = ulex or load_update_lexicon()
     fx = fx or load_fx()
     pub = published or {}
@@ -223,8 +247,10 @@ def tolerances(claims: list[Claim], lex: Lexicon | None, fx: FxRates | None = No
             lo, hi = tolerance(c, lex, fx.spread_for(c.unit, target, year or None))
             out.append((lo * f, hi * f))
             continue
-        t = _in_canonical(c, tolerance(c, lex), lex) if mixed_units else tolerance(c, lex)
-        out.append(with_named(c, t, ulex))
+        own = _once(memo, "tolerance", c, lambda: tolerance(c, lex))
+        t = _in_canonical(c, own, lex) if mixed_units else own
+        out.append(_once(memo, "named", c, lambda: with_named(c, t, ulex)) if not mixed_units
+                   else with_named(c, t, ulex))
     return out
 
 
@@ -377,14 +403,14 @@ def _places_apart(a: frozenset[str], b: frozenset[str], nested: frozenset[frozen
 
 def _scope_masks(reps: list[Claim], lex: Lexicon | None, to_date: re.Pattern[str] | None = None,
                  plans: list[bool] | None = None, nested: frozenset[frozenset[str]] = frozenset(),
-                 new_on: list[str] | None = None) -> dict[str, np.ndarray]:
+                 new_on: list[str] | None = None, memo: ClaimMemo | None = None) -> dict[str, np.ndarray]:
     """One pairwise matrix per scope qualifier (the vectorised ``scope_reason``); ``plans``: each figure is a
     plan, a hypothetical or a forecast (default: by its modality); ``nested``: place pairs of which one lies
     in the other (``nested_places``); ``new_on``: the day of each figure that counts the new ones
-    (``is_increment``), else "": the new ones of two different days are two counts."""
+    (``is_increment``), else "": the new ones of two different days are two counts. ``memo``: ``claim_memo``."""
     planned = np.array(plans if plans is not None else [c.modality in PLANNED for c in reps], dtype=bool)
     part = np.array([c.part_of for c in reps])
-    places = [places_of(c, lex) for c in reps]
+    places = [_once(memo, "places", c, lambda: places_of(c, lex)) for c in reps]
     uniq = list(dict.fromkeys(p for p in places if p))
     pcode = np.array([uniq.index(p) if p else -1 for p in places], dtype=np.int64)
     disjoint = np.array([[_places_apart(a, b, nested) for b in uniq] for a in uniq],
@@ -453,11 +479,12 @@ def classify(ctx: Context, claims: list[Claim], extra: float = 0.0) -> Pairs:
         return memo[key]  # type: ignore[no-any-return]
     ulex = load_update_lexicon(ctx.rules_dirs)
     pub = ctx.published
+    per_claim = claim_memo(ctx)
     tol = [(lo - abs(c.value) * extra, hi + abs(c.value) * extra)
-           for c, (lo, hi) in zip(claims, tolerances(claims, ctx.lexicon, ctx.fx, pub, ulex))]
+           for c, (lo, hi) in zip(claims, tolerances(claims, ctx.lexicon, ctx.fx, pub, ulex, per_claim))]
     out = Pairs(claims, tol, [], [], [])
-    cues = [has_cue(c, ulex) for c in claims]
-    forecasts = [is_forecast(c, ulex) for c in claims]
+    cues = [_once(per_claim, "cue", c, lambda: has_cue(c, ulex)) for c in claims]
+    forecasts = [_once(per_claim, "forecast", c, lambda: is_forecast(c, ulex)) for c in claims]
     plans = [c.modality in PLANNED or f for c, f in zip(claims, forecasts)]
     reps_at: dict[tuple[object, ...], int] = {}
     for i, c in enumerate(claims):
@@ -500,8 +527,10 @@ def _classify_reps(ctx: Context, claims: list[Claim], idx: list[int], tol: list[
     if not bad.any():
         return
     planned = np.array([plans[i] for i in idx], dtype=bool)
+    memo = claim_memo(ctx)
     masks = _scope_masks(reps, ctx.lexicon, ulex.to_date, planned.tolist(), _run_nesting(ctx),
-                         [str(when(c, pub))[:10] if is_increment(c, ulex) else "" for c in reps])
+                         [str(when(c, pub))[:10] if _once(memo, "increment", c, lambda: is_increment(c, ulex))
+                          else "" for c in reps], memo)
     scoped = np.zeros_like(bad)
     for m in masks.values():
         scoped |= m

@@ -32,7 +32,7 @@ from datetime import date
 from typing import Any
 
 from reconcile.checks.base import Context, Hit, describe
-from reconcile.checks.compare import (PLANNED, group_words, places_of, window_key, classify, compat_matrix,
+from reconcile.checks.compare import (PLANNED, claim_memo, group_words, places_of, window_key, classify, compat_matrix,
                                       groups_apart, load_update_lexicon, tolerances)
 from reconcile.model import Claim, Fact
 
@@ -254,8 +254,8 @@ def _judge(ctx: Context, fid: str, mine: list[Claim], theirs: list[Claim]) -> tu
     if not mine or not theirs:
         return None
     both = mine + theirs
-    compat = compat_matrix(tolerances(both, ctx.lexicon, ctx.fx, ctx.published,
-                                          load_update_lexicon(ctx.rules_dirs)))[: len(mine), len(mine):]
+    tol = tolerances(both, ctx.lexicon, ctx.fx, ctx.published, load_update_lexicon(ctx.rules_dirs), claim_memo(ctx))
+    compat = compat_matrix(tol)[: len(mine), len(mine):]
     told_both = len(own_docs & their_docs)
     if compat.all():
         return None if told_both else ("agree", "figures of another document fit")
