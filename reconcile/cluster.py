@@ -321,12 +321,9 @@ class _Linkage:
         self.version = [0] * n
         self.heap: list[tuple[float, int, int, int, int]] = []
 
-    def add(self, a: int, b: int, d: float) -> None:
-        """A linked pair of single claims at distance ``d``: [distance sum, pairs, pairs of one story]."""
-        self.add_many(np.array([a]), np.array([b]), np.array([d]))
-
     def add_many(self, ei: np.ndarray, ej: np.ndarray, dist: np.ndarray) -> None:
-        """Linked pairs of single claims (``ei[k]``, ``ej[k]``) at distances ``dist``, as ``add`` one by one.
+        """Linked pairs of single claims (``ei[k]``, ``ej[k]``) at distances ``dist``: each link is [distance
+        sum, pairs, pairs of one story].
 
         Both directions share one link list, so that a merge's sums are seen from either cluster.
         """
@@ -384,15 +381,9 @@ class _Linkage:
     def _push(self, a: int) -> None:
         """Heap entries for cluster ``a`` with each of its neighbours within the threshold."""
         params, version, heap, members = self.params, self.version, self.heap, self.members
-        size, threshold, k, unlinked = len(members[a]), params.threshold, params.neighbours, params.unlinked_distance
-        push = heapq.heappush
-        for c, link in self.nbr[a].items():  # ``_average`` written out: this loop is the linkage's inner loop
-            s, cnt, other = link[0], link[1], len(members[c])
-            if unlinked is None:
-                avg = s / cnt
-            else:
-                missing = max(0.0, max(int(link[2]), min(size * other, k * (size + other) / 2)) - cnt)
-                avg = (s + missing * unlinked) / (cnt + missing)
+        size, threshold, push = len(members[a]), params.threshold, heapq.heappush
+        for c, link in self.nbr[a].items():
+            avg = _average(link, size, len(members[c]), params, int(link[2]))
             if avg <= threshold:
                 x, y = (a, c) if a < c else (c, a)
                 push(heap, (avg, x, y, version[x], version[y]))
