@@ -59,11 +59,16 @@ def _rx(pattern: str, flags: int = 0) -> re.Pattern[str]:
 def _rule_apply(self: str, *rules: Any) -> str:
     """pysbd's ``Text.apply`` (``re.sub`` of each rule in turn), each pattern compiled once and skipped where
     its literals are absent: it cannot match there, so ``re.sub`` would give the text back unchanged."""
-    text = self
+    text, folded = self, None
     for rule in rules:
         fp = _rule_pattern(rule.pattern)
-        if fp.possible(text, fold(text) if fp.lits and fp.lits[1] else text):
-            text = fp.rx.sub(rule.replacement, text)
+        if fp.lits and fp.lits[1]:
+            folded = fold(text) if folded is None else folded  # folded once per version of the text
+            possible = fp.possible(text, folded)
+        else:
+            possible = fp.possible(text, text)
+        if possible:
+            text, folded = fp.rx.sub(rule.replacement, text), None
     return text
 
 
