@@ -160,10 +160,10 @@ def _update(read: RunResult, store: Store, config: Config, stats: IndexStats, em
     judged, written in one transaction). More are indexed ``batch`` at a time in id order: the first batch
     as a run of its own (on a first index, its facts form by clustering it whole), each later one against the
     archive the one before committed, as an incremental run that never falls back to re-clustering the whole
-    archive (``incremental_facts``, ``whole_share=None``). So a first index of N documents costs about
-    N / batch clusterings of one batch, and holds the archive plus one batch in memory, not N documents'
-    claims at once. Each batch is committed (``Store.commit``): a stopped run keeps the batches done (every
-    claim in a fact, every fact judged), and running it again goes on with the rest.
+    archive (``incremental_facts``, ``whole_share=None``). Only one batch's texts are held at a time, but a
+    later batch re-clusters the claims of every fact it comes near, so its cost still grows with the archive
+    (BENCHMARKS.md, round 0.6.0). Each batch is committed (``Store.commit``): a stopped run keeps the batches
+    done (every claim in a fact, every fact judged), and running it again goes on with the rest.
     """
     snap = store.snapshot()
     if snap.meta.get("model") and snap.meta["model"] != config.model and snap.documents:
