@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -119,4 +120,8 @@ def test_the_console_check_sees_errors(browser, tmp_path):
     page = tmp_path / "broken.html"
     page.write_text("<!DOCTYPE html><html><body><script>throw new Error('boom')</script></body></html>")
     errors = _load(browser, page)
+    deadline = time.monotonic() + 15  # under load the console entry can arrive after get() returns
+    while not any("boom" in e.get("message", "") for e in errors) and time.monotonic() < deadline:
+        time.sleep(0.2)
+        errors += [e for e in browser.get_log("browser") if e.get("level") in ("SEVERE", "ERROR")]
     assert any("boom" in e.get("message", "") for e in errors)
