@@ -1109,9 +1109,16 @@ def _money_parts(scan: _Scan, found: list[RawQuantity]) -> list[RawQuantity]:
     return out
 
 
+_FROM_LOW_END = frozenset({"above", "at_least", "just_above"})
+
+
 def _attach_hedge(scan: _Scan, q: RawQuantity) -> None:
-    """A hedge before the figure ("rund", "more than") turns the point into its interval."""
-    if q.kind in ("vague", "range", "zero", "from", "tally", "calibre"):
+    """A hedge before the figure ("rund", "more than") turns the point into its interval.
+
+    A bound before a range bounds it from the range's near end: "more than ten or fifteen" is more than ten,
+    "up to 10 or 15" up to 15. An approximation before a range ("rund 10 bis 15") adds nothing to it.
+    """
+    if q.kind in ("vague", "zero", "from", "tally", "calibre"):
         if q.kind == "vague":
             q.hedge = next((w for w in _vague_hedges(scan.lex, scan.lang) if q.surface.lower().startswith(w)), "vague")
         return
@@ -1119,10 +1126,14 @@ def _attach_hedge(scan: _Scan, q: RawQuantity) -> None:
     if not hm:
         return
     hkind = scan.lex.hedges[scan.lang].get(hm.group(1).lower())
-    if hkind:
-        q.hedge = hm.group(1)
-        q.low, q.high = hedge_interval(q.value, hkind, scan.lex, q.unit_class != "percent")
-        q.change = CHANGE.get(hkind, "=")
+    end = q.low if hkind in _FROM_LOW_END else q.high
+    if not hkind or (q.kind == "range" and (hkind == "approx" or end is None)):
+        return
+    if q.kind == "range" and end is not None:
+        q.value = end
+    q.hedge = hm.group(1)
+    q.low, q.high = hedge_interval(q.value, hkind, scan.lex, q.unit_class != "percent")
+    q.change = CHANGE.get(hkind, "=")
 
 
 @lru_cache(maxsize=16)
