@@ -464,11 +464,18 @@ def _excluded_spans(text: str, p: _Pats, folded: str, starts: list[int]) -> list
     return spans
 
 
+_YEAR_RANGE = re.compile(r"^\s?[-–]\s?\d{3,4}(?!\d)")
+_NEXT_WORD = re.compile(r"\s*([^\s]+)")
+_NUMBER_OR_STOP = re.compile(r"^[\d.,]+|^[.,;:!?)\]]")
+_TWO_WORD_NAME = re.compile(r"\s*\S+\s+[A-ZÄÖÜ][a-zäöüß]+\b")
+_DIGIT_END = re.compile(r"\d\s*$")
+
+
 def _is_year(scan: _Scan, start: int, end: int) -> bool:
     """A four-digit number that names a year: after "seit", "in", before a decade suffix or punctuation."""
     text = scan.text
     token = text[start:end]
-    if not re.fullmatch(r"\d{4}", token) or not 1000 <= int(token) <= 2100:
+    if not _FOUR_DIGITS.fullmatch(token) or not 1000 <= int(token) <= 2100:
         return False
     rx = scan.p.rx
     if rx["year_before"].search(text[max(0, start - 20):start]) or rx["decade_after"].match(text[end:end + 8]) \
@@ -477,19 +484,19 @@ def _is_year(scan: _Scan, start: int, end: int) -> bool:
     if _measure_at(scan, end) or scan.p.rx["percent"].match(text[end:end + 12]) \
             or scan.p.rx["cur_after"].match(text[end:end + 12]):
         return False  # "2000ft", "2000 Euro", "1990 Prozent" are figures
-    rng = re.match(r"^\s?[-–]\s?\d{3,4}(?!\d)", text[end:end + 12])
+    rng = _YEAR_RANGE.match(text[end:end + 12])
     if rng and _measure_at(scan, end + rng.end()):
         return False  # "1500 - 1800 calories": a range of figures, not of years
-    nxt = re.match(r"\s*([^\s]+)", text[end:end + 30])
+    nxt = _NEXT_WORD.match(text[end:end + 30])
     if not nxt:
         return True
     word = nxt.group(1)
-    if re.match(r"^[\d.,]+", word) or re.match(r"^[.,;:!?)\]]", word):
+    if _NUMBER_OR_STOP.match(word):
         return True
     if scan.lang == "de":
         # a count is followed by a capitalised noun that is not a month, an acronym or a name of two words
         # ("2000 Soldaten"; but "1933 Adolf Hitler", "2020 PDF")
-        name = re.match(r"\s*\S+\s+[A-ZÄÖÜ][a-zäöüß]+\b", text[end:end + 40])
+        name = _TWO_WORD_NAME.match(text[end:end + 40])
         return not (word[:1].isupper() and not word.isupper() and not name
                     and not _MONTH_WORD.match(word))
     return not rx["en_plural"].match(word)  # "2000 troops": a count before a plural noun
@@ -690,7 +697,7 @@ def find_digits(scan: _Scan) -> None:
         if parsed is None:
             continue
         neg = p.rx["minus"].search(text[max(0, s - 7):s])
-        if neg and not re.search(r"\d\s*$", text[max(0, s - len(neg.group(0)) - 3):s - len(neg.group(0))]):
+        if neg and not _DIGIT_END.search(text[max(0, s - len(neg.group(0)) - 3):s - len(neg.group(0))]):
             s -= len(neg.group(0))
             parsed = -parsed
         scan.cores.append(_Core(s, e, parsed, "number"))
@@ -1216,17 +1223,21 @@ _EN_VERB = re.compile(rf"^[a-z]{{3,}}(?:{_alt(_packaged_numbers()['noun_phrase']
 _ARTICLE_BEFORE = re.compile(rf"\b(?:{_alt(_packaged_numbers().get('reference_words', []))})\s+$", re.I)
 
 
+_NOUN_TOKEN = re.compile(r"[\w][\w\-‑]*")
+_HYPHEN_GAP = re.compile(r"^[\s\-‑]*$")
+
+
 def noun_after(text: str, pos: int, lang: str, limit: int = 60) -> tuple[str | None, str | None, list[str], int]:
     """The counted noun phrase right after ``pos``: (surface, head lemma, modifier lemmas, end offset)."""
     seg = text[pos:pos + limit]
-    tokens = [(m.start() + pos, m.end() + pos, m.group()) for m in re.finditer(r"[\w][\w\-‑]*", seg)]
+    tokens = [(m.start() + pos, m.end() + pos, m.group()) for m in _NOUN_TOKEN.finditer(seg)]
     stop = _STOP["de" if lang == "de" else "en"]
     mods: list[str] = []
     words: list[str] = []
     end = pos
     prev_end = pos
     for s, e, w in tokens[:5]:
-        if not re.match(r"^[\s\-‑]*$", text[prev_end:s]):
+        if not _HYPHEN_GAP.match(text[prev_end:s]):
             break
         low = w.lower()
         if lang == "de":
