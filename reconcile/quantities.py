@@ -449,8 +449,10 @@ def _excluded_spans(text: str, p: _Pats, folded: str, starts: list[int]) -> list
     for fp in _DIGIT_EXCLUDED:  # each is run only if the text holds its punctuation (".", ":", "/", ...)
         if fp.possible(text, folded):
             spans.extend((m.start(), m.end()) for m in _finditer_at(fp.rx, text, starts))
-    for fp in _FAST_EXCLUDED:
-        spans.extend((m.start(), m.end()) for m in fp.finditer(text, folded))
+    link, phone = _FAST_EXCLUDED
+    spans.extend((m.start(), m.end()) for m in link.finditer(text, folded))
+    if len(starts) >= 3:  # a phone number holds three runs of digits or more ("030 123 4567")
+        spans.extend((m.start(), m.end()) for m in phone.finditer(text, folded))
     if _FOUR_DIGITS.search(text):  # a postal code has four or five digits
         spans.extend((m.start(), m.end()) for m in p.rx["zip"].finditer(text))
     if p.fast["clock"].possible(text, folded):
@@ -1129,7 +1131,8 @@ def _attach_hedge(scan: _Scan, q: RawQuantity) -> None:
         if q.kind == "vague":
             q.hedge = next((w for w in _vague_hedges(scan.lex, scan.lang) if q.surface.lower().startswith(w)), "vague")
         return
-    hm = scan.p.rx["hedge"].search(scan.text[max(0, q.start - 30):q.start])
+    at = max(0, q.start - 30)  # the folded sentence has the sentence's offsets: its twin searches it
+    hm = scan.p.fast["hedge"].search(scan.text[at:q.start], scan.folded[at:q.start])
     if not hm:
         return
     hkind = scan.lex.hedges[scan.lang].get(hm.group(1).lower())
