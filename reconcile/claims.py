@@ -510,10 +510,11 @@ def _time_in_sentence(sentence: str, year: int | None, lang: str, lex: Lexicon) 
 def _time_in(scope: str, year: int | None, cues: _SentenceCues, lex: Lexicon) -> str | None:
     """The time ``scope`` (a sentence or one of its clauses, whose ``cues``) names: a month and year, a year,
     "last year", a season, "this year" (the last three need the publication ``year``)."""
-    m = _MONTH_YEAR.search(scope) if cues.year else None
+    folded = fold(scope)  # the patterns below run as case-free twins, or not at all where their literals lack
+    m = fast_pattern(_MONTH_YEAR).search(scope, folded) if cues.year else None
     if m:
         return f"{m.group(2)}-{MONTHS[m.group(1).lower()]:02d}"
-    m = _phrases(lex).in_year.search(scope)
+    m = fast_pattern(_phrases(lex).in_year).search(scope, folded)
     if m:
         return m.group(1)
     if year:
