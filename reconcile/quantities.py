@@ -393,7 +393,7 @@ def _digit_led(rx: re.Pattern[str]) -> re.Pattern[str]:
 
 def _search(p: _Pats, key: str, window: str) -> re.Match[str] | None:
     """``p.rx[key].search(window)``, run as the pattern's case-free twin on the folded window: the same match,
-    2-20x faster for the case-insensitive word patterns searched before or after a figure."""
+    faster (1.5-3x, "change_before" 16x) for the case-insensitive word patterns searched before a figure."""
     return p.fast[key].search(window, fold(window))
 
 
@@ -744,7 +744,7 @@ def _is_reference(scan: _Scan, start: int, end: int) -> bool:
     """"zwischen den zwei Ländern", "the two sides": a small number that refers to things already named."""
     rx = scan.p.rx
     return bool(rx["reference_noun"].match(scan.text[end:end + 20])
-                and _search(scan.p, "definite_before", scan.text[max(0, start - 6):start]))
+                and scan.p.rx["definite_before"].search(scan.text[max(0, start - 6):start]))
 
 
 def _find_words_de(scan: _Scan) -> None:
@@ -808,7 +808,7 @@ def _find_words_en(scan: _Scan) -> None:
             continue
         if len(words) == 1 and p.en_values.get(words[0]) == 1 and not p.rx["scale"].match(text[m.end():]) and (
                 p.rx["one_not_before"].match(text[m.end():]) or not re.match(r"^[\s-]+[a-z]", text[m.end():])
-                or _search(p, "one_not_after", text[max(0, m.start() - 12):m.start()])):
+                or p.rx["one_not_after"].search(text[max(0, m.start() - 12):m.start()])):
             continue  # "one of them", "no one", "the one who": a pronoun
         if not any(wd in en["units"] or wd in en["tens"] or wd in en["articles"] or wd in en["dozen"]
                    for wd in words):
@@ -889,7 +889,7 @@ def _join(scan: _Scan, c: _Core, q: RawQuantity, scale: float, nxt: _Core, found
             return False
         gap = gap[:money.start()]
     connector = gap.strip().lower()
-    between = _search(scan.p, "between", text[max(0, c.start - 12):c.start])
+    between = scan.p.rx["between"].search(text[max(0, c.start - 12):c.start])
     changed = _search(scan.p, "change_before", text[max(0, c.start - 40):c.start])
     nscale, nend = _scale_after(scan, nxt, nxt.end)
     new = RawQuantity(nxt.start, nend, "", _clean(nxt.value * nscale), 0, 0, None, None, "=", nxt.kind, "count")
