@@ -17,7 +17,7 @@ import simplemma
 
 from reconcile.dates import MONTHS, MONTH_RE
 from reconcile.lexicon import Lexicon, load_lexicon
-from reconcile.literals import FastPattern, Prefiltered, fold, literals_of
+from reconcile.literals import Prefiltered, fast_pattern, fold, literals_of
 from reconcile.model import Claim, Document
 from reconcile.counted import (coordinated_adjective, counted_in_context, counted_phrase, implicit_people,
                                Counted, is_change, measured_subject, separable_infinitives,
@@ -310,10 +310,11 @@ class _AttCue:
     backward_only: bool
 
 
-@lru_cache(maxsize=1024)
-def _fast(rx: re.Pattern[str]) -> FastPattern:
-    """A cue pattern with its case-free twin: the same matches, searched in the folded sentence (faster)."""
-    return FastPattern(rx)
+@lru_cache(maxsize=16)  # per lexicon
+def _cue_kinds(lex: Lexicon) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """The nouns that may name a source, and the cue patterns that govern only forward / only backward."""
+    return (frozenset(lex.source_nouns) | _phrases(lex).source_words, frozenset(lex.att_forward_only),
+            frozenset(lex.att_backward_only))
 
 
 @lru_cache(maxsize=8)  # asked for a sentence and, by ``_next_source``, for the one before it
@@ -329,16 +330,15 @@ def _attribution_cues(text: str, lang: str, lex: Lexicon) -> tuple[_AttCue, ...]
     if not after and not before:
         return ()
     ph = _phrases(lex)
-    nouns = frozenset(lex.source_nouns) | ph.source_words
+    nouns, forward, backward = _cue_kinds(lex)
     for rx in after:
-        forward_only = rx.pattern in lex.att_forward_only
-        backward_only = rx.pattern in lex.att_backward_only
-        for m in _fast(rx).finditer(text, cues.folded):
+        forward_only, backward_only = rx.pattern in forward, rx.pattern in backward
+        for m in fast_pattern(rx).finditer(text, cues.folded):
             np_ = _np_after(text, m.end(), ph, lang, nouns)
             if np_:
                 out.append(_AttCue(m.start(), m.end(), np_, True, forward_only, backward_only))
     for rx in before:
-        for m in _fast(rx).finditer(text, cues.folded):
+        for m in fast_pattern(rx).finditer(text, cues.folded):
             np_ = _source_before_cue(text, m.start(), m.group(), lang, nouns, ph)
             if np_:
                 out.append(_AttCue(m.start(), m.end(), np_, False, False, False))
@@ -510,10 +510,11 @@ def _time_in_sentence(sentence: str, year: int | None, lang: str, lex: Lexicon) 
 def _time_in(scope: str, year: int | None, cues: _SentenceCues, lex: Lexicon) -> str | None:
     """The time ``scope`` (a sentence or one of its clauses, whose ``cues``) names: a month and year, a year,
     "last year", a season, "this year" (the last three need the publication ``year``)."""
-    m = _MONTH_YEAR.search(scope) if cues.year else None
+    folded = fold(scope)  # the patterns below run as case-free twins, or not at all where their literals lack
+    m = fast_pattern(_MONTH_YEAR).search(scope, folded) if cues.year else None
     if m:
         return f"{m.group(2)}-{MONTHS[m.group(1).lower()]:02d}"
-    m = _phrases(lex).in_year.search(scope)
+    m = fast_pattern(_phrases(lex).in_year).search(scope, folded)
     if m:
         return m.group(1)
     if year:
@@ -706,7 +707,8 @@ def _next_source(sentence: ViewSentence | None, lang: str, lex: Lexicon) -> tupl
     source = _find_attribution(nt, len(nt), len(nt), _attribution_cues(nt, lang, lex), _phrases(lex))
     if not source:
         return None, False
-    return source, any(rx.search(nt) for rx in lex.modality.get("estimated", {}).get(lang, []))
+    estimated = _sentence_cues(nt, lang, lex).modality.get("estimated", [])  # those whose literals it holds
+    return source, any(rx.search(nt) for rx in estimated)
 
 
 def _read_counted(q: RawQuantity, s: _Sentence) -> tuple[str | None, str | None, list[str]]:

@@ -18,7 +18,7 @@ from functools import lru_cache
 from collections.abc import Iterator
 from typing import Any, cast
 
-__all__ = ["fold", "literals_of", "may_match", "Prefiltered", "case_free", "FastPattern"]
+__all__ = ["fold", "literals_of", "may_match", "Prefiltered", "case_free", "FastPattern", "fast_pattern"]
 
 _PARSER: Any = importlib.import_module("re._parser")  # the parser ``re`` compiles with (no public API)
 _LITERAL, _SUBPATTERN, _BRANCH = _PARSER.LITERAL, _PARSER.SUBPATTERN, _PARSER.BRANCH
@@ -323,3 +323,11 @@ class FastPattern:
             return
         for m in self.twin.finditer(folded):
             yield cast("re.Match[str]", self.rx.match(text, m.start()))
+
+
+@lru_cache(maxsize=2048)
+def fast_pattern(pattern: str | re.Pattern[str], flags: int = 0) -> FastPattern:
+    """The ``FastPattern`` of a pattern (a string is compiled with ``flags``), built once: reading off its
+    literals and compiling its twin cost far more than one search. The cue lists and pysbd's rules share it."""
+    return FastPattern(re.compile(pattern, flags) if isinstance(pattern, str) else pattern)
+

@@ -391,6 +391,12 @@ def _digit_led(rx: re.Pattern[str]) -> re.Pattern[str]:
     return rx
 
 
+def _search(p: _Pats, key: str, window: str) -> re.Match[str] | None:
+    """``p.rx[key].search(window)``, run as the pattern's case-free twin on the folded window: the same match,
+    faster (1.5-3x, "change_before" 16x) for the case-insensitive word patterns searched before a figure."""
+    return p.fast[key].search(window, fold(window))
+
+
 def _digit_starts(text: str) -> list[int]:
     """Where each run of digits of ``text`` starts: the only places a digit-led pattern can match."""
     return [m.start() for m in _DIGIT_RUN.finditer(text)]
@@ -449,8 +455,10 @@ def _excluded_spans(text: str, p: _Pats, folded: str, starts: list[int]) -> list
     for fp in _DIGIT_EXCLUDED:  # each is run only if the text holds its punctuation (".", ":", "/", ...)
         if fp.possible(text, folded):
             spans.extend((m.start(), m.end()) for m in _finditer_at(fp.rx, text, starts))
-    for fp in _FAST_EXCLUDED:
-        spans.extend((m.start(), m.end()) for m in fp.finditer(text, folded))
+    link, phone = _FAST_EXCLUDED
+    spans.extend((m.start(), m.end()) for m in link.finditer(text, folded))
+    if len(starts) >= 3:  # a phone number holds three runs of digits or more ("030 123 4567")
+        spans.extend((m.start(), m.end()) for m in phone.finditer(text, folded))
     if _FOUR_DIGITS.search(text):  # a postal code has four or five digits
         spans.extend((m.start(), m.end()) for m in p.rx["zip"].finditer(text))
     if p.fast["clock"].possible(text, folded):
@@ -464,32 +472,39 @@ def _excluded_spans(text: str, p: _Pats, folded: str, starts: list[int]) -> list
     return spans
 
 
+_YEAR_RANGE = re.compile(r"^\s?[-–]\s?\d{3,4}(?!\d)")
+_NEXT_WORD = re.compile(r"\s*([^\s]+)")
+_NUMBER_OR_STOP = re.compile(r"^[\d.,]+|^[.,;:!?)\]]")
+_TWO_WORD_NAME = re.compile(r"\s*\S+\s+[A-ZÄÖÜ][a-zäöüß]+\b")
+_DIGIT_END = re.compile(r"\d\s*$")
+
+
 def _is_year(scan: _Scan, start: int, end: int) -> bool:
     """A four-digit number that names a year: after "seit", "in", before a decade suffix or punctuation."""
     text = scan.text
     token = text[start:end]
-    if not re.fullmatch(r"\d{4}", token) or not 1000 <= int(token) <= 2100:
+    if not _FOUR_DIGITS.fullmatch(token) or not 1000 <= int(token) <= 2100:
         return False
     rx = scan.p.rx
-    if rx["year_before"].search(text[max(0, start - 20):start]) or rx["decade_after"].match(text[end:end + 8]) \
+    if _search(scan.p, "year_before", text[max(0, start - 20):start]) or rx["decade_after"].match(text[end:end + 8]) \
             or rx["year_after"].match(text[end:end + 12]):
         return True
     if _measure_at(scan, end) or scan.p.rx["percent"].match(text[end:end + 12]) \
             or scan.p.rx["cur_after"].match(text[end:end + 12]):
         return False  # "2000ft", "2000 Euro", "1990 Prozent" are figures
-    rng = re.match(r"^\s?[-–]\s?\d{3,4}(?!\d)", text[end:end + 12])
+    rng = _YEAR_RANGE.match(text[end:end + 12])
     if rng and _measure_at(scan, end + rng.end()):
         return False  # "1500 - 1800 calories": a range of figures, not of years
-    nxt = re.match(r"\s*([^\s]+)", text[end:end + 30])
+    nxt = _NEXT_WORD.match(text[end:end + 30])
     if not nxt:
         return True
     word = nxt.group(1)
-    if re.match(r"^[\d.,]+", word) or re.match(r"^[.,;:!?)\]]", word):
+    if _NUMBER_OR_STOP.match(word):
         return True
     if scan.lang == "de":
         # a count is followed by a capitalised noun that is not a month, an acronym or a name of two words
         # ("2000 Soldaten"; but "1933 Adolf Hitler", "2020 PDF")
-        name = re.match(r"\s*\S+\s+[A-ZÄÖÜ][a-zäöüß]+\b", text[end:end + 40])
+        name = _TWO_WORD_NAME.match(text[end:end + 40])
         return not (word[:1].isupper() and not word.isupper() and not name
                     and not _MONTH_WORD.match(word))
     return not rx["en_plural"].match(word)  # "2000 troops": a count before a plural noun
@@ -689,8 +704,8 @@ def find_digits(scan: _Scan) -> None:
         parsed = parse_number(m.group(1), scan.lang, bool(p.rx["scale"].match(text[e:])))
         if parsed is None:
             continue
-        neg = p.rx["minus"].search(text[max(0, s - 7):s])
-        if neg and not re.search(r"\d\s*$", text[max(0, s - len(neg.group(0)) - 3):s - len(neg.group(0))]):
+        neg = _search(p, "minus", text[max(0, s - 7):s])
+        if neg and not _DIGIT_END.search(text[max(0, s - len(neg.group(0)) - 3):s - len(neg.group(0))]):
             s -= len(neg.group(0))
             parsed = -parsed
         scan.cores.append(_Core(s, e, parsed, "number"))
@@ -700,9 +715,10 @@ def _digits_are_figure(scan: _Scan, s: int, e: int) -> bool:
     """Digits at [s, e) that state a figure: not glued into a name, not a reference, a year or a calibre."""
     text, rx = scan.text, scan.p.rx
     before, after = text[max(0, s - 25):s], text[e:e + 30]
-    if _LINKID.search(text[max(0, s - 1):e]) or rx["calibre_after"].match(after) or rx["page"].search(before):
+    if _LINKID.search(text[max(0, s - 1):e]) or rx["calibre_after"].match(after) or _search(scan.p, "page", before):
         return False
-    if _ATTACHED_BEFORE.search(before) and not rx["cur_before"].search(before) and not rx["minus"].search(before):
+    if _ATTACHED_BEFORE.search(before) and not _search(scan.p, "cur_before", before) \
+            and not _search(scan.p, "minus", before):
         return False  # "A320", "MiG-29"; but "RM49", "US$210", "minus-8"
     if _ATTACHED_AFTER.match(after) and not (
             _COMPOUND_AFTER.match(after) or rx["scale"].match(after) or rx["percent"].match(after)
@@ -728,7 +744,7 @@ def _is_reference(scan: _Scan, start: int, end: int) -> bool:
     """"zwischen den zwei Ländern", "the two sides": a small number that refers to things already named."""
     rx = scan.p.rx
     return bool(rx["reference_noun"].match(scan.text[end:end + 20])
-                and rx["definite_before"].search(scan.text[max(0, start - 6):start]))
+                and scan.p.rx["definite_before"].search(scan.text[max(0, start - 6):start]))
 
 
 def _find_words_de(scan: _Scan) -> None:
@@ -826,7 +842,7 @@ def _scale_after(scan: _Scan, core: _Core, end: int) -> tuple[float, int]:
     if core.kind == "word" and scan.lang == "en" and word in scan.p.en_values:
         return 1.0, end  # the word parser took "two million" whole
     if sm.group(2):  # a short scale ("m", "bn", "k") only glued after a currency, or bn/mn/tn
-        money = scan.p.rx["cur_before"].search(text[max(0, core.start - 4):core.start]) or \
+        money = _search(scan.p, "cur_before", text[max(0, core.start - 4):core.start]) or \
             scan.p.rx["cur_after"].match(text[end + sm.end():end + sm.end() + 12])
         glued = not text[end:end + 1].isspace()
         if not (money and (glued or len(word) > 1)) and word not in scan.p.free_short_scales:
@@ -867,14 +883,14 @@ def _join(scan: _Scan, c: _Core, q: RawQuantity, scale: float, nxt: _Core, found
         if not (rx["percent"].match(text[nxt.end:]) if pm else _measure_at(scan, nxt.end) == meas):
             return False
         gap = gap[pm.end() if pm else meas[0]:]  # type: ignore[index]
-    money = rx["cur_before"].search(gap)
+    money = _search(scan.p, "cur_before", gap)
     if money and money.start() > 0:  # "$450,000 to $2.1 million": both figures in the currency
-        if not rx["cur_before"].search(text[max(0, c.start - 4):c.start]):
+        if not _search(scan.p, "cur_before", text[max(0, c.start - 4):c.start]):
             return False
         gap = gap[:money.start()]
     connector = gap.strip().lower()
-    between = rx["between"].search(text[max(0, c.start - 12):c.start])
-    changed = rx["change_before"].search(text[max(0, c.start - 40):c.start])
+    between = scan.p.rx["between"].search(text[max(0, c.start - 12):c.start])
+    changed = _search(scan.p, "change_before", text[max(0, c.start - 40):c.start])
     nscale, nend = _scale_after(scan, nxt, nxt.end)
     new = RawQuantity(nxt.start, nend, "", _clean(nxt.value * nscale), 0, 0, None, None, "=", nxt.kind, "count")
     new.low = new.high = new.value
@@ -905,7 +921,7 @@ def _join(scan: _Scan, c: _Core, q: RawQuantity, scale: float, nxt: _Core, found
         return False
     start = c.start - len(text[max(0, c.start - 12):c.start]) + between.start() if between else c.start
     rq = RawQuantity(start, nend, "", (lo_v + hi_v) / 2, lo_v, hi_v, None, None, "~", "range", "count")
-    cur = rx["cur_before"].search(text[max(0, c.start - 4):c.start])
+    cur = _search(scan.p, "cur_before", text[max(0, c.start - 4):c.start])
     if cur and between:  # "from $450,000 to ...": the currency stands inside the range
         rq.unit, rq.unit_class = _currency(scan.lex, cur.group(1)), "money"
     found.append(rq)
@@ -982,7 +998,7 @@ def _attach_money(scan: _Scan, q: RawQuantity) -> bool:
     text, rx, lex = scan.text, scan.p.rx, scan.lex
     after, before = text[q.end:q.end + 40], text[max(0, q.start - 5):q.start]
     mc, mb = _M_CODE_AFTER.match(after), _M_CODE_BEFORE.search(before)
-    cm, cb = rx["cur_after"].match(after), rx["cur_before"].search(before)
+    cm, cb = rx["cur_after"].match(after), _search(scan.p, "cur_before", before)
     if mc and mc.group(1) in lex.currencies or mb and mb.group(1) in lex.currencies:
         code = mc.group(1) if mc else mb.group(1)  # type: ignore[union-attr]
         q.unit, q.unit_class = lex.currencies[code], "money"
@@ -1015,7 +1031,7 @@ def _attach_unit(scan: _Scan, q: RawQuantity) -> None:
         q.unit, q.unit_class, q.end = "%", "percent", q.end + pm.end()
     elif _attach_money(scan, q):
         pass
-    elif am or rx["age_before"].search(text[max(0, q.start - 16):q.start]):
+    elif am or _search(scan.p, "age_before", text[max(0, q.start - 16):q.start]):
         q.unit, q.unit_class = "year", "age"
         q.end += am.end() if am else 0
     else:
@@ -1048,7 +1064,7 @@ def _dates_another(scan: _Scan, q: RawQuantity, end: int) -> bool:
     any other duration ("46 to 57 months in prison", "Geltungsdauer von vier Wochen") is a figure of its own.
     """
     rx = scan.p.rx
-    return bool(rx["window_before"].search(scan.text[max(0, q.start - 40):q.start])
+    return bool(_search(scan.p, "window_before", scan.text[max(0, q.start - 40):q.start])
                 or rx["window_after"].match(scan.text[end:end + 20]))
 
 
@@ -1057,7 +1073,7 @@ def _attach_minus_noun(scan: _Scan, q: RawQuantity) -> None:
     percentage turns back into a decline by ``_percent_declines``)."""
     if q.kind not in ("number", "word", "range") or q.value <= 0:
         return
-    if not scan.p.rx["minus_noun"].search(scan.text[max(0, q.start - 40):q.start]):
+    if not _search(scan.p, "minus_noun", scan.text[max(0, q.start - 40):q.start]):
         return
     _negate(q)
 
@@ -1095,7 +1111,7 @@ def _money_parts(scan: _Scan, found: list[RawQuantity]) -> list[RawQuantity]:
         prev = out[-1] if out else None
         if (prev is not None and prev.unit_class == "money" and q.unit is None and q.kind in ("number", "word")
                 and 0 < q.value < 100 and float(q.value).is_integer() and prev.value == prev.high
-                and scan.p.rx["cents_gap"].match(scan.text[prev.end:q.start]) and not scan.p.rx["cur_before"].search(
+                and scan.p.rx["cents_gap"].match(scan.text[prev.end:q.start]) and not _search(scan.p, "cur_before",
                     scan.text[max(0, prev.start - 5):prev.start + 1])):
             cents = scan.p.rx["cents_after"].match(scan.text[q.end:q.end + 8])
             if cents:
@@ -1109,20 +1125,31 @@ def _money_parts(scan: _Scan, found: list[RawQuantity]) -> list[RawQuantity]:
     return out
 
 
+_FROM_LOW_END = frozenset({"above", "at_least", "just_above"})
+
+
 def _attach_hedge(scan: _Scan, q: RawQuantity) -> None:
-    """A hedge before the figure ("rund", "more than") turns the point into its interval."""
-    if q.kind in ("vague", "range", "zero", "from", "tally", "calibre"):
+    """A hedge before the figure ("rund", "more than") turns the point into its interval.
+
+    A bound before a range bounds it from the range's near end: "more than ten or fifteen" is more than ten,
+    "up to 10 or 15" up to 15. An approximation before a range ("rund 10 bis 15") adds nothing to it.
+    """
+    if q.kind in ("vague", "zero", "from", "tally", "calibre"):
         if q.kind == "vague":
             q.hedge = next((w for w in _vague_hedges(scan.lex, scan.lang) if q.surface.lower().startswith(w)), "vague")
         return
-    hm = scan.p.rx["hedge"].search(scan.text[max(0, q.start - 30):q.start])
+    hm = _search(scan.p, "hedge", scan.text[max(0, q.start - 30):q.start])
     if not hm:
         return
     hkind = scan.lex.hedges[scan.lang].get(hm.group(1).lower())
-    if hkind:
-        q.hedge = hm.group(1)
-        q.low, q.high = hedge_interval(q.value, hkind, scan.lex, q.unit_class != "percent")
-        q.change = CHANGE.get(hkind, "=")
+    end = q.low if hkind in _FROM_LOW_END else q.high
+    if not hkind or (q.kind == "range" and (hkind == "approx" or end is None)):
+        return
+    if q.kind == "range" and end is not None:
+        q.value = end
+    q.hedge = hm.group(1)
+    q.low, q.high = hedge_interval(q.value, hkind, scan.lex, q.unit_class != "percent")
+    q.change = CHANGE.get(hkind, "=")
 
 
 @lru_cache(maxsize=16)
@@ -1205,17 +1232,21 @@ _EN_VERB = re.compile(rf"^[a-z]{{3,}}(?:{_alt(_packaged_numbers()['noun_phrase']
 _ARTICLE_BEFORE = re.compile(rf"\b(?:{_alt(_packaged_numbers().get('reference_words', []))})\s+$", re.I)
 
 
+_NOUN_TOKEN = re.compile(r"[\w][\w\-‑]*")
+_HYPHEN_GAP = re.compile(r"^[\s\-‑]*$")
+
+
 def noun_after(text: str, pos: int, lang: str, limit: int = 60) -> tuple[str | None, str | None, list[str], int]:
     """The counted noun phrase right after ``pos``: (surface, head lemma, modifier lemmas, end offset)."""
     seg = text[pos:pos + limit]
-    tokens = [(m.start() + pos, m.end() + pos, m.group()) for m in re.finditer(r"[\w][\w\-‑]*", seg)]
+    tokens = [(m.start() + pos, m.end() + pos, m.group()) for m in _NOUN_TOKEN.finditer(seg)]
     stop = _STOP["de" if lang == "de" else "en"]
     mods: list[str] = []
     words: list[str] = []
     end = pos
     prev_end = pos
     for s, e, w in tokens[:5]:
-        if not re.match(r"^[\s\-‑]*$", text[prev_end:s]):
+        if not _HYPHEN_GAP.match(text[prev_end:s]):
             break
         low = w.lower()
         if lang == "de":

@@ -23,7 +23,7 @@ from pysbd.processor import Processor
 from pysbd.utils import Text
 
 from reconcile.dates import MONTH_RE
-from reconcile.literals import FastPattern, fold
+from reconcile.literals import fast_pattern, fold
 from reconcile.model import Document, Sentence
 from reconcile.textview import View, build_view
 
@@ -61,7 +61,7 @@ def _rule_apply(self: str, *rules: Any) -> str:
     its literals are absent: it cannot match there, so ``re.sub`` would give the text back unchanged."""
     text, folded = self, None
     for rule in rules:
-        fp = _rule_pattern(rule.pattern)
+        fp = fast_pattern(rule.pattern)
         if fp.lits and fp.lits[1]:
             folded = fold(text) if folded is None else folded  # folded once per version of the text
             possible = fp.possible(text, folded)
@@ -70,12 +70,6 @@ def _rule_apply(self: str, *rules: Any) -> str:
         if possible:
             text, folded = fp.rx.sub(rule.replacement, text), None
     return text
-
-
-@lru_cache(maxsize=1024)
-def _rule_pattern(pattern: str) -> FastPattern:
-    """A pysbd rule's pattern, compiled with its literals (``reconcile.literals``) once."""
-    return FastPattern(re.compile(pattern))
 
 
 Text.apply = _rule_apply  # the same substitutions in the same order: pysbd's every module calls Text.apply

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from reconcile.lexicon import load_lexicon
-from reconcile.literals import _SAFE, FastPattern, case_free, fold, literals_of, may_match
+from reconcile.literals import _SAFE, FastPattern, case_free, fast_pattern, fold, literals_of, may_match
 
 
 @pytest.mark.parametrize("pattern, flags, literal", [
@@ -112,3 +112,14 @@ def test_fast_patterns_match_as_the_patterns_do() -> None:
                 got = fast.search(text, fold(text))
                 assert (got and got.span()) == (want[0][0] if want else None)
     assert twins > 40
+
+
+def test_fast_pattern_is_built_once_and_matches_as_re_does() -> None:
+    """One kept ``FastPattern`` per pattern, whether given as text (pysbd's rules) or compiled (the cues)."""
+    rx = re.compile(r"\b(?:laut|according to)\s+(\w+)", re.I)
+    assert fast_pattern(rx) is fast_pattern(rx)
+    assert fast_pattern(r"(?<=\d)\.(?=\d)") is fast_pattern(r"(?<=\d)\.(?=\d)")
+    assert fast_pattern(r"x", re.I).rx.flags & re.I and not fast_pattern(r"x").rx.flags & re.I
+    text = "Laut Polizei kamen 3.5 Tausend, according to POLICE, laut ihr."
+    assert [m.regs for m in fast_pattern(rx).finditer(text, fold(text))] == [m.regs for m in rx.finditer(text)]
+    assert [m.span() for m in fast_pattern(r"(?<=\d)\.(?=\d)").finditer(text, fold(text))] == [(20, 21)]
