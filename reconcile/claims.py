@@ -19,8 +19,8 @@ from reconcile.dates import MONTHS, MONTH_RE
 from reconcile.lexicon import Lexicon, load_lexicon
 from reconcile.literals import FastPattern, Prefiltered, fold, literals_of
 from reconcile.model import Claim, Document
-from reconcile.counted import (coordinated_adjective, counted_in_context, counted_phrase, implicit_people,
-                               Counted, is_change, measured_subject, separable_infinitives,
+from reconcile.counted import (base_noun, coordinated_adjective, counted_in_context, counted_phrase, implicit_people,
+                               Counted, gender_suffix_words, is_change, measured_subject, separable_infinitives,
                                is_people_word, labelled, listed, multiplied, rate_in_context)
 from reconcile.places import is_place_name
 from reconcile.qualifiers import qualifiers
@@ -532,8 +532,9 @@ def _predicate(sentence: str, qpos: int, qend: int, lang: str, lex: Lexicon,
     """What happened to the counted thing: a listed action word of the clause, else a participle or a
     trailing infinitive ("... getötet", "... zu entsenden"), lemmatised."""
     ca, cb = _clause_of(clauses, qpos)
-    after = [(m.group()) for m in re.finditer(r"[\wäöüß]+", sentence[qend:cb])]
-    before = [(m.group()) for m in re.finditer(r"[\wäöüß]+", sentence[ca:qpos])]
+    suffixes = gender_suffix_words(lex)  # "Bewohner*innen": "innen" is no word of its own
+    after = [m.group() for m in re.finditer(r"[\wäöüß]+", sentence[qend:cb]) if m.group() not in suffixes]
+    before = [m.group() for m in re.finditer(r"[\wäöüß]+", sentence[ca:qpos]) if m.group() not in suffixes]
     candidates = after + list(reversed(before)) if lang == "de" else list(reversed(before)) + after
     fallback = None
     for w in candidates:
@@ -751,6 +752,7 @@ def _money_before(q: RawQuantity, s: _Sentence) -> str | None:
 def _counted_of(q: RawQuantity, s: _Sentence) -> tuple[str | None, str | None, list[str], str, str | None] | None:
     """(counted phrase, lemma, modifiers, unit class, unit) of a figure, or None when it is no claim."""
     counted_text, lemma, mods = _read_counted(q, s)
+    lemma = base_noun(lemma, s.lang, s.lex)  # "Bewohnerinnen", "Bewohner*innen": Bewohner
     unit_class, unit = q.unit_class, q.unit
     if unit_class == "count" and lemma is None:
         currency = _money_before(q, s)
