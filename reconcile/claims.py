@@ -19,8 +19,8 @@ from reconcile.dates import MONTHS, MONTH_RE
 from reconcile.lexicon import Lexicon, load_lexicon
 from reconcile.literals import Prefiltered, fast_pattern, fold, literals_of
 from reconcile.model import Claim, Document
-from reconcile.counted import (coordinated_adjective, counted_in_context, counted_phrase, implicit_people,
-                               Counted, is_change, measured_subject, separable_infinitives,
+from reconcile.counted import (base_noun, coordinated_adjective, counted_in_context, counted_phrase, implicit_people,
+                               Counted, gender_suffix_words, is_change, measured_subject, separable_infinitives,
                                is_people_word, labelled, listed, multiplied, rate_in_context)
 from reconcile.places import is_place_name
 from reconcile.qualifiers import qualifiers
@@ -533,8 +533,9 @@ def _predicate(sentence: str, qpos: int, qend: int, lang: str, lex: Lexicon,
     """What happened to the counted thing: a listed action word of the clause, else a participle or a
     trailing infinitive ("... getötet", "... zu entsenden"), lemmatised."""
     ca, cb = _clause_of(clauses, qpos)
-    after = [(m.group()) for m in re.finditer(r"[\wäöüß]+", sentence[qend:cb])]
-    before = [(m.group()) for m in re.finditer(r"[\wäöüß]+", sentence[ca:qpos])]
+    suffixes = gender_suffix_words(lex)  # "Bewohner*innen": "innen" is no word of its own
+    after = [m.group() for m in re.finditer(r"[\wäöüß]+", sentence[qend:cb]) if m.group() not in suffixes]
+    before = [m.group() for m in re.finditer(r"[\wäöüß]+", sentence[ca:qpos]) if m.group() not in suffixes]
     candidates = after + list(reversed(before)) if lang == "de" else list(reversed(before)) + after
     fallback = None
     for w in candidates:
@@ -687,6 +688,7 @@ class _Sentence:
     carry: tuple[str | None, str | None, list[str]] = (None, None, [])
     figures: tuple[RawQuantity, ...] = ()
     quote_speaker: str | None = None  # the last speaker named in the sentences before, for a quotation
+    measured: Counted = (None, None, [])  # what the document's last percentage change measured ("das BIP")
 
     def following(self, q: RawQuantity) -> tuple[int, int] | None:
         """The span of the figure after ``q`` in this sentence, if any."""
@@ -753,6 +755,7 @@ def _money_before(q: RawQuantity, s: _Sentence) -> str | None:
 def _counted_of(q: RawQuantity, s: _Sentence) -> tuple[str | None, str | None, list[str], str, str | None] | None:
     """(counted phrase, lemma, modifiers, unit class, unit) of a figure, or None when it is no claim."""
     counted_text, lemma, mods = _read_counted(q, s)
+    lemma = base_noun(lemma, s.lang, s.lex)  # "Bewohnerinnen", "Bewohner*innen": Bewohner
     unit_class, unit = q.unit_class, q.unit
     if unit_class == "count" and lemma is None:
         currency = _money_before(q, s)
@@ -827,7 +830,8 @@ def _claim(q: RawQuantity, s: _Sentence) -> Claim | None:
         ca, cb = max(0, ca - 30), min(len(text), cb + 30)
     clause = text[ca:cb]
     predicate = _predicate(text, q.start, q.end, lang, lex, s.clauses)
-    predicate, (counted_text, lemma, mods) = _what_changed(q, s, predicate, (counted_text, lemma, mods), unit_class)
+    predicate, (counted_text, lemma, mods) = _what_changed(q, s, predicate, (counted_text, lemma, mods), unit_class,
+                                                           modality == "estimated")
     subject = _subject(text, q.start, lang, attribution, s.clauses, lex)
     start, end = s.view.orig_span(s.vs.vstart + q.start, s.vs.vstart + q.end)
     masked = _mask(clause, q.start - ca, q.end - ca)
@@ -861,30 +865,45 @@ def _separable(text: str, clause: tuple[int, int], lex: Lexicon) -> str | None:
 
 
 def _what_changed(q: RawQuantity, s: _Sentence, predicate: str | None, counted: Counted,
-                  unit_class: str) -> tuple[str | None, Counted]:
+                  unit_class: str, estimate: bool = False) -> tuple[str | None, Counted]:
     """The predicate and counted phrase of a figure, completed: a German separable verb is its predicate
     ("bricht ... ein"); a counted change noun ("ein Rückgang um 9 Prozent") is the predicate when there is
     none; and a percentage change with no counted noun counts the subject its clause measures ("Das BIP
-    schrumpfte um 10,1 Prozent": the BIP), so that outlets telling one change with other verbs compare by it."""
-    lex, text = s.lex, s.text
-    if s.lang == "de" and not lex.predicate_group(predicate or ""):
-        predicate = _separable(text, _clause_of(s.clauses, q.start), lex) or predicate
+    schrumpfte um 10,1 Prozent": the BIP), so that outlets telling one change with other verbs compare by it.
+    An ``estimate`` of a change told with no verb of change ("ein Minus von 10,1 Prozent erwartet", "war von
+    minus 10,1 Prozent ausgegangen") counts what the document's last change measured: its clause's subject is
+    who estimates."""
+    lex = s.lex
+    grouped = lex.predicate_group(predicate or "")
+    if s.lang == "de" and not grouped:
+        predicate = _separable(s.text, _clause_of(s.clauses, q.start), lex) or predicate
+        grouped = lex.predicate_group(predicate or "")
     lemma = counted[1]
-    if lemma and is_change(lemma.lower(), lex) and not lex.predicate_group(predicate or ""):
-        return lemma.lower(), counted
-    changed = is_change(predicate, lex)  # a verb of change, whose subject is what is measured
-    if q.direction == "decrease" and not lex.predicate_group(predicate or ""):
+    noun = bool(lemma) and is_change((lemma or "").lower(), lex)  # "ein Rückgang um 9 Prozent", "ein Minus von"
+    if noun and not grouped:
+        predicate, grouped = (lemma or "").lower(), "change"
+    verb = is_change(predicate, lex) and not noun  # a verb of change, whose subject is what is measured
+    minus = q.direction == "decrease" and not grouped
+    if minus:
         predicate = "minus"  # "von minus 10 Prozent ausgegangen": a decline, whatever the verb
-    if lemma is None and unit_class == "percent" and changed:
-        oa, ob = _clause_of(s.clauses, q.start)
-        k = s.clauses.index((oa, ob))
-        while k >= 2 and len(text[slice(*s.clauses[k - 1])].split()) <= 2:
-            k -= 2  # an apposition between subject and verb: "Das BIP (Bruttoinlandsprodukt) schrumpfte", ", BIP,"
-            oa = s.clauses[k][0]
-        got = measured_subject(text[oa:ob], q.start - oa, q.end - oa, s.lang, lex, _phrases(lex).non_subjects)
-        if got[1] is not None:
-            return predicate, got
-    return predicate, counted
+    if unit_class != "percent" or (lemma is not None and not noun):
+        return predicate, counted
+    got = _measured_in_clause(q, s) if verb else (None, None, [])
+    if got[1] is None and (noun or minus) and estimate:  # no change verb: the subject is who expects, not what
+        got = s.measured  # "ein Minus von 10,1 Prozent erwartet": what the text's last change measured
+    return predicate, got if got[1] is not None else counted
+
+
+def _measured_in_clause(q: RawQuantity, s: _Sentence) -> Counted:
+    """The subject that the clause of a percentage change measures ("Das BIP schrumpfte um 10,1 Prozent"),
+    across an apposition between subject and verb, or nothing."""
+    text = s.text
+    oa, ob = _clause_of(s.clauses, q.start)
+    k = s.clauses.index((oa, ob))
+    while k >= 2 and len(text[slice(*s.clauses[k - 1])].split()) <= 2:
+        k -= 2  # an apposition between subject and verb: "Das BIP (Bruttoinlandsprodukt) schrumpfte", ", BIP,"
+        oa = s.clauses[k][0]
+    return measured_subject(text[oa:ob], q.start - oa, q.end - oa, s.lang, s.lex, _phrases(s.lex).non_subjects)
 
 
 def _counted_group(lemma: str | None, mods: list[str], predicate: str | None, unit_class: str,
@@ -945,6 +964,7 @@ def extract_claims(doc: Document, lex: Lexicon | None = None) -> list[Claim]:
     per_sentence = [(vs, extract(vs.sentence.text, lang, lex)) for vs in sents]
     reach = _phrases(lex).quote_reach
     claims: list[Claim] = []
+    measured: Counted = (None, None, [])
     sources: list[str | None] = []  # per sentence, the first source its claims name
     speakers: list[str | None] = []  # per sentence, the last source it names
     for si, (vs, qs) in enumerate(per_sentence):
@@ -957,14 +977,26 @@ def extract_claims(doc: Document, lex: Lexicon | None = None) -> list[Claim]:
         s = _Sentence(doc, view, vs, lang, lex, _clauses(vs.sentence.text, lex), cues,
                       next((a for a in reversed(sources[-3:]) if a), None),
                       _next_source(after[0] if after and not after[1] else None, lang, lex), figures=tuple(qs),
-                      quote_speaker=next((a for a in reversed(speakers[-reach:]) if a), None) if reach else None)
+                      quote_speaker=next((a for a in reversed(speakers[-reach:]) if a), None) if reach else None,
+                      measured=measured)
         own = [c for c in (_claim(q, s) for q in qs) if c is not None]
         _part_groups(own)
+        measured = _last_measured(own, lex) or measured
         claims.extend(own)
         sources.append(next((c.attribution for c in own if c.attribution), None))
         speakers.append(_speaker(cues) or sources[-1])
     _resolve_acronyms(claims, [vs.sentence.text for vs in sents], lex)
     return claims
+
+
+def _last_measured(claims: list[Claim], lex: Lexicon) -> Counted | None:
+    """What the last percentage change of ``claims`` measures, when it names it (a counted noun that is no change
+    noun itself: "Das BIP schrumpfte um 10 Prozent"), for a later change that names none."""
+    for c in reversed(claims):
+        if c.unit_class == "percent" and c.counted and c.counted_text and is_change(c.predicate, lex) \
+                and not is_change(c.counted.lower(), lex):
+            return c.counted_text, c.counted, list(c.modifiers)
+    return None
 
 
 _ACRONYM = re.compile(r"\b([a-zäöüß]+)\s+([A-ZÄÖÜ][a-zäöüß]+)\s+([A-Z]{2,6})\b")

@@ -29,7 +29,7 @@ from reconcile.quantities import noun_after
 
 __all__ = ["Counted", "counted_phrase", "counted_in_context", "rate_in_context", "not_heads", "labelled",
            "coordinated_adjective", "listed", "is_people_word", "implicit_people", "multiplied", "is_change",
-           "measured_subject", "separable_infinitives"]
+           "measured_subject", "separable_infinitives", "base_noun", "gender_suffix_words"]
 
 Counted = tuple[str | None, str | None, list[str]]  # (phrase as written, head lemma, modifier lemmas)
 _NONE: Counted = (None, None, [])
@@ -336,3 +336,43 @@ def separable_infinitives(clause_words: list[str], lex: Lexicon) -> list[str]:
             out += [simplemma.lemmatize(particle + w, lang="de").lower(),
                     particle + simplemma.lemmatize(w, lang="de").lower()]
     return out
+
+
+@dataclass(frozen=True)
+class _Feminine:
+    """The compiled ``feminine`` section of ``counted.yml``."""
+
+    mark: re.Pattern[str] | None
+    endings: tuple[tuple[str, str], ...]  # longest first
+    suffix_words: frozenset[str]
+
+
+@lru_cache(maxsize=16)  # per lexicon (lexicons hash by identity)
+def _feminine(lex: Lexicon) -> _Feminine:
+    """Compile the ``feminine`` section of ``counted.yml`` once per lexicon."""
+    raw = (lex.raw.get("counted") or {}).get("feminine") or {}
+    endings = sorted(((str(k).lower(), str(v).lower()) for k, v in (raw.get("endings") or {}).items()),
+                     key=lambda kv: -len(kv[0]))
+    return _Feminine(re.compile(str(raw["mark"])) if raw.get("mark") else None, tuple(endings),
+                     frozenset(str(w).lower() for w in raw.get("suffix_words") or []))
+
+
+def base_noun(lemma: str | None, lang: str, lex: Lexicon) -> str | None:
+    """The counted lemma of a German noun of people in its masculine form ("Bewohnerinnen", "Bewohner*innen",
+    "BewohnerInnen": Bewohner; "Ärztin": Arzt), so that outlets that count one group in other forms compare by
+    one word; other lemmas and languages as they are."""
+    if lang != "de" or not lemma or not lemma[:1].isupper():
+        return lemma
+    fem = _feminine(lex)
+    word = fem.mark.sub("in", lemma) if fem.mark is not None else lemma
+    low = word.lower()
+    for ending, base in fem.endings:
+        if low == ending or (low.endswith(ending) and len(low) - len(ending) >= 2):
+            out = word[:len(word) - len(ending)] + base
+            return out[:1].upper() + out[1:]
+    return lemma
+
+
+def gender_suffix_words(lex: Lexicon) -> frozenset[str]:
+    """The feminine endings that a gender mark splits off a noun ("Bewohner*innen": "innen"), lower case."""
+    return _feminine(lex).suffix_words
