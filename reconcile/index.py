@@ -20,18 +20,17 @@ from typing import Any
 
 import numpy as np
 
-from reconcile.cluster import ClusterParams, _average, block_key, cluster_claims, edge_distances
+from reconcile.cluster import ClusterParams, block_key, cluster_claims, edge_distances
 from reconcile.config import Config
 from reconcile.embed import Embedder, counted_embeddings
 from reconcile.lexicon import load_lexicon
 from reconcile.lexicon import Lexicon
 from reconcile.model import Claim, Document, Fact, Finding, InputError
-from reconcile.pairs import document_vectors, load_pair_model
+from reconcile.pairs import load_pair_model
 from reconcile.pipeline import Progress, RunResult, extract, ingest, judge
 from reconcile.store import ArchiveSnapshot, Store, StoreError, as_meta, now_iso
 
-__all__ = ["IndexStats", "index", "incremental_facts", "joined_facts", "fact_keys", "clustering_fingerprint",
-           "NEAREST_FACTS"]
+__all__ = ["IndexStats", "index", "incremental_facts", "fact_keys", "clustering_fingerprint", "NEAREST_FACTS"]
 
 NEAREST_FACTS = 5  # existing facts (by centroid, per block) a new claim is compared with
 NEAR_MEMBERS = 8  # of each, the members nearest the claim by embedding, compared with the clustering's distance
@@ -314,9 +313,6 @@ def incremental_facts(snap: ArchiveSnapshot, claims: list[Claim], emb: np.ndarra
     old = [f for f in snap.facts if f.claims]
     touched = {f.id for f in old if any(cid not in row or cid in new_ids for cid in f.claims)}
     new_rows = [row[cid] for cid in sorted(new_ids)]
-    if not touched and new_rows and len(claims) == len(snap.claims) + len(new_rows):
-        # only new documents: they join the facts there without re-clustering any of them
-        return joined_facts(old, snap, [claims[i] for i in new_rows], emb[new_rows], embedder, lex, params)
     touched |= _near_facts(old, snap, [claims[i] for i in new_rows], emb[new_rows], embedder, lex, params)
     assigned = {cid for f in old if f.id not in touched for cid in f.claims}
     sub = [i for i, c in enumerate(claims) if c.id not in assigned]  # new, of touched facts, or orphans
@@ -331,130 +327,6 @@ def incremental_facts(snap: ArchiveSnapshot, claims: list[Claim], emb: np.ndarra
     facts = [f for f in old if f.id not in touched] + [by_id.get(f.id, f) for f in fresh]
     facts.sort(key=lambda f: f.claims[0])
     return facts, changed
-
-
-def joined_facts(old: list[Fact], snap: ArchiveSnapshot, new: list[Claim], new_emb: np.ndarray,
-                 embedder: Embedder, lex: Lexicon, params: ClusterParams) -> tuple[list[Fact], set[str]]:
-    """The archive's facts after a run that only added the claims ``new`` (of new documents) to ``snap``.
-
-    The new claims are clustered among themselves (``cluster_claims``) into groups. Each group is compared
-    with its ``NEAREST_FACTS`` existing facts of its block (by centroid) by the clustering's own average
-    linkage (``_joins``). Only the facts within the threshold of a group are re-clustered, together with
-    the groups that come that near them; a group near none is a fact of its own, and every other fact is
-    left as it was (same claims, id and verdict). The cost depends on the new claims and the facts they can
-    join, not on the archive's size. Returns the facts and the ids of those that are new or changed.
-    """
-    groups = cluster_claims(new, new_emb, params, lex, counted_embeddings(embedder, new)) if new else []
-    joins = _joins(old, snap, new, new_emb, groups, embedder, lex, params)
-    touched = {j for js in joins.values() for j in js}
-    sub = [cid for g in sorted(joins) for cid in groups[g].claims] + [cid for j in sorted(touched)
-                                                                       for cid in old[j].claims]
-    by_id = {c.id: (c, e) for c, e in zip(new, new_emb)}
-    row = {c.id: i for i, c in enumerate(snap.claims)}
-    by_id.update({cid: (snap.claims[row[cid]], snap.embeddings[row[cid]]) for j in touched for cid in old[j].claims})
-    sub_claims = [by_id[cid][0] for cid in sub]
-    fresh = cluster_claims(sub_claims, np.vstack([by_id[cid][1] for cid in sub]), params, lex,
-                           counted_embeddings(embedder, sub_claims)) if sub else []
-    kept = {f.id: f for j, f in enumerate(old) if j in touched}
-    # a touched fact that comes out with the same claims is the same fact: its stored verdict still holds
-    remade = [kept.get(f.id, f) for f in fresh]
-    facts = [f for j, f in enumerate(old) if j not in touched] + remade
-    facts += [g for k, g in enumerate(groups) if k not in joins]
-    changed = {f.id for f in remade if f.id not in kept} | {g.id for k, g in enumerate(groups) if k not in joins}
-    facts.sort(key=lambda f: f.claims[0])
-    return facts, changed
-
-
-def _joins(old: list[Fact], snap: ArchiveSnapshot, new: list[Claim], new_emb: np.ndarray,
-           groups: list[Fact], embedder: Embedder, lex: Lexicon, params: ClusterParams) -> dict[int, list[int]]:
-    """For each group of new claims that could join existing facts, those facts (group number -> fact
-    numbers): of its ``NEAREST_FACTS`` facts of its block by centroid, those whose average linkage with it
-    (``_average`` over the pairs ``_group_links`` links) is within the threshold."""
-    if not old or not groups:
-        return {}
-    at = {c.id: i for i, c in enumerate(new)}
-    row = {c.id: i for i, c in enumerate(snap.claims)}
-    g_rows = [[at[c] for c in g.claims] for g in groups]
-    f_rows = [[row[c] for c in f.claims] for f in old]
-    pairs = _candidate_facts(old, snap, new, new_emb, groups, g_rows)
-    if not pairs:
-        return {}
-    ei, ej, cos, cand = _group_links(pairs, g_rows, f_rows, _unit_rows(new_emb), _unit_rows(snap.embeddings),
-                                     params.neighbours)
-    members = sorted(set(ej.tolist()))
-    local = np.zeros(len(snap.claims), dtype=np.int64)
-    local[members] = len(new) + np.arange(len(members))
-    block = list(new) + [snap.claims[m] for m in members]
-    d = edge_distances(block, ei, local[ej], cos, lex, params, counted_embeddings(embedder, block),
-                       _document_rows(block, new, new_emb, snap))
-    sums = np.bincount(cand, weights=d, minlength=len(pairs))
-    counts = np.bincount(cand, minlength=len(pairs))
-    joins: dict[int, list[int]] = {}
-    for k, (g, j) in enumerate(pairs):
-        if _average([float(sums[k]), float(counts[k]), 0.0], len(g_rows[g]), len(f_rows[j]), params) \
-                <= params.threshold:
-            joins.setdefault(g, []).append(j)
-    return joins
-
-
-def _document_rows(block: list[Claim], new: list[Claim], new_emb: np.ndarray, snap: ArchiveSnapshot) -> np.ndarray:
-    """Each claim's document vector (``pairs.document_vectors``, from all the claims of its document, the
-    new ones and the archive's), for the pair model."""
-    wanted = {c.document for c in block}
-    rows = [i for i, c in enumerate(snap.claims) if c.document in wanted]
-    claims = list(new) + [snap.claims[i] for i in rows]
-    codes, vectors = document_vectors(claims, np.vstack([new_emb, snap.embeddings[rows]]))
-    code = {c.document: int(k) for c, k in zip(claims, codes.tolist())}
-    return vectors[[code[c.document] for c in block]]
-
-
-def _candidate_facts(old: list[Fact], snap: ArchiveSnapshot, new: list[Claim], new_emb: np.ndarray,
-                     groups: list[Fact], g_rows: list[list[int]]) -> list[tuple[int, int]]:
-    """(group, fact) pairs: each group's ``NEAREST_FACTS`` existing facts of its block by centroid."""
-    keys = fact_keys(old, snap.claims, snap.embeddings)
-    by_block: dict[str, list[int]] = {}
-    for j, (block, _) in enumerate(keys):
-        by_block.setdefault(block, []).append(j)
-    unit = _unit_rows(new_emb)
-    mine: dict[str, list[int]] = {}
-    for g, rows in enumerate(g_rows):
-        mine.setdefault(block_key(new[rows[0]]), []).append(g)
-    pairs: list[tuple[int, int]] = []
-    for block, gs in sorted(mine.items()):
-        cand = by_block.get(block, [])
-        if not cand:
-            continue
-        C = _unit_rows(np.vstack([unit[g_rows[g]].mean(axis=0) for g in gs]))
-        sims = C @ np.vstack([keys[j][1] for j in cand]).T
-        top = np.argsort(-sims, axis=1, kind="stable")[:, :min(NEAREST_FACTS, len(cand))]
-        pairs.extend((g, cand[j]) for g, js in zip(gs, top.tolist()) for j in js)
-    return pairs
-
-
-def _group_links(pairs: list[tuple[int, int]], g_rows: list[list[int]], f_rows: list[list[int]],
-                 new_unit: np.ndarray, old_unit: np.ndarray, k: int
-                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The claim pairs linking each (group, fact) pair, as the clustering's neighbour search links two
-    clusters: each claim with its ``k`` nearest claims of the other side (by cosine; every pair when one
-    side has at most ``k``).
-    Returns new rows, old rows, cosine distances and each link's number in ``pairs``."""
-    out_i, out_j, out_c, out_k = [], [], [], []
-    for n, (g, j) in enumerate(pairs):
-        gi, fj = np.asarray(g_rows[g]), np.asarray(f_rows[j])
-        S = new_unit[gi] @ old_unit[fj].T
-        if len(gi) <= k or len(fj) <= k:
-            keep = np.ones(S.shape, dtype=bool)  # each claim's k nearest of the other side are all of it
-        else:
-            keep = np.zeros(S.shape, dtype=bool)
-            np.put_along_axis(keep, np.argpartition(-S, k - 1, axis=1)[:, :k], True, axis=1)
-            np.put_along_axis(keep, np.argpartition(-S, k - 1, axis=0)[:k, :], True, axis=0)
-        a, b = np.nonzero(keep)
-        out_i.append(gi[a])
-        out_j.append(fj[b])
-        out_c.append(1.0 - S[a, b])
-        out_k.append(np.full(len(a), n, dtype=np.int64))
-    return (np.concatenate(out_i), np.concatenate(out_j), np.concatenate(out_c).astype(np.float64),
-            np.concatenate(out_k))
 
 
 def _document_neighbours(facts: list[Fact], ids: set[str], claims: list[Claim]) -> set[str]:
