@@ -30,14 +30,13 @@ from reconcile.pairs import load_pair_model
 from reconcile.pipeline import Progress, RunResult, extract, ingest, judge
 from reconcile.store import ArchiveSnapshot, Store, StoreError, as_meta, now_iso
 
-__all__ = ["IndexStats", "index", "incremental_facts", "fact_keys", "clustering_fingerprint", "NEAREST_FACTS", "BATCH"]
+__all__ = ["IndexStats", "index", "incremental_facts", "fact_keys", "clustering_fingerprint", "NEAREST_FACTS"]
 
 NEAREST_FACTS = 5  # existing facts (by centroid, per block) a new claim is compared with
 NEAR_MEMBERS = 8  # of each, the members nearest the claim by embedding, compared with the clustering's distance
 # a neighbourhood of more than this share of the archive's claims is clustered as the whole archive (it costs
 # no more, and gives the facts of a re-clustering; facts that come out the same still keep ids and verdicts)
 WHOLE_SHARE = 0.5
-BATCH = 10_000  # new or changed documents indexed at a time (``Config.index_batch``, ``--batch``)
 
 
 @dataclass
@@ -96,7 +95,7 @@ def index(paths: list[str], store: Store, config: Config, embedder: Embedder | N
     stats.errors, stats.warnings = read.errors, read.warnings
     stats.timings["ingest"] = time.perf_counter() - t
     with store.writing(wait):
-        _update(read, store, config, stats, embedder, progress, client, recluster, size)
+        _update(read, store, config, stats, embedder, progress, client, recluster, batch=size)
     return stats
 
 
@@ -153,7 +152,7 @@ def _add(stats: IndexStats, stage: str, since: float) -> None:
 
 
 def _update(read: RunResult, store: Store, config: Config, stats: IndexStats, embedder: Embedder | None,
-            progress: Progress | None, client: Any = None, recluster: bool = False, batch: int = BATCH) -> None:
+            progress: Progress | None, client: Any = None, recluster: bool = False, *, batch: int) -> None:
     """The locked part of an index run: read the archive, decide what changed, and process it in batches.
 
     Up to ``batch`` new or changed documents are one batch, indexed as today (clustered with the archive,
