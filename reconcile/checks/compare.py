@@ -32,7 +32,7 @@ from reconcile.units import canonical
 __all__ = ["UpdateLexicon", "load_update_lexicon", "tolerances", "conversions", "compat_matrix", "when",
            "is_cumulative", "grows", "is_forecast", "nested_places", "with_named", "PLANNED", "Pairs", "classify",
            "PAIR_CAP", "groups_apart", "is_increment", "group_words", "places_of", "window_key", "claim_memo",
-           "ClaimMemo"]
+           "ClaimMemo", "stated_values"]
 
 PLANNED = ("planned", "hypothetical")
 _T = TypeVar("_T")
@@ -251,6 +251,24 @@ def tolerances(claims: list[Claim], lex: Lexicon | None, fx: FxRates | None = No
         t = _in_canonical(c, own, lex) if mixed_units else own
         out.append(_once(memo, "named", c, lambda: with_named(c, t, ulex)) if not mixed_units
                    else with_named(c, t, ulex))
+    return out
+
+
+def stated_values(claims: list[Claim], lex: Lexicon | None, fx: FxRates | None = None,
+                  published: dict[str, str | None] | None = None) -> list[float]:
+    """Each claim's stated figure in the terms of ``tolerances`` (money in the fact's main currency, a measured
+    figure in its class's canonical unit when the fact mixes units), so it can be set against the intervals."""
+    fx = fx or load_fx()
+    pub = published or {}
+    target = _main_currency(claims)
+    mixed_units = _mixed_units(claims)
+    out = []
+    for c in claims:
+        year = _conversion(c, target, fx, pub)
+        if year is not None and target and c.unit:
+            out.append(c.value * (fx.factor(c.unit, target, year or None) or 1.0))
+        else:
+            out.append(_in_canonical(c, (c.value, c.value), lex)[0] if mixed_units else c.value)
     return out
 
 
