@@ -183,15 +183,21 @@ def is_forecast(c: Claim, ulex: UpdateLexicon) -> bool:
     return c.modality not in PLANNED and _near(c, ulex.forecasts.get(c.language), ulex.cue_window)
 
 
+@lru_cache(maxsize=65536)
+def _matches(pat: re.Pattern[str], sentence: str) -> tuple[tuple[int, int], ...]:
+    """Where ``pat`` matches in ``sentence``: the figures of one sentence share the search."""
+    return tuple(m.span() for m in pat.finditer(sentence))
+
+
 def _near(c: Claim, pat: re.Pattern[str] | None, window: int) -> bool:
     """``pat`` matches within ``window`` words of the figure in its sentence (anywhere when its place is unknown)."""
     if not pat:
         return False
     a, b = _figure_span(c)
-    for m in pat.finditer(c.sentence):
+    for start, end in _matches(pat, c.sentence):
         if a < 0:
             return True  # the figure's place is unknown: the sentence's cue is all there is
-        gap = c.sentence[b:m.start()] if m.start() >= b else c.sentence[m.end():a]
+        gap = c.sentence[b:start] if start >= b else c.sentence[end:a]
         if len(gap.split()) <= window:
             return True
     return False
@@ -241,11 +247,8 @@ def tolerances(claims: list[Claim], lex: Lexicon | None, fx: FxRates | None = No
     out = []
     for c in claims:
         year = _conversion(c, target, fx, pub)
-        if year is not None and target and c.unit:
-            f = fx.factor(c.unit, target, year or None)
-            assert f is not None  # _conversion found a rate
-            lo, hi = tolerance(c, lex, fx.spread_for(c.unit, target, year or None))
-            out.append((lo * f, hi * f))
+        if year is not None and target:
+            out.append(_once(memo, f"tolerance {target} {year}", c, lambda: _converted(c, target, year, lex, fx)))
             continue
         own = _once(memo, "tolerance", c, lambda: tolerance(c, lex))
         t = _in_canonical(c, own, lex) if mixed_units else own
@@ -270,6 +273,15 @@ def stated_values(claims: list[Claim], lex: Lexicon | None, fx: FxRates | None =
         else:
             out.append(_in_canonical(c, (c.value, c.value), lex)[0] if mixed_units else c.value)
     return out
+
+
+def _converted(c: Claim, target: str, year: str, lex: Lexicon | None, fx: FxRates) -> Interval:
+    """``c``'s tolerance interval in the currency ``target`` at ``year``'s reference rate ("" for the latest),
+    widened by the spread of that year's rates (``_conversion`` found the rate)."""
+    f = fx.factor(c.unit or "", target, year or None)
+    assert f is not None  # _conversion found a rate
+    lo, hi = tolerance(c, lex, fx.spread_for(c.unit or "", target, year or None))
+    return lo * f, hi * f
 
 
 def with_named(c: Claim, t: Interval, ulex: UpdateLexicon) -> Interval:
