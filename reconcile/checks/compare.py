@@ -403,11 +403,12 @@ def _groups_differ(reps: list[Claim]) -> np.ndarray:
     Buckley" and "Robert Buckley" are one group told in more or fewer words; "Geimpfte über 80" and
     "Pflegekräfte" are two."""
     words = [group_words(c) for c in reps]
-    uniq = list(dict.fromkeys(w for w in words if w))
+    at = {w: k for k, w in enumerate(dict.fromkeys(w for w in words if w))}
+    uniq = list(at)
     if not uniq:
         return np.zeros((len(reps), len(reps)), dtype=bool)
     apart = np.array([[groups_apart(a, b) for b in uniq] for a in uniq], dtype=bool)
-    code = np.array([uniq.index(w) if w else -1 for w in words], dtype=np.int64)
+    code = np.array([at[w] if w else -1 for w in words], dtype=np.int64)
     known = code >= 0
     safe = np.where(known, code, 0)
     return known[:, None] & known[None, :] & apart[safe[:, None], safe[None, :]]
@@ -441,8 +442,9 @@ def _scope_masks(reps: list[Claim], lex: Lexicon | None, to_date: re.Pattern[str
     planned = np.array(plans if plans is not None else [c.modality in PLANNED for c in reps], dtype=bool)
     part = np.array([c.part_of for c in reps])
     places = [_once(memo, "places", c, lambda: places_of(c, lex)) for c in reps]
-    uniq = list(dict.fromkeys(p for p in places if p))
-    pcode = np.array([uniq.index(p) if p else -1 for p in places], dtype=np.int64)
+    at = {p: k for k, p in enumerate(dict.fromkeys(p for p in places if p))}
+    uniq = list(at)
+    pcode = np.array([at[p] if p else -1 for p in places], dtype=np.int64)
     disjoint = np.array([[_places_apart(a, b, nested) for b in uniq] for a in uniq],
                         dtype=bool).reshape(len(uniq), len(uniq))
     known = pcode >= 0
@@ -468,8 +470,8 @@ def _update_mask(reps: list[Claim], cum: np.ndarray, cue: np.ndarray, first: lis
                  planned: np.ndarray | None = None, forecast: np.ndarray | None = None) -> np.ndarray:
     """``m[x, y]``: y updates x: y is later and larger and of a quantity that only grows (``cum``, see ``grows``),
     or y is cued as a change and not earlier (``first`` times per claim)."""
-    stamps = sorted({t for t in first if t})
-    t = np.array([stamps.index(x) if x else -1 for x in first], dtype=np.int64)
+    rank = {x: k for k, x in enumerate(sorted({t for t in first if t}))}
+    t = np.array([rank[x] if x else -1 for x in first], dtype=np.int64)
     known = t >= 0
     later = known[:, None] & known[None, :] & (t[None, :] > t[:, None])
     earlier = known[:, None] & known[None, :] & (t[None, :] < t[:, None])
