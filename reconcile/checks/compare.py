@@ -183,21 +183,15 @@ def is_forecast(c: Claim, ulex: UpdateLexicon) -> bool:
     return c.modality not in PLANNED and _near(c, ulex.forecasts.get(c.language), ulex.cue_window)
 
 
-@lru_cache(maxsize=65536)
-def _matches(pat: re.Pattern[str], sentence: str) -> tuple[tuple[int, int], ...]:
-    """Where ``pat`` matches in ``sentence``: the figures of one sentence share the search."""
-    return tuple(m.span() for m in pat.finditer(sentence))
-
-
 def _near(c: Claim, pat: re.Pattern[str] | None, window: int) -> bool:
     """``pat`` matches within ``window`` words of the figure in its sentence (anywhere when its place is unknown)."""
     if not pat:
         return False
     a, b = _figure_span(c)
-    for start, end in _matches(pat, c.sentence):
+    for m in pat.finditer(c.sentence):
         if a < 0:
             return True  # the figure's place is unknown: the sentence's cue is all there is
-        gap = c.sentence[b:start] if start >= b else c.sentence[end:a]
+        gap = c.sentence[b:m.start()] if m.start() >= b else c.sentence[m.end():a]
         if len(gap.split()) <= window:
             return True
     return False
