@@ -32,7 +32,7 @@ from reconcile.model import Claim
 from reconcile.quantities import rounding_unit
 
 __all__ = ["bounds", "precision", "tolerance", "compatible", "Interval", "FxRates", "load_fx", "read_lexicon_file",
-           "claim_year"]
+           "claim_year", "hedge_kind"]
 
 Interval = tuple[float, float]
 
@@ -89,7 +89,8 @@ def precision(c: Claim) -> float:
     return max(10.0 ** -decimals * scale, 1e-12)
 
 
-def _hedge_kind(c: Claim, lex: Lexicon | None) -> str | None:
+def hedge_kind(c: Claim, lex: Lexicon | None) -> str | None:
+    """The kind of the figure's hedge in ``rules/lexicon/hedges.yml`` ("up_to", "approx", ...), or None."""
     if not c.hedge or lex is None:
         return None
     return lex.hedges.get(c.language, {}).get(c.hedge.lower())
@@ -102,7 +103,7 @@ def tolerance(c: Claim, lex: Lexicon | None = None, rate_spread: float = 0.0) ->
     """
     v = c.value
     half = precision(c) / 2
-    kind = _hedge_kind(c, lex)
+    kind = hedge_kind(c, lex)
     if kind == "approx":  # a stated approximation: rounded as a round figure is, at least by min_relative
         rel = lex.rounding_min_relative if lex is not None else 0.02
         half = max(half, rounding_unit(v) / 2, rel * abs(v))

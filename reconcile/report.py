@@ -24,7 +24,8 @@ FOOTNOTES = {
     "verdicts": "agree: the figures of two or more documents fit one reading by their stated precision; conflict: "
                 "they cannot both be right and nothing explains it; update: a later figure supersedes with evidence "
                 "(ordered times and a growing cumulative count, or a cue such as 'rose to'); scope: they differ "
-                "because they are about another place, group, window, part of a total, a plan or a forecast; "
+                "because they are about another place, group, window, part of a total, a plan or a forecast, or "
+                "one is a maximum ('up to five years') and the other a figure below it; "
                 "single: one document only. A fact whose own figures agree, or that one document states, is also "
                 "judged with any other fact of the story counting the same thing from other documents (rules "
                 "NU05, NU06, SC04, TI02). Independence (origins, corroboration) is reported beside the verdict.",

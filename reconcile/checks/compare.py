@@ -32,7 +32,7 @@ from reconcile.units import canonical
 __all__ = ["UpdateLexicon", "load_update_lexicon", "tolerances", "conversions", "compat_matrix", "when",
            "is_cumulative", "grows", "is_forecast", "nested_places", "with_named", "PLANNED", "Pairs", "classify",
            "PAIR_CAP", "groups_apart", "is_increment", "group_words", "places_of", "window_key", "claim_memo",
-           "ClaimMemo"]
+           "ClaimMemo", "stated_values"]
 
 PLANNED = ("planned", "hypothetical")
 _T = TypeVar("_T")
@@ -241,17 +241,41 @@ def tolerances(claims: list[Claim], lex: Lexicon | None, fx: FxRates | None = No
     out = []
     for c in claims:
         year = _conversion(c, target, fx, pub)
-        if year is not None and target and c.unit:
-            f = fx.factor(c.unit, target, year or None)
-            assert f is not None  # _conversion found a rate
-            lo, hi = tolerance(c, lex, fx.spread_for(c.unit, target, year or None))
-            out.append((lo * f, hi * f))
+        if year is not None and target:
+            out.append(_once(memo, f"tolerance {target} {year}", c, lambda: _converted(c, target, year, lex, fx)))
             continue
         own = _once(memo, "tolerance", c, lambda: tolerance(c, lex))
         t = _in_canonical(c, own, lex) if mixed_units else own
         out.append(_once(memo, "named", c, lambda: with_named(c, t, ulex)) if not mixed_units
                    else with_named(c, t, ulex))
     return out
+
+
+def stated_values(claims: list[Claim], lex: Lexicon | None, fx: FxRates | None = None,
+                  published: dict[str, str | None] | None = None) -> list[float]:
+    """Each claim's stated figure in the terms of ``tolerances`` (money in the fact's main currency, a measured
+    figure in its class's canonical unit when the fact mixes units), so it can be set against the intervals."""
+    fx = fx or load_fx()
+    pub = published or {}
+    target = _main_currency(claims)
+    mixed_units = _mixed_units(claims)
+    out = []
+    for c in claims:
+        year = _conversion(c, target, fx, pub)
+        if year is not None and target and c.unit:
+            out.append(c.value * (fx.factor(c.unit, target, year or None) or 1.0))
+        else:
+            out.append(_in_canonical(c, (c.value, c.value), lex)[0] if mixed_units else c.value)
+    return out
+
+
+def _converted(c: Claim, target: str, year: str, lex: Lexicon | None, fx: FxRates) -> Interval:
+    """``c``'s tolerance interval in the currency ``target`` at ``year``'s reference rate ("" for the latest),
+    widened by the spread of that year's rates (``_conversion`` found the rate)."""
+    f = fx.factor(c.unit or "", target, year or None)
+    assert f is not None  # _conversion found a rate
+    lo, hi = tolerance(c, lex, fx.spread_for(c.unit or "", target, year or None))
+    return lo * f, hi * f
 
 
 def with_named(c: Claim, t: Interval, ulex: UpdateLexicon) -> Interval:
@@ -373,11 +397,12 @@ def _groups_differ(reps: list[Claim]) -> np.ndarray:
     Buckley" and "Robert Buckley" are one group told in more or fewer words; "Geimpfte über 80" and
     "Pflegekräfte" are two."""
     words = [group_words(c) for c in reps]
-    uniq = list(dict.fromkeys(w for w in words if w))
+    at = {w: k for k, w in enumerate(dict.fromkeys(w for w in words if w))}
+    uniq = list(at)
     if not uniq:
         return np.zeros((len(reps), len(reps)), dtype=bool)
     apart = np.array([[groups_apart(a, b) for b in uniq] for a in uniq], dtype=bool)
-    code = np.array([uniq.index(w) if w else -1 for w in words], dtype=np.int64)
+    code = np.array([at[w] if w else -1 for w in words], dtype=np.int64)
     known = code >= 0
     safe = np.where(known, code, 0)
     return known[:, None] & known[None, :] & apart[safe[:, None], safe[None, :]]
@@ -411,8 +436,9 @@ def _scope_masks(reps: list[Claim], lex: Lexicon | None, to_date: re.Pattern[str
     planned = np.array(plans if plans is not None else [c.modality in PLANNED for c in reps], dtype=bool)
     part = np.array([c.part_of for c in reps])
     places = [_once(memo, "places", c, lambda: places_of(c, lex)) for c in reps]
-    uniq = list(dict.fromkeys(p for p in places if p))
-    pcode = np.array([uniq.index(p) if p else -1 for p in places], dtype=np.int64)
+    at = {p: k for k, p in enumerate(dict.fromkeys(p for p in places if p))}
+    uniq = list(at)
+    pcode = np.array([at[p] if p else -1 for p in places], dtype=np.int64)
     disjoint = np.array([[_places_apart(a, b, nested) for b in uniq] for a in uniq],
                         dtype=bool).reshape(len(uniq), len(uniq))
     known = pcode >= 0
@@ -438,8 +464,8 @@ def _update_mask(reps: list[Claim], cum: np.ndarray, cue: np.ndarray, first: lis
                  planned: np.ndarray | None = None, forecast: np.ndarray | None = None) -> np.ndarray:
     """``m[x, y]``: y updates x: y is later and larger and of a quantity that only grows (``cum``, see ``grows``),
     or y is cued as a change and not earlier (``first`` times per claim)."""
-    stamps = sorted({t for t in first if t})
-    t = np.array([stamps.index(x) if x else -1 for x in first], dtype=np.int64)
+    rank = {x: k for k, x in enumerate(sorted({t for t in first if t}))}
+    t = np.array([rank[x] if x else -1 for x in first], dtype=np.int64)
     known = t >= 0
     later = known[:, None] & known[None, :] & (t[None, :] > t[:, None])
     earlier = known[:, None] & known[None, :] & (t[None, :] < t[:, None])
