@@ -37,7 +37,7 @@ FEATURES = (
     "pred_same", "pred_diff", "place_same", "place_diff", "actor_same", "actor_diff", "overlap", "equal",
     "log_ratio", "same_doc", "doc_cos", "date_gap", "date_known", "attribution_same", "planned_diff",
     "overlap_cos", "unit_known", "round_compatible", "rel_diff", "grows_later", "counted_close_value_far",
-    "counted_far_value_close", "series",
+    "counted_far_value_close", "series", "basis_diff",
 )
 
 
@@ -54,7 +54,7 @@ FEATURE_SIGNS = {
     "cos": -1, "counted_cos": -1, "group_same": 1, "group_diff": -1, "lemma_same": 1, "pred_same": 1,
     "pred_diff": -1, "place_same": 1, "place_diff": -1, "actor_same": 1, "actor_diff": -1, "overlap": 1,
     "equal": 1, "log_ratio": -1, "doc_cos": -1, "date_gap": -1, "round_compatible": 1, "rel_diff": -1,
-    "counted_far_value_close": -1, "series": 1,
+    "counted_far_value_close": -1, "series": 1, "basis_diff": -1,
 }
 
 
@@ -241,6 +241,7 @@ class PairKeys:
             "attribution": _code([(c.attribution or "").lower()[:24] or None for c in block]),
             "planned": _code([c.modality == "planned" for c in block]),
             "unit": _code([c.unit if c.unit_class != "count" else None for c in block]),
+            "basis": _code([c.basis for c in block]),
         }
         n = len(block)
         counted_rows, counted_known, counted_code = _unit_rows(counted, n)
@@ -331,4 +332,6 @@ class PairKeys:
         # a count that grows over time (40 -> 95 -> 230 cases): a later, larger figure of the same counted thing,
         # weighted by how far apart the figures are, so that the growth can offset ``rel_diff``
         f["series"] = f["grows_later"] * f["counted_known"] * (1.0 - f["counted_cos"]) * f["rel_diff"]
+        # changes measured against other bases (on the previous quarter, on a year earlier) are other facts
+        _, f["basis_diff"] = self._pairs("basis", ei, ej)
         return np.column_stack([f[name] for name in FEATURES]) if len(ei) else np.zeros((0, len(FEATURES)))
