@@ -30,7 +30,7 @@ from reconcile.lexicon import Lexicon, default_rules_dir
 from reconcile.model import Claim
 
 __all__ = ["FEATURES", "FIGURE_FEATURES", "FEATURE_SIGNS", "PairKeys", "PairModel", "load_pair_model",
-           "document_vectors", "day_number", "different_event"]
+           "document_vectors", "day_number", "different_event", "different_basis"]
 
 FEATURES = (
     "cos", "counted_cos", "counted_known", "group_same", "group_diff", "generic", "lemma_same",
@@ -58,6 +58,11 @@ FEATURE_SIGNS = {
 }
 
 
+# the bases ``qualifiers.basis_of`` names; a comparison kept as written ("verglichen mit dem Sommer 2015") may
+# be either in other words, so only two named bases that differ tell other facts
+_NAMED_BASES = frozenset({"previous-period", "year-earlier"})
+
+
 def different_event(X: np.ndarray) -> np.ndarray:
     """Per row of pair features: the two claims name different places and different actors, so they tell of
     different events (Russia's soldiers sent to Kursk, North Korea's to Kharkiv), whatever else they share.
@@ -66,6 +71,16 @@ def different_event(X: np.ndarray) -> np.ndarray:
     both differ (each alone does occur there: a district and its town, an actor named by one outlet only).
     """
     return (X[:, FEATURES.index("place_diff")] > 0) & (X[:, FEATURES.index("actor_diff")] > 0)
+
+
+def different_basis(X: np.ndarray) -> np.ndarray:
+    """Per row of pair features: the two claims are changes measured against other named bases (one on the
+    previous period, one on a year earlier), so they are different facts however close their figures.
+
+    A hard rule, not a weight: a quarter-on-quarter and a year-on-year change of one quantity are told in
+    one story with near figures, and the few labelled pairs of both kinds are all of different facts.
+    """
+    return X[:, FEATURES.index("basis_diff")] > 0
 
 
 @dataclass(frozen=True)
@@ -241,7 +256,7 @@ class PairKeys:
             "attribution": _code([(c.attribution or "").lower()[:24] or None for c in block]),
             "planned": _code([c.modality == "planned" for c in block]),
             "unit": _code([c.unit if c.unit_class != "count" else None for c in block]),
-            "basis": _code([c.basis for c in block]),
+            "basis": _code([c.basis if c.basis in _NAMED_BASES else None for c in block]),
         }
         n = len(block)
         counted_rows, counted_known, counted_code = _unit_rows(counted, n)
