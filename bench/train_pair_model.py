@@ -172,6 +172,8 @@ def bcubed_of(g: GoldCluster, result: RunResult, hits: dict[int, dict[str, Any]]
             "interval_ok": len(hits), "bcubed_p": bp, "bcubed_r": br, "verdicts": []}
 
 
+_WITHOUT: list[str] = []  # features left out of every fit (``--without``)
+
 Parts = dict[str, list[tuple[np.ndarray, np.ndarray, np.ndarray]]]  # (X, y, weight) by the cluster they touch
 
 
@@ -192,6 +194,8 @@ def arguments() -> argparse.Namespace:
     ap.add_argument("--generated-weight", type=float, default=0.03, help="weight of a generated pair")
     ap.add_argument("--no-loco", action="store_true",
                     help="skip the leave-one-cluster-out table (a quick refit, e.g. after new claims)")
+    ap.add_argument("--without", default="",
+                    help="comma-separated features left out of the fit (their weight is 0): an ablation")
     ap.add_argument("--write", action="store_true", help="fit on every cluster and write rules/models/pair.json")
     return ap.parse_args()
 
@@ -263,6 +267,9 @@ def stack(parts: Parts, exclude: str | None) -> tuple[np.ndarray, np.ndarray, np
     """Every part except those of the cluster ``exclude``, as one (X, y, weight) without the weight-0 rows."""
     chosen = [p for n, ps in parts.items() if n != exclude for p in ps]
     X = np.vstack([p[0] for p in chosen])
+    if _WITHOUT:
+        X = X.copy()
+        X[:, [FEATURES.index(f) for f in _WITHOUT]] = 0.0  # a constant column: the fit gives it weight 0
     y = np.concatenate([p[1] for p in chosen])
     w = np.concatenate([p[2] for p in chosen])
     return X[w > 0], y[w > 0], w[w > 0]
@@ -293,6 +300,10 @@ def loco_table(clusters: list[GoldCluster], runs: dict[str, RunResult], parts: P
 def main() -> None:
     """Label, pair, print the held-out table, and with ``--write`` fit on everything and write the model."""
     args = arguments()
+    _WITHOUT.extend(f for f in args.without.split(",") if f)
+    unknown = [f for f in _WITHOUT if f not in FEATURES]
+    if unknown:
+        sys.exit(f"--without: unknown features {unknown}")
     config = Config()
     lex = load_lexicon()
     embedder = Embedder(config.model)

@@ -29,7 +29,8 @@ from reconcile.labels import fact_label
 from reconcile.lexicon import Lexicon, load_lexicon
 from reconcile.model import Claim, Fact
 from reconcile.neighbours import nearest, nearest_partitioned, unit_rows
-from reconcile.pairs import PairKeys, day_number, different_event, document_vectors, load_pair_model
+from reconcile.pairs import (PairKeys, day_number, different_basis, different_event, document_vectors,
+                             load_pair_model)
 from reconcile.stories import StoryParams, group_stories
 
 __all__ = ["ClusterParams", "pair_distance", "edge_distances", "nearest", "nearest_partitioned",
@@ -270,7 +271,8 @@ def _distances(keys: PairKeys, ei: np.ndarray, ej: np.ndarray, cos: np.ndarray, 
         return np.zeros(0)
     model = params.model or load_pair_model(params.model_path)
     X = keys.features(ei, ej, cos, lex)
-    return np.where(different_event(X), 1.0, 1.0 - model.probability(X, params.ignore_figures))
+    apart = different_event(X) | different_basis(X)
+    return np.where(apart, 1.0, 1.0 - model.probability(X, params.ignore_figures))
 
 
 def _link(claims: list[Claim], idx: list[int], E: np.ndarray, lex: Lexicon, params: ClusterParams,

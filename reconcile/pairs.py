@@ -30,14 +30,14 @@ from reconcile.lexicon import Lexicon, default_rules_dir
 from reconcile.model import Claim
 
 __all__ = ["FEATURES", "FIGURE_FEATURES", "FEATURE_SIGNS", "PairKeys", "PairModel", "load_pair_model",
-           "document_vectors", "day_number", "different_event"]
+           "document_vectors", "day_number", "different_event", "different_basis"]
 
 FEATURES = (
     "cos", "counted_cos", "counted_known", "group_same", "group_diff", "generic", "lemma_same",
     "pred_same", "pred_diff", "place_same", "place_diff", "actor_same", "actor_diff", "overlap", "equal",
     "log_ratio", "same_doc", "doc_cos", "date_gap", "date_known", "attribution_same", "planned_diff",
     "overlap_cos", "unit_known", "round_compatible", "rel_diff", "grows_later", "counted_close_value_far",
-    "counted_far_value_close", "series",
+    "counted_far_value_close", "series", "basis_diff",
 )
 
 
@@ -54,8 +54,13 @@ FEATURE_SIGNS = {
     "cos": -1, "counted_cos": -1, "group_same": 1, "group_diff": -1, "lemma_same": 1, "pred_same": 1,
     "pred_diff": -1, "place_same": 1, "place_diff": -1, "actor_same": 1, "actor_diff": -1, "overlap": 1,
     "equal": 1, "log_ratio": -1, "doc_cos": -1, "date_gap": -1, "round_compatible": 1, "rel_diff": -1,
-    "counted_far_value_close": -1, "series": 1,
+    "counted_far_value_close": -1, "series": 1, "basis_diff": -1,
 }
+
+
+# the bases ``qualifiers.basis_of`` names; a comparison kept as written ("verglichen mit dem Sommer 2015") may
+# be either in other words, so only two named bases that differ tell other facts
+_NAMED_BASES = frozenset({"previous-period", "year-earlier"})
 
 
 def different_event(X: np.ndarray) -> np.ndarray:
@@ -66,6 +71,16 @@ def different_event(X: np.ndarray) -> np.ndarray:
     both differ (each alone does occur there: a district and its town, an actor named by one outlet only).
     """
     return (X[:, FEATURES.index("place_diff")] > 0) & (X[:, FEATURES.index("actor_diff")] > 0)
+
+
+def different_basis(X: np.ndarray) -> np.ndarray:
+    """Per row of pair features: the two claims are changes measured against other named bases (one on the
+    previous period, one on a year earlier), so they are different facts however close their figures.
+
+    A hard rule, not a weight: a quarter-on-quarter and a year-on-year change of one quantity are told in
+    one story with near figures, and the few labelled pairs of both kinds are all of different facts.
+    """
+    return X[:, FEATURES.index("basis_diff")] > 0
 
 
 @dataclass(frozen=True)
@@ -241,6 +256,7 @@ class PairKeys:
             "attribution": _code([(c.attribution or "").lower()[:24] or None for c in block]),
             "planned": _code([c.modality == "planned" for c in block]),
             "unit": _code([c.unit if c.unit_class != "count" else None for c in block]),
+            "basis": _code([c.basis if c.basis in _NAMED_BASES else None for c in block]),
         }
         n = len(block)
         counted_rows, counted_known, counted_code = _unit_rows(counted, n)
@@ -331,4 +347,6 @@ class PairKeys:
         # a count that grows over time (40 -> 95 -> 230 cases): a later, larger figure of the same counted thing,
         # weighted by how far apart the figures are, so that the growth can offset ``rel_diff``
         f["series"] = f["grows_later"] * f["counted_known"] * (1.0 - f["counted_cos"]) * f["rel_diff"]
+        # changes measured against other bases (on the previous quarter, on a year earlier) are other facts
+        _, f["basis_diff"] = self._pairs("basis", ei, ej)
         return np.column_stack([f[name] for name in FEATURES]) if len(ei) else np.zeros((0, len(FEATURES)))

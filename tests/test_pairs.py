@@ -106,3 +106,21 @@ def test_figures_of_other_units_compare_in_their_canonical_unit():
     rel = X[:, FEATURES.index("rel_diff")]
     assert rel[0] < 0.01 and rel[1] > 0.6  # 3,000 feet are about 914 metres, not 3,000 metres
     assert X[0, FEATURES.index("round_compatible")] == 1.0
+
+
+def test_changes_against_other_named_bases_are_different_facts_and_a_basis_as_written_is_not_judged():
+    from reconcile.cluster import ClusterParams, edge_distances
+    from reconcile.lexicon import load_lexicon
+    from reconcile.pairs import PairKeys
+
+    kw = dict(unit="%", unit_class="percent", counted="BIP", counted_group=None)
+    cs = [claim(0, 10.1, "a", basis="previous-period", **kw), claim(1, 10.0, "b", basis="year-earlier", **kw),
+          claim(2, 10.1, "c", basis="previous-period", **kw), claim(3, 10.0, "d", basis="verglichen mit 2019", **kw),
+          claim(4, 10.0, "e", **kw)]
+    lex = load_lexicon()
+    ei, ej = np.array([0, 0, 1, 0]), np.array([1, 2, 3, 4])
+    X = PairKeys.of(cs, lex).features(ei, ej, np.zeros(4), lex)
+    assert X[:, FEATURES.index("basis_diff")].tolist() == [1.0, 0.0, 0.0, 0.0]
+    d = edge_distances(cs, ei, ej, np.zeros(4), lex, ClusterParams())
+    assert d[0] == 1.0 and (d[1:] < 1.0).all()  # quarter on quarter against year on year: never one fact
+
