@@ -47,12 +47,15 @@ PARAMS: dict[str, Any] = {
 DEFAULTS: dict[str, Any] = {"mode": "conflict", "min_share": 0.5, "min_own_share": 0.25, "days": 14}
 
 _Key = tuple[str, str, str, str]
+_HEADCOUNT = ("count", "people")  # a count of acts or things and a count of the people they name: one key by group
 
 
 def _key(c: Claim, ctx: Context) -> _Key | None:
     """What a claim counts, for matching across facts; None when it names nothing to match on."""
     if not c.counted or c.modality in PLANNED or c.part_of:
         return None
+    if c.counted_group and c.unit_class in _HEADCOUNT:  # "dozens of arrests", "200 people were arrested"
+        return ("headcount", "", "group:" + c.counted_group, "")
     lex = ctx.lexicon
     lemma = c.counted.lower()
     pred = ""
