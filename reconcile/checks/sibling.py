@@ -54,11 +54,12 @@ def _key(c: Claim, ctx: Context) -> _Key | None:
     """What a claim counts, for matching across facts; None when it names nothing to match on."""
     if not c.counted or c.modality in PLANNED or c.part_of:
         return None
-    if c.counted_group and c.unit_class in _HEADCOUNT:  # "dozens of arrests", "200 people were arrested"
-        return ("headcount", "", "group:" + c.counted_group, "")
     lex = ctx.lexicon
     lemma = c.counted.lower()
     pred = ""
+    if c.counted_group and c.unit_class in _HEADCOUNT and (c.predicate or not lex.is_generic(lemma)):
+        # "dozens of arrests", "200 people were arrested" (a generic noun takes its group from the act)
+        return ("headcount", "", "group:" + c.counted_group, "")
     if lex.is_generic(lemma):
         pred = lex.predicate_group(c.predicate) or ""
         if not pred:

@@ -40,8 +40,12 @@ def test_figures_that_fit_agree_across_facts():
 
 
 def test_another_counted_thing_or_group_is_no_sibling():
-    _, ctx = _run([[claim(0, 212, "a", counted="Seite")], [claim(1, 214, "b", counted="Kapitel")]])
+    _, ctx = _run([[claim(0, 212, "a", counted="Seite", counted_group=None)],
+                   [claim(1, 214, "b", counted="Kapitel", counted_group=None)]])
     assert _modes(ctx["F0"]) == []
+    _, ctx = _run([[claim(0, 212, "a", counted="Seite", counted_group="page")],
+                   [claim(1, 214, "b", counted="Kapitel", counted_group="chapter")]])
+    assert _modes(ctx["F0"]) == []  # other synonym groups
     _, ctx = _run([[claim(0, 20, "a", counted="Bewohner", group="Bewohner über 80")],
                    [claim(1, 40, "b", counted="Bewohner", group="Pflegekräfte")]])
     assert _modes(ctx["F0"]) == []
@@ -54,6 +58,18 @@ def test_a_generic_noun_needs_the_same_predicate():
     _, ctx = _run([[claim(0, 12, "a", predicate="kill", **people)],
                    [claim(1, 40, "b", predicate="die", **people)]])
     assert _modes(ctx["F0"]) == ["conflict"]  # "kill" and "die": one predicate group (counted.yml)
+
+
+def test_acts_and_the_people_they_name_are_siblings_by_their_group():
+    """"190 Festnahmen" and "365 Menschen wurden festgenommen" count one thing; a vaccination count does not."""
+    acts = {"unit_class": "count", "unit": "Festnahme", "counted": "Festnahme", "counted_group": "arrest"}
+    held = {"unit_class": "people", "unit": "Mensch", "counted": "Mensch", "predicate": "festnehmen",
+            "counted_group": "arrest"}
+    _, ctx = _run([[claim(0, 190, "a", **acts)], [claim(1, 365, "b", **held)]])
+    assert _modes(ctx["F0"]) == ["conflict"]
+    _, ctx = _run([[claim(0, 190, "a", **acts)], [claim(1, 365, "b", **{**held, "predicate": "impfen",
+                                                                          "counted_group": "vaccinated"})]])
+    assert _modes(ctx["F0"]) == []
 
 
 def test_another_predicate_group_is_another_count():
