@@ -227,6 +227,13 @@ def _conversion(c: Claim, target: str | None, fx: FxRates, published: dict[str, 
     return year or "" if fx.factor(c.unit, target, year) is not None else None
 
 
+def _terms(claims: list[Claim], fx: FxRates | None, published: dict[str, str | None] | None
+           ) -> tuple[FxRates, dict[str, str | None], str | None, bool]:
+    """The terms a fact's figures are compared in (``tolerances``, ``stated_values``): the reference rates, the
+    documents' publication dates, the fact's main currency, and whether it mixes units of one class."""
+    return fx or load_fx(), published or {}, _main_currency(claims), _mixed_units(claims)
+
+
 def tolerances(claims: list[Claim], lex: Lexicon | None, fx: FxRates | None = None,
                published: dict[str, str | None] | None = None, ulex: UpdateLexicon | None = None,
                memo: ClaimMemo | None = None) -> list[Interval]:
@@ -234,10 +241,7 @@ def tolerances(claims: list[Claim], lex: Lexicon | None, fx: FxRates | None = No
     the spread of that year's daily rates (``FxRates.spread_for``); a count of "others" reaches one more
     (``with_named``). ``memo`` (``claim_memo``): keep each claim's own interval for the run."""
     ulex = ulex or load_update_lexicon()
-    fx = fx or load_fx()
-    pub = published or {}
-    target = _main_currency(claims)
-    mixed_units = _mixed_units(claims)
+    fx, pub, target, mixed_units = _terms(claims, fx, published)
     out = []
     for c in claims:
         year = _conversion(c, target, fx, pub)
@@ -255,10 +259,7 @@ def stated_values(claims: list[Claim], lex: Lexicon | None, fx: FxRates | None =
                   published: dict[str, str | None] | None = None) -> list[float]:
     """Each claim's stated figure in the terms of ``tolerances`` (money in the fact's main currency, a measured
     figure in its class's canonical unit when the fact mixes units), so it can be set against the intervals."""
-    fx = fx or load_fx()
-    pub = published or {}
-    target = _main_currency(claims)
-    mixed_units = _mixed_units(claims)
+    fx, pub, target, mixed_units = _terms(claims, fx, published)
     out = []
     for c in claims:
         year = _conversion(c, target, fx, pub)
