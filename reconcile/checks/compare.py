@@ -397,16 +397,20 @@ def _groups_differ(reps: list[Claim]) -> np.ndarray:
     """``m[i, j]``: both name a group and neither names a part of the other's words: "Englishman Robert
     Buckley" and "Robert Buckley" are one group told in more or fewer words; "Geimpfte über 80" and
     "Pflegekräfte" are two."""
-    words = [group_words(c) for c in reps]
-    at = {w: k for k, w in enumerate(dict.fromkeys(w for w in words if w))}
-    uniq = list(at)
+    return _apart([group_words(c) for c in reps], groups_apart)
+
+
+def _apart(values: list[Any], apart: Callable[[Any, Any], bool]) -> np.ndarray:
+    """``m[i, j]``: both have a value (see ``_codes``) and ``apart`` holds for the two; ``apart`` is asked once
+    per pair of distinct values, which are few beside the figures."""
+    code = _codes(values)
+    uniq = list(dict.fromkeys(v for v in values if v))  # in the order of their codes
     if not uniq:
-        return np.zeros((len(reps), len(reps)), dtype=bool)
-    apart = np.array([[groups_apart(a, b) for b in uniq] for a in uniq], dtype=bool)
-    code = np.array([at[w] if w else -1 for w in words], dtype=np.int64)
+        return np.zeros((len(values), len(values)), dtype=bool)
+    rel = np.array([[apart(a, b) for b in uniq] for a in uniq], dtype=bool)
     known = code >= 0
     safe = np.where(known, code, 0)
-    return known[:, None] & known[None, :] & apart[safe[:, None], safe[None, :]]
+    return known[:, None] & known[None, :] & rel[safe[:, None], safe[None, :]]
 
 
 def nested_places(claims: list[Claim], lex: Lexicon | None) -> frozenset[frozenset[str]]:
@@ -437,16 +441,7 @@ def _scope_masks(reps: list[Claim], lex: Lexicon | None, to_date: re.Pattern[str
     planned = np.array(plans if plans is not None else [c.modality in PLANNED for c in reps], dtype=bool)
     part = np.array([c.part_of for c in reps])
     places = [_once(memo, "places", c, lambda: places_of(c, lex)) for c in reps]
-    at = {p: k for k, p in enumerate(dict.fromkeys(p for p in places if p))}
-    uniq = list(at)
-    pcode = np.array([at[p] if p else -1 for p in places], dtype=np.int64)
-    disjoint = np.array([[_places_apart(a, b, nested) for b in uniq] for a in uniq],
-                        dtype=bool).reshape(len(uniq), len(uniq))
-    known = pcode >= 0
-    pm = np.zeros((len(reps), len(reps)), dtype=bool)
-    if uniq:
-        safe = np.where(known, pcode, 0)
-        pm = known[:, None] & known[None, :] & disjoint[safe[:, None], safe[None, :]]
+    pm = _apart(places, lambda a, b: _places_apart(a, b, nested))
     return {"modality": planned[:, None] != planned[None, :], "part_of": part[:, None] != part[None, :],
             "counted": _differ(_codes([c.counted_group for c in reps])),
             "group": _groups_differ(reps),
