@@ -50,11 +50,7 @@ def nearest(Q: np.ndarray, k: int, B: np.ndarray | None = None, chunk_mb: int = 
     out = np.empty((n, k), dtype=np.int64)
     rows = max(1, min(n, chunk_mb * 2**20 // (4 * max(m, 1))))
     for start in range(0, n, rows):
-        sims = UQ[start:start + rows] @ UB.T
-        if k < m:
-            out[start:start + rows] = top_k(sims, k)
-        else:
-            out[start:start + rows] = np.arange(m)
+        out[start:start + rows] = top_k(UQ[start:start + rows] @ UB.T, k)  # all m columns when k >= m
     return out
 
 
