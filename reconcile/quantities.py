@@ -744,7 +744,7 @@ def _is_reference(scan: _Scan, start: int, end: int) -> bool:
     """"zwischen den zwei Ländern", "the two sides": a small number that refers to things already named."""
     rx = scan.p.rx
     return bool(rx["reference_noun"].match(scan.text[end:end + 20])
-                and scan.p.rx["definite_before"].search(scan.text[max(0, start - 6):start]))
+                and rx["definite_before"].search(scan.text[max(0, start - 6):start]))
 
 
 def _find_words_de(scan: _Scan) -> None:
@@ -889,7 +889,7 @@ def _join(scan: _Scan, c: _Core, q: RawQuantity, scale: float, nxt: _Core, found
             return False
         gap = gap[:money.start()]
     connector = gap.strip().lower()
-    between = scan.p.rx["between"].search(text[max(0, c.start - 12):c.start])
+    between = rx["between"].search(text[max(0, c.start - 12):c.start])
     changed = _search(scan.p, "change_before", text[max(0, c.start - 40):c.start])
     nscale, nend = _scale_after(scan, nxt, nxt.end)
     new = RawQuantity(nxt.start, nend, "", _clean(nxt.value * nscale), 0, 0, None, None, "=", nxt.kind, "count")
