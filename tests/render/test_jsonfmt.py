@@ -5,8 +5,11 @@ from __future__ import annotations
 import io
 import json
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from reconcile.render import render_text, render_to
-from reconcile.render.jsonfmt import render, write
+from reconcile.render.jsonfmt import encode, render, write
 from reconcile.report import build_record
 
 from ..builders import tiny_run
@@ -22,3 +25,23 @@ def test_render_and_write_give_the_same_bytes_and_keep_non_ascii():
     out = io.StringIO()
     render_to(record, "json", out)
     assert out.getvalue() == render(record)
+
+
+_scalars = st.none() | st.booleans() | st.integers() | st.floats() | st.text()
+_values = st.recursive(
+    _scalars, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4), max_leaves=25)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.text(), _values, max_size=6))
+def test_every_record_is_written_as_the_standard_library_indents_it(record):
+    """Floats (NaN, infinities, exponents), escapes, empty and nested containers: the same bytes as json.dumps."""
+    expected = json.dumps(record, indent=2, ensure_ascii=False) + "\n"
+    fh = io.StringIO()
+    write(record, fh)
+    assert render(record) == expected
+    assert fh.getvalue() == expected
+
+
+def test_a_value_nested_deep_is_indented_for_its_level():
+    assert encode({"a": [1, {"b": []}]}, 3) == json.dumps({"a": [1, {"b": []}]}, indent=2).replace("\n", "\n      ")
