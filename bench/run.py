@@ -57,22 +57,22 @@ def bcubed(result, truth: dict) -> dict[str, float]:
             "bcubed_f1": 2 * prec * rec / (prec + rec) if prec + rec else 0.0}
 
 
-def one_size(n: int, out: Path) -> dict:
-    """Run in a child process: the whole pipeline, stage by stage."""
+def one_size(n: int, out: Path, jobs: int = 0) -> dict:
+    """Run in a child process: the whole pipeline, stage by stage (extraction on ``jobs`` local processes)."""
     from bench.corpus import generate
-    from reconcile.claims import extract_claims
     from reconcile.cluster import ClusterParams, cluster_claims
     from reconcile.config import Config
     from reconcile.embed import Embedder, counted_embeddings
     from reconcile.lexicon import load_lexicon
-    from reconcile.pipeline import RunResult, ingest, judge
+    from reconcile.pipeline import RunResult, extract, ingest, judge
     from reconcile.render import render_to
     from reconcile.report import build_record
+    from reconcile.workers import worker_count
 
     corpus, truth_path = out / f"corpus-{n}.jsonl", out / f"corpus-{n}.truth.json"
     if not corpus.exists():
         generate(n, out)
-    cfg, res, stages, t0 = Config(), RunResult(), {}, time.perf_counter()
+    cfg, res, stages, t0 = Config(jobs=jobs), RunResult(), {}, time.perf_counter()
 
     def stage(name: str, t: float, items: int, unit: str) -> None:
         dt = time.perf_counter() - t
@@ -84,9 +84,9 @@ def one_size(n: int, out: Path) -> dict:
     stage("ingest", t, len(res.documents), "docs")
     lex = load_lexicon()
     t = time.perf_counter()
-    for d in res.documents:
-        res.claims.extend(extract_claims(d, lex))
+    extract(res, cfg)  # on cfg.jobs local processes (reconcile.workers), as `reconcile report` extracts
     stage("extract", t, len(res.documents), "docs")
+    stages["extract"]["workers"] = worker_count(cfg.jobs, len(res.documents))
     mb = sum(len(d.text.encode()) for d in res.documents) / 1e6
     stages["extract"]["mb_per_s"] = round(mb / stages["extract"]["seconds"], 2)
     with tempfile.TemporaryDirectory() as cache:
@@ -186,20 +186,21 @@ def main() -> int:
     ap.add_argument("--check", type=int, default=0, help="also benchmark index and check at this many articles")
     ap.add_argument("--out", default=str(HERE / "out"))
     ap.add_argument("--json", help="append results to this JSON file")
+    ap.add_argument("--jobs", type=int, default=0, help="extraction processes (0 = one per core, as `report`)")
     ap.add_argument("--child", help=argparse.SUPPRESS)
     a = ap.parse_args()
     out = Path(a.out)
     if a.child:
         kind, n = a.child.split(":")
-        r = one_size(int(n), out) if kind == "run" else check_bench(int(n), out)
+        r = one_size(int(n), out, a.jobs) if kind == "run" else check_bench(int(n), out)
         print(json.dumps(r))
         return 0
     results = []
     jobs = [f"run:{n}" for n in a.sizes] + ([f"check:{a.check}"] if a.check else [])
     for job in jobs:
         env = {**os.environ, "PYTHONPATH": str(HERE.parent)}
-        p = subprocess.run([sys.executable, __file__, "--child", job, "--out", str(out)], capture_output=True,
-                           text=True, env=env)
+        p = subprocess.run([sys.executable, __file__, "--child", job, "--out", str(out), "--jobs", str(a.jobs)],
+                           capture_output=True, text=True, env=env)
         if p.returncode != 0:
             print(p.stderr[-3000:], file=sys.stderr)
             return 1

@@ -164,6 +164,11 @@ common_inputs = [
 ]
 
 
+jobs_option = click.option(
+    "--jobs", "-j", type=click.IntRange(min=0), default=None,
+    help="Local processes extracting claims (default: the config's `jobs`, 0 = one per core for 200+ documents).")
+
+
 def inputs(f: Any) -> Any:
     """Decorate a command with the options every input-reading command shares (config, rules, skip-bad, isolated)."""
     for dec in reversed(common_inputs):
@@ -230,14 +235,16 @@ def _render_report(record: dict[str, Any], fmt: str, output: str | None, all_fac
 @click.option("--fail-level", type=click.Choice(["info", "warning", "error", "never"]), default="never",
               show_default=True, help="Exit 1 when a finding is at or above this level.")
 @click.option("--all-facts/--multi-source", default=True, help="Terminal: also show single-source facts.")
+@jobs_option
 def report(paths: tuple[str, ...], config_path: str | None, rules_dirs: tuple[str, ...], skip_bad: bool, fmt: str,
            quiet: bool, output: str | None, model: str | None, no_cache: bool, fail_level: str,
-           all_facts: bool) -> None:
+           all_facts: bool, jobs: int | None) -> None:
     """Reconcile the figures of PATHS (files, folders, JSON Lines, '-') into a confidence report."""
     from reconcile.report import build_record
     from reconcile.rules import LEVEL_ORDER
 
-    cfg = _config(paths, config_path, model=model, rules_dirs=rules_dirs, cache=False if no_cache else None)
+    cfg = _config(paths, config_path, model=model, rules_dirs=rules_dirs, cache=False if no_cache else None,
+                  jobs=jobs)
     result = _run(paths, cfg, quiet)
     _report_errors(result)
     _render_report(build_record(result), fmt, output, all_facts, quiet)

@@ -15,7 +15,8 @@ __all__ = ["Config", "ConfigError", "find_config", "load_config", "weakened_draf
 # the draft rules that fail a build on a wrong figure; a config beside the drafts must not quietly weaken them
 DRAFT_RULES = ("DR01", "DR02", "DR03")
 
-_KEYS = {"model", "cache", "cluster_threshold", "rules", "fail_level", "archive", "rule", "confidence", "index_batch"}
+_KEYS = {"model", "cache", "cluster_threshold", "rules", "fail_level", "archive", "rule", "confidence", "index_batch",
+         "jobs"}
 
 
 class ConfigError(ValueError):
@@ -36,6 +37,7 @@ class Config:
     source: str | None = None
     confidence: dict[str, Any] = field(default_factory=dict)  # [confidence]: ConfidenceParams fields
     index_batch: int = 10_000  # new or changed documents `reconcile index` extracts, clusters and writes at a time
+    jobs: int = 0  # local processes extracting claims: 0 = one per core for a large corpus, 1 = in process
 
 
 def find_config(start: Path) -> Path | None:
@@ -84,12 +86,8 @@ def weakened_draft_rules(cfg: Config) -> list[str]:
     return out
 
 
-def load_config(path: Path | None) -> Config:
-    """The configuration in ``path`` (a reconcile.toml, or a pyproject.toml's [tool.reconcile]); defaults for None.
-    Paths in it are resolved against its folder; a bad file or value is a ``ConfigError`` naming the file."""
-    cfg = Config()
-    if path is None:
-        return cfg
+def _read_table(path: Path) -> dict[str, Any]:
+    """The [tool.reconcile] table of a pyproject.toml, or a reconcile.toml's whole table; unknown keys refused."""
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
@@ -102,13 +100,40 @@ def load_config(path: Path | None) -> Config:
     unknown = set(table) - _KEYS
     if unknown:
         raise ConfigError(f"{path}: unknown key(s) {', '.join(sorted(unknown))}; known: {', '.join(sorted(_KEYS))}")
+    return table
+
+
+def _whole(path: Path, table: dict[str, Any], key: str, least: int, what: str) -> int:
+    """``table[key]`` as a whole number of at least ``least``, else a ``ConfigError`` saying ``what`` it counts."""
+    v = table[key]
+    if not isinstance(v, int) or isinstance(v, bool) or v < least:
+        raise ConfigError(f"{path}: '{key}' must be a whole number of {what}")
+    return v
+
+
+def _apply_paths(cfg: Config, table: dict[str, Any], path: Path) -> None:
+    """The keys naming files or folders (model, rules, archive), resolved against the file's folder."""
     base = path.parent
-    cfg.source = str(path)
     if "model" in table:
         if not isinstance(table["model"], str):
             raise ConfigError(f"{path}: 'model' must be a string")
         m = table["model"]
         cfg.model = str((base / m).resolve()) if (base / m).exists() else m
+    if "rules" in table:
+        v = table["rules"]
+        dirs = [v] if isinstance(v, str) else v
+        if not isinstance(dirs, list) or not all(isinstance(d, str) for d in dirs):
+            raise ConfigError(f"{path}: 'rules' must be a folder or a list of folders")
+        cfg.rules_dirs = [str((base / d).resolve()) for d in dirs]
+    if "archive" in table:
+        if not isinstance(table["archive"], str):
+            raise ConfigError(f"{path}: 'archive' must be a path")
+        archive = table["archive"]  # a server URL stays as written; a path is relative to this file
+        cfg.archive = archive if "://" in archive else str((base / archive).resolve())
+
+
+def _apply_values(cfg: Config, table: dict[str, Any], path: Path) -> None:
+    """The keys holding values: cache, threshold, fail level, batch size, jobs, rule and confidence tables."""
     if "cache" in table:
         if not isinstance(table["cache"], bool):
             raise ConfigError(f"{path}: 'cache' must be true or false")
@@ -118,26 +143,14 @@ def load_config(path: Path | None) -> Config:
         if not isinstance(v, (int, float)) or not 0 < v < 2:
             raise ConfigError(f"{path}: 'cluster_threshold' must be a number between 0 and 2")
         cfg.cluster_threshold = float(v)
-    if "rules" in table:
-        v = table["rules"]
-        dirs = [v] if isinstance(v, str) else v
-        if not isinstance(dirs, list) or not all(isinstance(d, str) for d in dirs):
-            raise ConfigError(f"{path}: 'rules' must be a folder or a list of folders")
-        cfg.rules_dirs = [str((base / d).resolve()) for d in dirs]
     if "fail_level" in table:
         if table["fail_level"] not in ("info", "warning", "error"):
             raise ConfigError(f"{path}: 'fail_level' must be info, warning or error")
         cfg.fail_level = table["fail_level"]
-    if "archive" in table:
-        if not isinstance(table["archive"], str):
-            raise ConfigError(f"{path}: 'archive' must be a path")
-        archive = table["archive"]  # a server URL stays as written; a path is relative to this file
-        cfg.archive = archive if "://" in archive else str((base / archive).resolve())
     if "index_batch" in table:
-        v = table["index_batch"]
-        if not isinstance(v, int) or isinstance(v, bool) or v < 1:
-            raise ConfigError(f"{path}: 'index_batch' must be a whole number of documents, at least 1")
-        cfg.index_batch = v
+        cfg.index_batch = _whole(path, table, "index_batch", 1, "documents, at least 1")
+    if "jobs" in table:
+        cfg.jobs = _whole(path, table, "jobs", 0, "processes (0 = one per core)")
     if "rule" in table:
         rules = table["rule"]
         if not isinstance(rules, dict) or not all(isinstance(v, dict) for v in rules.values()):
@@ -147,4 +160,16 @@ def load_config(path: Path | None) -> Config:
         if not isinstance(table["confidence"], dict):
             raise ConfigError(f"{path}: [confidence] must be a table of ConfidenceParams fields")
         cfg.confidence = dict(table["confidence"])
+
+
+def load_config(path: Path | None) -> Config:
+    """The configuration in ``path`` (a reconcile.toml, or a pyproject.toml's [tool.reconcile]); defaults for None.
+    Paths in it are resolved against its folder; a bad file or value is a ``ConfigError`` naming the file."""
+    cfg = Config()
+    if path is None:
+        return cfg
+    table = _read_table(path)
+    cfg.source = str(path)
+    _apply_paths(cfg, table, path)
+    _apply_values(cfg, table, path)
     return cfg

@@ -12,13 +12,13 @@ from typing import Any
 
 import numpy as np
 
-from reconcile.claims import extract_claims
 from reconcile.cluster import ClusterParams, cluster_claims
 from reconcile.config import Config
 from reconcile.embed import Embedder, counted_embeddings
 from reconcile.ingest import read_inputs
 from reconcile.lexicon import load_lexicon
 from reconcile.model import Claim, Document, Fact, Finding, InputError
+from reconcile.workers import extract_documents
 
 __all__ = ["RunResult", "run", "analyse", "extract", "embed", "cluster", "judge", "Progress"]
 
@@ -78,14 +78,15 @@ def judge(facts: list[Fact], claims: list[Claim], docs: dict[str, Document],
 
 
 def extract(result: RunResult, config: Config, progress: Progress | None = None) -> None:
-    """The claims of every document of ``result``; a document that fails is an input error, not a crash."""
+    """The claims of every document of ``result`` (on ``config.jobs`` local processes, ``reconcile.workers``);
+    a document that fails is an input error, not a crash."""
     lex = load_lexicon(config.rules_dirs)
     t = time.perf_counter()
-    for i, doc in enumerate(result.documents):
-        try:
-            result.claims.extend(extract_claims(doc, lex))
-        except Exception as exc:  # one bad document must not stop the corpus
-            result.errors.append(InputError(doc.path, f"extraction failed: {type(exc).__name__}: {exc}"))
+    outcomes = extract_documents(result.documents, lex, config.jobs)
+    for i, (doc, (claims, problem)) in enumerate(zip(result.documents, outcomes)):
+        result.claims.extend(claims)
+        if problem:
+            result.errors.append(InputError(doc.path, problem))
         if progress:
             progress("extract", i + 1, len(result.documents))
     result.timings["extract"] = time.perf_counter() - t

@@ -33,10 +33,11 @@ def test_values_are_read_and_paths_resolved_against_the_file(tmp_path):
     assert load_config(None) == Config()
 
 
-def test_the_index_batch_is_read(tmp_path):
+def test_the_index_batch_and_jobs_are_read(tmp_path):
     p = tmp_path / "reconcile.toml"
-    p.write_text("index_batch = 500\n")
-    assert load_config(p).index_batch == 500 and Config().index_batch == 10_000
+    p.write_text("index_batch = 500\njobs = 1\n")
+    assert (load_config(p).index_batch, load_config(p).jobs) == (500, 1)
+    assert (Config().index_batch, Config().jobs) == (10_000, 0)
 
 
 def test_a_server_archive_stays_as_written(tmp_path):
@@ -53,6 +54,8 @@ def test_a_server_archive_stays_as_written(tmp_path):
     ("rule = 3\n", "[rule.CODE]"),
     ("index_batch = 0\n", "index_batch"),
     ("index_batch = 2.5\n", "index_batch"),
+    ("jobs = -1\n", "'jobs' must be a whole number of processes"),
+    ("jobs = true\n", "jobs"),
     ("x = [\n", "malformed TOML"),
 ])
 def test_bad_values_name_the_file_and_the_key(tmp_path, body, problem):
