@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -41,19 +42,42 @@ class RunResult:
     counted: Any = None  # embeddings of the claims' counted phrases (zero rows where none)
 
 
+def _input_file(doc: Document) -> str:
+    """The file a document was read from: its path, without the line number of a JSON Lines record."""
+    head, _, line = doc.path.rpartition(":")
+    return head if head and line.isdigit() else doc.path
+
+
+def _unique(doc: Document, seen: dict[str, str], result: RunResult) -> Document | None:
+    """``doc``, or under its file's name when another input file holds its id (JSON Lines files that each
+    number their records 1, 2, ...: a warning); None, an error, when the id repeats within one file."""
+    first, source = seen.get(doc.id), _input_file(doc)
+    if first is not None and first != source:
+        qualified = f"{Path(source).stem}/{doc.id}"
+        if qualified not in seen:
+            if not any(w.path == source and w.problem.startswith("ids that") for w in result.warnings):
+                result.warnings.append(InputError(source, f"ids that other input files hold are read as "
+                                                          f"'{Path(source).stem}/ID' (first: {doc.id!r}, "
+                                                          f"held by {first})"))
+            doc = replace(doc, id=qualified)
+            first = None
+    if first is not None:
+        result.errors.append(InputError(doc.path, f"duplicate document id {doc.id!r}; skipped"))
+        return None
+    seen[doc.id] = source
+    return doc
+
+
 def ingest(paths: Iterable[str], config: Config, result: RunResult) -> None:
     """Read the inputs into ``result.documents`` (sorted by id); unreadable inputs and duplicate ids are errors."""
     lex = load_lexicon(config.rules_dirs)
     t = time.perf_counter()
-    seen: set[str] = set()
+    seen: dict[str, str] = {}  # document id -> the input file it came from
     for item in read_inputs(paths, lex, warnings=result.warnings):
         if isinstance(item, InputError):
             result.errors.append(item)
-        elif item.id in seen:
-            result.errors.append(InputError(item.path, f"duplicate document id {item.id!r}; skipped"))
-        else:
-            seen.add(item.id)
-            result.documents.append(item)
+        elif (doc := _unique(item, seen, result)) is not None:
+            result.documents.append(doc)
     result.documents.sort(key=lambda d: d.id)
     result.timings["ingest"] = time.perf_counter() - t
 

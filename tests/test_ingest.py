@@ -179,3 +179,22 @@ def test_byline_with_outlet_and_english_source_line_state_metadata():
     text = "By John Sample\n\nThe city counted 4,000 visitors on Sunday.\n\nSource: Reuters\n"
     doc = parse_text(text, "f", "f.txt")
     assert doc.authors == ["John Sample"] and doc.outlet == "Reuters" and doc.agency
+
+
+def test_json_lines_files_that_each_number_their_records_are_all_read(tmp_path):
+    """Ids repeated across input files are read under the file's name (one warning per file); ids repeated
+    within one file stay errors."""
+    from reconcile.config import Config
+    from reconcile.pipeline import RunResult, ingest
+
+    for name in ("a", "b"):
+        (tmp_path / f"{name}.jsonl").write_text("".join(
+            json.dumps({"id": str(i), "text": f"Es gab {i} Tote in {name}."}) + "\n" for i in (1, 2)), encoding="utf-8")
+    (tmp_path / "c.jsonl").write_text('{"id": "1", "text": "Es gab 5 Tote."}\n{"id": "1", "text": "Es gab 6 Tote."}\n',
+                                      encoding="utf-8")
+    result = RunResult()
+    ingest([str(tmp_path)], Config(), result)
+    assert [d.id for d in result.documents] == ["1", "2", "b/1", "b/2", "c/1"]
+    assert [w.path for w in result.warnings] == [str(tmp_path / "b.jsonl"), str(tmp_path / "c.jsonl")]
+    assert "read as 'b/ID'" in result.warnings[0].problem and str(tmp_path / "a.jsonl") in result.warnings[0].problem
+    assert [e.path for e in result.errors] == [f"{tmp_path / 'c.jsonl'}:2"]
