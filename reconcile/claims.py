@@ -32,6 +32,7 @@ __all__ = ["extract_claims", "document_quantities", "claim_sentences"]
 # words and punctuation of a sentence (a token, not a word list: a "." inside keeps "U.S." and "3.5" whole)
 _TOKEN = re.compile(r"[\w][\w\-‑.]*[\w]|[\w]|[,;:()„“\"–—]")
 _NEVER = re.compile(r"(?!x)x")  # a pattern absent from the lexicon matches nothing
+_CAPITALS = re.compile(r"[A-Z]{2,}")  # an acronym's start ("NIS", "WHO-Angaben")
 
 
 @dataclass(frozen=True)
@@ -127,6 +128,7 @@ class _CueLists:
     att_before: dict[str, Prefiltered]
     att_any: dict[str, Prefiltered]  # both lists: one test for the sentences that name no source
     modality: dict[str, dict[str, Prefiltered]]
+    modality_any: dict[str, Prefiltered]  # every kind's cues: one test for the sentences that hold none
     cumulative: dict[str, Prefiltered]
     previous_year: dict[str, Prefiltered]
     this_year: dict[str, Prefiltered]
@@ -143,6 +145,7 @@ def _cue_lists(lex: Lexicon) -> _CueLists:
         {lg: Prefiltered(lex.att_after[lg]) for lg in langs}, {lg: Prefiltered(lex.att_before[lg]) for lg in langs},
         {lg: Prefiltered([*lex.att_after[lg], *lex.att_before[lg]]) for lg in langs},
         {mod: {lg: Prefiltered(pats.get(lg, [])) for lg in langs} for mod, pats in lex.modality.items()},
+        {lg: Prefiltered([rx for pats in lex.modality.values() for rx in pats.get(lg, [])]) for lg in langs},
         {lg: Prefiltered(lex.cumulative[lg]) for lg in langs}, {lg: Prefiltered(lex.previous_year[lg]) for lg in langs},
         {lg: Prefiltered(lex.this_year[lg]) for lg in langs}, seasons if simple else None)
 
@@ -172,7 +175,10 @@ class _SentenceCues:
 
     @cached_property
     def modality(self) -> dict[str, list[re.Pattern[str]]]:
-        """Modality cues by kind (hypothetical, planned, estimated, reported, reported_anywhere)."""
+        """Modality cues by kind (hypothetical, planned, estimated, reported, reported_anywhere); none at all for
+        the many sentences that hold no modality cue's literal."""
+        if not self._lists.modality_any[self.lang].any_present(self.text, self.folded):
+            return {}
         return {mod: self._present(pf[self.lang]) for mod, pf in self._lists.modality.items()}
 
     @cached_property
@@ -257,12 +263,12 @@ def _np_after(text: str, pos: int, ph: _Phrases, lang: str = "de",
               nouns: frozenset[str] = frozenset()) -> str | None:
     """The name that starts at ``pos`` ("das Robert Koch-Institut"), without leading articles; None if
     it has no capitalised word."""
-    toks = [(m.start() + pos, m.end() + pos, m.group()) for m in _TOKEN.finditer(text[pos:pos + 120])]
     words: list[str] = []
-    for _, _, w in toks[:10]:
-        if w in ",;:()„“\"–—":
+    for i, m in enumerate(_TOKEN.finditer(text, pos, pos + 120)):  # as on text[pos:pos + 120]: no look-behind
+        w = m.group()
+        if i == 10 or w in ",;:()„“\"–—":  # the first ten tokens at most, read as far as the name goes
             break
-        if _np_word(w, lang, nouns, ph) or re.match(r"^[A-Z]{2,}", w):
+        if _np_word(w, lang, nouns, ph) or _CAPITALS.match(w):
             words.append(w)
             continue
         break
@@ -485,6 +491,7 @@ def _modality(sentence: str, qpos: int, lang: str, lex: Lexicon, clauses: list[t
 
 
 _MONTH_YEAR = re.compile(rf"\b({MONTH_RE})\.?\s+(\d{{4}})\b", re.I)
+_MONTH_YEAR_FAST = fast_pattern(_MONTH_YEAR)  # kept: hashing the long pattern for the cache cost 2 µs a call
 
 
 def _as_of(sentence: str, qpos: int, published: str | None, lang: str, lex: Lexicon,
@@ -511,7 +518,7 @@ def _time_in(scope: str, year: int | None, cues: _SentenceCues, lex: Lexicon) ->
     """The time ``scope`` (a sentence or one of its clauses, whose ``cues``) names: a month and year, a year,
     "last year", a season, "this year" (the last three need the publication ``year``)."""
     folded = fold(scope)  # the patterns below run as case-free twins, or not at all where their literals lack
-    m = fast_pattern(_MONTH_YEAR).search(scope, folded) if cues.year else None
+    m = _MONTH_YEAR_FAST.search(scope, folded) if cues.year else None
     if m:
         return f"{m.group(2)}-{MONTHS[m.group(1).lower()]:02d}"
     m = fast_pattern(_phrases(lex).in_year).search(scope, folded)

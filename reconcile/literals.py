@@ -184,7 +184,13 @@ class Prefiltered:
         if self._union is None:
             return bool(self.present(text, folded))
         on_folded, on_text = self._union
-        return any(x in folded for x in on_folded) or any(x in text for x in on_text)
+        for x in on_folded:  # a loop, not ``any`` over a generator: a third faster, and it runs for every sentence
+            if x in folded:
+                return True
+        for x in on_text:
+            if x in text:
+                return True
+        return False
 
     def present(self, text: str, folded: str) -> list[Any]:
         """The patterns, in order, that may match ``text`` (``folded`` is ``fold(text)``); a pattern left out

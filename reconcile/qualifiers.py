@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from reconcile.lexicon import Lexicon
+from reconcile.literals import Prefiltered, fast_pattern, fold
 
 __all__ = ["Qualifiers", "qualifiers", "basis_of"]
 
@@ -68,21 +69,54 @@ def basis_of(text: str, lang: str, lex: Lexicon) -> tuple[str | None, tuple[int,
     return found
 
 
+@dataclass(frozen=True)
+class _ClauseScope:
+    """What a clause says for every figure in it, found once: the part-of cues whose literals it holds, each
+    window cue's first match (in cue order) and its basis."""
+
+    part: tuple[re.Pattern[str], ...]
+    windows: tuple[re.Match[str], ...]
+    basis: tuple[str | None, tuple[int, int]]
+
+
+@lru_cache(maxsize=16)  # per lexicon
+def _prefiltered(lex: Lexicon) -> dict[str, tuple[Prefiltered, Prefiltered]]:
+    """The part-of and window cues per language with their literal prefilters (``reconcile.literals``)."""
+    part, window = _patterns(lex)
+    return {lg: (Prefiltered(part[lg]), Prefiltered(window[lg])) for lg in ("de", "en")}
+
+
+@lru_cache(maxsize=64)  # the figures of one clause (and a few clauses at a time) share it
+def _clause_scope(clause: str, lg: str, lex: Lexicon) -> _ClauseScope:
+    """The cues of ``clause`` (see ``_ClauseScope``): the window cues run as case-free twins, and only those
+    whose literals the clause holds; a cue without its literals matches neither the clause nor any prefix."""
+    folded = fold(clause)
+    part, window = _prefiltered(lex)[lg]
+    found = (fast_pattern(rx).search(clause, folded) for rx in window.present(clause, folded))
+    return _ClauseScope(tuple(part.present(clause, folded)), tuple(m for m in found if m is not None),
+                        _basis_in(clause, lg, lex))
+
+
+@lru_cache(maxsize=64)  # a clause's basis, and the sentence before a clause, serve several figures
+def _basis_in(text: str, lg: str, lex: Lexicon) -> tuple[str | None, tuple[int, int]]:
+    """``basis_of``, kept: the figures of one sentence ask it of the same texts."""
+    return basis_of(text, lg, lex)
+
+
 def qualifiers(clause: str, qstart: int, qend: int, lang: str, lex: Lexicon,
                counted_text: str | None, before: str = "") -> Qualifiers:
     """The qualifiers of the figure at ``clause[qstart:qend]`` (offsets relative to its clause); ``before``:
     the sentence before the clause, where a percentage's basis may stand ("Im Vergleich zum Vorjahr ..., hier
     wurde ein Einbruch von 11 Prozent verzeichnet")."""
-    part, window = _patterns(lex)
     lg = lang if lang in ("de", "en") else "en"
-    part_of = any(rx.search(clause[:qstart]) for rx in part[lg])
-    basis, (ba, bb) = basis_of(clause, lg, lex)
+    scope = _clause_scope(clause, lg, lex)
+    part_of = any(rx.search(clause, 0, qstart) for rx in scope.part)  # as searching clause[:qstart]
+    basis, (ba, bb) = scope.basis
     if basis is None and before:
-        basis = basis_of(before, lg, lex)[0]
+        basis = _basis_in(before, lg, lex)[0]
     found = None
-    for rx in window[lg]:
-        m = rx.search(clause)
-        if m and not (m.start() <= qstart < m.end()) and not (ba <= m.start() < bb):  # "from a year earlier"
+    for m in scope.windows:  # each window cue's first match, as ``rx.search(clause)`` finds it
+        if not (m.start() <= qstart < m.end()) and not (ba <= m.start() < bb):  # "from a year earlier"
             found = m.group(0)
             break
     group = counted_text if counted_text and len(counted_text.split()) > 1 else None

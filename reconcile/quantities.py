@@ -246,6 +246,9 @@ def _number_sources(lex: Lexicon, lang: str) -> dict[str, str]:
         # unit (checked by ``_measure_at``) and its half
         "half_after_number": (rf"(?<![\w.,-])(\d{{1,3}}|{_alt(list(en['units']) + list(en['tens']))})"
                               rf"\s+(?:{halves})(?![\w-])"),
+        "half_after_scale": (rf"(?<![\w-])(?:{_alt(en['articles'] + [k for k, v in en['units'].items() if v == 1])})"
+                             rf"\s+({_alt(en['dozen'] + list(en['multipliers']))})\s+(?:{halves})(?![\w-])"),
+        "dozen_after": rf"\s+(?:{_alt(en['dozen'])})(?![\w-])",  # matched where a figure ends
         "half_after_unit": (rf"(?<![\w-])(?:{_alt(en['articles'] + [k for k, v in en['units'].items() if v == 1])})"
                             rf"\s+(?=[^\W\d])(.{{1,30}}?)\s+(?:{halves})(?![\w-])"),
         "de_one": rf"(?<![\w-])({_alt(w['de']['one_before'])})\s+(?=(?:{_alt(w['de']['one_scales'])})\b)",
@@ -259,12 +262,14 @@ def _context_sources(lex: Lexicon, lang: str) -> dict[str, str]:
     refs = cfg["reference_before"]
     windows = lex.raw["units"].get("duration_windows") or {}
     decades = cfg.get("age_decades", {}) or {}
+    approx = [w for w, kind in lex.hedges.get(lang, {}).items() if kind == "approx"] or ["(?!)"]
     return {
         "range_mid": rf"^\s?(?:{_alt(cfg['range_mid'][lang])})\s?",
-        "between": rf"\b(?:{_alt(cfg['between'][lang])})\s+$",
+        # "zwischen 10 und 15", and with an approximation inside ("between about 40 and 50": the range 40-50)
+        "between": rf"\b(?:{_alt(cfg['between'][lang])})\s+(?:(?:{_words_re(approx)})\s+)?$",
         "change_new": rf"^\s(?:{_alt(cfg['change_words'].get('de_new', []))})\s$",
-        "change_before": (rf"\b(?:{_alt(cfg['change_words'][lang])})\s+(?:\w+\s+)?"
-                          rf"(?:{_alt(cfg['change_words']['from'])})\s+$"),
+        "change_before": (rf"\b(?:{_alt(cfg['change_words'][lang])})\s+(?:\w+\s+)?"  # "rose from (about) 310 to"
+                          rf"(?:{_alt(cfg['change_words']['from'])})\s+(?:(?:{_words_re(approx)})\s+)?$"),
         "reference_noun": rf"^\s+(?:{_alt(cfg['reference_nouns'])})\b",
         "page": (rf"(?:(?<![\w.])(?:{_alt([r for r in refs if r[0].isalpha()])})"
                  rf"|{_alt([r for r in refs if not r[0].isalpha()])})\s*$"),
@@ -613,9 +618,11 @@ def find_fractions(scan: _Scan) -> None:
 
 
 def find_halves(scan: _Scan) -> None:
-    """"two and a half years" (2.5), "a decade and a half" (1.5 decades, 15 years): the half joins the number or
-    the unit before it, so it is no share of its own ("a half" alone is 50 %)."""
+    """"two and a half years" (2.5), "a decade and a half" (1.5 decades, 15 years), "a dozen and a half" (18): the
+    half joins the number, the scale word or the unit before it, so it is no share of its own ("a half" alone is
+    50 %)."""
     fast = scan.p.fast
+    _half_after_scale(scan)
     for m in fast["half_after_number"].finditer(scan.text, scan.folded):
         digits = m.group(1)[0].isdigit()
         if not scan.free(m.start(), m.end()) or (digits and not _digits_are_figure(scan, m.start(1), m.end(1))):
@@ -626,8 +633,11 @@ def find_halves(scan: _Scan) -> None:
         value, end = value + 0.5, m.end()
         sm = scan.p.rx["scale"].match(scan.text[end:])
         word = (sm.group(1) or "").lower() if sm else ""
+        dozen = scan.p.rx["dozen_after"].match(scan.text, end)
         if sm and not digits and word in scan.p.en_values:  # "two and a half million": words take their scale here
             value, end = value * scan.p.en_values[word], end + sm.end()
+        elif dozen:  # "two and a half dozen": 30
+            value, end = value * 12, dozen.end()
         scan.cores.append(_Core(m.start(), end, value, "number" if digits else "word"))
         scan.taken.append((m.start(), end))
     for m in fast["half_after_unit"].finditer(scan.text, scan.folded):
@@ -642,6 +652,16 @@ def find_halves(scan: _Scan) -> None:
         q.unit_canonical, factor = canonical(meas[1], scan.lex)
         q.value_canonical = factor(q.value) if q.unit_canonical is not None else None
         scan.add_done(q)
+
+
+def _half_after_scale(scan: _Scan) -> None:
+    """"a dozen and a half" (18), "a million and a half" (1,500,000): one and a half of the scale word."""
+    for m in scan.p.fast["half_after_scale"].finditer(scan.text, scan.folded):
+        if scan.free(m.start(), m.end()):
+            word = m.group(1).lower()
+            scale = 12.0 if word in scan.p.cfg["words"]["en"]["dozen"] else float(scan.p.en_values[word])
+            scan.cores.append(_Core(m.start(), m.end(), 1.5 * scale, "word"))
+            scan.taken.append(m.span())
 
 
 def find_shares(scan: _Scan) -> None:
@@ -873,6 +893,9 @@ def _combine(scan: _Scan) -> list[RawQuantity]:
     return found
 
 
+_BETWEEN_REACH = 40  # how far before a range's first figure its "zwischen" / "between" (and a hedge) may stand
+
+
 def _join(scan: _Scan, c: _Core, q: RawQuantity, scale: float, nxt: _Core, found: list[RawQuantity]) -> bool:
     """Join a figure with the next one into a range, or mark a change or a tally; True when both are placed."""
     text, rx = scan.text, scan.p.rx
@@ -889,7 +912,7 @@ def _join(scan: _Scan, c: _Core, q: RawQuantity, scale: float, nxt: _Core, found
             return False
         gap = gap[:money.start()]
     connector = gap.strip().lower()
-    between = rx["between"].search(text[max(0, c.start - 12):c.start])
+    between = rx["between"].search(text[max(0, c.start - _BETWEEN_REACH):c.start])
     changed = _search(scan.p, "change_before", text[max(0, c.start - 40):c.start])
     nscale, nend = _scale_after(scan, nxt, nxt.end)
     new = RawQuantity(nxt.start, nend, "", _clean(nxt.value * nscale), 0, 0, None, None, "=", nxt.kind, "count")
@@ -919,7 +942,7 @@ def _join(scan: _Scan, c: _Core, q: RawQuantity, scale: float, nxt: _Core, found
             found.extend([q, new])
             return True
         return False
-    start = c.start - len(text[max(0, c.start - 12):c.start]) + between.start() if between else c.start
+    start = c.start - len(text[max(0, c.start - _BETWEEN_REACH):c.start]) + between.start() if between else c.start
     rq = RawQuantity(start, nend, "", (lo_v + hi_v) / 2, lo_v, hi_v, None, None, "~", "range", "count")
     cur = _search(scan.p, "cur_before", text[max(0, c.start - 4):c.start])
     if cur and between:  # "from $450,000 to ...": the currency stands inside the range
