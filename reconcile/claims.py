@@ -871,8 +871,9 @@ def _what_changed(q: RawQuantity, s: _Sentence, predicate: str | None, counted: 
     none; and a percentage change with no counted noun counts the subject its clause measures ("Das BIP
     schrumpfte um 10,1 Prozent": the BIP), so that outlets telling one change with other verbs compare by it.
     An ``estimate`` of a change told with no verb of change ("ein Minus von 10,1 Prozent erwartet", "war von
-    minus 10,1 Prozent ausgegangen") counts what the document's last change measured: its clause's subject is
-    who estimates."""
+    minus 10,1 Prozent ausgegangen"), or an estimated percentage that names nothing counted ("nachdem Ökonomen
+    mit mehr als zehn Prozent gerechnet hatten", "vermutet hatte (10,1 Prozent)"), counts what the document's
+    last change measured, its own sentence's included: its clause's subject is who estimates."""
     lex = s.lex
     grouped = lex.predicate_group(predicate or "")
     if s.lang == "de" and not grouped:
@@ -889,8 +890,8 @@ def _what_changed(q: RawQuantity, s: _Sentence, predicate: str | None, counted: 
     if unit_class != "percent" or (lemma is not None and not noun):
         return predicate, counted
     got = _measured_in_clause(q, s) if verb else (None, None, [])
-    if got[1] is None and (noun or minus) and estimate:  # no change verb: the subject is who expects, not what
-        got = s.measured  # "ein Minus von 10,1 Prozent erwartet": what the text's last change measured
+    if got[1] is None and estimate and (noun or minus or lemma is None):  # the subject is who expects, not what
+        got = s.measured  # "ein Minus von 10,1 Prozent erwartet", "mit 11 Prozent gerechnet": the last change's
     return predicate, got if got[1] is not None else counted
 
 
@@ -979,9 +980,14 @@ def extract_claims(doc: Document, lex: Lexicon | None = None) -> list[Claim]:
                       _next_source(after[0] if after and not after[1] else None, lang, lex), figures=tuple(qs),
                       quote_speaker=next((a for a in reversed(speakers[-reach:]) if a), None) if reach else None,
                       measured=measured)
-        own = [c for c in (_claim(q, s) for q in qs) if c is not None]
+        own: list[Claim] = []
+        for q in qs:
+            c = _claim(q, s)
+            if c is not None:
+                own.append(c)
+                s.measured = _last_measured([c], lex) or s.measured  # "um 9,7 Prozent gesunken, erwartet waren 10"
         _part_groups(own)
-        measured = _last_measured(own, lex) or measured
+        measured = s.measured
         claims.extend(own)
         sources.append(next((c.attribution for c in own if c.attribution), None))
         speakers.append(_speaker(cues) or sources[-1])
