@@ -992,7 +992,26 @@ def extract_claims(doc: Document, lex: Lexicon | None = None) -> list[Claim]:
         sources.append(next((c.attribution for c in own if c.attribution), None))
         speakers.append(_speaker(cues) or sources[-1])
     _resolve_acronyms(claims, [vs.sentence.text for vs in sents], lex)
+    _repeated_figures(claims)
     return claims
+
+
+def _repeated_figures(claims: list[Claim]) -> None:
+    """A bare figure that repeats one the document stated before ("0,36 Prozent ..., was die Zahl von 0,36
+    bedeute") is that figure again: it takes its unit and what it counts. Only a figure with no unit and
+    nothing counted, and no small whole number (a bare "3" is a rank or a score as often as a repetition)."""
+    stated: dict[float, Claim] = {}
+    for c in claims:
+        bare = c.unit is None and c.counted is None and c.unit_class == "count"
+        if bare and (c.value != int(c.value) or c.value >= 20) and c.value in stated:
+            was = stated[c.value]
+            c.unit, c.unit_class, c.unit_canonical = was.unit, was.unit_class, was.unit_canonical
+            c.counted, c.counted_text, c.counted_group = was.counted, was.counted_text, was.counted_group
+            c.modifiers = list(was.modifiers)
+            if was.counted_text:
+                c.key_text = f"{was.counted_text}; {c.key_text}"
+        elif not bare:
+            stated[c.value] = c
 
 
 def _last_measured(claims: list[Claim], lex: Lexicon) -> Counted | None:
