@@ -371,6 +371,10 @@ def _source_before_cue(text: str, start: int, cue: str, lang: str, nouns: frozen
     wm = list(ph.clause_opener.finditer(before))
     if wm:
         return _np_after(before, wm[-1].end(), ph, lang, nouns)
+    pronoun = ph.pronoun_speaker.get(lang)
+    said = pronoun.match(text, start) if pronoun is not None else None
+    if said and re.match(r"\s*(?:[,.;:!?)\-–—]|$)", text[said.end():]):
+        return None  # "..., sagten sie." ends its clause: ``_source_of`` takes the last speaker named before
     inverted = _np_after(text, start + len(cue), ph, lang, nouns) if ph.inverting[lang].search(cue) else None
     if inverted and inverted.split()[0].lower() in ph.time_words:
         inverted = None  # "..., said Tuesday that ...": a day, not a speaker
@@ -430,15 +434,27 @@ def _source_noun(text: str, lang: str, lex: Lexicon) -> str | None:
     clause-opening word, a weekday or month ("wie das Ministerium", "On Tuesday, the government").
     """
     ph = _phrases(lex)
+    governed = _source_not_after(lex)
     for m in re.finditer(r"[\wäöüÄÖÜß-]+", text):
         w = m.group().lower()
         if w.endswith(lex.source_noun_endings) and len(w) > 3:
-            words = _source_modifiers(text[max(0, m.start() - 40):m.start()], lang, lex) + [m.group()]
+            before = text[max(0, m.start() - 40):m.start()]
+            mods = _source_modifiers(before, lang, lex)
+            if any(t.lower() in governed for t in [*mods, *before.split()[-len(mods) - 1:][:1]]):
+                continue  # "betreffen neben einigen Behörden": governed by a preposition, no source
+            words = mods + [m.group()]
             after = _np_after(text, m.end(), ph)
             if after and re.match(r"^[A-Z]{2,}", after):
                 words.append(after.split()[0])
             return " ".join(words)
     return None
+
+
+@lru_cache(maxsize=16)  # per lexicon
+def _source_not_after(lex: Lexicon) -> frozenset[str]:
+    """The prepositions (``cues.yml`` ``attribution.source_not_after``) after which a source noun is none."""
+    att = lex.raw["cues"].get("attribution") or {}
+    return frozenset(str(w).lower() for w in att.get("source_not_after") or [])
 
 
 def _source_modifiers(before: str, lang: str, lex: Lexicon) -> list[str]:
