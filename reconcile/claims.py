@@ -23,7 +23,7 @@ from reconcile.counted import (base_noun, coordinated_adjective, counted_in_cont
                                Counted, gender_suffix_words, is_change, measured_subject, separable_infinitives,
                                is_people_word, labelled, listed, multiplied, rate_in_context)
 from reconcile.places import is_place_name
-from reconcile.qualifiers import qualifiers
+from reconcile.qualifiers import basis_of, qualifiers
 from reconcile.quantities import RawQuantity, _ARTICLE_BEFORE, extract
 from reconcile.sentences import ViewSentence, document_sentences
 
@@ -705,6 +705,7 @@ class _Sentence:
     figures: tuple[RawQuantity, ...] = ()
     quote_speaker: str | None = None  # the last speaker named in the sentences before, for a quotation
     measured: Counted = (None, None, [])  # what the document's last percentage change measured ("das BIP")
+    previous_text: str = ""  # the sentence before, when it has no figure: a change's basis may stand there
 
     def following(self, q: RawQuantity) -> tuple[int, int] | None:
         """The span of the figure after ``q`` in this sentence, if any."""
@@ -864,9 +865,24 @@ def _claim(q: RawQuantity, s: _Sentence) -> Claim | None:
         sentence=text, sentence_start=s.vs.sentence.start, language=lang, key_text=key,
         counted_group=_counted_group(lemma, mods, predicate, unit_class, lang, lex),
         places=places_in(clause, lang, lex), actor=_actor(text, q.start, attribution, lex),
-        group=qual.group, window=qual.window, part_of=qual.part_of, basis=qual.basis,
+        group=qual.group, window=qual.window, part_of=qual.part_of,
+        basis=qual.basis or _basis_before(s, predicate, unit_class),
         unit_canonical=q.unit_canonical, value_canonical=q.value_canonical, direction=q.direction,
     )
+
+
+def _basis_before(s: _Sentence, predicate: str | None, unit_class: str) -> str | None:
+    """The basis of a percentage change that names none, stated as a named kind in the sentence before when
+    that sentence has no figure of its own (whose basis it would be): "Im Vergleich zum Vorjahresquartal sieht
+    es noch düsterer aus. Die Exporte brachen um 20 Prozent ein." Only ``previous-period`` or ``year-earlier``,
+    never a comparison as written, which names one figure."""
+    if unit_class != "percent" or not s.previous_text or not (is_change(predicate, s.lex) or predicate == "minus"):
+        return None
+    kind = basis_of(s.previous_text, s.lang, s.lex)[0]
+    return kind if kind in _NAMED_BASES else None
+
+
+_NAMED_BASES = frozenset({"previous-period", "year-earlier"})  # the kinds of ``cues.yml`` scope.basis
 
 
 def _separable(text: str, clause: tuple[int, int], lex: Lexicon) -> str | None:
@@ -995,7 +1011,8 @@ def extract_claims(doc: Document, lex: Lexicon | None = None) -> list[Claim]:
                       next((a for a in reversed(sources[-3:]) if a), None),
                       _next_source(after[0] if after and not after[1] else None, lang, lex), figures=tuple(qs),
                       quote_speaker=next((a for a in reversed(speakers[-reach:]) if a), None) if reach else None,
-                      measured=measured)
+                      measured=measured,
+                      previous_text=per_sentence[si - 1][0].sentence.text if si and not per_sentence[si - 1][1] else "")
         own: list[Claim] = []
         for q in qs:
             c = _claim(q, s)
