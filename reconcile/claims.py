@@ -545,13 +545,17 @@ def _time_in(scope: str, year: int | None, cues: _SentenceCues, lex: Lexicon) ->
 
 
 def _predicate(sentence: str, qpos: int, qend: int, lang: str, lex: Lexicon,
-               clauses: list[tuple[int, int]]) -> str | None:
+               clauses: list[tuple[int, int]], figures: tuple[RawQuantity, ...] = ()) -> str | None:
     """What happened to the counted thing: a listed action word of the clause, else a participle or a
-    trailing infinitive ("... getötet", "... zu entsenden"), lemmatised."""
+    trailing infinitive ("... getötet", "... zu entsenden"), lemmatised. No word of another figure
+    (``figures``: "zwischen einigen zehntausend und 1,5 Millionen") is a predicate."""
     ca, cb = _clause_of(clauses, qpos)
     suffixes = gender_suffix_words(lex)  # "Bewohner*innen": "innen" is no word of its own
-    after = [m.group() for m in re.finditer(r"[\wäöüß]+", sentence[qend:cb]) if m.group() not in suffixes]
-    before = [m.group() for m in re.finditer(r"[\wäöüß]+", sentence[ca:qpos]) if m.group() not in suffixes]
+
+    def words(a: int, b: int) -> list[str]:
+        return [m.group() for m in re.finditer(r"[\wäöüß]+", sentence[a:b]) if m.group() not in suffixes
+                and not any(f.start <= a + m.start() < f.end for f in figures)]
+    after, before = words(qend, cb), words(ca, qpos)
     candidates = after + list(reversed(before)) if lang == "de" else list(reversed(before)) + after
     fallback = None
     for w in candidates:
@@ -563,8 +567,8 @@ def _predicate(sentence: str, qpos: int, qend: int, lang: str, lex: Lexicon,
     # a trailing infinitive ("... entsenden", "... zu schicken")
     if fallback is None and lang == "de" and after:
         for last in reversed(after):
-            if last.lower() in lex.auxiliaries:
-                continue
+            if last.lower() in lex.auxiliaries or simplemma.lemmatize(last, lang="de").lower() in lex.auxiliaries:
+                continue  # "installiert hätten": the participle before the auxiliary
             if last.islower() and len(last) > 4 and (last.endswith("en") or last.endswith("t")):
                 fallback = simplemma.lemmatize(last, lang="de").lower()
             break
@@ -846,7 +850,7 @@ def _claim(q: RawQuantity, s: _Sentence) -> Claim | None:
     while cb - ca < 60 and (ca > 0 or cb < len(text)):  # short clauses widened: the key text says what it is
         ca, cb = max(0, ca - 30), min(len(text), cb + 30)
     clause = text[ca:cb]
-    predicate = _predicate(text, q.start, q.end, lang, lex, s.clauses)
+    predicate = _predicate(text, q.start, q.end, lang, lex, s.clauses, s.figures)
     predicate, (counted_text, lemma, mods) = _what_changed(q, s, predicate, (counted_text, lemma, mods), unit_class,
                                                            modality == "estimated")
     subject = _subject(text, q.start, lang, attribution, s.clauses, lex)
