@@ -853,6 +853,8 @@ def _claim(q: RawQuantity, s: _Sentence) -> Claim | None:
     predicate = _predicate(text, q.start, q.end, lang, lex, s.clauses, s.figures)
     predicate, (counted_text, lemma, mods) = _what_changed(q, s, predicate, (counted_text, lemma, mods), unit_class,
                                                            modality == "estimated")
+    if _measured_against(q, s, lemma, unit_class, oa, ob):
+        counted_text, lemma, mods = s.measured  # "Im Vergleich zum Vorjahresquartal beträgt der Rückgang 11 Prozent"
     subject = _subject(text, q.start, lang, attribution, s.clauses, lex)
     start, end = s.view.orig_span(s.vs.vstart + q.start, s.vs.vstart + q.end)
     masked = _mask(clause, q.start - ca, q.end - ca)
@@ -873,6 +875,17 @@ def _claim(q: RawQuantity, s: _Sentence) -> Claim | None:
         basis=qual.basis or _basis_before(s, predicate, unit_class),
         unit_canonical=q.unit_canonical, value_canonical=q.value_canonical, direction=q.direction,
     )
+
+
+def _measured_against(q: RawQuantity, s: _Sentence, lemma: str | None, unit_class: str, oa: int, ob: int) -> bool:
+    """Does a percentage counted by a change noun alone ("der Rückgang", "ein Einbruch von") measure what the
+    document's last change measured? When its clause, or its sentence before the clause, names the basis as a
+    named kind: a change of one measure against another period, told after that measure was named. A change
+    noun with no such basis ("Damals lag das Minus bei 4,7 Prozent") may be another event's and keeps its noun."""
+    if unit_class != "percent" or not lemma or not s.measured[1] or not is_change(lemma.lower(), s.lex):
+        return False
+    named = basis_of(s.text[oa:ob], s.lang, s.lex)[0] or basis_of(s.text[:oa], s.lang, s.lex)[0]
+    return named in _NAMED_BASES
 
 
 def _basis_before(s: _Sentence, predicate: str | None, unit_class: str) -> str | None:
