@@ -869,7 +869,7 @@ def _claim(q: RawQuantity, s: _Sentence) -> Claim | None:
         as_of=_as_of(text, q.start, doc.published, lang, lex, s.clauses),
         cumulative=_sentence_cues(text, lang, lex).cumulative,
         sentence=text, sentence_start=s.vs.sentence.start, language=lang, key_text=key,
-        counted_group=_counted_group(lemma, mods, predicate, unit_class, lang, lex),
+        counted_group=_counted_group(lemma, mods, predicate, unit_class, lang, lex, _own_words(q, s, oa, ob)),
         places=places_in(clause, lang, lex), actor=_actor(text, q.start, attribution, lex),
         group=qual.group, window=qual.window, part_of=qual.part_of,
         basis=qual.basis or _basis_before(s, predicate, unit_class),
@@ -957,7 +957,7 @@ def _measured_in_clause(q: RawQuantity, s: _Sentence) -> Counted:
 
 
 def _counted_group(lemma: str | None, mods: list[str], predicate: str | None, unit_class: str,
-                   lang: str, lex: Lexicon) -> str | None:
+                   lang: str, lex: Lexicon, own: tuple[str, ...] = ()) -> str | None:
     """The synonym group of what a figure counts: of its counted phrase; else of a modifier that says
     what is counted ("48 infizierte Fahrgäste", "infected passengers": cases among passengers); else, for
     people or things whose noun has no group, of the act or state its clause counts them by ("6 Millionen
@@ -970,9 +970,32 @@ def _counted_group(lemma: str | None, mods: list[str], predicate: str | None, un
         group = lex.counted_group(mod)
         if group is not None:
             return group
+    for name, rx in _clause_groups(lex).get(lang, ()) if unit_class in ("people", "count") else ():
+        if rx.search(own[0] if own else ""):
+            return name  # "413 Abgeordnete stimmten dafür": votes for
+    for name, rx in _clause_groups(lex).get(lang, ()) if unit_class in ("people", "count") and own else ():
+        if rx.search(own[-1]):
+            return name  # "Für die Vorlage stimmten 413 Abgeordnete"
     if predicate and unit_class in ("people", "count") and not is_change(predicate, lex):
         return lex.counted_group(predicate)  # a change ("fell", "fall") is no act that counts
     return None
+
+
+def _own_words(q: RawQuantity, s: _Sentence, oa: int, ob: int) -> tuple[str, str]:
+    """The words of the figure's clause that belong to it, nearest first: from the figure to the next figure,
+    then from the figure before it to the figure ("230 members voted for the bill and 197 voted against it":
+    "197 voted against it.", then "members voted for the bill and ", for the 197)."""
+    start = max([f.end for f in s.figures if f.end <= q.start and f.end > oa] or [oa])
+    end = min([f.start for f in s.figures if f.start >= q.end and f.start < ob] or [ob])
+    return s.text[q.start:end], s.text[start:q.start]
+
+
+@lru_cache(maxsize=16)  # per lexicon
+def _clause_groups(lex: Lexicon) -> dict[str, tuple[tuple[str, re.Pattern[str]], ...]]:
+    """Per language, the ``clause_groups`` of ``counted.yml``: (group, pattern of the figure's clause)."""
+    raw = (lex.raw.get("counted") or {}).get("clause_groups") or {}
+    return {lg: tuple((str(name), re.compile(str(p))) for name, pats in raw.items() for p in (pats or {}).get(lg) or [])
+            for lg in ("de", "en")}
 
 
 def _part_groups(claims: list[Claim]) -> None:
