@@ -962,7 +962,9 @@ def _counted_group(lemma: str | None, mods: list[str], predicate: str | None, un
     what is counted ("48 infizierte Fahrgäste", "infected passengers": cases among passengers); else, for
     people or things whose noun has no group, of the act or state its clause counts them by ("6 Millionen
     Menschen haben die App heruntergeladen": downloads; "zehn Personen haben sich infiziert": cases; "40
-    Bewohner wurden geimpft": the vaccinated; "365 Menschen wurden festgenommen": arrests)."""
+    Bewohner wurden geimpft": the vaccinated; "365 Menschen wurden festgenommen": arrests), or of how the
+    figure's ``own`` words (``_own_words``) say they voted (``counted.yml`` ``clause_groups``: "413 Abgeordnete
+    stimmten dafür": votes for)."""
     group = lex.counted_group(" ".join([*mods, lemma]) if lang == "en" and lemma else lemma)
     if group is not None or lemma is None or not re.fullmatch(r"[^\W\d_][\w-]*", lemma):
         return group  # no word counted ("five rounds 9" counts "9"): its modifiers say nothing
