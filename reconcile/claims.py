@@ -23,7 +23,7 @@ from reconcile.counted import (base_noun, coordinated_adjective, counted_in_cont
                                Counted, gender_suffix_words, is_change, measured_subject, separable_infinitives,
                                is_people_word, labelled, listed, multiplied, rate_in_context)
 from reconcile.places import is_place_name
-from reconcile.qualifiers import qualifiers
+from reconcile.qualifiers import basis_of, qualifiers
 from reconcile.quantities import RawQuantity, _ARTICLE_BEFORE, extract
 from reconcile.sentences import ViewSentence, document_sentences
 
@@ -377,6 +377,10 @@ def _source_before_cue(text: str, start: int, cue: str, lang: str, nouns: frozen
     wm = list(ph.clause_opener.finditer(before))
     if wm:
         return _np_after(before, wm[-1].end(), ph, lang, nouns)
+    pronoun = ph.pronoun_speaker.get(lang)
+    said = pronoun.match(text, start) if pronoun is not None else None
+    if said and re.match(r"\s*(?:[,.;:!?)\-–—]|$)", text[said.end():]):
+        return None  # "..., sagten sie." ends its clause: ``_source_of`` takes the last speaker named before
     inverted = _np_after(text, start + len(cue), ph, lang, nouns) if ph.inverting[lang].search(cue) else None
     if inverted and inverted.split()[0].lower() in ph.time_words:
         inverted = None  # "..., said Tuesday that ...": a day, not a speaker
@@ -436,15 +440,27 @@ def _source_noun(text: str, lang: str, lex: Lexicon) -> str | None:
     clause-opening word, a weekday or month ("wie das Ministerium", "On Tuesday, the government").
     """
     ph = _phrases(lex)
+    governed = _source_not_after(lex)
     for m in re.finditer(r"[\wäöüÄÖÜß-]+", text):
         w = m.group().lower()
         if w.endswith(lex.source_noun_endings) and len(w) > 3:
-            words = _source_modifiers(text[max(0, m.start() - 40):m.start()], lang, lex) + [m.group()]
+            before = text[max(0, m.start() - 40):m.start()]
+            mods = _source_modifiers(before, lang, lex)
+            if any(t.lower() in governed for t in [*mods, *before.split()[-len(mods) - 1:][:1]]):
+                continue  # "betreffen neben einigen Behörden": governed by a preposition, no source
+            words = mods + [m.group()]
             after = _np_after(text, m.end(), ph)
             if after and re.match(r"^[A-Z]{2,}", after):
                 words.append(after.split()[0])
             return " ".join(words)
     return None
+
+
+@lru_cache(maxsize=16)  # per lexicon
+def _source_not_after(lex: Lexicon) -> frozenset[str]:
+    """The prepositions (``cues.yml`` ``attribution.source_not_after``) after which a source noun is none."""
+    att = lex.raw["cues"].get("attribution") or {}
+    return frozenset(str(w).lower() for w in att.get("source_not_after") or [])
 
 
 def _source_modifiers(before: str, lang: str, lex: Lexicon) -> list[str]:
@@ -536,13 +552,17 @@ def _time_in(scope: str, year: int | None, cues: _SentenceCues, lex: Lexicon) ->
 
 
 def _predicate(sentence: str, qpos: int, qend: int, lang: str, lex: Lexicon,
-               clauses: list[tuple[int, int]]) -> str | None:
+               clauses: list[tuple[int, int]], figures: tuple[RawQuantity, ...] = ()) -> str | None:
     """What happened to the counted thing: a listed action word of the clause, else a participle or a
-    trailing infinitive ("... getötet", "... zu entsenden"), lemmatised."""
+    trailing infinitive ("... getötet", "... zu entsenden"), lemmatised. No word of another figure
+    (``figures``: "zwischen einigen zehntausend und 1,5 Millionen") is a predicate."""
     ca, cb = _clause_of(clauses, qpos)
     suffixes = gender_suffix_words(lex)  # "Bewohner*innen": "innen" is no word of its own
-    after = [m.group() for m in re.finditer(r"[\wäöüß]+", sentence[qend:cb]) if m.group() not in suffixes]
-    before = [m.group() for m in re.finditer(r"[\wäöüß]+", sentence[ca:qpos]) if m.group() not in suffixes]
+
+    def words(a: int, b: int) -> list[str]:
+        return [m.group() for m in re.finditer(r"[\wäöüß]+", sentence[a:b]) if m.group() not in suffixes
+                and not any(f.start <= a + m.start() < f.end for f in figures)]
+    after, before = words(qend, cb), words(ca, qpos)
     candidates = after + list(reversed(before)) if lang == "de" else list(reversed(before)) + after
     fallback = None
     for w in candidates:
@@ -554,8 +574,8 @@ def _predicate(sentence: str, qpos: int, qend: int, lang: str, lex: Lexicon,
     # a trailing infinitive ("... entsenden", "... zu schicken")
     if fallback is None and lang == "de" and after:
         for last in reversed(after):
-            if last.lower() in lex.auxiliaries:
-                continue
+            if last.lower() in lex.auxiliaries or simplemma.lemmatize(last, lang="de").lower() in lex.auxiliaries:
+                continue  # "installiert hätten": the participle before the auxiliary
             if last.islower() and len(last) > 4 and (last.endswith("en") or last.endswith("t")):
                 fallback = simplemma.lemmatize(last, lang="de").lower()
             break
@@ -696,6 +716,7 @@ class _Sentence:
     figures: tuple[RawQuantity, ...] = ()
     quote_speaker: str | None = None  # the last speaker named in the sentences before, for a quotation
     measured: Counted = (None, None, [])  # what the document's last percentage change measured ("das BIP")
+    previous_text: str = ""  # the sentence before, when it has no figure: a change's basis may stand there
 
     def following(self, q: RawQuantity) -> tuple[int, int] | None:
         """The span of the figure after ``q`` in this sentence, if any."""
@@ -836,9 +857,11 @@ def _claim(q: RawQuantity, s: _Sentence) -> Claim | None:
     while cb - ca < 60 and (ca > 0 or cb < len(text)):  # short clauses widened: the key text says what it is
         ca, cb = max(0, ca - 30), min(len(text), cb + 30)
     clause = text[ca:cb]
-    predicate = _predicate(text, q.start, q.end, lang, lex, s.clauses)
+    predicate = _predicate(text, q.start, q.end, lang, lex, s.clauses, s.figures)
     predicate, (counted_text, lemma, mods) = _what_changed(q, s, predicate, (counted_text, lemma, mods), unit_class,
                                                            modality == "estimated")
+    if _measured_against(q, s, lemma, unit_class, oa, ob):
+        counted_text, lemma, mods = s.measured  # "Im Vergleich zum Vorjahresquartal beträgt der Rückgang 11 Prozent"
     subject = _subject(text, q.start, lang, attribution, s.clauses, lex)
     start, end = s.view.orig_span(s.vs.vstart + q.start, s.vs.vstart + q.end)
     masked = _mask(clause, q.start - ca, q.end - ca)
@@ -853,11 +876,37 @@ def _claim(q: RawQuantity, s: _Sentence) -> Claim | None:
         as_of=_as_of(text, q.start, doc.published, lang, lex, s.clauses),
         cumulative=_sentence_cues(text, lang, lex).cumulative,
         sentence=text, sentence_start=s.vs.sentence.start, language=lang, key_text=key,
-        counted_group=_counted_group(lemma, mods, predicate, unit_class, lang, lex),
+        counted_group=_counted_group(lemma, mods, predicate, unit_class, lang, lex, _own_words(q, s, oa, ob)),
         places=places_in(clause, lang, lex), actor=_actor(text, q.start, attribution, lex),
-        group=qual.group, window=qual.window, part_of=qual.part_of, basis=qual.basis,
+        group=qual.group, window=qual.window, part_of=qual.part_of,
+        basis=qual.basis or _basis_before(s, predicate, unit_class),
         unit_canonical=q.unit_canonical, value_canonical=q.value_canonical, direction=q.direction,
     )
+
+
+def _measured_against(q: RawQuantity, s: _Sentence, lemma: str | None, unit_class: str, oa: int, ob: int) -> bool:
+    """Does a percentage counted by a change noun alone ("der Rückgang", "ein Einbruch von") measure what the
+    document's last change measured? When its clause, or its sentence before the clause, names the basis as a
+    named kind: a change of one measure against another period, told after that measure was named. A change
+    noun with no such basis ("Damals lag das Minus bei 4,7 Prozent") may be another event's and keeps its noun."""
+    if unit_class != "percent" or not lemma or not s.measured[1] or not is_change(lemma.lower(), s.lex):
+        return False
+    named = basis_of(s.text[oa:ob], s.lang, s.lex)[0] or basis_of(s.text[:oa], s.lang, s.lex)[0]
+    return named in _NAMED_BASES
+
+
+def _basis_before(s: _Sentence, predicate: str | None, unit_class: str) -> str | None:
+    """The basis of a percentage change that names none, stated as a named kind in the sentence before when
+    that sentence has no figure of its own (whose basis it would be): "Im Vergleich zum Vorjahresquartal sieht
+    es noch düsterer aus. Die Exporte brachen um 20 Prozent ein." Only ``previous-period`` or ``year-earlier``,
+    never a comparison as written, which names one figure."""
+    if unit_class != "percent" or not s.previous_text or not (is_change(predicate, s.lex) or predicate == "minus"):
+        return None
+    kind = basis_of(s.previous_text, s.lang, s.lex)[0]
+    return kind if kind in _NAMED_BASES else None
+
+
+_NAMED_BASES = frozenset({"previous-period", "year-earlier"})  # the kinds of ``cues.yml`` scope.basis
 
 
 def _separable(text: str, clause: tuple[int, int], lex: Lexicon) -> str | None:
@@ -878,8 +927,9 @@ def _what_changed(q: RawQuantity, s: _Sentence, predicate: str | None, counted: 
     none; and a percentage change with no counted noun counts the subject its clause measures ("Das BIP
     schrumpfte um 10,1 Prozent": the BIP), so that outlets telling one change with other verbs compare by it.
     An ``estimate`` of a change told with no verb of change ("ein Minus von 10,1 Prozent erwartet", "war von
-    minus 10,1 Prozent ausgegangen") counts what the document's last change measured: its clause's subject is
-    who estimates."""
+    minus 10,1 Prozent ausgegangen"), or an estimated percentage that names nothing counted ("nachdem Ökonomen
+    mit mehr als zehn Prozent gerechnet hatten", "vermutet hatte (10,1 Prozent)"), counts what the document's
+    last change measured, its own sentence's included: its clause's subject is who estimates."""
     lex = s.lex
     grouped = lex.predicate_group(predicate or "")
     if s.lang == "de" and not grouped:
@@ -896,8 +946,8 @@ def _what_changed(q: RawQuantity, s: _Sentence, predicate: str | None, counted: 
     if unit_class != "percent" or (lemma is not None and not noun):
         return predicate, counted
     got = _measured_in_clause(q, s) if verb else (None, None, [])
-    if got[1] is None and (noun or minus) and estimate:  # no change verb: the subject is who expects, not what
-        got = s.measured  # "ein Minus von 10,1 Prozent erwartet": what the text's last change measured
+    if got[1] is None and estimate and (noun or minus or lemma is None):  # the subject is who expects, not what
+        got = s.measured  # "ein Minus von 10,1 Prozent erwartet", "mit 11 Prozent gerechnet": the last change's
     return predicate, got if got[1] is not None else counted
 
 
@@ -914,12 +964,14 @@ def _measured_in_clause(q: RawQuantity, s: _Sentence) -> Counted:
 
 
 def _counted_group(lemma: str | None, mods: list[str], predicate: str | None, unit_class: str,
-                   lang: str, lex: Lexicon) -> str | None:
+                   lang: str, lex: Lexicon, own: tuple[str, ...] = ()) -> str | None:
     """The synonym group of what a figure counts: of its counted phrase; else of a modifier that says
     what is counted ("48 infizierte Fahrgäste", "infected passengers": cases among passengers); else, for
     people or things whose noun has no group, of the act or state its clause counts them by ("6 Millionen
     Menschen haben die App heruntergeladen": downloads; "zehn Personen haben sich infiziert": cases; "40
-    Bewohner wurden geimpft": the vaccinated; "365 Menschen wurden festgenommen": arrests)."""
+    Bewohner wurden geimpft": the vaccinated; "365 Menschen wurden festgenommen": arrests), or of how the
+    figure's ``own`` words (``_own_words``) say they voted (``counted.yml`` ``clause_groups``: "413 Abgeordnete
+    stimmten dafür": votes for)."""
     group = lex.counted_group(" ".join([*mods, lemma]) if lang == "en" and lemma else lemma)
     if group is not None or lemma is None or not re.fullmatch(r"[^\W\d_][\w-]*", lemma):
         return group  # no word counted ("five rounds 9" counts "9"): its modifiers say nothing
@@ -927,9 +979,32 @@ def _counted_group(lemma: str | None, mods: list[str], predicate: str | None, un
         group = lex.counted_group(mod)
         if group is not None:
             return group
+    for name, rx in _clause_groups(lex).get(lang, ()) if unit_class in ("people", "count") else ():
+        if rx.search(own[0] if own else ""):
+            return name  # "413 Abgeordnete stimmten dafür": votes for
+    for name, rx in _clause_groups(lex).get(lang, ()) if unit_class in ("people", "count") and own else ():
+        if rx.search(own[-1]):
+            return name  # "Für die Vorlage stimmten 413 Abgeordnete"
     if predicate and unit_class in ("people", "count") and not is_change(predicate, lex):
         return lex.counted_group(predicate)  # a change ("fell", "fall") is no act that counts
     return None
+
+
+def _own_words(q: RawQuantity, s: _Sentence, oa: int, ob: int) -> tuple[str, str]:
+    """The words of the figure's clause that belong to it, nearest first: from the figure to the next figure,
+    then from the figure before it to the figure ("230 members voted for the bill and 197 voted against it":
+    "197 voted against it.", then "members voted for the bill and ", for the 197)."""
+    start = max([f.end for f in s.figures if f.end <= q.start and f.end > oa] or [oa])
+    end = min([f.start for f in s.figures if f.start >= q.end and f.start < ob] or [ob])
+    return s.text[q.start:end], s.text[start:q.start]
+
+
+@lru_cache(maxsize=16)  # per lexicon
+def _clause_groups(lex: Lexicon) -> dict[str, tuple[tuple[str, re.Pattern[str]], ...]]:
+    """Per language, the ``clause_groups`` of ``counted.yml``: (group, pattern of the figure's clause)."""
+    raw = (lex.raw.get("counted") or {}).get("clause_groups") or {}
+    return {lg: tuple((str(name), re.compile(str(p))) for name, pats in raw.items() for p in (pats or {}).get(lg) or [])
+            for lg in ("de", "en")}
 
 
 def _part_groups(claims: list[Claim]) -> None:
@@ -985,15 +1060,40 @@ def extract_claims(doc: Document, lex: Lexicon | None = None) -> list[Claim]:
                       next((a for a in reversed(sources[-3:]) if a), None),
                       _next_source(after[0] if after and not after[1] else None, lang, lex), figures=tuple(qs),
                       quote_speaker=next((a for a in reversed(speakers[-reach:]) if a), None) if reach else None,
-                      measured=measured)
-        own = [c for c in (_claim(q, s) for q in qs) if c is not None]
+                      measured=measured,
+                      previous_text=per_sentence[si - 1][0].sentence.text if si and not per_sentence[si - 1][1] else "")
+        own: list[Claim] = []
+        for q in qs:
+            c = _claim(q, s)
+            if c is not None:
+                own.append(c)
+                s.measured = _last_measured([c], lex) or s.measured  # "um 9,7 Prozent gesunken, erwartet waren 10"
         _part_groups(own)
-        measured = _last_measured(own, lex) or measured
+        measured = s.measured
         claims.extend(own)
         sources.append(next((c.attribution for c in own if c.attribution), None))
         speakers.append(_speaker(cues) or sources[-1])
     _resolve_acronyms(claims, [vs.sentence.text for vs in sents], lex)
+    _repeated_figures(claims)
     return claims
+
+
+def _repeated_figures(claims: list[Claim]) -> None:
+    """A bare figure that repeats one the document stated before ("0,36 Prozent ..., was die Zahl von 0,36
+    bedeute") is that figure again: it takes its unit and what it counts. Only a figure with no unit and
+    nothing counted, and no small whole number (a bare "3" is a rank or a score as often as a repetition)."""
+    stated: dict[float, Claim] = {}
+    for c in claims:
+        bare = c.unit is None and c.counted is None and c.unit_class == "count"
+        if bare and (c.value != int(c.value) or c.value >= 20) and c.value in stated:
+            was = stated[c.value]
+            c.unit, c.unit_class, c.unit_canonical = was.unit, was.unit_class, was.unit_canonical
+            c.counted, c.counted_text, c.counted_group = was.counted, was.counted_text, was.counted_group
+            c.modifiers = list(was.modifiers)
+            if was.counted_text:
+                c.key_text = f"{was.counted_text}; {c.key_text}"
+        elif not bare:
+            stated[c.value] = c
 
 
 def _last_measured(claims: list[Claim], lex: Lexicon) -> Counted | None:

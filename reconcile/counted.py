@@ -18,7 +18,7 @@ drifted apart).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import simplemma
@@ -60,6 +60,8 @@ class _Context:
     measured: dict[str, tuple[re.Pattern[str], ...]]
     measured_not_after: re.Pattern[str] | None
     separable_particles: frozenset[str]
+    total_before: dict[str, re.Pattern[str]] = field(default_factory=dict)
+    total_of: dict[str, re.Pattern[str]] = field(default_factory=dict)
 
 
 def _tagged_as(ctx: _Context, frame: str, word: str, tag: str) -> bool:
@@ -92,7 +94,8 @@ def _context(lex: Lexicon) -> _Context:
                     one("multiplier_verb"),
                     {k: tuple(str(w) for w in ws) for k, ws in (raw.get("tagger_frames") or {}).items()},
                     many("measured"), single("measured_not_after"),
-                    frozenset(str(w).lower() for w in raw.get("separable_particles") or []))
+                    frozenset(str(w).lower() for w in raw.get("separable_particles") or []),
+                    one("total_before"), one("total_of"))
 
 
 @lru_cache(maxsize=16)  # per lexicon (lexicons hash by identity)
@@ -200,6 +203,11 @@ def counted_in_context(text: str, clause_start: int, qstart: int, qend: int, fol
             surface, lemma, _ = counted_phrase(text, following[1], lang, lex)
             if surface and lemma:
                 return _phrase(f"{m.group(1).strip()} {surface.split()[-1]}".strip(), lang)
+    before, of = ctx.total_before.get(lang), ctx.total_of.get(lang)
+    if before is not None and of is not None and before.search(text, clause_start, qstart):
+        m = of.match(text, qend)  # "der Gesamtzahl 3.700 an Passagieren": the noun after the preposition
+        if m:
+            return _phrase(m.group("counted"), lang)
     found = None
     for rx in ctx.number_of.get(lang, ()):
         for m in rx.finditer(text, clause_start, qstart):
