@@ -27,7 +27,7 @@ CHUNKS_PER_WORKER = 8  # smaller chunks even out documents of different lengths;
 
 Extracted = tuple[list[Claim], str | None]  # a document's claims, or the problem that stopped its extraction
 
-_WORK: tuple[Sequence[Document], Lexicon] | None = None  # what forked workers inherit; set only while a pool runs
+_WORK: tuple[Sequence[Document], Lexicon] | None = None  # in a worker: the corpus it inherited at the fork
 
 
 def _cores() -> int:
@@ -39,12 +39,14 @@ def _cores() -> int:
 
 def worker_count(jobs: int, documents: int) -> int:
     """How many processes extract ``documents`` documents: ``jobs`` (0 = one per core for a corpus of at least
-    ``MIN_DOCUMENTS``), never more than the documents, and 1 where processes cannot be forked."""
-    if jobs == 1 or documents < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    ``MIN_DOCUMENTS``), never more than the cores or the documents, and 1 where processes cannot be forked
+    (no ``fork``, or this process is itself a daemonic worker)."""
+    if jobs == 1 or documents < 2 or "fork" not in multiprocessing.get_all_start_methods() \
+            or multiprocessing.current_process().daemon:
         return 1
-    if jobs == 0:
-        jobs = _cores() if documents >= MIN_DOCUMENTS else 1
-    return max(1, min(jobs, documents))
+    if jobs == 0 and documents < MIN_DOCUMENTS:
+        return 1
+    return max(1, min(jobs or _cores(), _cores(), documents))
 
 
 def _extract_one(doc: Document, lex: Lexicon) -> Extracted:
@@ -55,6 +57,12 @@ def _extract_one(doc: Document, lex: Lexicon) -> Extracted:
         return [], f"extraction failed: {type(exc).__name__}: {exc}"
 
 
+def _inherit(documents: Sequence[Document], lex: Lexicon) -> None:
+    """A worker's initializer: the corpus, handed over by the fork itself (nothing is pickled)."""
+    global _WORK
+    _WORK = (documents, lex)
+
+
 def _chunk(bounds: tuple[int, int]) -> list[Extracted]:
     """In a worker: the documents ``bounds`` of the inherited corpus."""
     assert _WORK is not None, "a worker runs only inside extract_documents"
@@ -63,6 +71,7 @@ def _chunk(bounds: tuple[int, int]) -> list[Extracted]:
 
 
 def _bounds(n: int, workers: int) -> list[tuple[int, int]]:
+    """Contiguous chunks of ``n`` documents, ``CHUNKS_PER_WORKER`` per worker."""
     size = max(1, -(-n // (workers * CHUNKS_PER_WORKER)))
     return [(lo, min(lo + size, n)) for lo in range(0, n, size)]
 
@@ -70,22 +79,28 @@ def _bounds(n: int, workers: int) -> list[tuple[int, int]]:
 def extract_documents(documents: Sequence[Document], lex: Lexicon, jobs: int = 0) -> Iterator[Extracted]:
     """Each document's claims (or its problem), in the order of ``documents``, using ``worker_count`` processes.
 
-    A worker that dies (killed, out of memory) does not lose documents: what its pool had not returned is
-    extracted in process.
+    A worker killed from outside (or a pool that cannot start) loses no document: the chunks its pool did not
+    return are extracted in process. Stopping early cancels what has not started.
     """
-    global _WORK
     workers = worker_count(jobs, len(documents))
     if workers == 1:
         yield from (_extract_one(d, lex) for d in documents)
         return
-    bounds, done = _bounds(len(documents), workers), 0
-    _WORK = (documents, lex)
+    bounds = _bounds(len(documents), workers)
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_inherit,
+                               initargs=(documents, lex))
     try:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            for outcome in pool.map(_chunk, bounds):
-                yield from outcome
-                done += 1
-    except BrokenProcessPool:
-        yield from (_extract_one(d, lex) for lo, hi in bounds[done:] for d in documents[lo:hi])
+        futures = [pool.submit(_chunk, b) for b in bounds]  # the workers are forked at the first submit
+    except OSError:  # no process could be forked (limits, memory): extract in process
+        pool.shutdown(wait=False, cancel_futures=True)
+        yield from (_extract_one(d, lex) for d in documents)
+        return
+    try:
+        for (lo, hi), future in zip(bounds, futures):
+            try:
+                outcome = future.result()
+            except BrokenProcessPool:
+                outcome = [_extract_one(d, lex) for d in documents[lo:hi]]
+            yield from outcome
     finally:
-        _WORK = None
+        pool.shutdown(wait=True, cancel_futures=True)

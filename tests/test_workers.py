@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+import time
 
 import pytest
 
@@ -28,27 +30,60 @@ def _corpus(n: int) -> list[Document]:
     return out
 
 
-def test_worker_processes_give_the_claims_of_extracting_in_process_in_document_order():
+two_cores = pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="forking workers needs two cores here")
+
+
+def _recording(tmp_path, real=extract_claims, delay=0.0, dies_on=None):
+    """``extract_claims`` that notes which process extracted each document (and can die or dawdle there)."""
+    parent, log = os.getpid(), tmp_path / "pids.txt"
+
+    def extract(doc, lex):
+        if doc.id == dies_on and os.getpid() != parent:
+            (tmp_path / "died").write_text(doc.id)
+            os._exit(3)
+        time.sleep(delay)
+        with open(log, "a", encoding="utf-8") as fh:
+            fh.write(f"{doc.id} {os.getpid()}\n")
+        return real(doc, lex)
+
+    return extract, parent, log
+
+
+def _pids(log):
+    return [int(line.split()[1]) for line in log.read_text(encoding="utf-8").splitlines()]
+
+
+@two_cores
+def test_worker_processes_give_the_claims_of_extracting_in_process_in_document_order(tmp_path, monkeypatch):
+    extract, parent, log = _recording(tmp_path)
+    monkeypatch.setattr(workers, "extract_claims", extract)
     docs, lex = _corpus(24), load_lexicon()
     forked = list(extract_documents(docs, lex, jobs=2))
+    assert set(_pids(log)) - {parent}, "the documents were extracted in worker processes"
     assert forked == [(extract_claims(d, lex), None) for d in docs]
     assert all(claims and claims[0].document == d.id for (claims, _), d in zip(forked, docs))
 
 
-def test_a_worker_that_dies_loses_no_document(monkeypatch):
+@two_cores
+def test_a_worker_that_dies_loses_no_document(tmp_path, monkeypatch):
     """A worker killed mid-run (here: it exits on one document): every document still comes back, once."""
-    parent, real = os.getpid(), extract_claims
-
-    def dies_in_a_worker(doc, lex):
-        if doc.id == "d005" and os.getpid() != parent:
-            os._exit(3)
-        return real(doc, lex)
-
-    monkeypatch.setattr(workers, "extract_claims", dies_in_a_worker)
+    extract, _, _ = _recording(tmp_path, dies_on="d005")
+    monkeypatch.setattr(workers, "extract_claims", extract)
     docs, lex = _corpus(16), load_lexicon()
     out = list(extract_documents(docs, lex, jobs=2))
-    assert [c[0].document for c, _ in out] == [d.id for d in docs]
-    assert out == [(real(d, lex), None) for d in docs]
+    assert (tmp_path / "died").read_text() == "d005"
+    assert out == [(extract_claims(d, lex), None) for d in docs]
+
+
+@two_cores
+def test_stopping_early_cancels_the_chunks_not_started(tmp_path, monkeypatch):
+    extract, _, log = _recording(tmp_path, delay=0.05)
+    monkeypatch.setattr(workers, "extract_claims", extract)
+    docs = _corpus(48)
+    outcomes = extract_documents(docs, load_lexicon(), jobs=2)
+    assert next(outcomes)[0][0].document == "d000"
+    outcomes.close()
+    assert len(_pids(log)) < len(docs)
 
 
 def test_a_document_whose_extraction_raises_gives_its_problem_and_the_rest_go_on(monkeypatch):
@@ -66,17 +101,32 @@ def test_a_document_whose_extraction_raises_gives_its_problem_and_the_rest_go_on
 
 
 @pytest.mark.parametrize(("jobs", "documents", "expected"), [
-    (1, 5000, 1), (4, 3, 3), (2, 1, 1), (3, 100, 3), (0, MIN_DOCUMENTS - 1, 1),
+    (1, 5000, 1), (2, 3, 2), (2, 1, 1), (2, 100, 2), (0, MIN_DOCUMENTS - 1, 1),
 ])
 def test_worker_count(jobs, documents, expected):
-    assert worker_count(jobs, documents) == expected
+    assert worker_count(jobs, documents) == min(expected, len(os.sched_getaffinity(0)))
 
 
-def test_jobs_zero_uses_every_core_for_a_large_corpus():
+def test_jobs_zero_uses_every_core_for_a_large_corpus_and_no_count_goes_beyond_them():
     cores = len(os.sched_getaffinity(0))
-    assert worker_count(0, MIN_DOCUMENTS) == cores
+    assert worker_count(0, MIN_DOCUMENTS) == worker_count(100_000, 5000) == cores
 
 
+def _count_in(queue):
+    queue.put(worker_count(2, 5000))
+
+
+def test_a_daemonic_process_extracts_in_process():
+    """A daemonic process (a pool's worker) may not fork children: it extracts in process."""
+    ctx = multiprocessing.get_context("fork")
+    queue = ctx.Queue()
+    p = ctx.Process(target=_count_in, args=(queue,), daemon=True)
+    p.start()
+    assert queue.get(timeout=60) == 1
+    p.join()
+
+
+@two_cores
 def test_the_extract_stage_on_two_processes_equals_one():
     """``pipeline.extract`` with ``jobs = 2`` (forced: the seeds are fewer than MIN_DOCUMENTS) gives the same claims."""
     from reconcile.config import Config

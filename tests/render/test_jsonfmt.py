@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -28,14 +29,16 @@ def test_render_and_write_give_the_same_bytes_and_keep_non_ascii():
 
 
 _scalars = st.none() | st.booleans() | st.integers() | st.floats() | st.text()
-_values = st.recursive(
-    _scalars, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4), max_leaves=25)
+_keys = st.text() | st.integers() | st.booleans() | st.none() | st.floats()
+_values = st.recursive(_scalars, lambda inner: (
+    st.lists(inner, max_size=4) | st.tuples(inner, inner) | st.dictionaries(_keys, inner, max_size=4)), max_leaves=25)
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.dictionaries(st.text(), _values, max_size=6))
+@given(st.dictionaries(_keys, _values, max_size=6))
 def test_every_record_is_written_as_the_standard_library_indents_it(record):
-    """Floats (NaN, infinities, exponents), escapes, empty and nested containers: the same bytes as json.dumps."""
+    """Floats (NaN, infinities, exponents), escapes, keys that are no strings, tuples, empty and nested containers:
+    the same bytes as json.dumps."""
     expected = json.dumps(record, indent=2, ensure_ascii=False) + "\n"
     fh = io.StringIO()
     write(record, fh)
@@ -45,3 +48,11 @@ def test_every_record_is_written_as_the_standard_library_indents_it(record):
 
 def test_a_value_nested_deep_is_indented_for_its_level():
     assert encode({"a": [1, {"b": []}]}, 3) == json.dumps({"a": [1, {"b": []}]}, indent=2).replace("\n", "\n      ")
+
+
+def test_what_the_standard_library_refuses_is_refused():
+    for bad in ({"a": {1, 2}}, {"a": [object()]}):
+        with pytest.raises(TypeError):
+            json.dumps(bad)
+        with pytest.raises(TypeError):
+            render(bad)
