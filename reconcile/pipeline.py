@@ -5,10 +5,10 @@ The library never prints: progress goes to an optional callback, problems into `
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -48,35 +48,46 @@ def _input_file(doc: Document) -> str:
     return head if head and line.isdigit() else doc.path
 
 
-def _unique(doc: Document, seen: dict[str, str], result: RunResult) -> Document | None:
-    """``doc``, or under its file's name when another input file holds its id (JSON Lines files that each
-    number their records 1, 2, ...: a warning); None, an error, when the id repeats within one file."""
-    first, source = seen.get(doc.id), _input_file(doc)
-    if first is not None and first != source:
-        qualified = f"{Path(source).stem}/{doc.id}"
-        if qualified not in seen:
-            if not any(w.path == source and w.problem.startswith("ids that") for w in result.warnings):
-                result.warnings.append(InputError(source, f"ids that other input files hold are read as "
-                                                          f"'{Path(source).stem}/ID' (first: {doc.id!r}, "
-                                                          f"held by {first})"))
-            doc = replace(doc, id=qualified)
-            first = None
-    if first is not None:
-        result.errors.append(InputError(doc.path, f"duplicate document id {doc.id!r}; skipped"))
-        return None
-    seen[doc.id] = source
-    return doc
+def _file_labels(files: set[str]) -> dict[str, str]:
+    """Each file's path relative to the folder the files share, without its extension ('-' is stdin)."""
+    real = sorted(f for f in files if f != "-")
+    root = os.path.commonpath([os.path.dirname(os.path.abspath(f)) for f in real]) if real else ""
+    labels = {f: os.path.splitext(os.path.relpath(os.path.abspath(f), root))[0].replace(os.sep, "/") for f in real}
+    return {**labels, **({"-": "stdin"} if "-" in files else {})}
+
+
+def _qualified(docs: list[Document], warnings: list[InputError]) -> list[Document]:
+    """``docs``, with every id that several input files hold read as '<file>/<id>' in each of them (JSON Lines
+    files that each number their records 1, 2, ...), one warning per such file. The same files give the same
+    ids whatever order they are read in."""
+    files: dict[str, set[str]] = {}
+    for d in docs:
+        files.setdefault(d.id, set()).add(_input_file(d))
+    shared = {i for i, held in files.items() if len(held) > 1}
+    if not shared:
+        return docs
+    labels = _file_labels({f for i in shared for f in files[i]})
+    for f, label in sorted(labels.items()):
+        warnings.append(InputError(f, f"ids that other input files hold too are read as '{label}/ID'"))
+    return [replace(d, id=f"{labels[_input_file(d)]}/{d.id}") if d.id in shared else d for d in docs]
 
 
 def ingest(paths: Iterable[str], config: Config, result: RunResult) -> None:
     """Read the inputs into ``result.documents`` (sorted by id); unreadable inputs and duplicate ids are errors."""
     lex = load_lexicon(config.rules_dirs)
     t = time.perf_counter()
-    seen: dict[str, str] = {}  # document id -> the input file it came from
+    read: list[Document] = []
     for item in read_inputs(paths, lex, warnings=result.warnings):
         if isinstance(item, InputError):
             result.errors.append(item)
-        elif (doc := _unique(item, seen, result)) is not None:
+        else:
+            read.append(item)
+    seen: set[str] = set()
+    for doc in _qualified(read, result.warnings):
+        if doc.id in seen:
+            result.errors.append(InputError(doc.path, f"duplicate document id {doc.id!r}; skipped"))
+        else:
+            seen.add(doc.id)
             result.documents.append(doc)
     result.documents.sort(key=lambda d: d.id)
     result.timings["ingest"] = time.perf_counter() - t

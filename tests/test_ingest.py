@@ -181,20 +181,40 @@ def test_byline_with_outlet_and_english_source_line_state_metadata():
     assert doc.authors == ["John Sample"] and doc.outlet == "Reuters" and doc.agency
 
 
-def test_json_lines_files_that_each_number_their_records_are_all_read(tmp_path):
-    """Ids repeated across input files are read under the file's name (one warning per file); ids repeated
-    within one file stay errors."""
+def _ingest(paths):
     from reconcile.config import Config
     from reconcile.pipeline import RunResult, ingest
 
-    for name in ("a", "b"):
-        (tmp_path / f"{name}.jsonl").write_text("".join(
-            json.dumps({"id": str(i), "text": f"Es gab {i} Tote in {name}."}) + "\n" for i in (1, 2)), encoding="utf-8")
-    (tmp_path / "c.jsonl").write_text('{"id": "1", "text": "Es gab 5 Tote."}\n{"id": "1", "text": "Es gab 6 Tote."}\n',
-                                      encoding="utf-8")
     result = RunResult()
-    ingest([str(tmp_path)], Config(), result)
-    assert [d.id for d in result.documents] == ["1", "2", "b/1", "b/2", "c/1"]
-    assert [w.path for w in result.warnings] == [str(tmp_path / "b.jsonl"), str(tmp_path / "c.jsonl")]
-    assert "read as 'b/ID'" in result.warnings[0].problem and str(tmp_path / "a.jsonl") in result.warnings[0].problem
+    ingest([str(p) for p in paths], Config(), result)
+    return result
+
+
+def _numbered(path, n=2):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(json.dumps({"id": str(i), "text": f"Es gab {i} Tote."}) + "\n" for i in range(1, n + 1)),
+                    encoding="utf-8")
+
+
+def test_json_lines_files_that_each_number_their_records_are_all_read(tmp_path):
+    """Ids that several input files hold are read as '<file>/<id>' in each (one warning per file), whatever
+    order the files come in; ids repeated within one file stay errors."""
+    for name in ("a", "b"):
+        _numbered(tmp_path / f"{name}.jsonl")
+    (tmp_path / "c.jsonl").write_text('{"id": "1", "text": "Es gab 5 Tote."}\n{"id": "1", "text": "Es gab 6 Tote."}\n'
+                                      '{"id": "x", "text": "Es gab 7 Tote."}\n', encoding="utf-8")
+    result = _ingest([tmp_path])
+    assert [d.id for d in result.documents] == ["a/1", "a/2", "b/1", "b/2", "c/1", "x"]
+    assert [w.path for w in result.warnings] == [str(tmp_path / f"{n}.jsonl") for n in "abc"]
+    assert "read as 'b/ID'" in result.warnings[1].problem
     assert [e.path for e in result.errors] == [f"{tmp_path / 'c.jsonl'}:2"]
+    swapped = _ingest([tmp_path / "c.jsonl", tmp_path / "b.jsonl", tmp_path / "a.jsonl"])
+    assert sorted(d.id for d in swapped.documents) == [d.id for d in result.documents]
+
+
+def test_files_of_one_name_in_several_folders_are_told_apart_by_their_folder(tmp_path):
+    for day in ("01", "02", "03"):
+        _numbered(tmp_path / "daily" / day / "articles.jsonl", 1)
+    result = _ingest([tmp_path / "daily"])
+    assert [d.id for d in result.documents] == ["01/articles/1", "02/articles/1", "03/articles/1"]
+    assert result.errors == []
