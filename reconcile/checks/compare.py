@@ -258,10 +258,12 @@ def tolerances(claims: list[Claim], lex: Lexicon | None, fx: FxRates | None = No
         if year is not None and target:
             out.append(_once(memo, f"tolerance {target} {year}", c, lambda: _converted(c, target, year, lex, fx)))
             continue
-        own = _once(memo, "tolerance", c, lambda: tolerance(c, lex))
-        t = _in_canonical(c, own, lex) if mixed_units else own
-        out.append(_once(memo, "named", c, lambda: with_named(c, t, ulex)) if not mixed_units
-                   else with_named(c, t, ulex))
+        if mixed_units:
+            own = _once(memo, "tolerance", c, lambda: tolerance(c, lex))
+            out.append(with_named(c, _in_canonical(c, own, lex), ulex))
+        else:  # one look-up of the claim's own interval with its named one, read once per run
+            out.append(_once(memo, "named", c,
+                             lambda: with_named(c, _once(memo, "tolerance", c, lambda: tolerance(c, lex)), ulex)))
     return out
 
 
@@ -371,12 +373,18 @@ class Pairs:
     conflict_claims: list[Claim] = field(default_factory=list)  # every claim in an unexplained pair
 
 
-def _signature(c: Claim, t: Interval, cue: bool, published: dict[str, str | None], planned: bool,
-               told_earlier: bool = False) -> tuple[object, ...]:
-    """Claims with equal signatures are judged alike against every other claim: pairs are formed once."""
-    return (c.document, t, planned, c.part_of, c.counted_group, c.group, c.window,
-            tuple(sorted(c.places)), when(c, published), c.value, cue, c.counted, c.predicate, c.cumulative,
-            told_earlier)
+_Flags = tuple[bool, bool, bool, bool, tuple[object, ...]]  # cue, forecast, plan, told earlier, signature
+
+
+def _flags(c: Claim, ulex: UpdateLexicon, published: dict[str, str | None]) -> _Flags:
+    """What a claim alone tells ``classify``: an update cue near it, a forecast, a plan (or hypothetical, or
+    forecast), told as an earlier figure; and its signature but for its interval: claims with equal signatures and
+    intervals are judged alike against every other claim, so pairs are formed once."""
+    cue, forecast, earlier = has_cue(c, ulex), is_forecast(c, ulex), is_told_earlier(c, ulex)
+    plan = c.modality in PLANNED or forecast
+    return cue, forecast, plan, earlier, (c.document, plan, c.part_of, c.counted_group, c.group, c.window,
+                                          tuple(sorted(c.places)), when(c, published), c.value, cue, c.counted,
+                                          c.predicate, c.cumulative, earlier)
 
 
 def _codes(values: list[object]) -> np.ndarray:
@@ -526,15 +534,14 @@ def classify(ctx: Context, claims: list[Claim], extra: float = 0.0) -> Pairs:
     tol = [(lo - abs(c.value) * extra, hi + abs(c.value) * extra)
            for c, (lo, hi) in zip(claims, tolerances(claims, ctx.lexicon, ctx.fx, pub, ulex, per_claim))]
     out = Pairs(claims, tol, [], [], [])
-    cues = [_once(per_claim, "cue", c, lambda: has_cue(c, ulex)) for c in claims]
-    forecasts = [_once(per_claim, "forecast", c, lambda: is_forecast(c, ulex)) for c in claims]
-    plans = [c.modality in PLANNED or f for c, f in zip(claims, forecasts)]
-    earlier = [_once(per_claim, "earlier", c, lambda: is_told_earlier(c, ulex)) for c in claims]
+    flags = [_once(per_claim, "flags", c, lambda: _flags(c, ulex, pub)) for c in claims]
     reps_at: dict[tuple[object, ...], int] = {}
-    for i, c in enumerate(claims):
-        reps_at.setdefault(_signature(c, tol[i], cues[i], pub, plans[i], earlier[i]), i)
+    for i, f in enumerate(flags):
+        reps_at.setdefault((f[4], tol[i]), i)
     idx = list(reps_at.values())
     if len(idx) > 1:
+        cues, forecasts = [f[0] for f in flags], [f[1] for f in flags]
+        plans, earlier = [f[2] for f in flags], [f[3] for f in flags]
         _classify_reps(ctx, claims, idx, tol, (cues, plans, forecasts, earlier), ulex, out)
     memo[key] = out
     return out
