@@ -30,7 +30,8 @@ from reconcile.model import Claim
 from reconcile.units import canonical
 
 __all__ = ["UpdateLexicon", "load_update_lexicon", "tolerances", "conversions", "compat_matrix", "when",
-           "is_cumulative", "grows", "is_forecast", "nested_places", "with_named", "PLANNED", "Pairs", "classify",
+           "is_cumulative", "grows", "is_forecast", "is_told_earlier", "nested_places", "with_named", "PLANNED",
+           "Pairs", "classify",
            "PAIR_CAP", "groups_apart", "is_increment", "group_words", "places_of", "window_key", "claim_memo",
            "ClaimMemo", "stated_values"]
 
@@ -69,6 +70,7 @@ class UpdateLexicon:
     forecasts: dict[str, re.Pattern[str] | None] = field(default_factory=dict)  # "erwartet", "forecast"
     others: frozenset[str] = frozenset()  # "other", "weitere": a count that leaves out the one named
     increments: frozenset[str] = frozenset()  # "neue", "new": a count of the new ones since the last report
+    earlier: dict[str, re.Pattern[str] | None] = field(default_factory=dict)  # "in einer ersten Schätzung"
 
 
 @lru_cache(maxsize=8)
@@ -83,7 +85,8 @@ def load_update_lexicon(dirs: tuple[str, ...] = ()) -> UpdateLexicon:
     if not isinstance(window, int) or isinstance(window, bool) or window < 0:
         raise LexiconError("update.yml: cue_window must be a whole number of words, 0 or more")
     return UpdateLexicon(cues, frozenset(s.lower() for s in stems), window, _to_date(data.get("to_date_windows")),
-                         _per_language(data, "forecasts"), _words(data, "others"), _words(data, "increments"))
+                         _per_language(data, "forecasts"), _words(data, "others"), _words(data, "increments"),
+                         _per_language(data, "earlier_figures"))
 
 
 def _words(data: dict[str, object], key: str) -> frozenset[str]:
@@ -197,6 +200,13 @@ def _near(c: Claim, pat: re.Pattern[str] | None, window: int) -> bool:
     return False
 
 
+def is_told_earlier(c: Claim, ulex: UpdateLexicon) -> bool:
+    """The figure is told as an earlier one ("in einer ersten Schätzung war von 10,1 Prozent ausgegangen",
+    "had initially reported 12"): an ``earlier_figures`` pattern stands within ``cue_window`` words of it. Beside
+    another figure of its own document that does not fit it, it is a superseded figure (``classify``)."""
+    return _near(c, ulex.earlier.get(c.language), ulex.cue_window)
+
+
 def is_increment(c: Claim, ulex: UpdateLexicon) -> bool:
     """The figure counts the new ones since the last report ("41 neue Fälle", "39 weitere Infizierte", "12 new
     cases", "weitere 39 Menschen"): an ``increments`` word among its modifiers, in its counted phrase or just
@@ -248,10 +258,12 @@ def tolerances(claims: list[Claim], lex: Lexicon | None, fx: FxRates | None = No
         if year is not None and target:
             out.append(_once(memo, f"tolerance {target} {year}", c, lambda: _converted(c, target, year, lex, fx)))
             continue
-        own = _once(memo, "tolerance", c, lambda: tolerance(c, lex))
-        t = _in_canonical(c, own, lex) if mixed_units else own
-        out.append(_once(memo, "named", c, lambda: with_named(c, t, ulex)) if not mixed_units
-                   else with_named(c, t, ulex))
+        if mixed_units:
+            own = _once(memo, "tolerance", c, lambda: tolerance(c, lex))
+            out.append(with_named(c, _in_canonical(c, own, lex), ulex))
+        else:  # one look-up of the claim's own interval with its named one, read once per run
+            out.append(_once(memo, "named", c,
+                             lambda: with_named(c, _once(memo, "tolerance", c, lambda: tolerance(c, lex)), ulex)))
     return out
 
 
@@ -330,12 +342,16 @@ def places_of(c: Claim, lex: Lexicon | None) -> frozenset[str]:
     return frozenset(lex.place_key(p) if lex else p.lower() for p in c.places)
 
 
-def _evidence(x: Claim, y: Claim, tx: str, ty: str, y_grows: bool, y_forecast: bool = False) -> str:
+def _evidence(x: Claim, y: Claim, tx: str, ty: str, y_grows: bool, y_forecast: bool = False,
+              y_revised: bool = False) -> str:
     """The evidence that ``y`` updates ``x``, in words (the matrices of ``_update_mask`` decided it)."""
     if y_forecast:
         return f"a later forecast, {y.surface} ({ty}), revised {x.surface} ({tx})"
     if tx and ty and ty > tx and y_grows and y.value > x.value:
         return f"a cumulative count grew from {x.surface} ({tx}) to {y.surface} ({ty})"
+    if y_revised:
+        return (f"{y.surface}" + (f" ({ty})" if ty else "") + " is reported as the revision of an earlier figure, "
+                + x.surface + (f" ({tx})" if tx else ""))
     return f"{y.surface} is reported as a change" + (f" ({ty})" if ty else "")
 
 
@@ -357,11 +373,18 @@ class Pairs:
     conflict_claims: list[Claim] = field(default_factory=list)  # every claim in an unexplained pair
 
 
-def _signature(c: Claim, t: Interval, cue: bool, published: dict[str, str | None], planned: bool
-               ) -> tuple[object, ...]:
-    """Claims with equal signatures are judged alike against every other claim: pairs are formed once."""
-    return (c.document, t, planned, c.part_of, c.counted_group, c.group, c.window,
-            tuple(sorted(c.places)), when(c, published), c.value, cue, c.counted, c.predicate, c.cumulative)
+_Flags = tuple[bool, bool, bool, bool, tuple[object, ...]]  # cue, forecast, plan, told earlier, signature
+
+
+def _flags(c: Claim, ulex: UpdateLexicon, published: dict[str, str | None]) -> _Flags:
+    """What a claim alone tells ``classify``: an update cue near it, a forecast, a plan (or hypothetical, or
+    forecast), told as an earlier figure; and its signature but for its interval: claims with equal signatures and
+    intervals are judged alike against every other claim, so pairs are formed once."""
+    cue, forecast, earlier = has_cue(c, ulex), is_forecast(c, ulex), is_told_earlier(c, ulex)
+    plan = c.modality in PLANNED or forecast
+    return cue, forecast, plan, earlier, (c.document, plan, c.part_of, c.counted_group, c.group, c.window,
+                                          tuple(sorted(c.places)), when(c, published), c.value, cue, c.counted,
+                                          c.predicate, c.cumulative, earlier)
 
 
 def _codes(values: list[object]) -> np.ndarray:
@@ -457,9 +480,12 @@ def _new_apart(new_on: list[str]) -> np.ndarray:
 
 
 def _update_mask(reps: list[Claim], cum: np.ndarray, cue: np.ndarray, first: list[str],
-                 planned: np.ndarray | None = None, forecast: np.ndarray | None = None) -> np.ndarray:
+                 planned: np.ndarray | None = None, forecast: np.ndarray | None = None,
+                 revision: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
     """``m[x, y]``: y updates x: y is later and larger and of a quantity that only grows (``cum``, see ``grows``),
-    or y is cued as a change and not earlier (``first`` times per claim)."""
+    or y is cued as a change and not earlier (``first`` times per claim), or y is of a revised value and x is
+    earlier or of a value told as superseded (``revision``: per figure, whether its value is a superseded one,
+    whether a revised one, see ``_revisions``)."""
     rank = {x: k for k, x in enumerate(sorted({t for t in first if t}))}
     t = np.array([rank[x] if x else -1 for x in first], dtype=np.int64)
     known = t >= 0
@@ -469,6 +495,9 @@ def _update_mask(reps: list[Claim], cum: np.ndarray, cue: np.ndarray, first: lis
     actual = ~planned if planned is not None else np.array([c.modality not in PLANNED for c in reps])
     grown = later & cum[None, :] & (value[None, :] > value[:, None])
     cued = cue[None, :] & ~earlier & (value[None, :] != value[:, None])
+    if revision is not None:
+        old, new = revision
+        cued |= new[None, :] & (later | (old[:, None] & ~earlier))
     out = actual[:, None] & actual[None, :] & (grown | cued)
     if forecast is not None:  # a forecast made later revises an earlier one (analysts expected 2, then 3)
         out |= forecast[:, None] & forecast[None, :] & later & (value[None, :] != value[:, None])
@@ -505,15 +534,15 @@ def classify(ctx: Context, claims: list[Claim], extra: float = 0.0) -> Pairs:
     tol = [(lo - abs(c.value) * extra, hi + abs(c.value) * extra)
            for c, (lo, hi) in zip(claims, tolerances(claims, ctx.lexicon, ctx.fx, pub, ulex, per_claim))]
     out = Pairs(claims, tol, [], [], [])
-    cues = [_once(per_claim, "cue", c, lambda: has_cue(c, ulex)) for c in claims]
-    forecasts = [_once(per_claim, "forecast", c, lambda: is_forecast(c, ulex)) for c in claims]
-    plans = [c.modality in PLANNED or f for c, f in zip(claims, forecasts)]
+    flags = [_once(per_claim, "flags", c, lambda: _flags(c, ulex, pub)) for c in claims]
     reps_at: dict[tuple[object, ...], int] = {}
-    for i, c in enumerate(claims):
-        reps_at.setdefault(_signature(c, tol[i], cues[i], pub, plans[i]), i)
+    for i, f in enumerate(flags):
+        reps_at.setdefault((f[4], tol[i]), i)
     idx = list(reps_at.values())
     if len(idx) > 1:
-        _classify_reps(ctx, claims, idx, tol, (cues, plans, forecasts), ulex, out)
+        cues, forecasts = [f[0] for f in flags], [f[1] for f in flags]
+        plans, earlier = [f[2] for f in flags], [f[3] for f in flags]
+        _classify_reps(ctx, claims, idx, tol, (cues, plans, forecasts, earlier), ulex, out)
     memo[key] = out
     return out
 
@@ -529,23 +558,53 @@ def _told_apart(compat: np.ndarray, doc: np.ndarray, bounded: np.ndarray, states
     return (both @ both.T) > 0
 
 
-def _classify_reps(ctx: Context, claims: list[Claim], idx: list[int], tol: list[Interval],
-                   flags: tuple[list[bool], list[bool], list[bool]], ulex: UpdateLexicon, out: Pairs) -> None:
-    """Fill ``out`` from the pairwise matrices of the distinct claims ``idx`` (``flags``: each claim's update
-    cue, whether it is a plan, hypothetical or forecast, and whether a forecast)."""
-    pub = ctx.published
-    cues, plans, forecasts = flags
-    reps = [claims[i] for i in idx]
-    compat = compat_matrix([tol[i] for i in idx])
-    doc = _codes([c.document for c in reps])
-    # only a bounded figure speaks for its document: "more than $5 billion" fits any larger figure and
-    # says nothing about which one the document means
-    bounded = np.array([np.isfinite(tol[i][0]) and np.isfinite(tol[i][1]) for i in idx])
+def _unexplained(compat: np.ndarray, doc: np.ndarray, bounded: np.ndarray) -> np.ndarray:
+    """``m[i, j]`` (i < j): figures of two documents that do not fit, where neither document also states a
+    bounded figure like the other's and no document tells the two apart (``_told_apart``)."""
     onehot = ((doc[:, None] == np.arange(doc.max() + 1)[None, :]) & bounded[:, None]).astype(np.int32)
     states = (compat.astype(np.int32) @ onehot) > 0  # states[j, d]: document d states a bounded figure like j
     has = states[:, doc]  # has[j, i]: i's document states a figure like j
-    bad = np.triu(~compat & (doc[:, None] != doc[None, :]) & ~(has.T | has) & ~_told_apart(compat, doc, bounded,
-                                                                                          states), 1)
+    return np.triu(~compat & (doc[:, None] != doc[None, :]) & ~(has.T | has)
+                   & ~_told_apart(compat, doc, bounded, states), 1)
+
+
+def _revisions(compat: np.ndarray, doc: np.ndarray, bounded: np.ndarray, told_earlier: np.ndarray
+               ) -> tuple[np.ndarray, np.ndarray]:
+    """(superseded, revised) per figure. A figure told as an earlier one (``is_told_earlier``) beside a bounded
+    figure of its own document, not so told, that does not fit it is superseded, and that figure is the
+    revised one: the document reports a revision ("in einer ersten Schätzung 10,1 Prozent", "9,7 Prozent")."""
+    now = bounded & ~told_earlier
+    apart = (doc[:, None] == doc[None, :]) & ~compat & told_earlier[:, None] & now[None, :]
+    return apart.any(axis=1), apart.any(axis=0)
+
+
+def _first_times(claims: list[Claim], pub: dict[str, str | None]) -> dict[float, str]:
+    """The time each value was first reported (a figure counts from when it was first reported)."""
+    first_at: dict[float, str] = {}
+    for c in claims:
+        t = when(c, pub)
+        if t and (c.value not in first_at or t < first_at[c.value]):
+            first_at[c.value] = t
+    return first_at
+
+
+def _classify_reps(ctx: Context, claims: list[Claim], idx: list[int], tol: list[Interval],
+                   flags: tuple[list[bool], list[bool], list[bool], list[bool]], ulex: UpdateLexicon,
+                   out: Pairs) -> None:
+    """Fill ``out`` from the pairwise matrices of the distinct claims ``idx`` (``flags``: each claim's update
+    cue, whether it is a plan, hypothetical or forecast, whether a forecast, whether told as an earlier figure).
+
+    Only a bounded figure speaks for its document ("more than $5 billion" fits any larger figure and says
+    nothing about which one the document means), and a superseded one (``_superseded``) does not either: its
+    value, reported by another document, is updated by the figures that are not superseded."""
+    pub = ctx.published
+    cues, plans, forecasts, earlier = flags
+    reps = [claims[i] for i in idx]
+    compat = compat_matrix([tol[i] for i in idx])
+    doc = _codes([c.document for c in reps])
+    bounded = np.array([np.isfinite(tol[i][0]) and np.isfinite(tol[i][1]) for i in idx])
+    sup, new = _revisions(compat, doc, bounded, np.array([earlier[i] for i in idx], dtype=bool))
+    bad = _unexplained(compat, doc, bounded & ~sup)
     if not bad.any():
         return
     planned = np.array([plans[i] for i in idx], dtype=bool)
@@ -556,17 +615,16 @@ def _classify_reps(ctx: Context, claims: list[Claim], idx: list[int], tol: list[
     scoped = np.zeros_like(bad)
     for m in masks.values():
         scoped |= m
-    first_at: dict[float, str] = {}
-    for c in claims:
-        t = when(c, pub)
-        if t and (c.value not in first_at or t < first_at[c.value]):
-            first_at[c.value] = t
+    first_at = _first_times(claims, pub)
     cued_values = {c.value for c, q in zip(claims, cues) if q}
     cue = np.array([cues[i] or claims[i].value in cued_values for i in idx])
     fact_cum = is_cumulative(claims, ulex)
     cum = np.array([grows(c, fact_cum, ulex) for c in reps])
+    old, revised = ({reps[k].value for k in np.flatnonzero(m).tolist()} for m in (sup, new))
+    new = np.array([c.value in revised and c.value not in old for c in reps], dtype=bool)  # any document's
     upd = _update_mask(reps, cum, cue, [first_at.get(c.value, "") for c in reps], planned,
-                       np.array([forecasts[i] for i in idx], dtype=bool))
+                       np.array([forecasts[i] for i in idx], dtype=bool),
+                       (np.array([c.value in old for c in reps], dtype=bool), new))
     updated = upd | upd.T
     for i, j in np.argwhere(bad & scoped)[:PAIR_CAP].tolist():
         out.scope.append((reps[i], reps[j], _reason(masks, i, j)))
@@ -574,7 +632,7 @@ def _classify_reps(ctx: Context, claims: list[Claim], idx: list[int], tol: list[
         x, y = (reps[i], reps[j]) if upd[i, j] else (reps[j], reps[i])
         k = j if upd[i, j] else i
         out.update.append((x, y, _evidence(x, y, first_at.get(x.value, ""), first_at.get(y.value, ""),
-                                           bool(cum[k]), forecasts[idx[k]])))
+                                           bool(cum[k]), forecasts[idx[k]], bool(new[k]))))
     conflict = bad & ~scoped & ~updated
     out.conflict_count = int(conflict.sum())
     out.conflict = [(reps[i], reps[j]) for i, j in np.argwhere(conflict)[:PAIR_CAP].tolist()]
