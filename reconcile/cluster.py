@@ -68,8 +68,15 @@ class ClusterParams:
     stories: StoryParams | None = field(default_factory=StoryParams)
 
 
+def _factor(c: Claim) -> float:
+    """What takes the claim's figure to its class's canonical unit (1 where it has none): "2,000 feet (609 m)"
+    in one sentence is one length, and the in-document rule must see it so."""
+    return abs(c.value_canonical / c.value) if c.value_canonical is not None and c.value else 1.0
+
+
 def _bounds(c: Claim) -> tuple[float, float]:
-    return (c.low if c.low is not None else -math.inf, c.high if c.high is not None else math.inf)
+    f = _factor(c)
+    return (c.low * f if c.low is not None else -math.inf, c.high * f if c.high is not None else math.inf)
 
 
 def _overlap(a: Claim, b: Claim) -> bool:
@@ -79,7 +86,7 @@ def _overlap(a: Claim, b: Claim) -> bool:
 
 
 def _ratio(a: Claim, b: Claim) -> float:
-    x, y = abs(a.value), abs(b.value)
+    x, y = abs(a.value) * _factor(a), abs(b.value) * _factor(b)
     if x == y:
         return 1.0
     if min(x, y) == 0:
