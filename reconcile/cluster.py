@@ -388,11 +388,35 @@ class _Linkage:
         self._push(a)
 
     def _push(self, a: int) -> None:
-        """Heap entries for cluster ``a`` with each of its neighbours within the threshold."""
+        """Heap entries for cluster ``a`` with each of its neighbours within the threshold.
+
+        The average of each link is ``_average``'s arithmetic written out (the same operations in the same
+        order, so the same floats): after each merge it runs once per neighbour of the merged cluster, and
+        the call and its ``min``/``max`` cost more than the arithmetic.
+        """
         params, version, heap, members = self.params, self.version, self.heap, self.members
         size, threshold, push = len(members[a]), params.threshold, heapq.heappush
+        unlinked, half = params.unlinked_distance, params.neighbours
+        # the average is a weighted mean of the linked pairs' mean distance and ``unlinked``: when both are
+        # above the threshold (by more than rounding), so is the average, and it need not be computed
+        far = threshold * (1.0 + 1e-9) if unlinked is not None and unlinked > threshold * (1.0 + 1e-9) else math.inf
         for c, link in self.nbr[a].items():
-            avg = _average(link, size, len(members[c]), params, int(link[2]))
+            s, cnt = link[0], link[1]
+            if s > far * cnt:
+                continue
+            if unlinked is None:
+                avg = s / cnt
+            else:
+                other = len(members[c])
+                pairs, share = size * other, half * (size + other) / 2
+                expected = share if share < pairs else pairs
+                same = int(link[2])
+                if same > expected:
+                    expected = same
+                missing = expected - cnt
+                if missing < 0.0:
+                    missing = 0.0
+                avg = (s + missing * unlinked) / (cnt + missing)
             if avg <= threshold:
                 x, y = (a, c) if a < c else (c, a)
                 push(heap, (avg, x, y, version[x], version[y]))
