@@ -69,7 +69,7 @@ class ClusterParams:
 
 
 def _factor(c: Claim) -> float:
-    """What takes the claim's figure to its class's canonical unit (1 where it has none): "2,000 feet (609 m)"
+    """What takes the claim's figure to its class's canonical unit (1 where it has none): "5,000 feet (1,524 m)"
     in one sentence is one length, and the in-document rule must see it so."""
     return abs(c.value_canonical / c.value) if c.value_canonical is not None and c.value else 1.0
 
