@@ -68,8 +68,15 @@ class ClusterParams:
     stories: StoryParams | None = field(default_factory=StoryParams)
 
 
+def _factor(c: Claim) -> float:
+    """What takes the claim's figure to its class's canonical unit (1 where it has none): "5,000 feet (1,524 m)"
+    in one sentence is one length, and the in-document rule must see it so."""
+    return abs(c.value_canonical / c.value) if c.value_canonical is not None and c.value else 1.0
+
+
 def _bounds(c: Claim) -> tuple[float, float]:
-    return (c.low if c.low is not None else -math.inf, c.high if c.high is not None else math.inf)
+    f = _factor(c)
+    return (c.low * f if c.low is not None else -math.inf, c.high * f if c.high is not None else math.inf)
 
 
 def _overlap(a: Claim, b: Claim) -> bool:
@@ -79,7 +86,7 @@ def _overlap(a: Claim, b: Claim) -> bool:
 
 
 def _ratio(a: Claim, b: Claim) -> float:
-    x, y = abs(a.value), abs(b.value)
+    x, y = abs(a.value) * _factor(a), abs(b.value) * _factor(b)
     if x == y:
         return 1.0
     if min(x, y) == 0:
@@ -381,11 +388,35 @@ class _Linkage:
         self._push(a)
 
     def _push(self, a: int) -> None:
-        """Heap entries for cluster ``a`` with each of its neighbours within the threshold."""
+        """Heap entries for cluster ``a`` with each of its neighbours within the threshold.
+
+        The average of each link is ``_average``'s arithmetic written out (the same operations in the same
+        order, so the same floats): after each merge it runs once per neighbour of the merged cluster, and
+        the call and its ``min``/``max`` cost more than the arithmetic.
+        """
         params, version, heap, members = self.params, self.version, self.heap, self.members
         size, threshold, push = len(members[a]), params.threshold, heapq.heappush
+        unlinked, half = params.unlinked_distance, params.neighbours
+        # the average is a weighted mean of the linked pairs' mean distance and ``unlinked``: when both are
+        # above the threshold (by more than rounding), so is the average, and it need not be computed
+        far = threshold * (1.0 + 1e-9) if unlinked is not None and unlinked > threshold * (1.0 + 1e-9) else math.inf
         for c, link in self.nbr[a].items():
-            avg = _average(link, size, len(members[c]), params, int(link[2]))
+            s, cnt = link[0], link[1]
+            if s > far * cnt:
+                continue
+            if unlinked is None:
+                avg = s / cnt
+            else:
+                other = len(members[c])
+                pairs, share = size * other, half * (size + other) / 2
+                expected = share if share < pairs else pairs
+                same = int(link[2])
+                if same > expected:
+                    expected = same
+                missing = expected - cnt
+                if missing < 0.0:
+                    missing = 0.0
+                avg = (s + missing * unlinked) / (cnt + missing)
             if avg <= threshold:
                 x, y = (a, c) if a < c else (c, a)
                 push(heap, (avg, x, y, version[x], version[y]))

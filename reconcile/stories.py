@@ -49,7 +49,11 @@ def _candidates(V: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarr
     lo, hi = np.minimum(rows[keep], cols[keep]), np.maximum(rows[keep], cols[keep])
     _, first = np.unique(lo.astype(np.int64) * n + hi, return_index=True)
     lo, hi = lo[first], hi[first]
-    return lo, hi, np.einsum("ij,ij->i", V[lo], V[hi])
+    sim = np.empty(len(lo), dtype=V.dtype)
+    for start in range(0, len(lo), 16384):  # a slice of pairs at a time: no copy of two rows per pair at once
+        sl = slice(start, start + 16384)
+        sim[sl] = np.einsum("ij,ij->i", V[lo[sl]], V[hi[sl]])
+    return lo, hi, sim
 
 
 def _known(a: int, b: int, first: np.ndarray) -> bool:

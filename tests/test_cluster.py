@@ -84,6 +84,20 @@ def test_pair_distance_uses_what_claims_say(mixed_result):
     assert not same_fact_in_document(deminer, builder, lex, p)
 
 
+
+def test_one_figure_in_two_units_of_one_document_may_be_one_fact():
+    """"climbed 5,000 feet (1,524 metres)": the in-document rule compares the figures in their canonical unit."""
+    from .builders import claim
+
+    lex, p = load_lexicon(), ClusterParams()
+    length = dict(unit_class="length", counted=None, counted_group=None, unit_canonical="meter")
+    feet = claim(0, 5000, "a", unit="foot", value_canonical=1524.0, low=4500.0, high=5500.0, **length)
+    metres = claim(1, 1524, "a", unit="meter", value_canonical=1524.0, **length)
+    other = claim(2, 5000, "a", unit="meter", value_canonical=5000.0, **length)
+    assert same_fact_in_document(feet, metres, lex, p)
+    assert not same_fact_in_document(feet, other, lex, p)  # 5,000 feet are not 5,000 metres
+
+
 @pytest.fixture(scope="module")
 def minilm():
     return load_model("all-minilm-l6-v2")
