@@ -161,9 +161,11 @@ def _update(read: RunResult, store: Store, config: Config, stats: IndexStats, em
     as a run of its own (on a first index, its facts form by clustering it whole), each later one against the
     archive the one before committed, as an incremental run that never falls back to re-clustering the whole
     archive (``incremental_facts``, ``whole_share=None``). Only one batch's texts are held at a time, but a
-    later batch re-clusters the claims of every fact it comes near, so its cost still grows with the archive
-    (BENCHMARKS.md, round 0.6.0). Each batch is committed (``Store.commit``): a stopped run keeps the batches
-    done (every claim in a fact, every fact judged), and running it again goes on with the rest.
+    later batch re-clusters the claims of every fact it comes near, so its cost grows with the archive when
+    the new articles draw on every fact (BENCHMARKS.md, round 0.6.0), and levels off when they draw on the
+    facts of their time (``batches[k]["reclustered_claims"]``, round 0.7.1). Each batch is committed
+    (``Store.commit``): a stopped run keeps the batches done (every claim in a fact, every fact judged), and
+    running it again goes on with the rest.
     """
     snap = store.snapshot()
     if snap.meta.get("model") and snap.meta["model"] != config.model and snap.documents:
