@@ -163,7 +163,7 @@ def _update(read: RunResult, store: Store, config: Config, stats: IndexStats, em
     archive (``incremental_facts``, ``whole_share=None``). Only one batch's texts are held at a time, but a
     later batch re-clusters the claims of every fact it comes near, so its cost grows with the archive when
     the new articles draw on every fact (BENCHMARKS.md, round 0.6.0), and levels off when they draw on the
-    facts of their time (``batches[k]["reclustered_claims"]``, round 0.7.1). Each batch is committed
+    facts of their time (``IndexStats.batches[k]["reclustered_claims"]``). Each batch is committed
     (``Store.commit``): a stopped run keeps the batches done (every claim in a fact, every fact judged), and
     running it again goes on with the rest.
     """
