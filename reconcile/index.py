@@ -184,8 +184,9 @@ def _update(read: RunResult, store: Store, config: Config, stats: IndexStats, em
             _add(stats, "read", t)
         if len(parts) > 1 and progress:
             progress("batch", k, len(parts))
-        again, fresh, joined = _index_batch(part, removed if not k else [], snap, store, config, stats, embedder, lex,
-                                    progress, client, recluster and not k, WHOLE_SHARE if not k else None)
+        again, fresh, joined = _index_batch(part, removed if not k else [], snap, store, config, stats, embedder,
+                                            lex, progress, client, recluster and not k,
+                                            WHOLE_SHARE if not k else None)
         stats.reclustered = again if not k else stats.reclustered
         changed |= fresh
         stats.batches.append({"documents": len(part), "archive_claims": stats.claims, "facts": stats.facts,
