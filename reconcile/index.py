@@ -162,7 +162,7 @@ def _update(read: RunResult, store: Store, config: Config, stats: IndexStats, em
     archive the one before committed, as an incremental run that never falls back to re-clustering the whole
     archive (``incremental_facts``, ``whole_share=None``). Only one batch's texts are held at a time, but a
     later batch re-clusters the claims of every fact it comes near, so its cost grows with the archive when
-    the new articles draw on every fact (BENCHMARKS.md, round 0.6.0), and levels off when they draw on the
+    the new articles draw on every fact (BENCHMARKS.md, round 0.6.0), and more slowly when they draw on the
     facts of their time (``IndexStats.batches[k]["reclustered_claims"]``). Each batch is committed
     (``Store.commit``): a stopped run keeps the batches done (every claim in a fact, every fact judged), and
     running it again goes on with the rest.

@@ -183,9 +183,8 @@ def test_news_that_runs_in_time_joins_in_ten_batches_at_the_cost_of_its_neighbou
     assert abs(f_one - f_ten) <= 0.03, (f_one, f_ten)
     assert f_ten > 0.5
     # the first batch is clustered whole; a later one re-clusters its new claims with the facts still open
-    # (the neighbourhood), not the archive, so what it takes in stays about level while the archive grows:
-    # over the last six batches it grows by under half a claim per claim the archive gains (on a corpus
-    # whose articles draw from every fact, about 0.8)
+    # (the neighbourhood), not the archive: over the last six batches what it takes in grows by under half a
+    # claim per claim the archive gains (on a corpus whose articles draw from every fact, about 0.8)
     first, *later = ten.batches
     assert first["reclustered_claims"] == first["archive_claims"]
     assert all(b["reclustered_claims"] < b["archive_claims"] for b in later)
