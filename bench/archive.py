@@ -9,6 +9,10 @@ PostgreSQL: a throwaway server is started as in the tests (tests/pg.py). Jobs (`
 ``--increment`` new articles incrementally and with ``--recluster``; ``replicate-*`` grow the archive
 ``--replicate`` times (copies of its documents in its facts) to measure checks at a scale too large to index.
 Check figures carry CPU seconds beside wall seconds: on a loaded machine the wall time is mostly waiting.
+``--batches K`` (with ``--only`` and no job: that alone) indexes in K batches and in one, with per-batch seconds.
+Environment: ``ARCHIVE_BENCH_RECENCY=W`` generates the corpus with ``bench/corpus.py --recency W`` (news that
+runs in time); ``ARCHIVE_BENCH_BATCH``, ``ARCHIVE_BENCH_THREADS``, ``ARCHIVE_BENCH_CACHE`` (a warm embedding
+cache) and, for the batches job, ``ARCHIVE_BENCH_MODEL``.
 """
 
 from __future__ import annotations
@@ -34,13 +38,24 @@ def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _recency() -> int | None:
+    """The corpus's recency window (``bench/corpus.py --recency``) from ``ARCHIVE_BENCH_RECENCY`` (unset: none)."""
+    return int(os.environ.get("ARCHIVE_BENCH_RECENCY", "0")) or None
+
+
 def _corpus(n: int, out: Path) -> Path:
     from bench.corpus import generate
 
-    corpus = out / f"corpus-{n}.jsonl"
+    w = _recency()
+    corpus = out / (f"corpus-{n}" + (f"-r{w}" if w else "") + ".jsonl")
     if not corpus.exists():
-        generate(n, out)
+        generate(n, out, recency=w)
     return corpus
+
+
+def _truth(n: int, out: Path) -> dict:
+    """The truth of the corpus ``_corpus`` writes."""
+    return json.loads(_corpus(n, out).with_suffix(".truth.json").read_text(encoding="utf-8"))
 
 
 def archive_mb(db: str) -> float:
@@ -62,7 +77,7 @@ def archive_bcubed(db: str, out: Path, n: int) -> float:
     from bench.run import bcubed
     from reconcile.store import open_store
 
-    truth = json.loads((out / f"corpus-{n}.truth.json").read_text(encoding="utf-8"))
+    truth = _truth(n, out)
     store = open_store(db, create=False)
     try:
         return float(bcubed(store.snapshot(), truth)["bcubed_f1"])
@@ -363,28 +378,30 @@ def serial(n: int, out: Path, threads: int) -> dict:
 
 
 def batches(n: int, out: Path, k: int) -> dict:
-    """B-cubed after indexing the corpus in k batches (each run adds one slice) against one batch."""
+    """B-cubed and per-batch seconds of one index run in ``k`` batches (``index(..., batch=)``: the first batch
+    clustered whole, each later one joined incrementally) against one batch, with one warm embedding cache
+    (the ``k``-batch run first: it fills the cache). ``ARCHIVE_BENCH_MODEL`` chooses the model."""
     from bench.run import bcubed
     from reconcile.config import Config
     from reconcile.embed import Embedder
     from reconcile.index import index
     from reconcile.store import open_store
 
-    corpus = _corpus(n, out)
-    truth = json.loads((out / f"corpus-{n}.truth.json").read_text(encoding="utf-8"))
-    lines = corpus.read_text(encoding="utf-8").splitlines()
-    res = {}
+    corpus, truth = _corpus(n, out), _truth(n, out)
+    cfg = Config(model=os.environ.get("ARCHIVE_BENCH_MODEL") or Config().model)
+    res: dict[str, Any] = {"articles": n, "recency": _recency(), "model": cfg.model}
     with tempfile.TemporaryDirectory() as tmp:
-        emb = Embedder(Config().model, cache_dir=tmp)
-        for parts in (1, k):
+        emb = Embedder(cfg.model, cache_dir=os.environ.get("ARCHIVE_BENCH_CACHE") or tmp)
+        for parts in (k, 1):
             store = open_store(Path(tmp) / f"b{parts}.db")
-            for i in range(1, parts + 1):
-                part = Path(tmp) / f"part{parts}.jsonl"
-                part.write_text("\n".join(lines[:len(lines) * i // parts]) + "\n", encoding="utf-8")
-                index([str(part)], store, Config(), embedder=emb)
+            t = time.perf_counter()
+            st = index([str(corpus)], store, cfg, embedder=emb, progress=_log, batch=-(-n // parts))
+            res[f"seconds_{parts}_batches"] = round(time.perf_counter() - t, 1)
             res[f"bcubed_f1_{parts}_batches"] = round(bcubed(store.snapshot(), truth)["bcubed_f1"], 3)
+            res[f"facts_{parts}_batches"] = st.facts
+            res[f"per_batch_{parts}"] = st.batches
             store.close()
-    return {"articles": n, **res}
+    return res
 
 
 def _child(kind: str, args: list[str], n: int, out: Path) -> dict:

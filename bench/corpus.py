@@ -11,7 +11,12 @@ Writes ``corpus-N.jsonl`` (one article per line: id, text, outlet, published, la
 ``corpus-N.truth.json`` (for each article, the facts it mentions, in order, with the value stated), so
 quality can be measured at scale as well as speed.
 
-Usage: python bench/corpus.py --articles 10000 --out bench/out [--seed 7]
+With ``--recency W`` (off by default; the output without it is unchanged) the corpus runs in time: article
+``i`` of ``n`` is published on day ``365 * i // n`` and draws its facts from the ``W`` facts open at that
+point of the corpus (a window that moves through the facts as the articles go on), as news concentrates on
+recent events. Indexing such a corpus in batches, a later batch meets mostly facts that are still open.
+
+Usage: python bench/corpus.py --articles 10000 --out bench/out [--seed 7] [--recency 100]
 """
 
 from __future__ import annotations
@@ -149,9 +154,20 @@ def sentence(fact: dict, lang: str, rng: random.Random, value: int) -> str:
     return s + "."
 
 
-def make_article(i: int, facts: list[dict], rng: random.Random, start: date) -> tuple[dict, dict]:
+def open_facts(i: int, n_articles: int, facts: list[dict], window: int) -> list[dict]:
+    """The ``window`` facts open at article ``i`` of ``n_articles``: the window moves through ``facts`` in
+    order, from the first ``window`` at the first article to the last ``window`` at the last."""
+    hi = min(len(facts), max(window, -(-(i + 1) * len(facts) // n_articles)))
+    return facts[max(0, hi - window):hi]
+
+
+def make_article(i: int, facts: list[dict], rng: random.Random, start: date,
+                 day: int | None = None) -> tuple[dict, dict]:
+    """Article ``i`` on 2-5 of ``facts``, published on a random day of the year from ``start`` (on ``day``
+    when given)."""
     outlet, lang = rng.choice(OUTLETS)
-    published = start + timedelta(days=rng.randrange(365))
+    offset = rng.randrange(365)
+    published = start + timedelta(days=offset if day is None else day)
     chosen = rng.sample(facts, k=min(len(facts), rng.randint(2, 5)))
     paras, truth = [], []
     for f in chosen:
@@ -170,15 +186,22 @@ def make_article(i: int, facts: list[dict], rng: random.Random, start: date) -> 
     return doc, {"id": doc["id"], "mentions": truth}
 
 
-def generate(n_articles: int, out: Path, seed: int = 7) -> tuple[Path, Path]:
+def generate(n_articles: int, out: Path, seed: int = 7, recency: int | None = None) -> tuple[Path, Path]:
+    """Write the corpus and its truth (``corpus-N[-rW].jsonl`` and ``.truth.json``); ``recency``: facts open at
+    a time (None: every article draws from all facts)."""
     rng = random.Random(seed)
     facts = make_facts(max(10, n_articles // 2), rng)
     out.mkdir(parents=True, exist_ok=True)
-    corpus, truth_path = out / f"corpus-{n_articles}.jsonl", out / f"corpus-{n_articles}.truth.json"
+    name = f"corpus-{n_articles}" + (f"-r{recency}" if recency else "")
+    corpus, truth_path = out / f"{name}.jsonl", out / f"{name}.truth.json"
     truth = []
     with corpus.open("w", encoding="utf-8") as fh:
         for i in range(n_articles):
-            doc, t = make_article(i, facts, rng, date(2024, 1, 1))
+            if recency:
+                doc, t = make_article(i, open_facts(i, n_articles, facts, recency), rng, date(2024, 1, 1),
+                                      365 * i // n_articles)
+            else:
+                doc, t = make_article(i, facts, rng, date(2024, 1, 1))
             fh.write(json.dumps(doc, ensure_ascii=False) + "\n")
             truth.append(t)
     truth_path.write_text(json.dumps({"facts": facts, "articles": truth}, ensure_ascii=False), encoding="utf-8")
@@ -190,8 +213,12 @@ def main() -> None:
     ap.add_argument("--articles", type=int, default=1000)
     ap.add_argument("--out", default="bench/out")
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--recency", type=int, default=None,
+                    help="facts open at a time: articles run in time and draw from these (default: all facts)")
     a = ap.parse_args()
-    corpus, truth = generate(a.articles, Path(a.out), a.seed)
+    if a.recency is not None and a.recency < 1:
+        ap.error("--recency must be at least 1")
+    corpus, truth = generate(a.articles, Path(a.out), a.seed, a.recency)
     print(f"wrote {corpus} and {truth}")
 
 

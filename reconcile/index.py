@@ -57,7 +57,8 @@ class IndexStats:
     errors: list[InputError] = field(default_factory=list)
     warnings: list[InputError] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
-    # a run in batches: per batch its documents, the archive's claims and facts after it, and its seconds
+    # a run in batches: per batch its documents, the archive's claims and facts after it, the claims it
+    # re-clustered, and its seconds
     batches: list[dict[str, float]] = field(default_factory=list)
 
 
@@ -160,9 +161,11 @@ def _update(read: RunResult, store: Store, config: Config, stats: IndexStats, em
     as a run of its own (on a first index, its facts form by clustering it whole), each later one against the
     archive the one before committed, as an incremental run that never falls back to re-clustering the whole
     archive (``incremental_facts``, ``whole_share=None``). Only one batch's texts are held at a time, but a
-    later batch re-clusters the claims of every fact it comes near, so its cost still grows with the archive
-    (BENCHMARKS.md, round 0.6.0). Each batch is committed (``Store.commit``): a stopped run keeps the batches
-    done (every claim in a fact, every fact judged), and running it again goes on with the rest.
+    later batch re-clusters the claims of every fact it comes near, so its cost grows with the archive when
+    the new articles draw on every fact (BENCHMARKS.md, round 0.6.0), and more slowly when they draw on the
+    facts of their time (``IndexStats.batches[k]["reclustered_claims"]``). Each batch is committed
+    (``Store.commit``): a stopped run keeps the batches done (every claim in a fact, every fact judged), and
+    running it again goes on with the rest.
     """
     snap = store.snapshot()
     if snap.meta.get("model") and snap.meta["model"] != config.model and snap.documents:
@@ -181,11 +184,13 @@ def _update(read: RunResult, store: Store, config: Config, stats: IndexStats, em
             _add(stats, "read", t)
         if len(parts) > 1 and progress:
             progress("batch", k, len(parts))
-        again, fresh = _index_batch(part, removed if not k else [], snap, store, config, stats, embedder, lex,
-                                    progress, client, recluster and not k, WHOLE_SHARE if not k else None)
+        again, fresh, joined = _index_batch(part, removed if not k else [], snap, store, config, stats, embedder,
+                                            lex, progress, client, recluster and not k,
+                                            WHOLE_SHARE if not k else None)
         stats.reclustered = again if not k else stats.reclustered
         changed |= fresh
         stats.batches.append({"documents": len(part), "archive_claims": stats.claims, "facts": stats.facts,
+                              "reclustered_claims": joined,
                               **{s: round(v - before.get(s, 0.0), 3) for s, v in stats.timings.items()
                                  if s != "ingest"}})
         for d in part:
@@ -197,22 +202,24 @@ def _update(read: RunResult, store: Store, config: Config, stats: IndexStats, em
 
 def _index_batch(part: list[Document], removed: list[str], snap: ArchiveSnapshot, store: Store, config: Config,
                  stats: IndexStats, embedder: Embedder, lex: Lexicon, progress: Progress | None, client: Any,
-                 recluster: bool, whole_share: float | None) -> tuple[bool, set[str]]:
+                 recluster: bool, whole_share: float | None) -> tuple[bool, set[str], int]:
     """One batch of an index run: extract and embed ``part``, update the facts (re-clustered whole when
     ``recluster``, on a first run or a change of the clustering; else incrementally), judge, write.
-    Returns whether it re-clustered and the ids of the facts it made new or changed."""
+    Returns whether it re-clustered, the ids of the facts it made new or changed, and how many claims its
+    clustering took in (the whole archive, or the neighbourhood of what changed)."""
     plan = _plan(part, removed, snap, config, stats, embedder, progress, client)
     params = ClusterParams(threshold=config.cluster_threshold)
     fingerprint = clustering_fingerprint(params)
     reclustered = recluster or not snap.facts or snap.meta.get("clustering") != fingerprint
     t = time.perf_counter()
+    sizes = {"reclustered_claims": len(plan.claims)}
     if reclustered:
         counted = counted_embeddings(embedder, plan.claims) if plan.claims else None
         facts = cluster_claims(plan.claims, plan.embeddings, params, lex, counted)
         changed = {f.id for f in facts}
     else:
         facts, changed = incremental_facts(snap, plan.claims, plan.embeddings, {c.id for c in plan.new},
-                                           embedder, lex, params, whole_share)
+                                           embedder, lex, params, whole_share, sizes)
     _add(stats, "cluster", t)
     t = time.perf_counter()
     findings, rel, judged = _judge(facts, changed, plan, snap.findings, config, reclustered,
@@ -227,7 +234,7 @@ def _index_batch(part: list[Document], removed: list[str], snap: ArchiveSnapshot
     _add(stats, "write", t)
     stats.documents, stats.claims, stats.facts = len(plan.docs), len(plan.claims), len(facts)
     stats.facts_judged += judged
-    return reclustered, changed
+    return reclustered, changed, sizes["reclustered_claims"]
 
 
 def clustering_fingerprint(params: ClusterParams) -> str:
@@ -297,7 +304,8 @@ def _near_facts(old: list[Fact], snap: ArchiveSnapshot, new: list[Claim], new_em
 
 def incremental_facts(snap: ArchiveSnapshot, claims: list[Claim], emb: np.ndarray, new_ids: set[str],
                       embedder: Embedder, lex: Lexicon, params: ClusterParams,
-                      whole_share: float | None = WHOLE_SHARE) -> tuple[list[Fact], set[str]]:
+                      whole_share: float | None = WHOLE_SHARE, sizes: dict[str, int] | None = None
+                      ) -> tuple[list[Fact], set[str]]:
     """The archive's facts after a run that added ``new_ids`` to ``claims`` (and dropped what is gone).
 
     Re-clusters, with ``cluster_claims`` itself, the new claims together with every claim of the facts
@@ -307,7 +315,8 @@ def incremental_facts(snap: ArchiveSnapshot, claims: list[Claim], emb: np.ndarra
     other fact is kept unchanged (same claims, same id, same verdict). A neighbourhood of more than
     ``whole_share`` of the claims is clustered as the whole archive (None: never; the later batches of a run
     in batches, whose cost must not grow with the archive). Deterministic: the same archive and inputs give
-    the same facts. Returns the facts and the ids of those that are new or changed.
+    the same facts. Returns the facts and the ids of those that are new or changed; ``sizes`` (when given)
+    receives how many claims were re-clustered (``reclustered_claims``: what a run's join costs).
     """
     row = {c.id: i for i, c in enumerate(claims)}
     old = [f for f in snap.facts if f.claims]
@@ -318,6 +327,8 @@ def incremental_facts(snap: ArchiveSnapshot, claims: list[Claim], emb: np.ndarra
     sub = [i for i, c in enumerate(claims) if c.id not in assigned]  # new, of touched facts, or orphans
     if whole_share is not None and len(sub) > whole_share * len(claims):
         touched, sub = {f.id for f in old}, list(range(len(claims)))
+    if sizes is not None:
+        sizes["reclustered_claims"] = len(sub)
     sub_claims = [claims[i] for i in sub]
     counted = counted_embeddings(embedder, sub_claims) if sub_claims else None
     fresh = cluster_claims(sub_claims, emb[sub], params, lex, counted) if sub_claims else []
