@@ -126,14 +126,18 @@ def test_a_stopped_run_keeps_the_batches_it_committed_and_goes_on(corpus, tmp_pa
     assert abs(bcubed(snap, corpus["truth"])["bcubed_f1"] - f_one) <= 0.03
 
 
-def test_postgres_builds_the_same_archive_in_batches(corpus, postgres):
+def _fresh_database(postgres: str, name: str) -> str:
+    """The URL of an empty database ``name`` on the test server (dropped first if an earlier run left it)."""
     import psycopg
 
-    name = "batches"
     with psycopg.connect(postgres, autocommit=True) as con:
         con.execute(f"DROP DATABASE IF EXISTS {name}")
         con.execute(f"CREATE DATABASE {name}")
-    url = postgres.replace("/postgres?", f"/{name}?")
+    return postgres.replace("/postgres?", f"/{name}?")
+
+
+def test_postgres_builds_the_same_archive_in_batches(corpus, postgres):
+    url = _fresh_database(postgres, "batches")
     store = open_store(url)
     stats = index([str(corpus["path"])], store, corpus["cfg"], embedder=corpus["emb"], batch=BATCH)
     store.close()
@@ -194,13 +198,7 @@ def test_news_that_runs_in_time_joins_in_ten_batches_at_the_cost_of_its_neighbou
 
 
 def test_postgres_joins_news_in_time_as_sqlite_does(recent, postgres):
-    import psycopg
-
-    name = "recent"
-    with psycopg.connect(postgres, autocommit=True) as con:
-        con.execute(f"DROP DATABASE IF EXISTS {name}")
-        con.execute(f"CREATE DATABASE {name}")
-    url = postgres.replace("/postgres?", f"/{name}?")
+    url = _fresh_database(postgres, "recent")
     store = open_store(url)
     stats = index([str(recent["path"])], store, recent["cfg"], embedder=recent["emb"], batch=RECENT // 10)
     store.close()
