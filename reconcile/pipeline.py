@@ -19,7 +19,7 @@ from reconcile.embed import Embedder, counted_embeddings
 from reconcile.ingest import read_inputs
 from reconcile.lexicon import load_lexicon
 from reconcile.model import Claim, Document, Fact, Finding, InputError
-from reconcile.workers import extract_documents
+from reconcile.workers import extract_documents, judge_rules
 
 __all__ = ["RunResult", "run", "analyse", "extract", "embed", "cluster", "judge", "Progress"]
 
@@ -101,13 +101,13 @@ def judge(facts: list[Fact], claims: list[Claim], docs: dict[str, Document],
     over every fact; then verdicts (from the rules' ``verdict:``), values, confidence and explanations.
     """
     from reconcile.confidence import ConfidenceParams, fact_origins, judge_facts, learn_reliability
-    from reconcile.rules import load_rules, run_rules
+    from reconcile.rules import load_rules
 
     params = ConfidenceParams.from_config(config)
     rules = load_rules(config)
     origins = fact_origins(facts, claims, docs, params)
     reliability = learn_reliability(facts, claims, docs, origins, params)
-    findings = run_rules(rules, facts, claims, docs, config, origins)
+    findings = judge_rules(rules, facts, claims, docs, config, origins)  # on config.jobs local processes
     judge_facts(facts, claims, docs, findings, reliability, origins, params)
     return findings, reliability
 

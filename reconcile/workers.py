@@ -1,4 +1,4 @@
-"""One machine's cores for the per-document stage of a run: claim extraction in forked local processes.
+"""One machine's cores for a run: claim extraction and the rules in forked local processes.
 
 Extraction is pure Python, one document at a time, and independent across documents. On a machine with
 several cores a large corpus is cut into contiguous chunks that forked processes extract, and the claims come
@@ -6,6 +6,10 @@ back in document order: the same claims, in the same order, as extracting in pro
 process (starting processes costs more than it saves), as does a platform without ``fork``. Spreading an
 archive's indexing over machines is Dask's job (``reconcile.distributed``); this module only uses the cores
 of the machine a run is on.
+
+The rules judge each fact with every other fact as context (``run_rules(only=...)``), so each worker takes
+every n-th fact; it returns their findings and the rules that fired per fact, and the parent puts them back
+in fact order: the same findings, in the same order.
 """
 
 from __future__ import annotations
@@ -13,16 +17,21 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections.abc import Iterator, Sequence
+from typing import Any
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 from reconcile.claims import extract_claims
+from reconcile.config import Config
 from reconcile.lexicon import Lexicon
-from reconcile.model import Claim, Document
+from reconcile.model import Claim, Document, Fact, Finding
+from reconcile.rules import Rule, run_rules
 
-__all__ = ["extract_documents", "worker_count", "Extracted", "MIN_DOCUMENTS", "CHUNKS_PER_WORKER"]
+__all__ = ["extract_documents", "judge_rules", "worker_count", "Extracted", "MIN_DOCUMENTS", "MIN_FACTS",
+           "CHUNKS_PER_WORKER"]
 
 MIN_DOCUMENTS = 200  # below this, `jobs = 0` extracts in process
+MIN_FACTS = 200  # below this, `jobs = 0` runs the rules in process
 CHUNKS_PER_WORKER = 8  # smaller chunks even out documents of different lengths; each chunk is one task
 
 Extracted = tuple[list[Claim], str | None]  # a document's claims, or the problem that stopped its extraction
@@ -37,14 +46,14 @@ def _cores() -> int:
     return os.cpu_count() or 1
 
 
-def worker_count(jobs: int, documents: int) -> int:
-    """How many processes extract ``documents`` documents: ``jobs`` (0 = one per core for a corpus of at least
-    ``MIN_DOCUMENTS``), never more than the cores or the documents, and 1 where processes cannot be forked
+def worker_count(jobs: int, documents: int, least: int = MIN_DOCUMENTS) -> int:
+    """How many processes take ``documents`` items (documents, or facts): ``jobs`` (0 = one per core for at
+    least ``least`` items), never more than the cores or the items, and 1 where processes cannot be forked
     (no ``fork``, or this process is itself a daemonic worker)."""
     if jobs == 1 or documents < 2 or "fork" not in multiprocessing.get_all_start_methods() \
             or multiprocessing.current_process().daemon:
         return 1
-    if jobs == 0 and documents < MIN_DOCUMENTS:
+    if jobs == 0 and documents < least:
         return 1
     return max(1, min(jobs or _cores(), _cores(), documents))
 
@@ -104,3 +113,54 @@ def extract_documents(documents: Sequence[Document], lex: Lexicon, jobs: int = 0
             yield from outcome
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+_RULES: tuple[Any, ...] | None = None  # in a rules worker: (rules, facts, claims, docs, config, origins)
+Judged = tuple[list[Finding], dict[str, list[str]]]  # a chunk's findings, and the rules that fired per fact
+
+
+def _inherit_rules(*run: Any) -> None:
+    """A rules worker's initializer: the clustered run, handed over by the fork itself."""
+    global _RULES
+    _RULES = run
+
+
+def _judge_share(share: tuple[int, int]) -> Judged:
+    """In a worker: the rules on every ``share[1]``-th fact from ``share[0]``, every fact of the run as context."""
+    assert _RULES is not None, "a rules worker runs only inside judge_rules"
+    rules, facts, claims, docs, config, origins = _RULES
+    mine = facts[share[0]::share[1]]
+    found = run_rules(rules, facts, claims, docs, config, origins, only={f.id for f in mine})
+    return found, {f.id: f.rules for f in mine}
+
+
+def judge_rules(rules: list[Rule], facts: list[Fact], claims: list[Claim], docs: dict[str, Document],
+                config: Config, origins: dict[str, dict[str, str]]) -> list[Finding]:
+    """``run_rules`` on ``config.jobs`` processes (0 = one per core for ``MIN_FACTS`` facts or more): the same
+    findings in the same order, and each fact's ``rules`` set as ``run_rules`` sets them."""
+    workers = worker_count(config.jobs, len(facts), MIN_FACTS)
+    if workers == 1:
+        return run_rules(rules, facts, claims, docs, config, origins)
+    shares = [(i, workers) for i in range(workers)]  # interleaved: the costly facts of a story spread evenly
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_inherit_rules,
+                               initargs=(rules, facts, claims, docs, config, origins))
+    try:
+        outcomes = [future.result() for future in [pool.submit(_judge_share, s) for s in shares]]
+    except (OSError, BrokenProcessPool):  # no worker could start, or one died: judge in process
+        return run_rules(rules, facts, claims, docs, config, origins)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    return _in_fact_order(facts, outcomes)
+
+
+def _in_fact_order(facts: list[Fact], outcomes: list[Judged]) -> list[Finding]:
+    """The workers' findings in the order ``run_rules`` gives them (fact by fact), each fact's rules set."""
+    by_fact: dict[str, list[Finding]] = {}
+    fired: dict[str, list[str]] = {}
+    for found, codes in outcomes:
+        fired.update(codes)
+        for finding in found:
+            by_fact.setdefault(finding.fact, []).append(finding)
+    for fact in facts:
+        fact.rules = fired[fact.id]
+    return [finding for fact in facts for finding in by_fact.get(fact.id, [])]

@@ -139,3 +139,32 @@ def test_the_extract_stage_on_two_processes_equals_one():
         extract(result, Config(jobs=jobs))
         runs.append(result)
     assert runs[0].claims and runs[0].claims == runs[1].claims and runs[0].errors == runs[1].errors == []
+
+
+@two_cores
+def test_the_rules_on_two_processes_give_the_findings_of_one_in_order(seeds_result, tmp_path, monkeypatch):
+    """``judge_rules`` with ``jobs = 2`` (forced: the seeds have fewer than MIN_FACTS facts): the findings of
+    ``run_rules``, in its order, and each fact's fired rules; the facts were judged in worker processes."""
+    import copy
+
+    from reconcile.config import Config
+    from reconcile.confidence import ConfidenceParams, fact_origins
+    from reconcile.rules import load_rules, run_rules
+
+    parent, log, real = os.getpid(), tmp_path / "pids.txt", run_rules
+
+    def recording(*args, **kw):
+        with open(log, "a", encoding="utf-8") as fh:
+            fh.write(f"rules {os.getpid()}\n")
+        return real(*args, **kw)
+
+    res, cfg = seeds_result, Config()
+    docs = {d.id: d for d in res.documents}
+    origins = fact_origins(res.facts, res.claims, docs, ConfidenceParams.from_config(cfg))
+    rules, alone, forked = load_rules(cfg), copy.deepcopy(res.facts), copy.deepcopy(res.facts)
+    expected = run_rules(rules, alone, res.claims, docs, cfg, origins)
+    monkeypatch.setattr(workers, "run_rules", recording)
+    got = workers.judge_rules(rules, forked, res.claims, docs, Config(jobs=2), origins)
+    assert expected and got == expected
+    assert [f.rules for f in forked] == [f.rules for f in alone] and any(f.rules for f in alone)
+    assert set(_pids(log)) - {parent}
