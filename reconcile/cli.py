@@ -166,7 +166,8 @@ common_inputs = [
 
 jobs_option = click.option(
     "--jobs", "-j", type=click.IntRange(min=0), default=None,
-    help="Local processes extracting claims (default: the config's `jobs`, 0 = one per core for 200+ documents).")
+    help="Local processes extracting claims and running the rules (default: the config's `jobs`, 0 = one per "
+         "core for 200+ documents).")
 
 
 def inputs(f: Any) -> Any:

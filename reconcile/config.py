@@ -37,7 +37,7 @@ class Config:
     source: str | None = None
     confidence: dict[str, Any] = field(default_factory=dict)  # [confidence]: ConfidenceParams fields
     index_batch: int = 10_000  # new or changed documents `reconcile index` extracts, clusters and writes at a time
-    jobs: int = 0  # local processes extracting claims: 0 = one per core for a large corpus, 1 = in process
+    jobs: int = 0  # local processes extracting claims and running the rules: 0 = one per core for a large corpus
 
 
 def find_config(start: Path) -> Path | None:
