@@ -979,12 +979,10 @@ def _counted_group(lemma: str | None, mods: list[str], predicate: str | None, un
         group = lex.counted_group(mod)
         if group is not None:
             return group
-    for name, rx in _clause_groups(lex).get(lang, ()) if unit_class in ("people", "count") else ():
-        if rx.search(own[0] if own else ""):
-            return name  # "413 Abgeordnete stimmten dafür": votes for
-    for name, rx in _clause_groups(lex).get(lang, ()) if unit_class in ("people", "count") and own else ():
-        if rx.search(own[-1]):
-            return name  # "Für die Vorlage stimmten 413 Abgeordnete"
+    for words in own if unit_class in ("people", "count") else ():  # after the figure first, then before it
+        for name, rx in _clause_groups(lex).get(lang, ()):
+            if rx.search(words):
+                return name  # "413 Abgeordnete stimmten dafür", "Für die Vorlage stimmten 413 Abgeordnete"
     if predicate and unit_class in ("people", "count") and not is_change(predicate, lex):
         return lex.counted_group(predicate)  # a change ("fell", "fall") is no act that counts
     return None
@@ -1067,7 +1065,7 @@ def extract_claims(doc: Document, lex: Lexicon | None = None) -> list[Claim]:
             c = _claim(q, s)
             if c is not None:
                 own.append(c)
-                s.measured = _last_measured([c], lex) or s.measured  # "um 9,7 Prozent gesunken, erwartet waren 10"
+                s.measured = _measured_by(c, lex) or s.measured  # "um 9,7 Prozent gesunken, erwartet waren 10"
         _part_groups(own)
         measured = s.measured
         claims.extend(own)
@@ -1096,13 +1094,12 @@ def _repeated_figures(claims: list[Claim]) -> None:
             stated[c.value] = c
 
 
-def _last_measured(claims: list[Claim], lex: Lexicon) -> Counted | None:
-    """What the last percentage change of ``claims`` measures, when it names it (a counted noun that is no change
-    noun itself: "Das BIP schrumpfte um 10 Prozent"), for a later change that names none."""
-    for c in reversed(claims):
-        if c.unit_class == "percent" and c.counted and c.counted_text and is_change(c.predicate, lex) \
-                and not is_change(c.counted.lower(), lex):
-            return c.counted_text, c.counted, list(c.modifiers)
+def _measured_by(c: Claim, lex: Lexicon) -> Counted | None:
+    """What ``c`` measures when it is a percentage change that names it (a counted noun that is no change noun
+    itself: "Das BIP schrumpfte um 10 Prozent"), for a later change that names none."""
+    if c.unit_class == "percent" and c.counted and c.counted_text and is_change(c.predicate, lex) \
+            and not is_change(c.counted.lower(), lex):
+        return c.counted_text, c.counted, list(c.modifiers)
     return None
 
 
