@@ -595,7 +595,7 @@ def _classify_reps(ctx: Context, claims: list[Claim], idx: list[int], tol: list[
     cue, whether it is a plan, hypothetical or forecast, whether a forecast, whether told as an earlier figure).
 
     Only a bounded figure speaks for its document ("more than $5 billion" fits any larger figure and says
-    nothing about which one the document means), and a superseded one (``_superseded``) does not either: its
+    nothing about which one the document means), and a superseded one (``_revisions``) does not either: its
     value, reported by another document, is updated by the figures that are not superseded."""
     pub = ctx.published
     cues, plans, forecasts, earlier = flags
@@ -603,7 +603,7 @@ def _classify_reps(ctx: Context, claims: list[Claim], idx: list[int], tol: list[
     compat = compat_matrix([tol[i] for i in idx])
     doc = _codes([c.document for c in reps])
     bounded = np.array([np.isfinite(tol[i][0]) and np.isfinite(tol[i][1]) for i in idx])
-    sup, new = _revisions(compat, doc, bounded, np.array([earlier[i] for i in idx], dtype=bool))
+    sup, revising = _revisions(compat, doc, bounded, np.array([earlier[i] for i in idx], dtype=bool))
     bad = _unexplained(compat, doc, bounded & ~sup)
     if not bad.any():
         return
@@ -620,7 +620,7 @@ def _classify_reps(ctx: Context, claims: list[Claim], idx: list[int], tol: list[
     cue = np.array([cues[i] or claims[i].value in cued_values for i in idx])
     fact_cum = is_cumulative(claims, ulex)
     cum = np.array([grows(c, fact_cum, ulex) for c in reps])
-    old, revised = ({reps[k].value for k in np.flatnonzero(m).tolist()} for m in (sup, new))
+    old, revised = ({reps[k].value for k in np.flatnonzero(m).tolist()} for m in (sup, revising))
     new = np.array([c.value in revised and c.value not in old for c in reps], dtype=bool)  # any document's
     upd = _update_mask(reps, cum, cue, [first_at.get(c.value, "") for c in reps], planned,
                        np.array([forecasts[i] for i in idx], dtype=bool),
