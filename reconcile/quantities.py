@@ -224,6 +224,7 @@ def _number_sources(lex: Lexicon, lang: str) -> dict[str, str]:
     en_all = _alt({**en["units"], **en["tens"], **en["multipliers"]})
     de_morph = _alt(w["de"]["morphemes"])
     halves = _words_re(cfg.get("and_a_half", {}).get(lang, []) or ["(?!)"])
+    one = _alt(en["articles"] + [k for k, v in en["units"].items() if v == 1])  # "a", "one": before "dozen and a half"
     of_ = _alt(cfg.get("vague_of_after", []) or ["(?!)"])  # "dozens of", "thousands of": the word is part of the figure
     return {
         "vague_plural": (rf"(?<![\w-])(?:({_alt(prefixes['de'])})|({_words_re(prefixes['en'])})\s+)?"
@@ -246,10 +247,10 @@ def _number_sources(lex: Lexicon, lang: str) -> dict[str, str]:
         # unit (checked by ``_measure_at``) and its half
         "half_after_number": (rf"(?<![\w.,-])(\d{{1,3}}|{_alt(list(en['units']) + list(en['tens']))})"
                               rf"\s+(?:{halves})(?![\w-])"),
-        "half_after_scale": (rf"(?<![\w-])(?:{_alt(en['articles'] + [k for k, v in en['units'].items() if v == 1])})"
+        "half_after_scale": (rf"(?<![\w-])(?:{one})"
                              rf"\s+({_alt(en['dozen'] + list(en['multipliers']))})\s+(?:{halves})(?![\w-])"),
         "dozen_after": rf"\s+(?:{_alt(en['dozen'])})(?![\w-])",  # matched where a figure ends
-        "half_after_unit": (rf"(?<![\w-])(?:{_alt(en['articles'] + [k for k, v in en['units'].items() if v == 1])})"
+        "half_after_unit": (rf"(?<![\w-])(?:{one})"
                             rf"\s+(?=[^\W\d])(.{{1,30}}?)\s+(?:{halves})(?![\w-])"),
         "de_one": rf"(?<![\w-])({_alt(w['de']['one_before'])})\s+(?=(?:{_alt(w['de']['one_scales'])})\b)",
         "de_special": rf"(?<![\w-])({_alt(w['de']['special'])})(?![\w])",
