@@ -23,7 +23,7 @@ from reconcile.counted import (base_noun, coordinated_adjective, counted_in_cont
                                Counted, gender_suffix_words, is_change, measured_subject, separable_infinitives,
                                is_people_word, labelled, listed, multiplied, rate_in_context)
 from reconcile.places import is_place_name
-from reconcile.qualifiers import basis_of, qualifiers
+from reconcile.qualifiers import NAMED_BASES, basis_of, qualifiers
 from reconcile.quantities import RawQuantity, _ARTICLE_BEFORE, extract
 from reconcile.sentences import ViewSentence, document_sentences
 
@@ -892,7 +892,7 @@ def _measured_against(q: RawQuantity, s: _Sentence, lemma: str | None, unit_clas
     if unit_class != "percent" or not lemma or not s.measured[1] or not is_change(lemma.lower(), s.lex):
         return False
     named = basis_of(s.text[oa:ob], s.lang, s.lex)[0] or basis_of(s.text[:oa], s.lang, s.lex)[0]
-    return named in _NAMED_BASES
+    return named in NAMED_BASES
 
 
 def _basis_before(s: _Sentence, predicate: str | None, unit_class: str) -> str | None:
@@ -903,10 +903,7 @@ def _basis_before(s: _Sentence, predicate: str | None, unit_class: str) -> str |
     if unit_class != "percent" or not s.previous_text or not (is_change(predicate, s.lex) or predicate == "minus"):
         return None
     kind = basis_of(s.previous_text, s.lang, s.lex)[0]
-    return kind if kind in _NAMED_BASES else None
-
-
-_NAMED_BASES = frozenset({"previous-period", "year-earlier"})  # the kinds of ``cues.yml`` scope.basis
+    return kind if kind in NAMED_BASES else None
 
 
 def _separable(text: str, clause: tuple[int, int], lex: Lexicon) -> str | None:

@@ -28,6 +28,7 @@ import numpy as np
 from reconcile.intervals import tolerance
 from reconcile.lexicon import Lexicon, default_rules_dir
 from reconcile.model import Claim
+from reconcile.qualifiers import NAMED_BASES
 
 __all__ = ["FEATURES", "FIGURE_FEATURES", "FEATURE_SIGNS", "PairKeys", "PairModel", "load_pair_model",
            "document_vectors", "day_number", "different_event", "different_basis"]
@@ -56,11 +57,6 @@ FEATURE_SIGNS = {
     "equal": 1, "log_ratio": -1, "doc_cos": -1, "date_gap": -1, "round_compatible": 1, "rel_diff": -1,
     "counted_far_value_close": -1, "series": 1, "basis_diff": -1,
 }
-
-
-# the bases ``qualifiers.basis_of`` names; a comparison kept as written ("verglichen mit dem Sommer 2015") may
-# be either in other words, so only two named bases that differ tell other facts
-_NAMED_BASES = frozenset({"previous-period", "year-earlier"})
 
 
 def different_event(X: np.ndarray) -> np.ndarray:
@@ -256,7 +252,7 @@ class PairKeys:
             "attribution": _code([(c.attribution or "").lower()[:24] or None for c in block]),
             "planned": _code([c.modality == "planned" for c in block]),
             "unit": _code([c.unit if c.unit_class != "count" else None for c in block]),
-            "basis": _code([c.basis if c.basis in _NAMED_BASES else None for c in block]),
+            "basis": _code([c.basis if c.basis in NAMED_BASES else None for c in block]),  # named kinds only
         }
         n = len(block)
         counted_rows, counted_known, counted_code = _unit_rows(counted, n)

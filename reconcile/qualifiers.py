@@ -24,7 +24,11 @@ from functools import lru_cache
 from reconcile.lexicon import Lexicon
 from reconcile.literals import Prefiltered, fast_pattern, fold
 
-__all__ = ["Qualifiers", "qualifiers", "basis_of"]
+__all__ = ["Qualifiers", "qualifiers", "basis_of", "NAMED_BASES"]
+
+# the bases ``basis_of`` names as kinds (``cues.yml`` scope.basis); a comparison kept as written ("verglichen mit
+# dem Sommer 2015") names one figure and may be either kind in other words
+NAMED_BASES = frozenset({"previous-period", "year-earlier"})
 
 
 @dataclass(frozen=True)
