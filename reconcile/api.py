@@ -97,13 +97,22 @@ def _documents(paths: list[str], config: Config, out: Rows) -> Iterator[Any]:
 
 
 def claim_rows(inputs: Iterable[str], config: Config | str | Path | None = None) -> Rows:
-    """The quantitative claims of ``inputs``, one dictionary each (the ``Claim`` fields but the embedded text)."""
-    from reconcile.claims import extract_claims
+    """The quantitative claims of ``inputs``, one dictionary each (the ``Claim`` fields but the embedded text).
+
+    Extracted on the configuration's ``jobs`` local processes (``reconcile.workers``), in document order; a
+    document whose extraction fails is an input error of ``Rows.errors``, the others are still listed.
+    """
+    from reconcile.lexicon import load_lexicon
+    from reconcile.workers import extract_documents
 
     paths = [str(p) for p in inputs]
+    cfg = resolve_config(paths, config)
     out = Rows()
-    for doc, lex in _documents(paths, resolve_config(paths, config), out):
-        for c in extract_claims(doc, lex):
+    docs = [doc for doc, _lex in _documents(paths, cfg, out)]
+    for doc, (claims, problem) in zip(docs, extract_documents(docs, load_lexicon(cfg.rules_dirs), cfg.jobs)):
+        if problem:
+            out.errors.append(InputError(doc.path, problem))
+        for c in claims:
             row = asdict(c)
             row.pop("key_text", None)
             out.rows.append(row)

@@ -166,8 +166,9 @@ common_inputs = [
 
 jobs_option = click.option(
     "--jobs", "-j", type=click.IntRange(min=0), default=None,
-    help="Local processes extracting claims and running the rules (default: the config's `jobs`, 0 = one per "
-         "core for 200+ documents).")
+    help="Local processes extracting claims and, where the command judges facts, running the rules (default: "
+         "the config's `jobs`, 0 = one per core for 200+ documents or facts; with --scheduler/--workers, Dask's "
+         "workers extract instead).")
 
 
 def inputs(f: Any) -> Any:
@@ -259,12 +260,13 @@ def report(paths: tuple[str, ...], config_path: str | None, rules_dirs: tuple[st
 @inputs
 @format_option(["json", "jsonl", "table"], "table")
 @click.option("--output", "-o", type=click.Path(dir_okay=False))
+@jobs_option
 def claims(paths: tuple[str, ...], config_path: str | None, rules_dirs: tuple[str, ...], skip_bad: bool, fmt: str,
-           output: str | None) -> None:
+           output: str | None, jobs: int | None) -> None:
     """List the quantitative claims of PATHS."""
     from reconcile.api import claim_rows
 
-    got = claim_rows(paths, _config(paths, config_path, rules_dirs=rules_dirs))
+    got = claim_rows(paths, _config(paths, config_path, rules_dirs=rules_dirs, jobs=jobs))
     _report_errors(got)
     rows = got.rows
     if fmt == "json":
@@ -512,9 +514,10 @@ def fuse(csv_paths: tuple[str, ...], fmt: str, quiet: bool, output: str | None, 
                                                 "changed are re-clustered, the others kept with their ids).")
 @click.option("--batch", type=click.IntRange(min=1), help="New or changed documents to index at a time, each batch "
                                                           "committed (default: the config's `index_batch`, 10000).")
+@jobs_option
 def index_cmd(paths: tuple[str, ...], config_path: str | None, rules_dirs: tuple[str, ...], skip_bad: bool,
               quiet: bool, db: str | None, model: str | None, no_cache: bool, wait: float, scheduler: str | None,
-              workers: int | None, recluster: bool, batch: int | None) -> None:
+              workers: int | None, recluster: bool, batch: int | None, jobs: int | None) -> None:
     """Build or update the archive DB from PATHS: only new or changed documents are processed."""
     from reconcile.embed import ModelError
     from reconcile.index import index
@@ -522,7 +525,8 @@ def index_cmd(paths: tuple[str, ...], config_path: str | None, rules_dirs: tuple
     from reconcile.rules import RuleError
     from reconcile.store import StoreError, display_address, open_store
 
-    cfg = _config(paths, config_path, model=model, rules_dirs=rules_dirs, cache=False if no_cache else None)
+    cfg = _config(paths, config_path, model=model, rules_dirs=rules_dirs, cache=False if no_cache else None,
+                  jobs=jobs)
     db = db or cfg.archive
     if not db:
         _err("reconcile: no archive: pass --db FILE_OR_URL or set `archive` in [tool.reconcile]")

@@ -153,3 +153,39 @@ def test_a_gold_file_without_its_keys_is_one_line_naming_it(tmp_path, capsys):
         main(["eval", "--gold-dir", str(gold), str(corpus)])
     err = capsys.readouterr().err
     assert exc.value.code == 2 and "c1.json" in err and "lacks the key" in err and "Traceback" not in err, err
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory) -> str:
+    """A generated corpus of 30 articles: enough documents for ``--jobs 2`` to fork two processes."""
+    from bench.corpus import generate
+
+    path, _truth = generate(30, tmp_path_factory.mktemp("generated"))
+    return str(path)
+
+
+def test_claims_on_two_processes_are_the_claims_in_process(generated):
+    one = _run("claims", generated, "--format", "json", "--jobs", "1")
+    two = _run("claims", generated, "--format", "json", "--jobs", "2")
+    assert one.exit_code == two.exit_code == 0
+    rows = json.loads(one.stdout)["claims"]
+    assert len(rows) > 30 and len({r["document"] for r in rows}) > 15
+    assert two.stdout == one.stdout
+
+
+def test_index_on_two_processes_writes_the_archive_of_one(generated, tmp_path):
+    from reconcile.store import open_store
+
+    snaps = []
+    for jobs in ("1", "2"):
+        db = tmp_path / f"jobs{jobs}.db"
+        r = _run("index", generated, "--db", str(db), "--model", "all-MiniLM-L6-v2", "--jobs", jobs, "--quiet")
+        assert r.exit_code == 0, r.output
+        store = open_store(db, create=False)
+        try:
+            snap = store.snapshot()
+        finally:
+            store.close()
+        snaps.append(([c.id for c in snap.claims], [(f.id, f.claims, f.verdict) for f in snap.facts]))
+    assert snaps[0][0] and snaps[0][1]
+    assert snaps[1] == snaps[0]
