@@ -80,7 +80,9 @@ class _Index:
     in both places' buckets), each bucket's rows sorted by their day (undated ones apart); and each fact's
     size and documents. Built once per run, so that a fact looks only at the rows it could match. A row holds
     all claims of one fact with one key and one scope, so that a scope is compared once; its number keeps
-    the order of its key's rows (dated by day, then the undated), whichever buckets a lookup reads."""
+    the order of its key's rows (dated by day, then the undated), whichever buckets a lookup reads. A fact's
+    documents here are those of its keyed claims: a document whose figure in it counts nothing to match on
+    ("ein paar Hundert", no act named) does not tell the thing the fact counts."""
 
     buckets: dict[tuple[_Key, str], dict[_Slot, _Bucket]]
     scopes: dict[str, _Scope]
@@ -104,9 +106,9 @@ def _build_index(ctx: Context) -> _Index:
             c = ctx.claims_by_id.get(cid)
             if c is None:
                 continue
-            documents[f.id].add(c.document)
             k = _key(c, ctx)
             if k is not None:
+                documents[f.id].add(c.document)
                 scopes[c.id] = _scope(c, ctx)
                 groups.setdefault((k, f.id, scopes[c.id]), []).append(c)
     by_key: dict[_Key, tuple[list[tuple[int, str, tuple[Claim, ...], _Scope]], list[_Row]]] = {}
@@ -257,9 +259,10 @@ def _judge(ctx: Context, fid: str, mine: list[Claim], theirs: list[Claim]) -> tu
     """(verdict, why) for a fact's figures against a sibling's, or None when the sibling adds nothing.
 
     Only the figures of documents that tell one of the two facts are compared (a document does not
-    contradict itself). When some other document tells both, and one fact is told as a running total, the
-    two are a total and a part of it (one operation's haul), so a document telling only one of them is a
-    scope question, not a conflict."""
+    contradict itself): this fact speaks with all its documents, the sibling with those of its keyed claims
+    (the ones that count something, ``_Index``), for only its figures of the thing are brought in. When some
+    other document tells both, and one fact is told as a running total, the two are a total and a part of it
+    (one operation's haul), so a document telling only one of them is a scope question, not a conflict."""
     own_docs, their_docs = {c.document for c in ctx.claims}, _index(ctx).documents[fid]
     all_mine, all_theirs = mine, theirs
     mine = [c for c in mine if c.document not in their_docs]
