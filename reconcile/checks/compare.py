@@ -22,6 +22,7 @@ from functools import lru_cache
 from typing import Any, TypeVar
 
 import numpy as np
+import simplemma
 
 from reconcile.checks.base import Context
 from reconcile.intervals import FxRates, Interval, claim_year, load_fx, read_lexicon_file, tolerance
@@ -411,8 +412,17 @@ def window_key(c: Claim, to_date: re.Pattern[str] | None) -> str:
 
 
 def group_words(c: Claim) -> frozenset[str]:
-    """The words of the population group as written, lower case, punctuation dropped ("AK-47 rifles")."""
-    return frozenset(re.findall(r"\w+", (c.group or "").lower()))
+    """The words of the population group, lower case, punctuation dropped ("AK-47 rifles"), each as its lemma:
+    "des Bruttoinlandsproduktes" and "des Bruttoinlandsprodukts", "Pflegekräfte" and "Pflegekräften" name one
+    group in two inflections."""
+    return _group_words(c.group or "", c.language)
+
+
+@lru_cache(maxsize=65536)
+def _group_words(group: str, language: str) -> frozenset[str]:
+    """``group_words`` of one group as written in one language (groups repeat across claims)."""
+    lang = language if language in ("de", "en") else "en"
+    return frozenset(simplemma.lemmatize(w, lang=lang).lower() for w in re.findall(r"\w+", group))
 
 
 def groups_apart(a: frozenset[str], b: frozenset[str]) -> bool:
