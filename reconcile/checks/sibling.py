@@ -81,8 +81,9 @@ class _Index:
     size and documents. Built once per run, so that a fact looks only at the rows it could match. A row holds
     all claims of one fact with one key and one scope, so that a scope is compared once; its number keeps
     the order of its key's rows (dated by day, then the undated), whichever buckets a lookup reads. A fact's
-    documents here are those of its keyed claims: a document whose figure in it counts nothing to match on
-    ("ein paar Hundert", no act named) does not tell the thing the fact counts."""
+    documents here are those of its keyed claims and of its figures that pin a value down (``_pins_down``): a
+    document whose only figure in it is vague and counts nothing to match on ("ein paar Hundert", no act named)
+    does not tell the thing the fact counts; "3.700 Menschen" does, in other words."""
 
     buckets: dict[tuple[_Key, str], dict[_Slot, _Bucket]]
     scopes: dict[str, _Scope]
@@ -107,8 +108,9 @@ def _build_index(ctx: Context) -> _Index:
             if c is None:
                 continue
             k = _key(c, ctx)
-            if k is not None:
+            if k is not None or _pins_down(c):
                 documents[f.id].add(c.document)
+            if k is not None:
                 scopes[c.id] = _scope(c, ctx)
                 groups.setdefault((k, f.id, scopes[c.id]), []).append(c)
     by_key: dict[_Key, tuple[list[tuple[int, str, tuple[Claim, ...], _Scope]], list[_Row]]] = {}
@@ -129,6 +131,12 @@ def _build_index(ctx: Context) -> _Index:
             for b in _slots(buckets, k, sc):
                 b[2].append((len(dated) + m, fid, told, sc))
     return _Index(buckets, scopes, {f.id: len(f.claims) for f in ctx.facts}, documents)
+
+
+def _pins_down(c: Claim) -> bool:
+    """The figure pins a value down: its own interval is bounded and narrower than the figure ("3.700 Menschen",
+    "etwa 3.700"), unlike a vague one ("ein paar Hundert", "Tausende": a span wider than its figure)."""
+    return c.low is not None and c.high is not None and c.high - c.low <= abs(c.value)
 
 
 def _slots(buckets: dict[tuple[_Key, str], dict[_Slot, _Bucket]], k: _Key, sc: _Scope) -> list[_Bucket]:
@@ -259,8 +267,8 @@ def _judge(ctx: Context, fid: str, mine: list[Claim], theirs: list[Claim]) -> tu
     """(verdict, why) for a fact's figures against a sibling's, or None when the sibling adds nothing.
 
     Only the figures of documents that tell one of the two facts are compared (a document does not
-    contradict itself): this fact speaks with all its documents, the sibling with those of its keyed claims
-    (the ones that count something, ``_Index``), for only its figures of the thing are brought in. When some
+    contradict itself): this fact speaks with all its documents, the sibling with those of its keyed or precise
+    figures (``_Index``), for only its figures of the thing are brought in. When some
     other document tells both, and one fact is told as a running total, the two are a total and a part of it
     (one operation's haul), so a document telling only one of them is a scope question, not a conflict."""
     own_docs, their_docs = {c.document for c in ctx.claims}, _index(ctx).documents[fid]
