@@ -69,8 +69,8 @@ class ConfidenceParams:
         "agree": 1.0, "conflict": 0.75, "update": 0.75, "scope": 0.7, "single": 0.6})
     # the product above is mapped through sigmoid(slope * logit(p) + offset), fitted by bench/calibrate.py on
     # the development clusters (BENCHMARKS.md gives the leave-one-cluster-out figures); 1 and 0: no map
-    calibration_slope: float = 0.532
-    calibration_offset: float = 1.486
+    calibration_slope: float = 0.446
+    calibration_offset: float = 1.559
 
     @classmethod
     def from_config(cls, config: Config | None) -> ConfidenceParams:

@@ -22,6 +22,7 @@ from functools import lru_cache
 from typing import Any, TypeVar
 
 import numpy as np
+import simplemma
 
 from reconcile.checks.base import Context
 from reconcile.intervals import FxRates, Interval, claim_year, load_fx, read_lexicon_file, tolerance
@@ -71,6 +72,7 @@ class UpdateLexicon:
     others: frozenset[str] = frozenset()  # "other", "weitere": a count that leaves out the one named
     increments: frozenset[str] = frozenset()  # "neue", "new": a count of the new ones since the last report
     earlier: dict[str, re.Pattern[str] | None] = field(default_factory=dict)  # "in einer ersten Schätzung"
+    light: frozenset[str] = frozenset()  # "geben", "melden", "reported": verbs that name no act of their own
 
 
 @lru_cache(maxsize=8)
@@ -86,7 +88,7 @@ def load_update_lexicon(dirs: tuple[str, ...] = ()) -> UpdateLexicon:
         raise LexiconError("update.yml: cue_window must be a whole number of words, 0 or more")
     return UpdateLexicon(cues, frozenset(s.lower() for s in stems), window, _to_date(data.get("to_date_windows")),
                          _per_language(data, "forecasts"), _words(data, "others"), _words(data, "increments"),
-                         _per_language(data, "earlier_figures"))
+                         _per_language(data, "earlier_figures"), _words(data, "light_predicates"))
 
 
 def _words(data: dict[str, object], key: str) -> frozenset[str]:
@@ -349,6 +351,9 @@ def _evidence(x: Claim, y: Claim, tx: str, ty: str, y_grows: bool, y_forecast: b
         return f"a later forecast, {y.surface} ({ty}), revised {x.surface} ({tx})"
     if tx and ty and ty > tx and y_grows and y.value > x.value:
         return f"a cumulative count grew from {x.surface} ({tx}) to {y.surface} ({ty})"
+    if tx and tx == ty and y_grows and y.value > x.value:
+        return (f"a running count read at two times of one day, {x.surface} and {y.surface} ({tx}), "
+                "grew further later")
     if y_revised:
         return (f"{y.surface}" + (f" ({ty})" if ty else "") + " is reported as the revision of an earlier figure, "
                 + x.surface + (f" ({tx})" if tx else ""))
@@ -407,8 +412,17 @@ def window_key(c: Claim, to_date: re.Pattern[str] | None) -> str:
 
 
 def group_words(c: Claim) -> frozenset[str]:
-    """The words of the population group as written, lower case, punctuation dropped ("AK-47 rifles")."""
-    return frozenset(re.findall(r"\w+", (c.group or "").lower()))
+    """The words of the population group, lower case, punctuation dropped ("AK-47 rifles"), each as its lemma:
+    "des Bruttoinlandsproduktes" and "des Bruttoinlandsprodukts", "Pflegekräfte" and "Pflegekräften" name one
+    group in two inflections."""
+    return _group_words(c.group or "", c.language)
+
+
+@lru_cache(maxsize=65536)
+def _group_words(group: str, language: str) -> frozenset[str]:
+    """``group_words`` of one group as written in one language (groups repeat across claims)."""
+    lang = language if language in ("de", "en") else "en"
+    return frozenset(simplemma.lemmatize(w, lang=lang).lower() for w in re.findall(r"\w+", group))
 
 
 def groups_apart(a: frozenset[str], b: frozenset[str]) -> bool:
@@ -485,7 +499,8 @@ def _update_mask(reps: list[Claim], cum: np.ndarray, cue: np.ndarray, first: lis
     """``m[x, y]``: y updates x: y is later and larger and of a quantity that only grows (``cum``, see ``grows``),
     or y is cued as a change and not earlier (``first`` times per claim), or y is of a revised value and x is
     earlier or of a value told as superseded (``revision``: per figure, whether its value is a superseded one,
-    whether a revised one, see ``_revisions``)."""
+    whether a revised one, see ``_revisions``), or both are readings of one day of a count that grows past
+    them (``_through_the_day``)."""
     rank = {x: k for k, x in enumerate(sorted({t for t in first if t}))}
     t = np.array([rank[x] if x else -1 for x in first], dtype=np.int64)
     known = t >= 0
@@ -493,7 +508,7 @@ def _update_mask(reps: list[Claim], cum: np.ndarray, cue: np.ndarray, first: lis
     earlier = known[:, None] & known[None, :] & (t[None, :] < t[:, None])
     value = np.array([c.value for c in reps], dtype=np.float64)
     actual = ~planned if planned is not None else np.array([c.modality not in PLANNED for c in reps])
-    grown = later & cum[None, :] & (value[None, :] > value[:, None])
+    grown = (later | _through_the_day(first, cum, value)) & cum[None, :] & (value[None, :] > value[:, None])
     cued = cue[None, :] & ~earlier & (value[None, :] != value[:, None])
     if revision is not None:
         old, new = revision
@@ -502,6 +517,22 @@ def _update_mask(reps: list[Claim], cum: np.ndarray, cue: np.ndarray, first: lis
     if forecast is not None:  # a forecast made later revises an earlier one (analysts expected 2, then 3)
         out |= forecast[:, None] & forecast[None, :] & later & (value[None, :] != value[:, None])
     return out
+
+
+def _through_the_day(first: list[str], cum: np.ndarray, value: np.ndarray) -> np.ndarray:
+    """``m[x, y]``: x and y are figures of one day (``first`` times, by their date), neither ordered before the
+    other, of a quantity that only grows, and a figure of a later day is larger than each: readings of a
+    running count taken at different hours of that day ("6.4 million downloads", "more than 6.5 million" on
+    release day, "nearly 8 million" the next), so the larger is the later one, not a contradiction."""
+    day = [str(x)[:10] if x else "" for x in first]
+    rank = {x: k for k, x in enumerate(sorted({d for d in day if d}))}
+    d = np.array([rank[x] if x else -1 for x in day], dtype=np.int64)
+    known = d >= 0
+    pair = known[:, None] & known[None, :]
+    outgrown = (pair & (d[None, :] > d[:, None]) & cum[None, :] & (value[None, :] > value[:, None])).any(axis=1)
+    same = np.array(first, dtype=object)
+    return (pair & (d[:, None] == d[None, :]) & (same[:, None] == same[None, :]) & cum[:, None]
+            & outgrown[:, None] & outgrown[None, :])
 
 
 def _run_nesting(ctx: Context) -> frozenset[frozenset[str]]:

@@ -80,7 +80,10 @@ class _Index:
     in both places' buckets), each bucket's rows sorted by their day (undated ones apart); and each fact's
     size and documents. Built once per run, so that a fact looks only at the rows it could match. A row holds
     all claims of one fact with one key and one scope, so that a scope is compared once; its number keeps
-    the order of its key's rows (dated by day, then the undated), whichever buckets a lookup reads."""
+    the order of its key's rows (dated by day, then the undated), whichever buckets a lookup reads. A fact's
+    documents here are those of its keyed claims and of its figures that pin a value down (``_pins_down``): a
+    document whose only figure in it is vague and counts nothing to match on ("ein paar Hundert", no act named)
+    does not tell the thing the fact counts; "3.700 Menschen" does, in other words."""
 
     buckets: dict[tuple[_Key, str], dict[_Slot, _Bucket]]
     scopes: dict[str, _Scope]
@@ -104,8 +107,9 @@ def _build_index(ctx: Context) -> _Index:
             c = ctx.claims_by_id.get(cid)
             if c is None:
                 continue
-            documents[f.id].add(c.document)
             k = _key(c, ctx)
+            if k is not None or _pins_down(c):
+                documents[f.id].add(c.document)
             if k is not None:
                 scopes[c.id] = _scope(c, ctx)
                 groups.setdefault((k, f.id, scopes[c.id]), []).append(c)
@@ -127,6 +131,12 @@ def _build_index(ctx: Context) -> _Index:
             for b in _slots(buckets, k, sc):
                 b[2].append((len(dated) + m, fid, told, sc))
     return _Index(buckets, scopes, {f.id: len(f.claims) for f in ctx.facts}, documents)
+
+
+def _pins_down(c: Claim) -> bool:
+    """The figure pins a value down: its own interval is bounded and narrower than the figure ("3.700 Menschen",
+    "etwa 3.700"), unlike a vague one ("ein paar Hundert", "Tausende": a span wider than its figure)."""
+    return c.low is not None and c.high is not None and c.high - c.low <= abs(c.value)
 
 
 def _slots(buckets: dict[tuple[_Key, str], dict[_Slot, _Bucket]], k: _Key, sc: _Scope) -> list[_Bucket]:
@@ -200,10 +210,19 @@ def _year(c: Claim) -> str:
 
 def _scope(c: Claim, ctx: Context) -> _Scope:
     """The claim's ``_Scope``, computed once per run when the run's index is built."""
-    year = _year(c)
-    return _Scope(ctx.lexicon.predicate_group(c.predicate) or (c.predicate or "").lower(),
-                  window_key(c, load_update_lexicon(ctx.rules_dirs).to_date), group_words(c),
-                  places_of(c, ctx.lexicon), year, _day(ctx, c))
+    ulex = load_update_lexicon(ctx.rules_dirs)
+    return _Scope(_predicate(c, ctx, ulex.light), window_key(c, ulex.to_date), group_words(c),
+                  places_of(c, ctx.lexicon), _year(c), _day(ctx, c))
+
+
+def _predicate(c: Claim, ctx: Context, light: frozenset[str]) -> str:
+    """What the figure's verb does, for telling two counts apart: its group ("entsandt", "sent": one), else its
+    lemma; none for a verb that names no act of its own ("es gab 190 Festnahmen", "the police reported 46
+    arrests": update.yml ``light_predicates``), which sets no figure apart from the act another names."""
+    lemma = (c.predicate or "").lower()
+    if lemma in light:
+        return ""
+    return ctx.lexicon.predicate_group(c.predicate) or lemma
 
 
 def _same_scope(sa: _Scope, sb: _Scope, days: float) -> bool:
@@ -248,9 +267,10 @@ def _judge(ctx: Context, fid: str, mine: list[Claim], theirs: list[Claim]) -> tu
     """(verdict, why) for a fact's figures against a sibling's, or None when the sibling adds nothing.
 
     Only the figures of documents that tell one of the two facts are compared (a document does not
-    contradict itself). When some other document tells both, and one fact is told as a running total, the
-    two are a total and a part of it (one operation's haul), so a document telling only one of them is a
-    scope question, not a conflict."""
+    contradict itself): this fact speaks with all its documents, the sibling with those of its keyed or precise
+    figures (``_Index``), for only its figures of the thing are brought in. When some
+    other document tells both, and one fact is told as a running total, the two are a total and a part of it
+    (one operation's haul), so a document telling only one of them is a scope question, not a conflict."""
     own_docs, their_docs = {c.document for c in ctx.claims}, _index(ctx).documents[fid]
     all_mine, all_theirs = mine, theirs
     mine = [c for c in mine if c.document not in their_docs]
