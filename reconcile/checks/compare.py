@@ -501,8 +501,7 @@ def _update_mask(reps: list[Claim], cum: np.ndarray, cue: np.ndarray, first: lis
     earlier or of a value told as superseded (``revision``: per figure, whether its value is a superseded one,
     whether a revised one, see ``_revisions``), or both are readings of one day of a count that grows past
     them (``_through_the_day``)."""
-    rank = {x: k for k, x in enumerate(sorted({t for t in first if t}))}
-    t = np.array([rank[x] if x else -1 for x in first], dtype=np.int64)
+    t = _ranks(first)
     known = t >= 0
     later = known[:, None] & known[None, :] & (t[None, :] > t[:, None])
     earlier = known[:, None] & known[None, :] & (t[None, :] < t[:, None])
@@ -524,15 +523,18 @@ def _through_the_day(first: list[str], cum: np.ndarray, value: np.ndarray) -> np
     other, of a quantity that only grows, and a figure of a later day is larger than each: readings of a
     running count taken at different hours of that day ("6.4 million downloads", "more than 6.5 million" on
     release day, "nearly 8 million" the next), so the larger is the later one, not a contradiction."""
-    day = [str(x)[:10] if x else "" for x in first]
-    rank = {x: k for k, x in enumerate(sorted({d for d in day if d}))}
-    d = np.array([rank[x] if x else -1 for x in day], dtype=np.int64)
+    d = _ranks([str(x)[:10] if x else "" for x in first])
     known = d >= 0
     pair = known[:, None] & known[None, :]
     outgrown = (pair & (d[None, :] > d[:, None]) & cum[None, :] & (value[None, :] > value[:, None])).any(axis=1)
-    same = np.array(first, dtype=object)
-    return (pair & (d[:, None] == d[None, :]) & (same[:, None] == same[None, :]) & cum[:, None]
-            & outgrown[:, None] & outgrown[None, :])
+    same = np.array(first, dtype=object)  # one time, so one day
+    return pair & (same[:, None] == same[None, :]) & cum[:, None] & outgrown[:, None] & outgrown[None, :]
+
+
+def _ranks(times: list[str]) -> np.ndarray:
+    """Each time's rank among the distinct known ``times`` (ISO strings sort in time order), -1 where unknown."""
+    rank = {x: k for k, x in enumerate(sorted({t for t in times if t}))}
+    return np.array([rank[x] if x else -1 for x in times], dtype=np.int64)
 
 
 def _run_nesting(ctx: Context) -> frozenset[frozenset[str]]:
