@@ -371,18 +371,39 @@ def test_file_size_limit_leaves_the_old_output(tmp_path: Path, capsys: pytest.Ca
 
 def test_unexpected_exception_exits_2_with_one_line(good: Path, capsys: pytest.CaptureFixture[str],
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    import reconcile.claims as claims
+    import reconcile.api as api
 
     def broken(*_a: object, **_k: object) -> None:
         raise ZeroDivisionError("division by zero")
 
-    monkeypatch.setattr(claims, "extract_claims", broken)
+    monkeypatch.setattr(api, "claim_rows", broken)  # outside the per-document salvage of the extraction
     code, _, err = _main(["claims", str(good)], capsys)
     assert code == 2 and "Traceback" not in err
     assert err.strip().splitlines() == ["reconcile: internal error: ZeroDivisionError: division by zero "
                                         "(run `reconcile --debug ...` for the traceback)"]
     code, _, err = _main(["--debug", "claims", str(good)], capsys)
     assert code == 2 and "Traceback" in err and "ZeroDivisionError" in err
+
+
+def test_a_document_whose_extraction_fails_is_an_input_error_naming_it(good: Path, tmp_path: Path,
+                                                                       capsys: pytest.CaptureFixture[str],
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    import reconcile.workers as workers
+    from reconcile.claims import extract_claims
+
+    bad = tmp_path / "bad.txt"
+    bad.write_text("Die Polizei meldete 12 Festnahmen.\n", encoding="utf-8")
+
+    def broken_on_bad(doc, lex=None):  # type: ignore[no-untyped-def]
+        if doc.path.endswith("bad.txt"):
+            raise ZeroDivisionError("division by zero")
+        return extract_claims(doc, lex)
+
+    monkeypatch.setattr(workers, "extract_claims", broken_on_bad)
+    code, out, err = _main(["claims", str(good), str(bad), "--format", "jsonl"], capsys)
+    assert code == 2 and "Traceback" not in err
+    assert "bad.txt: extraction failed: ZeroDivisionError: division by zero" in err
+    assert out and all(json.loads(line)["document"] != "bad" for line in out.splitlines())
 
 
 def test_usage_error_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
