@@ -374,6 +374,7 @@ class PairKeys:
         # changes measured against other bases (on the previous quarter, on a year earlier) are other facts
         _, f["basis_diff"] = self._pairs("basis", ei, ej)
         # two documents' tellings of one figure: each claim is the other's closest in the other's document (by
-        # wording and thing counted), so that differing figures there read as versions of one fact
-        f["closest"] = mutual_closest(self.codes["doc"], ei, ej, f["cos"])
+        # wording), so that differing figures there read as versions of one fact
+        f["closest"] = mutual_closest(self.codes["doc"], ei, ej, f["cos"]) * (1.0 - f["place_diff"]) * (
+            1.0 - f["actor_diff"])  # not of two events: other places or other actors are other facts
         return np.column_stack([f[name] for name in FEATURES]) if len(ei) else np.zeros((0, len(FEATURES)))
