@@ -139,3 +139,17 @@ def test_each_claim_closest_to_the_other_in_the_other_document_is_a_mutual_match
     # a document with a single claim of the kind: that claim is the closest of everything, mutual only once
     assert mutual_closest(np.array([0, 1, 1]), np.array([0, 0]), np.array([1, 2]),
                           np.array([0.5, 0.2])).tolist() == [0.0, 1.0]
+
+
+def test_closest_tellings_of_two_documents_are_versions_unless_they_name_other_places():
+    """One figure told by two outlets (each the other's closest) is marked ``closest``; the same slot of two
+    events in other countries is not."""
+    from reconcile.lexicon import load_lexicon
+    from reconcile.pairs import PairKeys
+
+    lex = load_lexicon()
+    a, b = claim(0, 150, "a"), claim(1, 60, "b")
+    here, there = claim(2, 150, "c", places=["Frankreich"]), claim(3, 60, "d", places=["Japan"])
+    block = [a, b, here, there]
+    X = PairKeys.of(block, lex).features(np.array([0, 2]), np.array([1, 3]), np.array([0.2, 0.2]), lex)
+    assert X[:, FEATURES.index("closest")].tolist() == [1.0, 0.0]
