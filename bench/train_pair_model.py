@@ -89,29 +89,34 @@ def seed_labels(result: RunResult, gold_path: Path) -> dict[int, str]:
 
 
 def pair_rows(result: RunResult, idx_a: list[int], idx_b: list[int] | None, lex: Any) -> tuple[np.ndarray, list]:
-    """Features of all pairs among ``idx_a`` (or between ``idx_a`` and ``idx_b``) within one unit block."""
+    """Features of all pairs among ``idx_a`` (or between ``idx_a`` and ``idx_b``) within one unit block.
+
+    Among ``idx_a`` alone, the features are computed on every pair of the run's claims of one block and the
+    pairs of ``idx_a`` taken from them, as the clustering sees them (a feature such as ``closest`` depends
+    on the other claims of the two documents).
+    """
     codes, rows = document_vectors(result.claims, result.embeddings)
-    members = sorted(set(idx_a) | set(idx_b or []))
-    local = {g: k for k, g in enumerate(members)}
-    block = [result.claims[i] for i in members]
-    keys = PairKeys.of(block, lex, result.counted[members], rows[codes[members]])
-    E = result.embeddings[members]
-    ei, ej = [], []
-    if idx_b is None:
-        for x, a in enumerate(idx_a):
-            for b in idx_a[x + 1:]:
-                if block_key(result.claims[a]) == block_key(result.claims[b]):
-                    ei.append(local[a]), ej.append(local[b])
-    else:
-        for a in idx_a:
-            for b in idx_b:
-                if block_key(result.claims[a]) == block_key(result.claims[b]):
-                    ei.append(local[a]), ej.append(local[b])
-    if not ei:
+    context = sorted(set(idx_a) | set(idx_b or [])) if idx_b is not None else list(range(len(result.claims)))
+    local = {g: k for k, g in enumerate(context)}
+    block = [result.claims[i] for i in context]
+    keys = PairKeys.of(block, lex, result.counted[context], rows[codes[context]])
+    E = result.embeddings[context]
+    wanted = set(idx_a)
+    ei, ej, keep = [], [], []
+    pairs = ([(a, b) for x, a in enumerate(context) for b in context[x + 1:]] if idx_b is None
+             else [(a, b) for a in idx_a for b in idx_b])
+    for a, b in pairs:
+        if block_key(result.claims[a]) == block_key(result.claims[b]):
+            ei.append(local[a]), ej.append(local[b])
+            keep.append(idx_b is not None or (a in wanted and b in wanted))
+    if not any(keep):
         return np.zeros((0, len(FEATURES))), []
     ia, ib = np.array(ei), np.array(ej)
-    cos = 1.0 - np.einsum("ij,ij->i", E[ia], E[ib])
-    return keys.features(ia, ib, cos, lex), [(members[a], members[b]) for a, b in zip(ei, ej)]
+    U = E / np.maximum(np.linalg.norm(E, axis=1, keepdims=True), 1e-12)
+    cos = 1.0 - np.einsum("ij,ij->i", U[ia], U[ib])
+    X = keys.features(ia, ib, cos, lex)
+    k = np.flatnonzero(keep)
+    return X[k], [(context[ei[i]], context[ej[i]]) for i in k.tolist()]
 
 
 def fit(X: np.ndarray, y: np.ndarray, w: np.ndarray, C: float = 1.0) -> PairModel:

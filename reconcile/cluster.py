@@ -123,8 +123,10 @@ def same_fact_in_document(a: Claim, b: Claim, lex: Lexicon, params: ClusterParam
     dc = _counted_distance(a, b, lex, params)
     if dc is not None and dc >= 1.0:
         return False
-    if dc is None and (a.counted or "").lower() != (b.counted or "").lower() and a.value != b.value:
-        return False  # an article repeats a figure in other words; other figures of other things differ
+    if dc is None and (a.counted or "").lower() != (b.counted or "").lower() and (a.value != b.value or (
+            a.counted and b.counted and "vague" in (a.hedge, b.hedge))):
+        return False  # an article repeats a figure in other words; other figures of other things differ, and
+        # so do vague ones of two named things ("dozens of arrests", "dozens of Democrats": no repeated figure)
     pa = lex.predicate_group(a.predicate) if a.predicate else None
     pb = lex.predicate_group(b.predicate) if b.predicate else None
     if pa and pb and pa != pb:

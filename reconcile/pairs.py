@@ -31,14 +31,14 @@ from reconcile.model import Claim
 from reconcile.qualifiers import NAMED_BASES
 
 __all__ = ["FEATURES", "FIGURE_FEATURES", "FEATURE_SIGNS", "PairKeys", "PairModel", "load_pair_model",
-           "document_vectors", "day_number", "different_event", "different_basis"]
+           "document_vectors", "day_number", "different_event", "different_basis", "mutual_closest"]
 
 FEATURES = (
     "cos", "counted_cos", "counted_known", "group_same", "group_diff", "generic", "lemma_same",
     "pred_same", "pred_diff", "place_same", "place_diff", "actor_same", "actor_diff", "overlap", "equal",
     "log_ratio", "same_doc", "doc_cos", "date_gap", "date_known", "attribution_same", "planned_diff",
     "overlap_cos", "unit_known", "round_compatible", "rel_diff", "grows_later", "counted_close_value_far",
-    "counted_far_value_close", "series", "basis_diff",
+    "counted_far_value_close", "series", "basis_diff", "closest",
 )
 
 
@@ -55,7 +55,7 @@ FEATURE_SIGNS = {
     "cos": -1, "counted_cos": -1, "group_same": 1, "group_diff": -1, "lemma_same": 1, "pred_same": 1,
     "pred_diff": -1, "place_same": 1, "place_diff": -1, "actor_same": 1, "actor_diff": -1, "overlap": 1,
     "equal": 1, "log_ratio": -1, "doc_cos": -1, "date_gap": -1, "round_compatible": 1, "rel_diff": -1,
-    "counted_far_value_close": -1, "series": 1, "basis_diff": -1,
+    "counted_far_value_close": -1, "series": 1, "basis_diff": -1, "closest": 1,
 }
 
 
@@ -211,6 +211,34 @@ def _row_dots(V: np.ndarray, codes: np.ndarray, ei: np.ndarray, ej: np.ndarray) 
     return dots[inv.reshape(-1)].astype(np.float64)
 
 
+def mutual_closest(doc: np.ndarray, ei: np.ndarray, ej: np.ndarray, score: np.ndarray) -> np.ndarray:
+    """Per pair of claims of two documents, 1 where each is the other's closest (lowest ``score``) among the
+    pairs given that join it to the other's document; 0 for a pair of one document.
+
+    Outlets that tell one figure differently (a fall of 150 or of 60 metres, a demand of 5.6 or 5.7 billion)
+    still tell it in the same place of their story, with the same words around it; another figure of the
+    same thing in that story has a closer counterpart there. Judged among the pairs given, as the block's
+    linkage gives them (every pair of a small block).
+    """
+    out = np.zeros(len(ei))
+    if not len(ei):
+        return out
+    n_docs = int(doc.max()) + 1
+    apart = doc[ei] != doc[ej]
+    a_best = _group_min(ei.astype(np.int64) * n_docs + doc[ej], score, apart)
+    b_best = _group_min(ej.astype(np.int64) * n_docs + doc[ei], score, apart)
+    out[apart & a_best & b_best] = 1.0
+    return out
+
+
+def _group_min(keys: np.ndarray, score: np.ndarray, use: np.ndarray) -> np.ndarray:
+    """Per row, whether its ``score`` is the lowest of the rows with its key (among rows ``use``)."""
+    uniq, inv = np.unique(np.where(use, keys, -1), return_inverse=True)
+    low = np.full(len(uniq), np.inf)
+    np.minimum.at(low, inv.reshape(-1), np.where(use, score, np.inf))
+    return score <= low[inv.reshape(-1)] + 1e-9
+
+
 def _canonical_factor(block: list[Claim]) -> np.ndarray:
     """Per claim, the factor that takes its figure to its class's canonical unit (1 where it has none), so
     that "3,000 feet" and "914 metres" compare as the one length they are."""
@@ -345,4 +373,8 @@ class PairKeys:
         f["series"] = f["grows_later"] * f["counted_known"] * (1.0 - f["counted_cos"]) * f["rel_diff"]
         # changes measured against other bases (on the previous quarter, on a year earlier) are other facts
         _, f["basis_diff"] = self._pairs("basis", ei, ej)
+        # two documents' tellings of one figure: each claim is the other's closest in the other's document (by
+        # wording), so that differing figures there read as versions of one fact
+        f["closest"] = mutual_closest(self.codes["doc"], ei, ej, f["cos"]) * (1.0 - f["place_diff"]) * (
+            1.0 - f["actor_diff"])  # not of two events: other places or other actors are other facts
         return np.column_stack([f[name] for name in FEATURES]) if len(ei) else np.zeros((0, len(FEATURES)))

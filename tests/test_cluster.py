@@ -98,6 +98,21 @@ def test_one_figure_in_two_units_of_one_document_may_be_one_fact():
     assert not same_fact_in_document(feet, other, lex, p)  # 5,000 feet are not 5,000 metres
 
 
+def test_two_vague_figures_of_other_things_in_one_document_are_two_facts():
+    """"amid dozens of arrests" and "dozens of Democrats boycotted" in one article: the vague word is no
+    repeated figure, while an exact figure told again in other words may be one fact."""
+    from .builders import claim
+
+    lex, p = load_lexicon(), ClusterParams()
+    vague = dict(hedge="vague", low=24.0, high=119.0, language="en")
+    arrests = claim(0, 24, "a", counted="arrest", counted_group="arrest", **vague)
+    members = claim(1, 24, "a", counted="Democrat", counted_group=None, **vague)
+    assert not same_fact_in_document(arrests, members, lex, p)
+    exact = dict(language="en", counted_group=None)
+    assert same_fact_in_document(claim(2, 24, "a", counted="arrest", **exact),
+                                 claim(3, 24, "a", counted="detainee", **exact), lex, p)
+
+
 @pytest.fixture(scope="module")
 def minilm():
     return load_model("all-minilm-l6-v2")

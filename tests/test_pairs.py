@@ -124,3 +124,32 @@ def test_changes_against_other_named_bases_are_different_facts_and_a_basis_as_wr
     d = edge_distances(cs, ei, ej, np.zeros(4), lex, ClusterParams())
     assert d[0] == 1.0 and (d[1:] < 1.0).all()  # quarter on quarter against year on year: never one fact
 
+
+
+def test_each_claim_closest_to_the_other_in_the_other_document_is_a_mutual_match():
+    """Claims 0, 1 of document 0 and 2, 3 of document 1: 0-2 and 1-3 are each other's closest (by score);
+    0-3 is not (0 has 2 closer), and a pair of one document never is."""
+    from reconcile.pairs import mutual_closest
+
+    doc = np.array([0, 0, 1, 1])
+    ei = np.array([0, 0, 1, 1, 0])
+    ej = np.array([2, 3, 2, 3, 1])
+    score = np.array([0.1, 0.3, 0.4, 0.2, 0.0])
+    assert mutual_closest(doc, ei, ej, score).tolist() == [1.0, 0.0, 0.0, 1.0, 0.0]
+    # a document with a single claim of the kind: that claim is the closest of everything, mutual only once
+    assert mutual_closest(np.array([0, 1, 1]), np.array([0, 0]), np.array([1, 2]),
+                          np.array([0.5, 0.2])).tolist() == [0.0, 1.0]
+
+
+def test_closest_tellings_of_two_documents_are_versions_unless_they_name_other_places():
+    """One figure told by two outlets (each the other's closest) is marked ``closest``; the same slot of two
+    events in other countries is not."""
+    from reconcile.lexicon import load_lexicon
+    from reconcile.pairs import PairKeys
+
+    lex = load_lexicon()
+    a, b = claim(0, 150, "a"), claim(1, 60, "b")
+    here, there = claim(2, 150, "c", places=["Frankreich"]), claim(3, 60, "d", places=["Japan"])
+    block = [a, b, here, there]
+    X = PairKeys.of(block, lex).features(np.array([0, 2]), np.array([1, 3]), np.array([0.2, 0.2]), lex)
+    assert X[:, FEATURES.index("closest")].tolist() == [1.0, 0.0]
