@@ -297,3 +297,5 @@ def test_a_fact_larger_than_the_neighbour_search_grows_whole(size):
     clusters = sorted(sorted(ms) for ms in state.members.values())
     assert len(clusters) == 2
     assert all(len(set(truth[ms].tolist())) == 1 for ms in clusters)
+    # the merge loop's own arithmetic and ``_average`` agree: no pair left unmerged is within the threshold
+    assert all(state.average(a, b) > params.threshold for a in state.members for b in state.nbr[a])
