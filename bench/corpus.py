@@ -16,7 +16,11 @@ With ``--recency W`` (off by default; the output without it is unchanged) the co
 point of the corpus (a window that moves through the facts as the articles go on), as news concentrates on
 recent events. Indexing such a corpus in batches, a later batch meets mostly facts that are still open.
 
-Usage: python bench/corpus.py --articles 10000 --out bench/out [--seed 7] [--recency 100]
+With ``--facts F`` (off by default) the articles draw from ``F`` facts only: each fact then has about
+``3.5 * N / F`` mentions, so a small corpus shows what a large one does to the clustering (at 100,000
+articles the 2,010 facts have about 174 mentions each; ``--articles 10000 --facts 200`` gives as many).
+
+Usage: python bench/corpus.py --articles 10000 --out bench/out [--seed 7] [--recency 100] [--facts 200]
 """
 
 from __future__ import annotations
@@ -186,13 +190,15 @@ def make_article(i: int, facts: list[dict], rng: random.Random, start: date,
     return doc, {"id": doc["id"], "mentions": truth}
 
 
-def generate(n_articles: int, out: Path, seed: int = 7, recency: int | None = None) -> tuple[Path, Path]:
-    """Write the corpus and its truth (``corpus-N[-rW].jsonl`` and ``.truth.json``); ``recency``: facts open at
-    a time (None: every article draws from all facts)."""
+def generate(n_articles: int, out: Path, seed: int = 7, recency: int | None = None,
+             n_facts: int | None = None) -> tuple[Path, Path]:
+    """Write the corpus and its truth (``corpus-N[-rW][-fF].jsonl`` and ``.truth.json``); ``recency``: facts open
+    at a time (None: every article draws from all facts); ``n_facts``: this many facts (None: one per two
+    articles, at most one per combination of thing, place and subject)."""
     rng = random.Random(seed)
-    facts = make_facts(max(10, n_articles // 2), rng)
+    facts = make_facts(n_facts or max(10, n_articles // 2), rng)
     out.mkdir(parents=True, exist_ok=True)
-    name = f"corpus-{n_articles}" + (f"-r{recency}" if recency else "")
+    name = f"corpus-{n_articles}" + (f"-r{recency}" if recency else "") + (f"-f{n_facts}" if n_facts else "")
     corpus, truth_path = out / f"{name}.jsonl", out / f"{name}.truth.json"
     truth = []
     with corpus.open("w", encoding="utf-8") as fh:
@@ -215,10 +221,15 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--recency", type=int, default=None,
                     help="facts open at a time: articles run in time and draw from these (default: all facts)")
+    ap.add_argument("--facts", type=int, default=None,
+                    help="this many facts (default: one per two articles, at most 2,010): fewer facts give each "
+                         "more mentions, as a larger corpus does")
     a = ap.parse_args()
     if a.recency is not None and a.recency < 1:
         ap.error("--recency must be at least 1")
-    corpus, truth = generate(a.articles, Path(a.out), a.seed, a.recency)
+    if a.facts is not None and a.facts < 1:
+        ap.error("--facts must be at least 1")
+    corpus, truth = generate(a.articles, Path(a.out), a.seed, a.recency, a.facts)
     print(f"wrote {corpus} and {truth}")
 
 

@@ -330,6 +330,10 @@ class _Linkage:
         self.docs: dict[int, dict[str, list[int]]] = {c: {block[c].document: [c]} for c in range(n)}
         self.nbr: dict[int, dict[int, list[float]]] = defaultdict(dict)
         self.version = [0] * n
+        # the linked pairs inside each cluster (with its size: how densely its claims are linked), and the
+        # links of its claims in all (with its size: how many claims one of them reaches)
+        self.inner = [0.0] * n
+        self.degree = [0.0] * n
         self.heap: list[tuple[float, int, int, int, int]] = []
 
     def add_many(self, ei: np.ndarray, ej: np.ndarray, dist: np.ndarray) -> None:
@@ -344,6 +348,9 @@ class _Linkage:
         nbr = self.nbr
         for a, b, d, s in zip(ei.tolist(), ej.tolist(), dist.tolist(), same):
             nbr[a][b] = nbr[b][a] = [d, 1.0, s]
+        degree = self.degree
+        for a, cnt in enumerate(np.bincount(np.concatenate([ei, ej]), minlength=len(degree)).tolist()):
+            degree[a] += cnt
         near = np.flatnonzero(dist <= self.params.threshold)
         self.heap.extend(zip(dist[near].tolist(), ei[near].tolist(), ej[near].tolist(),
                              [0] * len(near), [0] * len(near)))
@@ -351,7 +358,8 @@ class _Linkage:
     def average(self, a: int, b: int) -> float:
         """The average linkage of clusters ``a`` and ``b`` (``_average``, with their pairs of one story)."""
         link = self.nbr[a][b]
-        return _average(link, len(self.members[a]), len(self.members[b]), self.params, int(link[2]))
+        return _average(link, len(self.members[a]), len(self.members[b]), self.params, int(link[2]),
+                        (self.inner[a], self.inner[b]), (self.degree[a], self.degree[b]))
 
     def run(self, compatible: Any) -> None:
         """Merge closest first; ``compatible(a, b)`` may refuse a merge (two documents' figures)."""
@@ -369,6 +377,8 @@ class _Linkage:
     def _merge(self, a: int, b: int) -> None:
         """Cluster ``b`` joins ``a``; their links to every other cluster are summed."""
         members, nbr = self.members, self.nbr
+        self.inner[a] += self.inner[b] + nbr[a][b][1]
+        self.degree[a] += self.degree[b]
         members[a].extend(members.pop(b))
         self.version[a] += 1
         self.version[b] += 1
@@ -402,6 +412,9 @@ class _Linkage:
         # the average is a weighted mean of the linked pairs' mean distance and ``unlinked``: when both are
         # above the threshold (by more than rounding), so is the average, and it need not be computed
         far = threshold * (1.0 + 1e-9) if unlinked is not None and unlinked > threshold * (1.0 + 1e-9) else math.inf
+        inner, degree = self.inner, self.degree
+        mine = inner[a] / (size * (size - 1) / 2) if size > 1 else None
+        wide = size * (size - 1) > degree[a]
         for c, link in self.nbr[a].items():
             s, cnt = link[0], link[1]
             if s > far * cnt:
@@ -412,6 +425,15 @@ class _Linkage:
                 other = len(members[c])
                 pairs, share = size * other, half * (size + other) / 2
                 expected = share if share < pairs else pairs
+                theirs = inner[c] / (other * (other - 1) / 2) if other > 1 else None
+                dens = mine if theirs is None else theirs if mine is None or theirs < mine else mine
+                if dens is not None and dens * pairs < expected:
+                    expected = dens * pairs
+                if wide and other * (other - 1) > degree[c]:
+                    union = size + other
+                    dens = (inner[a] + inner[c] + cnt) / (union * (union - 1) / 2)
+                    if dens * pairs < expected:
+                        expected = dens * pairs
                 same = int(link[2])
                 if same > expected:
                     expected = same
@@ -424,21 +446,39 @@ class _Linkage:
                 push(heap, (avg, x, y, version[x], version[y]))
 
 
-def _average(link: list[float], size_a: int, size_b: int, params: ClusterParams, same_story: int = 0) -> float:
+def _average(link: list[float], size_a: int, size_b: int, params: ClusterParams, same_story: int = 0,
+             inner: tuple[float, float] | None = None, degree: tuple[float, float] | None = None) -> float:
     """Average linkage of two clusters from the sum and count of their linked pairs' distances.
 
     Two clusters of one fact are linked by about as many pairs as the neighbour search gives their
     claims: every pair while the clusters are small, about ``neighbours`` per claim once they are large,
-    and every pair of claims of one story (``same_story`` of them).
-    Each expected link that is missing counts at ``unlinked_distance``, so that a chain of a few near
-    neighbours does not join two large clusters, while a large fact can still grow whole.
+    and every pair of claims of one story (``same_story`` of them). Each expected link that is missing
+    counts at ``unlinked_distance``, so that a chain of a few near neighbours does not join two large
+    clusters, while a large fact can still grow whole.
+
+    A fact of many more claims than a claim has links spreads each claim's links over all of it, so two of
+    its pieces are linked no more densely than the sparser is inside (``inner``: the linked pairs inside
+    each cluster); and once both pieces hold more claims than one of their claims reaches (``degree``: the
+    links of each cluster's claims in all), no more densely than their union.
     """
     s, cnt = link[0], link[1]
     if params.unlinked_distance is None:
         return s / cnt
-    expected = max(same_story, min(size_a * size_b, params.neighbours * (size_a + size_b) / 2))
+    pairs = size_a * size_b
+    expected = min(pairs, params.neighbours * (size_a + size_b) / 2)
+    if inner is not None:
+        expected = min([expected, *(_density(inner[i], size) * pairs for i, size in enumerate((size_a, size_b))
+                                    if size > 1)])
+        if degree is not None and size_a * (size_a - 1) > degree[0] and size_b * (size_b - 1) > degree[1]:
+            expected = min(expected, _density(inner[0] + inner[1] + cnt, size_a + size_b) * pairs)
+    expected = max(same_story, expected)
     missing = max(0.0, expected - cnt)
     return (s + missing * params.unlinked_distance) / (cnt + missing)
+
+
+def _density(linked: float, size: int) -> float:
+    """The share of a cluster's claim pairs that are linked."""
+    return linked / (size * (size - 1) / 2)
 
 
 def _compatible_documents(a: int, b: int, docs: dict[int, dict[str, list[int]]], claims: list[Claim],

@@ -272,3 +272,45 @@ def test_syndicated_copies_fold_without_collapsing_the_facts(mixed_result):
     shape = sorted(len(f.claims) for f in once)
     assert sorted(len(f.claims) // 30 for f in many) == shape
     assert all(len(f.claims) % 30 == 0 for f in many)
+
+
+def _linked_facts(sizes: list[int], k: int, near: float, cross: int, far: float, seed: int = 3):
+    """Claims of facts of ``sizes``, each claim linked to ``k`` random claims of its own fact at distance
+    ``near`` (as a neighbour search spreads a claim's neighbours over a fact larger than ``k``), and ``cross``
+    random links between claims of different facts at ``far`` (near neighbours of another fact)."""
+    from tests.builders import claim
+
+    rng = np.random.default_rng(seed)
+    truth = np.repeat(np.arange(len(sizes)), sizes)
+    block = [claim(i, 100, doc=f"d{i}") for i in range(len(truth))]
+    pairs: dict[tuple[int, int], float] = {}
+    for f in range(len(sizes)):
+        rows = np.flatnonzero(truth == f)
+        for r in rows.tolist():
+            for o in rng.choice(rows[rows != r], size=k, replace=False).tolist():
+                pairs[(min(r, o), max(r, o))] = near
+    for _ in range(cross):
+        a, b = rng.choice(len(truth), size=2, replace=False).tolist()
+        if truth[a] != truth[b]:
+            pairs[(min(a, b), max(a, b))] = far
+    ei, ej = (np.array(x, dtype=np.int64) for x in zip(*pairs))
+    return block, truth, ei, ej, np.array(list(pairs.values()))
+
+
+@pytest.mark.parametrize("size", [20, 200])
+def test_a_fact_larger_than_the_neighbour_search_grows_whole(size):
+    """A fact of many more claims than ``neighbours`` has each claim linked to only a few of it: its pieces
+    are linked as densely to each other as inside themselves, and they merge; another fact linked to it by
+    a few near neighbours stays apart (as it does when the facts are small)."""
+    from reconcile.cluster import _Linkage
+
+    params = ClusterParams(neighbours=15)
+    block, truth, ei, ej, d = _linked_facts([size, size], k=8, near=0.3, cross=size // 4, far=0.5)
+    state = _Linkage(block, params, None)
+    state.add_many(ei, ej, d)
+    state.run(lambda a, b: True)
+    clusters = sorted(sorted(ms) for ms in state.members.values())
+    assert len(clusters) == 2
+    assert all(len(set(truth[ms].tolist())) == 1 for ms in clusters)
+    # the merge loop's own arithmetic and ``_average`` agree: no pair left unmerged is within the threshold
+    assert all(state.average(a, b) > params.threshold for a in state.members for b in state.nbr[a])
