@@ -1142,8 +1142,13 @@ def _resolve_acronyms(claims: list[Claim], sentences: list[str], lex: Lexicon) -
     """Name the source by its acronym where the document introduces one ("Geheimdienst NIS").
 
     "der südkoreanische Nachrichtendienst" and, later, "der südkoreanische Geheimdienst NIS" are one source:
-    an attribution that shares the qualifier and names a source noun gets the acronym added.
+    an attribution that shares the qualifier and names a source noun gets the acronym added. A document
+    whose claims name no such source is not read for acronyms.
     """
+    named = [c for c in claims if c.attribution and not re.search(r"\b[A-Z]{2,6}\b", c.attribution)
+             and any(w.lower().endswith(lex.source_noun_endings) for w in c.attribution.split())]
+    if not named:
+        return
     acr: dict[str, str] = {}
     for text in sentences:
         for m in _ACRONYM.finditer(text):
@@ -1151,12 +1156,8 @@ def _resolve_acronyms(claims: list[Claim], sentences: list[str], lex: Lexicon) -
                 acr.setdefault(m.group(1).lower()[:8], m.group(3))
     if not acr:
         return
-    for c in claims:
-        if not c.attribution or re.search(r"\b[A-Z]{2,6}\b", c.attribution):
-            continue
-        words = c.attribution.split()
-        if not any(w.lower().endswith(lex.source_noun_endings) for w in words):
-            continue
+    for c in named:
+        words = (c.attribution or "").split()
         hit = next((acr[w.lower()[:8]] for w in words if w.lower()[:8] in acr), None)
         if hit:
             c.attribution = f"{c.attribution} ({hit})"
