@@ -428,6 +428,7 @@ def _finditer_at(rx: re.Pattern[str], text: str, starts: list[int]) -> Iterator[
 
 
 _HAS_DIGIT = re.compile(r"\d")
+_FOLDED_APART = ("\u0130", "\u0131", "\u017f")  # letters ``fold`` maps that ``str.lower`` keeps
 _FOUR_DIGITS = re.compile(r"\d{4}")
 # patterns that open with a look-behind start with (?=\d): re then skips to the next digit instead of
 # trying the look-behind at every position (3x faster on news text)
@@ -779,7 +780,8 @@ def _find_words_de(scan: _Scan) -> None:
     text, p = scan.text, scan.p
     w = p.cfg["words"]["de"]
     half = w["half"]
-    for m in p.fast["de_word"].finditer(text, scan.folded):
+    kept = "de_word" if any(ch in text for ch in _FOLDED_APART) else "de_word_kept"  # see ``_kept_de_word``
+    for m in p.fast[kept].finditer(text, scan.folded):
         word = m.group(1).lower()
         if _skipped_de_word(word, p) or not scan.free(m.start(), m.end()) or \
                 _is_reference(scan, m.start(), m.start() + len(m.group(1))):
@@ -1218,7 +1220,6 @@ def _words_may_hold_figure(text: str, folded: str, lang: str, p: _Pats) -> bool:
     return False
 
 
-_FOLDED_APART = ("\u0130", "\u0131", "\u017f")  # letters ``fold`` maps that ``str.lower`` keeps
 
 
 def _kept_de_word(text: str, folded: str, p: _Pats) -> bool:
