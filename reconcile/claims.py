@@ -551,6 +551,9 @@ def _time_in(scope: str, year: int | None, cues: _SentenceCues, lex: Lexicon) ->
     return None
 
 
+_PREDICATE_WORD = re.compile(r"[\wäöüß]+")
+
+
 def _predicate(sentence: str, qpos: int, qend: int, lang: str, lex: Lexicon,
                clauses: list[tuple[int, int]], figures: tuple[RawQuantity, ...] = ()) -> str | None:
     """What happened to the counted thing: a listed action word of the clause, else a participle or a
@@ -560,8 +563,11 @@ def _predicate(sentence: str, qpos: int, qend: int, lang: str, lex: Lexicon,
     suffixes = gender_suffix_words(lex)  # "Bewohner*innen": "innen" is no word of its own
 
     def words(a: int, b: int) -> list[str]:
-        return [m.group() for m in re.finditer(r"[\wäöüß]+", sentence[a:b]) if m.group() not in suffixes
-                and not any(f.start <= a + m.start() < f.end for f in figures)]
+        inside = [f for f in figures if f.start < b and f.end > a]  # the figures a word of a:b may stand in
+        if not inside:
+            return [w for w in _PREDICATE_WORD.findall(sentence, a, b) if w not in suffixes]
+        return [m.group() for m in _PREDICATE_WORD.finditer(sentence, a, b) if m.group() not in suffixes
+                and not any(f.start <= m.start() < f.end for f in inside)]
     after, before = words(qend, cb), words(ca, qpos)
     candidates = after + list(reversed(before)) if lang == "de" else list(reversed(before)) + after
     fallback = None
