@@ -717,12 +717,18 @@ class _Sentence:
     clauses: list[tuple[int, int]]
     cues: tuple[_AttCue, ...]
     previous_source: str | None
-    next_source: tuple[str | None, bool]
+    next_sentence: ViewSentence | None  # the sentence after, when it has no figures: it may only name the source
     carry: tuple[str | None, str | None, list[str]] = (None, None, [])
     figures: tuple[RawQuantity, ...] = ()
     speakers: _Speakers | None = None  # the sentences before: their last speaker, for a quotation
     measured: Counted = (None, None, [])  # what the document's last percentage change measured ("das BIP")
     previous_text: str = ""  # the sentence before, when it has no figure: a change's basis may stand there
+
+    @cached_property
+    def next_source(self) -> tuple[str | None, bool]:
+        """The source the sentence after names, if it has no figures, and whether it says "estimated"; read
+        when a figure has no source of its own."""
+        return _next_source(self.next_sentence, self.lang, self.lex)
 
     @cached_property
     def quote_speaker(self) -> str | None:
@@ -1094,7 +1100,7 @@ def extract_claims(doc: Document, lex: Lexicon | None = None) -> list[Claim]:
         after = per_sentence[si + 1] if si + 1 < len(per_sentence) else None
         s = _Sentence(doc, view, vs, lang, lex, _clauses(vs.sentence.text, lex), cues,
                       next((a for a in reversed(sources[-3:]) if a), None),
-                      _next_source(after[0] if after and not after[1] else None, lang, lex), figures=tuple(qs),
+                      after[0] if after and not after[1] else None, figures=tuple(qs),
                       speakers=speakers,
                       measured=measured,
                       previous_text=per_sentence[si - 1][0].sentence.text if si and not per_sentence[si - 1][1] else "")
