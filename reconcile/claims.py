@@ -551,6 +551,9 @@ def _time_in(scope: str, year: int | None, cues: _SentenceCues, lex: Lexicon) ->
     return None
 
 
+_PREDICATE_WORD = re.compile(r"[\wäöüß]+")
+
+
 def _predicate(sentence: str, qpos: int, qend: int, lang: str, lex: Lexicon,
                clauses: list[tuple[int, int]], figures: tuple[RawQuantity, ...] = ()) -> str | None:
     """What happened to the counted thing: a listed action word of the clause, else a participle or a
@@ -560,8 +563,11 @@ def _predicate(sentence: str, qpos: int, qend: int, lang: str, lex: Lexicon,
     suffixes = gender_suffix_words(lex)  # "Bewohner*innen": "innen" is no word of its own
 
     def words(a: int, b: int) -> list[str]:
-        return [m.group() for m in re.finditer(r"[\wäöüß]+", sentence[a:b]) if m.group() not in suffixes
-                and not any(f.start <= a + m.start() < f.end for f in figures)]
+        inside = [f for f in figures if f.start < b and f.end > a]  # the figures a word of a:b may stand in
+        if not inside:
+            return [w for w in _PREDICATE_WORD.findall(sentence, a, b) if w not in suffixes]
+        return [m.group() for m in _PREDICATE_WORD.finditer(sentence, a, b) if m.group() not in suffixes
+                and not any(f.start <= m.start() < f.end for f in inside)]
     after, before = words(qend, cb), words(ca, qpos)
     candidates = after + list(reversed(before)) if lang == "de" else list(reversed(before)) + after
     fallback = None
@@ -711,12 +717,24 @@ class _Sentence:
     clauses: list[tuple[int, int]]
     cues: tuple[_AttCue, ...]
     previous_source: str | None
-    next_source: tuple[str | None, bool]
+    next_sentence: ViewSentence | None  # the sentence after, when it has no figures: it may only name the source
     carry: tuple[str | None, str | None, list[str]] = (None, None, [])
     figures: tuple[RawQuantity, ...] = ()
-    quote_speaker: str | None = None  # the last speaker named in the sentences before, for a quotation
+    speakers: _Speakers | None = None  # the sentences before: their last speaker, for a quotation
     measured: Counted = (None, None, [])  # what the document's last percentage change measured ("das BIP")
     previous_text: str = ""  # the sentence before, when it has no figure: a change's basis may stand there
+
+    @cached_property
+    def next_source(self) -> tuple[str | None, bool]:
+        """The source the sentence after names, if it has no figures, and whether it says "estimated"; read
+        when a figure has no source of its own."""
+        return _next_source(self.next_sentence, self.lang, self.lex)
+
+    @cached_property
+    def quote_speaker(self) -> str | None:
+        """The last speaker named in the sentences before (within ``quote_speaker_reach``), for a quotation;
+        found when a figure asks, as few do."""
+        return self.speakers.last(self.vs.sentence.index) if self.speakers is not None else None
 
     def following(self, q: RawQuantity) -> tuple[int, int] | None:
         """The span of the figure after ``q`` in this sentence, if any."""
@@ -727,6 +745,36 @@ class _Sentence:
     def text(self) -> str:
         """The sentence's text (offsets of its figures are relative to it)."""
         return self.vs.sentence.text
+
+
+class _Speakers:
+    """Per sentence of a document, the last source it names. A sentence without figures is read for its
+    attribution cues only when a later figure asks for the speaker before it (most never do)."""
+
+    def __init__(self, lang: str, lex: Lexicon) -> None:
+        self.lang, self.lex, self.reach = lang, lex, _phrases(lex).quote_reach
+        self.named: list[str | None] = []
+        self.unread: dict[int, str] = {}  # sentence index -> its text, not yet read for cues
+
+    def add(self, speaker: str | None) -> None:
+        """The next sentence's last speaker."""
+        self.named.append(speaker)
+
+    def add_unread(self, text: str) -> None:
+        """The next sentence, a sentence without figures: its speaker is found when asked for."""
+        self.unread[len(self.named)] = text
+        self.named.append(None)
+
+    def _at(self, i: int) -> str | None:
+        if i in self.unread:
+            self.named[i] = _speaker(_attribution_cues(self.unread.pop(i), self.lang, self.lex))
+        return self.named[i]
+
+    def last(self, before: int) -> str | None:
+        """The last speaker named in the ``quote_speaker_reach`` sentences before sentence ``before``."""
+        if not self.reach:
+            return None
+        return next((a for i in range(before - 1, max(0, before - self.reach) - 1, -1) if (a := self._at(i))), None)
 
 
 def _next_source(sentence: ViewSentence | None, lang: str, lex: Lexicon) -> tuple[str | None, bool]:
@@ -810,7 +858,7 @@ def _source_of(q: RawQuantity, s: _Sentence) -> tuple[str | None, str]:
     if modality == "estimated" and _presupposed(text, q.start, s.lang, lex):
         modality = "reported"  # "von den rund 11.000 Soldaten": known, not what the estimate is about
     pronoun = _phrases(lex).pronoun_speaker.get(s.lang)
-    if attribution is None and s.quote_speaker and pronoun is not None and pronoun.search(text):
+    if attribution is None and pronoun is not None and pronoun.search(text) and s.quote_speaker:
         attribution = s.quote_speaker  # "sagte er": the last speaker named before
     if attribution is None and s.next_source[0]:
         attribution = s.next_source[0]
@@ -826,7 +874,7 @@ def _source_of(q: RawQuantity, s: _Sentence) -> tuple[str | None, str]:
         attribution = None
     if attribution and modality == "asserted":
         modality = "reported"
-    if attribution is None and s.quote_speaker and _in_quotation(q, s):
+    if attribution is None and _in_quotation(q, s) and s.quote_speaker:
         attribution = s.quote_speaker  # the speaker's own words: asserted, as the quote states it
     return attribution, modality
 
@@ -1039,22 +1087,21 @@ def extract_claims(doc: Document, lex: Lexicon | None = None) -> list[Claim]:
     view, sents = document_sentences(doc)
     lang = doc.language if doc.language in ("de", "en") else "en"
     per_sentence = [(vs, extract(vs.sentence.text, lang, lex)) for vs in sents]
-    reach = _phrases(lex).quote_reach
     claims: list[Claim] = []
     measured: Counted = (None, None, [])
     sources: list[str | None] = []  # per sentence, the first source its claims name
-    speakers: list[str | None] = []  # per sentence, the last source it names
+    speakers = _Speakers(lang, lex)  # per sentence, the last source it names
     for si, (vs, qs) in enumerate(per_sentence):
-        cues = _attribution_cues(vs.sentence.text, lang, lex)
         if not qs:
             sources.append(None)
-            speakers.append(_speaker(cues))
+            speakers.add_unread(vs.sentence.text)
             continue
+        cues = _attribution_cues(vs.sentence.text, lang, lex)
         after = per_sentence[si + 1] if si + 1 < len(per_sentence) else None
         s = _Sentence(doc, view, vs, lang, lex, _clauses(vs.sentence.text, lex), cues,
                       next((a for a in reversed(sources[-3:]) if a), None),
-                      _next_source(after[0] if after and not after[1] else None, lang, lex), figures=tuple(qs),
-                      quote_speaker=next((a for a in reversed(speakers[-reach:]) if a), None) if reach else None,
+                      after[0] if after and not after[1] else None, figures=tuple(qs),
+                      speakers=speakers,
                       measured=measured,
                       previous_text=per_sentence[si - 1][0].sentence.text if si and not per_sentence[si - 1][1] else "")
         own: list[Claim] = []
@@ -1067,7 +1114,7 @@ def extract_claims(doc: Document, lex: Lexicon | None = None) -> list[Claim]:
         measured = s.measured
         claims.extend(own)
         sources.append(next((c.attribution for c in own if c.attribution), None))
-        speakers.append(_speaker(cues) or sources[-1])
+        speakers.add(_speaker(cues) or sources[-1])
     _resolve_acronyms(claims, [vs.sentence.text for vs in sents], lex)
     _repeated_figures(claims)
     return claims
@@ -1107,8 +1154,13 @@ def _resolve_acronyms(claims: list[Claim], sentences: list[str], lex: Lexicon) -
     """Name the source by its acronym where the document introduces one ("Geheimdienst NIS").
 
     "der südkoreanische Nachrichtendienst" and, later, "der südkoreanische Geheimdienst NIS" are one source:
-    an attribution that shares the qualifier and names a source noun gets the acronym added.
+    an attribution that shares the qualifier and names a source noun gets the acronym added. A document
+    whose claims name no such source is not read for acronyms.
     """
+    named = [c for c in claims if c.attribution and not re.search(r"\b[A-Z]{2,6}\b", c.attribution)
+             and any(w.lower().endswith(lex.source_noun_endings) for w in c.attribution.split())]
+    if not named:
+        return
     acr: dict[str, str] = {}
     for text in sentences:
         for m in _ACRONYM.finditer(text):
@@ -1116,12 +1168,8 @@ def _resolve_acronyms(claims: list[Claim], sentences: list[str], lex: Lexicon) -
                 acr.setdefault(m.group(1).lower()[:8], m.group(3))
     if not acr:
         return
-    for c in claims:
-        if not c.attribution or re.search(r"\b[A-Z]{2,6}\b", c.attribution):
-            continue
-        words = c.attribution.split()
-        if not any(w.lower().endswith(lex.source_noun_endings) for w in words):
-            continue
+    for c in named:
+        words = (c.attribution or "").split()
         hit = next((acr[w.lower()[:8]] for w in words if w.lower()[:8] in acr), None)
         if hit:
             c.attribution = f"{c.attribution} ({hit})"

@@ -174,10 +174,10 @@ class _Marks:
         self.spans.append(Span(ln.start, ln.end, kind, why))
 
 
-def _mark(text: str, lex: Lexicon) -> tuple[list[Span], dict[str, Any]]:
-    """Find boilerplate spans and the metadata the text states about itself."""
+def _mark(text: str, lex: Lexicon, lines: list[Line] | None = None) -> tuple[list[Span], dict[str, Any]]:
+    """Find boilerplate spans and the metadata the text states about itself (``lines``: its ``split_lines``)."""
     st = _Marks()
-    for ln in split_lines(text):
+    for ln in split_lines(text) if lines is None else lines:
         if ln.kind == "blank":
             continue
         content = ln.content(text)
@@ -258,15 +258,17 @@ def _line_metadata(st: _Marks, groups: dict[str, str | None], lex: Lexicon) -> N
 
 # --------------------------------------------------------------------------- documents
 
-def _finish(doc: Document, meta_layers: list[dict[str, Any]], lex: Lexicon) -> Document:
-    """Apply metadata layers in rising priority, detect the language, and hash the content."""
+def _finish(doc: Document, meta_layers: list[dict[str, Any]], lex: Lexicon,
+            lines: list[Line] | None = None) -> Document:
+    """Apply metadata layers in rising priority, detect the language, and hash the content (``lines``: the
+    text's ``split_lines``, when the caller has them)."""
     for layer in meta_layers:
         for key in _META_KEYS:
             val = _meta_value(key, layer.get(key))
             if val is not None:
                 setattr(doc, key, val)
     if not doc.language:
-        view = build_view(doc.text, doc.skipped, limit=_LANGUAGE_SAMPLE)
+        view = build_view(doc.text, doc.skipped, lines=lines, limit=_LANGUAGE_SAMPLE)
         doc.language = detect_language(view.text)
     h = hashlib.sha256(doc.text.encode("utf-8", "surrogatepass"))
     h.update(json.dumps([doc.outlet, doc.published, doc.url, doc.title, doc.authors, doc.language]).encode())
@@ -313,7 +315,8 @@ def parse_text(text: str, doc_id: str, path: str, lex: Lexicon | None = None,
                meta_layers: list[dict[str, Any]] | None = None, markdown: bool = False) -> Document:
     """Build a Document from text as read; ``meta_layers`` rise in priority after the text's own."""
     lex = lex or load_lexicon()
-    skipped, own = _mark(text, lex)
+    lines = split_lines(text)  # read once: for the boilerplate marks and the language sample
+    skipped, own = _mark(text, lex, lines)
     front: dict[str, Any] = {}
     if markdown:
         m = _FRONT.match(text)
@@ -329,7 +332,7 @@ def parse_text(text: str, doc_id: str, path: str, lex: Lexicon | None = None,
     layers = [own] + list(meta_layers or []) + ([front] if front else [])
     if front.get("author") and not front.get("authors"):
         front["authors"] = front["author"]
-    return _finish(doc, layers, lex)
+    return _finish(doc, layers, lex, lines)
 
 
 def _parse_html(raw: str, doc_id: str, path: str, lex: Lexicon, layers: list[dict[str, Any]]) -> Document:

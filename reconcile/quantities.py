@@ -23,7 +23,7 @@ from text_to_num import text2num
 
 from reconcile.dates import MONTH_RE
 from reconcile.lexicon import Lexicon, default_rules_dir, load_lexicon
-from reconcile.literals import FastPattern, fold
+from reconcile.literals import FastPattern, Prefiltered, fold
 from reconcile.units import canonical
 
 __all__ = ["RawQuantity", "extract", "parse_number", "rounding_unit", "hedge_interval", "noun_after",
@@ -170,6 +170,7 @@ class _Pats:
     measures_exact: dict[str, tuple[str, str]]  # case-sensitive symbols ("kW", "PS")
     candidates: tuple[re.Pattern[str], ...]  # what any quantity starts with
     word_candidates: tuple[FastPattern, ...]  # the candidates after the first (a digit), searched fast
+    other_words: Prefiltered  # the word candidates after the number words: one test of all their literals
     not_numbers_de: frozenset[str]  # German words the number morphemes spell that are no number
     free_short_scales: frozenset[str]  # short scale words that scale a number standing alone ("5 bn")
     fast: dict[str, FastPattern] = field(default_factory=dict)  # ``rx`` searched fast (``reconcile.literals``)
@@ -223,6 +224,7 @@ def _number_sources(lex: Lexicon, lang: str) -> dict[str, str]:
     plurals, prefixes = v.get("plural_words", {}), v.get("plural_prefixes", {})
     en_all = _alt({**en["units"], **en["tens"], **en["multipliers"]})
     de_morph = _alt(w["de"]["morphemes"])
+    de_whole = rf"(?:{de_morph})+(?:{re.escape(w['de']['half'])}(?:{de_morph})*)?"
     halves = _words_re(cfg.get("and_a_half", {}).get(lang, []) or ["(?!)"])
     one = _alt(en["articles"] + [k for k, v in en["units"].items() if v == 1])  # "a", "one": before "dozen and a half"
     of_ = _alt(cfg.get("vague_of_after", []) or ["(?!)"])  # "dozens of", "thousands of": the word is part of the figure
@@ -237,7 +239,12 @@ def _number_sources(lex: Lexicon, lang: str) -> dict[str, str]:
         "en_seq": (rf"\b(?:(?:{_alt(en['articles'])})\s+(?=(?:{_alt(en['dozen'] + list(en['multipliers']))})\b))?"
                    rf"(?:(?:{en_all})(?:-(?:{en_all}))?|{_alt(en['dozen'])})"
                    rf"(?:(?:\s+(?:{_alt(en['conjunctions'])})\s+|\s+|-)(?:{en_all}|{_alt(en['dozen'])}))*\b"),
-        "de_word": rf"(?<![\w-])((?:{de_morph})+(?:{re.escape(w['de']['half'])}(?:{de_morph})*)?)(-?)(?![\w])",
+        "de_word": rf"(?<![\w-])({de_whole})(-?)(?![\w])",
+        # a number word that ``_find_words_de`` keeps: not a listed non-number ("ein", "und"), not ending in
+        # "und"; led by a set of its first letters, so that ``re`` skips ahead to them
+        "de_word_kept": (rf"(?=[{''.join(sorted({m[0].lower() for m in w['de']['morphemes']}))}])(?<![\w-])"
+                         rf"(?!(?:{_alt(w['de']['not_numbers'])})(?!\w))({de_whole})(?<!{re.escape(w['de']['and'])})"
+                         rf"-?(?!\w)"),
         "fraction_word": (rf"(?<![\w-])(?:({_alt(list(en['units']) + w['de']['morphemes'] + en['articles'])}"
                           rf"|{_alt(w['de']['articles'])})[\s-]+)?({_alt(fr[lang])})(?![\w])"),
         # fraction words found by their denominators first: the full pattern is slow to scan
@@ -340,7 +347,7 @@ def _patterns(lex: Lexicon, lang: str) -> _Pats:
     en_values = {**en["units"], **en["tens"], **en["multipliers"]}
     free = frozenset(str(x).lower() for x in cfg["free_short_scales"])
     return _Pats(cfg, compiled, en_values, scales, low_m, exact_m, candidates,
-                 tuple(FastPattern(rx) for rx in candidates[1:]), skip, free,
+                 tuple(FastPattern(rx) for rx in candidates[1:]), Prefiltered(candidates[2:]), skip, free,
                  {k: FastPattern(rx) for k, rx in compiled.items()})
 
 
@@ -421,6 +428,7 @@ def _finditer_at(rx: re.Pattern[str], text: str, starts: list[int]) -> Iterator[
 
 
 _HAS_DIGIT = re.compile(r"\d")
+_FOLDED_APART = ("\u0130", "\u0131", "\u017f")  # letters ``fold`` maps that ``str.lower`` keeps
 _FOUR_DIGITS = re.compile(r"\d{4}")
 # patterns that open with a look-behind start with (?=\d): re then skips to the next digit instead of
 # trying the look-behind at every position (3x faster on news text)
@@ -772,7 +780,8 @@ def _find_words_de(scan: _Scan) -> None:
     text, p = scan.text, scan.p
     w = p.cfg["words"]["de"]
     half = w["half"]
-    for m in p.fast["de_word"].finditer(text, scan.folded):
+    kept = "de_word" if any(ch in text for ch in _FOLDED_APART) else "de_word_kept"  # see ``_kept_de_word``
+    for m in p.fast[kept].finditer(text, scan.folded):
         word = m.group(1).lower()
         if _skipped_de_word(word, p) or not scan.free(m.start(), m.end()) or \
                 _is_reference(scan, m.start(), m.start() + len(m.group(1))):
@@ -1198,14 +1207,30 @@ def _carry_units(found: list[RawQuantity]) -> None:
 
 def _words_may_hold_figure(text: str, folded: str, lang: str, p: _Pats) -> bool:
     """May a sentence without digits hold a figure? Only if a word candidate matches it; a German number
-    word counts only if ``_find_words_de`` would not skip it ("und", "ein": most German sentences hold them)."""
+    word counts only if ``_find_words_de`` would not skip it ("und", "ein": most German sentences hold them).
+    The other candidates are searched only when the text holds one of their literals (most hold none)."""
     for i, fp in enumerate(p.word_candidates):
         if i == 0 and lang == "de":
-            if any(not _skipped_de_word(m.group(1), p) for m in fp.finditer(text, folded)):
+            if _kept_de_word(text, folded, p):
                 return True
+        elif i == 1 and not p.other_words.any_present(text, folded):
+            return False
         elif fp.search(text, folded):
             return True
     return False
+
+
+
+
+def _kept_de_word(text: str, folded: str, p: _Pats) -> bool:
+    """Does ``text`` hold a German number word that ``_find_words_de`` keeps? One search of ``de_word_kept``
+    (its case-free twin, on the folded text), not every ``de_word`` match tested: most sentences hold "und"
+    or "ein". A text with a letter that folding changes apart from lower-casing takes the long way."""
+    twin = p.fast["de_word_kept"].twin
+    if twin is None or any(ch in text for ch in _FOLDED_APART):
+        fp = p.fast["de_word"]
+        return any(not _skipped_de_word(m.group(1), p) for m in fp.finditer(text, folded))
+    return twin.search(folded) is not None
 
 
 def _skipped_de_word(word: str, p: _Pats) -> bool:

@@ -144,8 +144,11 @@ def _broken(prev: str, content: str) -> bool:
 
 
 def _append_content(parts: list[str], pos: list[int], content: str, cstart: int) -> int:
-    """Append one line's content to the view, white space folded and soft hyphens dropped; its length."""
-    if not _FOLDED.search(content):
+    """Append one line's content to the view, white space folded and soft hyphens dropped; its length.
+
+    A printable line without a double space holds nothing to fold (``isprintable`` is False for every white
+    space but the plain space, and for the soft hyphen): that test is far cheaper than the pattern's."""
+    if ("  " not in content and content.isprintable()) or not _FOLDED.search(content):
         # nothing to fold: the line maps one to one (most lines; the per-word path below is slow)
         parts.append(content)
         pos.extend(range(cstart, cstart + len(content)))

@@ -63,3 +63,19 @@ def test_claim_case(case):
                 assert getattr(c, key[:-4]) != value, (surface, key, getattr(c, key[:-4]))
             else:
                 assert getattr(c, key) == value, (surface, key, getattr(c, key))
+
+
+@pytest.mark.parametrize("before,quote,lang,speaker", [
+    ("Gesundheitsminister Karl Lauterbach sagte am Montag in Berlin, die Lage sei ernst.",
+     "„Wir zählen 300 neue Fälle“, sagte er.", "de", "Gesundheitsminister Karl Lauterbach"),
+    ("Gesundheitsminister Karl Lauterbach sagte am Montag in Berlin, die Lage sei ernst.",
+     "„Wir zählen jeden Tag 300 neue Fälle in den Kliniken.“", "de", "Gesundheitsminister Karl Lauterbach"),
+    ("Mayor John Smith said on Monday that the city was ready.", "\"We have 300 new buses,\" he said.", "en",
+     "Mayor John Smith"),
+    ("Am Montag war die Lage in Berlin ernst.", "„Wir zählen jeden Tag 300 neue Fälle in den Kliniken.“", "de", None),
+])
+def test_quotation_takes_the_speaker_of_a_sentence_without_figures(before, quote, lang, speaker):
+    """A figure in a quotation, or after "sagte er", is attributed to the speaker a sentence before it names, though
+    that sentence holds no figure of its own (its cues are read only when the figure asks)."""
+    doc = parse_text(f"{before} {quote}", "q", "q.txt", None, [{"language": lang}])
+    assert [(c.surface, c.attribution) for c in extract_claims(doc)] == [("300", speaker)]

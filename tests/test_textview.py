@@ -39,3 +39,17 @@ def test_a_title_is_a_block_of_its_own():
 def test_short_lines_that_end_a_sentence_stay_apart():
     view = build_view("Erste Zeile.\nZweite Zeile.\n")
     assert len(view.blocks) == 2
+
+
+def test_every_white_space_but_a_lone_space_is_folded_and_each_character_keeps_its_offset():
+    """Tabs, runs, no-break and thin spaces fold to one space at the white space they replace, and soft hyphens
+    leave the view (the fast path takes only printable lines without a double space); a plain line maps one to
+    one, and a zero-width space, no white space, stays."""
+    for odd in ("\t", "  ", "\u00a0", "\u2009", "\u202f", "\u3000", "\u00ad", "\u200b"):
+        text = f"Es kamen 12{odd}000 Menschen."
+        view = build_view(text)
+        assert all(text[view.orig(i)] == ch or (ch == " " and text[view.orig(i)].isspace())
+                   for i, ch in enumerate(view.text))
+        assert ("  " not in view.text and view.text.isprintable()) or odd == "\u200b"
+    plain = "Es kamen 12 000 Menschen."
+    assert build_view(plain).text == plain and build_view(plain).pos == list(range(len(plain)))
