@@ -2,9 +2,10 @@
 
 For each size, in a fresh process (so peak memory is that size's own) and with a cold embedding cache:
 ingest, extraction, embedding, clustering, rules (with confidence) and report (JSON record and render),
-with wall time, throughput, peak RSS and the ratio of the whole run to embedding alone; extraction
-throughput in MB/s on one core; B-cubed of claims to the generated facts; and, with --check, the archive
-(`reconcile index`) build throughput, its size on disk and the time to check one draft against it.
+with wall time, CPU time (the process's and its workers'), throughput, peak RSS and the ratio of the whole
+run to embedding alone; extraction throughput in MB/s on one core; B-cubed of claims to the generated facts;
+and, with --check, the archive (`reconcile index`) build throughput, its size on disk and the time to check
+one draft against it. ``--jobs`` sets the local processes of extraction, clustering and rules.
 
 Usage: python bench/run.py --sizes 1000 10000 [--check 10000] [--json bench/results.json]
 """
@@ -29,6 +30,19 @@ sys.path.insert(0, str(HERE.parent))
 
 def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _clock() -> tuple[float, float]:
+    """The wall clock and the CPU seconds (``_cpu``) at the start of a stage."""
+    return time.perf_counter(), _cpu()
+
+
+def _cpu() -> float:
+    """CPU seconds (user and system) of this process and of its children that ended (the stage's workers, which
+    each stage's pool joins before it returns): a stage's CPU time, which other people's load does not inflate
+    as it does the wall time."""
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 def bcubed(result, truth: dict) -> dict[str, float]:
@@ -58,7 +72,8 @@ def bcubed(result, truth: dict) -> dict[str, float]:
 
 
 def one_size(n: int, out: Path, jobs: int = 0) -> dict:
-    """Run in a child process: the whole pipeline, stage by stage (extraction on ``jobs`` local processes)."""
+    """Run in a child process: the whole pipeline, stage by stage (extraction, clustering and rules on ``jobs``
+    local processes)."""
     from bench.corpus import generate
     from reconcile.cluster import ClusterParams, cluster_claims
     from reconcile.config import Config
@@ -72,18 +87,18 @@ def one_size(n: int, out: Path, jobs: int = 0) -> dict:
     corpus, truth_path = out / f"corpus-{n}.jsonl", out / f"corpus-{n}.truth.json"
     if not corpus.exists():
         generate(n, out)
-    cfg, res, stages, t0 = Config(jobs=jobs), RunResult(), {}, time.perf_counter()
+    cfg, res, stages, t0, cpu0 = Config(jobs=jobs), RunResult(), {}, time.perf_counter(), _cpu()
 
-    def stage(name: str, t: float, items: int, unit: str) -> None:
-        dt = time.perf_counter() - t
-        stages[name] = {"seconds": round(dt, 2), f"{unit}_per_s": round(items / dt, 1) if dt else None,
-                        "peak_rss_mb": round(_rss_mb())}
+    def stage(name: str, t: tuple[float, float], items: int, unit: str) -> None:
+        dt = time.perf_counter() - t[0]
+        stages[name] = {"seconds": round(dt, 2), "cpu_seconds": round(_cpu() - t[1], 2),
+                        f"{unit}_per_s": round(items / dt, 1) if dt else None, "peak_rss_mb": round(_rss_mb())}
 
-    t = time.perf_counter()
+    t = _clock()
     ingest([str(corpus)], cfg, res)
     stage("ingest", t, len(res.documents), "docs")
     lex = load_lexicon()
-    t = time.perf_counter()
+    t = _clock()
     extract(res, cfg)  # on cfg.jobs local processes (reconcile.workers), as `reconcile report` extracts
     stage("extract", t, len(res.documents), "docs")
     stages["extract"]["workers"] = worker_count(cfg.jobs, len(res.documents))
@@ -92,20 +107,21 @@ def one_size(n: int, out: Path, jobs: int = 0) -> dict:
     with tempfile.TemporaryDirectory() as cache:
         emb_model = Embedder(cfg.model, cache_dir=cache)
         load = _load(emb_model)
-        t = time.perf_counter()
+        t = _clock()
         emb = emb_model.encode([c.key_text for c in res.claims])
         counted = counted_embeddings(emb_model, res.claims)  # the counted phrases: part of the embedding stage
         stage("embed", t, len(res.claims), "claims")
         stages["embed"]["model_load_seconds"] = round(load, 2)
-    t = time.perf_counter()
-    res.facts = cluster_claims(res.claims, emb, ClusterParams(threshold=cfg.cluster_threshold), lex, counted)
+    t = _clock()
+    res.facts = cluster_claims(res.claims, emb, ClusterParams(threshold=cfg.cluster_threshold), lex, counted,
+                               cfg.jobs)
     stage("cluster", t, len(res.claims), "claims")
     del emb  # the vectors are not needed after clustering
-    t = time.perf_counter()
+    t = _clock()
     docs = {d.id: d for d in res.documents}
     res.findings, _ = judge(res.facts, res.claims, docs, cfg)
     stage("rules", t, len(res.facts), "facts")
-    t = time.perf_counter()
+    t = _clock()
     with tempfile.TemporaryFile("w+", encoding="utf-8") as fh:  # as `reconcile report -o`: streamed to a file
         render_to(build_record(res), "json", fh)
         fh.flush()
@@ -115,6 +131,7 @@ def one_size(n: int, out: Path, jobs: int = 0) -> dict:
     quality = bcubed(res, json.loads(truth_path.read_text(encoding="utf-8")))
     return {"articles": n, "claims": len(res.claims), "facts": len(res.facts), "megabytes": round(mb, 2),
             "report_bytes": report_bytes, "stages": stages, **_totals(total, stages),
+            "total_cpu_seconds": round(_cpu() - cpu0, 1),
             "peak_rss_mb": round(_rss_mb()), "quality": {k: round(v, 3) for k, v in quality.items()}}
 
 
@@ -186,7 +203,8 @@ def main() -> int:
     ap.add_argument("--check", type=int, default=0, help="also benchmark index and check at this many articles")
     ap.add_argument("--out", default=str(HERE / "out"))
     ap.add_argument("--json", help="append results to this JSON file")
-    ap.add_argument("--jobs", type=int, default=0, help="extraction processes (0 = one per core, as `report`)")
+    ap.add_argument("--jobs", type=int, default=0,
+                    help="local processes of extraction, clustering and rules (0 = one per core, as `report`)")
     ap.add_argument("--child", help=argparse.SUPPRESS)
     a = ap.parse_args()
     out = Path(a.out)

@@ -32,9 +32,10 @@ from reconcile.neighbours import nearest, nearest_partitioned, unit_rows
 from reconcile.pairs import (PairKeys, day_number, different_basis, different_event, document_vectors,
                              load_pair_model)
 from reconcile.stories import StoryParams, group_stories
+from reconcile.workers import run_tasks
 
 __all__ = ["ClusterParams", "pair_distance", "edge_distances", "nearest", "nearest_partitioned",
-           "same_fact_in_document", "cluster_claims", "label_for", "fact_id", "block_key"]
+           "same_fact_in_document", "cluster_claims", "label_for", "fact_id", "block_key", "MIN_CLAIMS"]
 
 
 @dataclass
@@ -529,13 +530,48 @@ def _fold_copies(claims: list[Claim], idx: list[int]) -> tuple[list[int], dict[i
     return sorted(copies), copies
 
 
+MIN_CLAIMS = 2000  # below this many claims, `jobs = 0` links the blocks in process
+
+
+@dataclass
+class _Blocks:
+    """What linking any block reads, the same for every block: the claims sorted by id, the rows of ``emb``
+    and ``counted`` (in the caller's order) that they are, each claim's document vector and story."""
+
+    claims: list[Claim]
+    order: np.ndarray
+    emb: np.ndarray
+    counted: np.ndarray | None
+    doc_codes: np.ndarray | None
+    doc_rows: np.ndarray | None
+    story: np.ndarray | None
+    lex: Lexicon
+    params: ClusterParams
+
+
+def _link_block(run: _Blocks, members: list[int]) -> list[list[int]]:
+    """The facts of one block (``members``, indices into ``run.claims``) as sorted lists of claim indices,
+    copies folded for the linkage (``_fold_copies``) and expanded after it. Blocks are independent: each runs
+    alone, in process or in a worker (``workers.run_tasks``), with the same result."""
+    idx, copies = _fold_copies(run.claims, members)
+    rows = run.order[idx]
+    doc_rows, doc_codes = run.doc_rows, run.doc_codes
+    linked = _link(run.claims, idx, run.emb[rows], run.lex, run.params,
+                   None if run.counted is None else run.counted[rows],
+                   None if doc_rows is None or doc_codes is None else doc_rows[doc_codes[rows]],
+                   None if run.story is None else run.story[rows])
+    return [sorted(j for i in g for j in copies[i]) for g in linked]
+
+
 def cluster_claims(claims: list[Claim], emb: np.ndarray, params: ClusterParams | None = None,
-                   lex: Lexicon | None = None, counted: np.ndarray | None = None) -> list[Fact]:
+                   lex: Lexicon | None = None, counted: np.ndarray | None = None, jobs: int = 1) -> list[Fact]:
     """Group claims into facts. Deterministic for a given set of claims, whatever their input order.
 
     ``emb`` embeds each claim's identifying text, ``counted`` (optional) its counted phrase
     (``embed.counted_embeddings``); document vectors are the mean of a document's claim embeddings, and
-    the documents are grouped into stories (``stories.group_stories``) from them.
+    the documents are grouped into stories (``stories.group_stories``) from them. The blocks (``block_key``)
+    are linked on ``jobs`` local processes (``workers.run_tasks``; 0 = one per core for ``MIN_CLAIMS`` claims
+    or more): the same facts, in the same order, as in process.
     """
     params = params or ClusterParams()
     lex = lex or load_lexicon()
@@ -547,15 +583,11 @@ def cluster_claims(claims: list[Claim], emb: np.ndarray, params: ClusterParams |
     blocks: dict[str, list[int]] = defaultdict(list)
     for i, c in enumerate(claims):
         blocks[block_key(c)].append(i)
-    groups: list[list[int]] = []
-    for key in sorted(blocks):
-        idx, copies = _fold_copies(claims, blocks[key])
-        rows = order[idx]
-        linked = _link(claims, idx, emb[rows], lex, params,
-                       None if counted is None else np.asarray(counted)[rows],
-                       None if doc_rows is None or doc_codes is None else doc_rows[doc_codes[rows]],
-                       None if story is None else story[rows])
-        groups.extend(sorted(j for i in g for j in copies[i]) for g in linked)
+    tasks = [blocks[key] for key in sorted(blocks)]
+    run = _Blocks(claims, order, emb, None if counted is None else np.asarray(counted), doc_codes, doc_rows, story,
+                  lex, params)
+    groups = [g for linked in run_tasks(_link_block, run, tasks, [len(t) for t in tasks], jobs, MIN_CLAIMS)
+              for g in linked]
     facts = []
     for ms in groups:
         cs = [claims[i] for i in ms]

@@ -140,13 +140,13 @@ def embed(result: RunResult, config: Config, embedder: Embedder | None = None,
 
 
 def cluster(result: RunResult, config: Config, progress: Progress | None = None) -> None:
-    """Group the claims of ``result`` into facts."""
+    """Group the claims of ``result`` into facts (the blocks on ``config.jobs`` local processes)."""
     t = time.perf_counter()
     if progress:
         progress("cluster", 0, 1)
     emb = result.embeddings if len(result.claims) else np.zeros((0, 512))
     result.facts = cluster_claims(result.claims, emb, ClusterParams(threshold=config.cluster_threshold),
-                                  load_lexicon(config.rules_dirs), result.counted)
+                                  load_lexicon(config.rules_dirs), result.counted, config.jobs)
     if progress:
         progress("cluster", 1, 1)
     result.timings["cluster"] = time.perf_counter() - t

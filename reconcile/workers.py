@@ -10,14 +10,19 @@ of the machine a run is on.
 The rules judge each fact with every other fact as context (``run_rules(only=...)``), so each worker takes
 every n-th fact; it returns their findings and the rules that fired per fact, and the parent puts them back
 in fact order: the same findings, in the same order.
+
+``run_tasks`` is the general form, which the clustering uses for its blocks (``cluster.cluster_claims``):
+independent tasks of known sizes over one inherited state, handed out largest first so that the workers end
+together, their results returned in the tasks' order whichever worker ran which.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Iterator, Sequence
-from typing import Any
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, TypeVar
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
@@ -27,8 +32,8 @@ from reconcile.lexicon import Lexicon
 from reconcile.model import Claim, Document, Fact, Finding
 from reconcile.rules import Rule, run_rules
 
-__all__ = ["extract_documents", "judge_rules", "worker_count", "Extracted", "MIN_DOCUMENTS", "MIN_FACTS",
-           "CHUNKS_PER_WORKER"]
+__all__ = ["extract_documents", "judge_rules", "run_tasks", "worker_count", "Extracted", "MIN_DOCUMENTS",
+           "MIN_FACTS", "CHUNKS_PER_WORKER"]
 
 MIN_DOCUMENTS = 200  # below this, `jobs = 0` extracts in process
 MIN_FACTS = 200  # below this, `jobs = 0` runs the rules in process
@@ -37,6 +42,10 @@ CHUNKS_PER_WORKER = 8  # smaller chunks even out documents of different lengths;
 Extracted = tuple[list[Claim], str | None]  # a document's claims, or the problem that stopped its extraction
 
 _WORK: tuple[Sequence[Document], Lexicon] | None = None  # in a worker: the corpus it inherited at the fork
+
+_S = TypeVar("_S")
+_T = TypeVar("_T")
+_R = TypeVar("_R")
 
 
 def _cores() -> int:
@@ -164,3 +173,62 @@ def _in_fact_order(facts: list[Fact], outcomes: list[Judged]) -> list[Finding]:
     for fact in facts:
         fact.rules = fired[fact.id]
     return [finding for fact in facts for finding in by_fact.get(fact.id, [])]
+
+
+_TASKS: tuple[Callable[[Any, Any], Any], Any, Sequence[Any]] | None = None  # in a task worker: (work, state, tasks)
+
+
+def _inherit_tasks(work: Callable[[Any, Any], Any], state: Any, tasks: Sequence[Any]) -> None:
+    """A task worker's initializer: the work, its state and the tasks, handed over by the fork itself.
+
+    torch's OpenMP threads do not survive a fork: a forked child's first parallel operation (the neighbour
+    search's ``topk``) waits forever for threads only the parent has, so a worker runs torch on one thread.
+    """
+    global _TASKS
+    _TASKS = (work, state, tasks)
+    torch = sys.modules.get("torch")  # imported (and its threads maybe started) before the fork, or not needed
+    if torch is not None:
+        torch.set_num_threads(1)
+
+
+def _run_task(i: int) -> Any:
+    """In a worker: task ``i`` of the inherited tasks."""
+    assert _TASKS is not None, "a task worker runs only inside run_tasks"
+    work, state, tasks = _TASKS
+    return work(state, tasks[i])
+
+
+def run_tasks(work: Callable[[_S, _T], _R], state: _S, tasks: Sequence[_T], sizes: Sequence[int], jobs: int,
+              least: int) -> list[_R]:
+    """``[work(state, t) for t in tasks]`` on ``worker_count(jobs, sum(sizes), least)`` forked processes (never
+    more than there are tasks), in the order of ``tasks``.
+
+    ``work`` must be a module's function and give the same result wherever it runs. ``sizes`` says what each
+    task costs (its items): the tasks are handed out largest first, each to the first worker free, so that a
+    large task starts at once and the small ones fill the other workers meanwhile. ``state`` and the tasks
+    reach the workers through the fork (nothing is pickled but the results). A pool that cannot fork runs
+    every task in process, and one whose worker died runs in process the tasks that it did not return.
+    """
+    workers = min(worker_count(jobs, sum(sizes), least), len(tasks))
+    if workers <= 1:
+        return [work(state, t) for t in tasks]
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_inherit_tasks,
+                               initargs=(work, state, tasks))
+    largest = sorted(range(len(tasks)), key=lambda i: (-sizes[i], i))
+    try:
+        futures = {i: pool.submit(_run_task, i) for i in largest}  # the workers are forked at the first submit
+    except OSError:  # no process could be forked (limits, memory): run in process
+        pool.shutdown(wait=False, cancel_futures=True)
+        return [work(state, t) for t in tasks]
+    try:
+        return [_salvaged(futures[i], work, state, t) for i, t in enumerate(tasks)]
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _salvaged(future: Any, work: Callable[[_S, _T], _R], state: _S, task: _T) -> _R:
+    """A task's result from its worker, or computed in process when its pool broke (a worker died)."""
+    try:
+        return future.result()  # type: ignore[no-any-return]
+    except BrokenProcessPool:
+        return work(state, task)

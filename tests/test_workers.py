@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import time
 
 import pytest
@@ -168,3 +169,102 @@ def test_the_rules_on_two_processes_give_the_findings_of_one_in_order(seeds_resu
     assert expected and got == expected
     assert [f.rules for f in forked] == [f.rules for f in alone] and any(f.rules for f in alone)
     assert set(_pids(log)) - {parent}
+
+
+def _guarded(seconds, work):
+    """``work()`` in a forked, non-daemonic process (which may fork workers of its own), its result back through a
+    queue: a pool that hangs fails the test after ``seconds`` (the process and its workers killed, as one process
+    group) instead of stopping the session."""
+    ctx = multiprocessing.get_context("fork")
+    queue = ctx.Queue()
+
+    def guarded():
+        os.setpgid(0, 0)
+        queue.put(work())
+
+    p = ctx.Process(target=guarded)
+    p.start()
+    try:
+        return p.pid, queue.get(timeout=seconds)
+    finally:
+        p.join(5)
+        if p.is_alive():
+            os.killpg(p.pid, signal.SIGKILL)
+            p.join()
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory, embedder):
+    """A small generated corpus (``bench/corpus.py``) up to its embeddings: counts, sums of money and masses."""
+    from bench.corpus import generate
+    from reconcile.config import Config
+    from reconcile.pipeline import RunResult, embed, extract, ingest
+
+    path, _ = generate(120, tmp_path_factory.mktemp("generated"))
+    cfg, res = Config(jobs=1), RunResult()
+    ingest([str(path)], cfg, res)
+    extract(res, cfg)
+    embed(res, cfg, embedder)
+    return res
+
+
+@two_cores
+def test_the_blocks_on_two_processes_give_the_facts_of_one_in_order(generated, tmp_path, monkeypatch):
+    """``cluster_claims`` with ``jobs = 2`` (forced: the corpus has fewer than MIN_CLAIMS claims): the facts of one
+    process, the same ids, claims and order, its blocks linked in worker processes. The blocks search their
+    neighbours (torch's ``topk``) after the parent ran torch on several threads, which hangs a forked worker
+    unless it runs torch on one thread."""
+    import numpy as np
+
+    import reconcile.cluster as cluster
+    from reconcile.neighbours import top_k
+
+    res, lex, log, real = generated, load_lexicon(), tmp_path / "pids.txt", cluster._link
+    params = cluster.ClusterParams(all_pairs_below=40)  # every block of more than 40 claims searches neighbours
+
+    def recording(claims, idx, *args, **kw):
+        with open(log, "a", encoding="utf-8") as fh:
+            fh.write(f"{len(idx)} {os.getppid()}\n")
+        return real(claims, idx, *args, **kw)
+
+    expected = cluster.cluster_claims(res.claims, res.embeddings, params, lex, res.counted, jobs=1)
+    monkeypatch.setattr(cluster, "_link", recording)
+    top_k(np.random.default_rng(0).random((4000, 4000), dtype=np.float32), 5)  # torch's threads start here
+    guard, got = _guarded(300, lambda: cluster.cluster_claims(res.claims, res.embeddings, params, lex, res.counted,
+                                                              jobs=2))
+    linked = [line.split() for line in log.read_text(encoding="utf-8").splitlines()]
+    assert sum(int(n) > params.all_pairs_below for n, _ in linked) >= 2, "two blocks searched their neighbours"
+    assert {int(ppid) for _, ppid in linked} == {guard}, "every block was linked in a worker of the pool"
+    assert len(expected) > 20 and [f.id for f in got] == [f.id for f in expected] and got == expected
+
+
+def _square(state, task):
+    """A task for ``run_tasks``: notes the process it ran in; dies in a worker on the task ``state`` names."""
+    log, dies_on, parent = state
+    if task == dies_on and os.getpid() != parent:
+        os._exit(3)
+    with open(log, "a", encoding="utf-8") as fh:
+        fh.write(f"{task} {os.getpid()}\n")
+    return task * task
+
+
+@two_cores
+def test_run_tasks_gives_the_results_in_task_order_from_worker_processes(tmp_path):
+    log, parent = tmp_path / "pids.txt", os.getpid()
+    tasks = [3, 1, 4, 1, 5, 9, 2, 6]
+    assert workers.run_tasks(_square, (log, None, parent), tasks, tasks, jobs=2, least=1) == [t * t for t in tasks]
+    assert parent not in _pids(log)
+
+
+@two_cores
+def test_a_task_worker_that_dies_loses_no_task(tmp_path):
+    log, parent = tmp_path / "pids.txt", os.getpid()
+    tasks = list(range(10))
+    assert workers.run_tasks(_square, (log, 4, parent), tasks, tasks, jobs=2, least=1) == [t * t for t in tasks]
+    assert parent in _pids(log), "the tasks of the broken pool ran in process"
+
+
+def test_few_items_run_their_tasks_in_process_unless_jobs_says_otherwise(tmp_path):
+    log, parent = tmp_path / "pids.txt", os.getpid()
+    assert workers.run_tasks(_square, (log, None, parent), [2, 3], [5, 5], jobs=0, least=11) == [4, 9]
+    assert set(_pids(log)) == {parent}
