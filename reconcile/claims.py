@@ -510,45 +510,76 @@ _MONTH_YEAR = re.compile(rf"\b({MONTH_RE})\.?\s+(\d{{4}})\b", re.I)
 _MONTH_YEAR_FAST = fast_pattern(_MONTH_YEAR)  # kept: hashing the long pattern for the cache cost 2 µs a call
 
 
-def _as_of(sentence: str, qpos: int, published: str | None, lang: str, lex: Lexicon,
-           clauses: list[tuple[int, int]]) -> str | None:
-    """The time the figure is about: a month and year or a year in its clause or sentence, "last year",
-    a season, "this year"; else the publication date."""
+@dataclass(frozen=True)
+class _Time:
+    """A time expression of a sentence ("im Mai 2020", "in 2008", "last year") and the time it names."""
+
+    start: int
+    end: int
+    value: str
+
+
+def _as_of(sentence: str, q: RawQuantity, figures: tuple[RawQuantity, ...], published: str | None, lang: str,
+           lex: Lexicon, clauses: list[tuple[int, int]]) -> str | None:
+    """The time the figure is about: the time expression of its sentence that it is the nearest figure to (the
+    closest such one), else the publication date. A time expression dates one figure, not every figure of its
+    sentence: the nearest of its own clause, else of the sentence ("Die Stadt zählt 80 Läden, im Jahr 2010 waren es
+    noch 120": 2010 dates the 120)."""
     year = int(published[:4]) if published and published[:4].isdigit() else None
-    ca, cb = _clause_of(clauses, qpos)
-    cues = _sentence_cues(sentence, lang, lex)
-    if (ca, cb) != (0, len(sentence)):
-        found = _time_in(sentence[ca:cb], year, cues, lex)
-        if found:
-            return found
-    return _time_in_sentence(sentence, year, lang, lex) or published
+    times = _times_in_sentence(sentence, year, lang, lex)
+    if not times:
+        return published
+    others = figures or (q,)
+    own = [t for t in times if _nearest_figure(t, others, _clause_of(clauses, t.start)) == (q.start, q.end)]
+    if not own:
+        return published
+    return min(own, key=lambda t: _gap(t.start, t.end, q.start, q.end)).value
+
+
+def _gap(a: int, b: int, c: int, d: int) -> int:
+    """Characters between the spans a:b and c:d (0 when they touch or overlap)."""
+    return max(0, c - b, a - d)
+
+
+def _nearest_figure(t: _Time, figures: tuple[RawQuantity, ...], clause: tuple[int, int]) -> tuple[int, int]:
+    """The span of the figure nearest to a time expression, one of its ``clause`` first (the earlier on a tie)."""
+    inside = [f for f in figures if clause[0] <= f.start < clause[1]]
+    best = min(inside or figures, key=lambda f: (_gap(t.start, t.end, f.start, f.end), f.start))
+    return best.start, best.end
 
 
 @lru_cache(maxsize=8)  # the same for every figure of the sentence
-def _time_in_sentence(sentence: str, year: int | None, lang: str, lex: Lexicon) -> str | None:
-    """The time a whole sentence names (see ``_time_in``)."""
-    return _time_in(sentence, year, _sentence_cues(sentence, lang, lex), lex)
+def _times_in_sentence(sentence: str, year: int | None, lang: str, lex: Lexicon) -> tuple[_Time, ...]:
+    """Every time expression of a sentence, in text order (see ``_times_in``)."""
+    return _times_in(sentence, year, _sentence_cues(sentence, lang, lex), lex)
 
 
-def _time_in(scope: str, year: int | None, cues: _SentenceCues, lex: Lexicon) -> str | None:
-    """The time ``scope`` (a sentence or one of its clauses, whose ``cues``) names: a month and year, a year,
-    "last year", a season, "this year" (the last three need the publication ``year``)."""
+def _times_in(scope: str, year: int | None, cues: _SentenceCues, lex: Lexicon) -> tuple[_Time, ...]:
+    """The time expressions of ``scope`` (a sentence, whose ``cues``): a month and year, a year, "last year", a
+    season, "this year" (the last three need the publication ``year``). One that overlaps an earlier kind's
+    ("im Mai 2020" holds "2020") is the earlier kind's."""
     folded = fold(scope)  # the patterns below run as case-free twins, or not at all where their literals lack
-    m = _MONTH_YEAR_FAST.search(scope, folded) if cues.year else None
-    if m:
-        return f"{m.group(2)}-{MONTHS[m.group(1).lower()]:02d}"
-    m = fast_pattern(_phrases(lex).in_year).search(scope, folded)
-    if m:
-        return m.group(1)
+    found: list[_Time] = []
+
+    def add(start: int, end: int, value: str) -> None:
+        if not any(start < t.end and t.start < end for t in found):
+            found.append(_Time(start, end, value))
+    if cues.year:
+        for m in _MONTH_YEAR_FAST.finditer(scope, folded):
+            add(m.start(), m.end(), f"{m.group(2)}-{MONTHS[m.group(1).lower()]:02d}")
+    for m in fast_pattern(_phrases(lex).in_year).finditer(scope, folded):
+        add(m.start(), m.end(), m.group(1))
     if year:
-        if any(rx.search(scope) for rx in cues.previous_year):
-            return str(year - 1)
-        sm = lex.season_re.search(scope) if lex.season_re and cues.season else None
-        if sm:
-            return f"{year}-{lex.seasons[sm.group(1).lower()]:02d}"
-        if any(rx.search(scope) for rx in cues.this_year):
-            return str(year)
-    return None
+        for rx in cues.previous_year:
+            for m in rx.finditer(scope):
+                add(m.start(), m.end(), str(year - 1))
+        if lex.season_re and cues.season:
+            for m in lex.season_re.finditer(scope):
+                add(m.start(), m.end(), f"{year}-{lex.seasons[m.group(1).lower()]:02d}")
+        for rx in cues.this_year:
+            for m in rx.finditer(scope):
+                add(m.start(), m.end(), str(year))
+    return tuple(sorted(found, key=lambda t: t.start))
 
 
 _PREDICATE_WORD = re.compile(r"[\wäöüß]+")
@@ -921,7 +952,7 @@ def _claim(q: RawQuantity, s: _Sentence) -> Claim | None:
         value=q.value, low=q.low, high=q.high, unit=unit or lemma, unit_class=unit_class,
         hedge=q.hedge, change=q.change, counted=lemma, counted_text=counted_text, modifiers=mods,
         subject=subject, predicate=predicate, attribution=attribution, modality=modality,
-        as_of=_as_of(text, q.start, doc.published, lang, lex, s.clauses),
+        as_of=_as_of(text, q, s.figures, doc.published, lang, lex, s.clauses),
         cumulative=_sentence_cues(text, lang, lex).cumulative,
         sentence=text, sentence_start=s.vs.sentence.start, language=lang, key_text=key,
         counted_group=_counted_group(lemma, mods, predicate, unit_class, lang, lex, _own_words(q, s, oa, ob)),
