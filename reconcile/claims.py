@@ -61,6 +61,9 @@ class _Phrases:
     role_lead: dict[str, re.Pattern[str]]
     inverting: dict[str, re.Pattern[str]]
     time_words: frozenset[str]
+    tally: re.Pattern[str]
+    tally_noun: dict[str, str]
+    tally_later: dict[str, str]
 
     def is_article(self, word: str) -> bool:
         """An article ("die", "the"): dropped at the start of a source's name."""
@@ -99,7 +102,9 @@ def _phrases(lex: Lexicon) -> _Phrases:
         _role_sources(raw, False), _role_sources(raw, True),
         {lg: re.compile(str((raw.get("inverting_cues") or {}).get(lg) or _NEVER.pattern))
          for lg in ("de", "en")},
-        frozenset(w.lower() for w in _words(raw, "time_words")),
+        frozenset(w.lower() for w in _words(raw, "time_words")), _rx(raw, "tally"),
+        {str(k): str(v) for k, v in (raw.get("tally_noun") or {}).items()},
+        {str(k): str(v) for k, v in (raw.get("tally_later") or {}).items()},
     )
 
 
@@ -825,6 +830,9 @@ def _read_counted(q: RawQuantity, s: _Sentence) -> tuple[str | None, str | None,
     construction, a list's last noun, the sentence's last counted thing, or people for a figure that is
     a noun of people itself ("Zehntausende versammelten sich")."""
     text, lang, lex = s.text, s.lang, s.lex
+    tally = _tally(q, s)
+    if tally is not None:
+        return tally
     got = labelled(text, q.start, q.end, lang, lex)
     if got[1] is None and lang == "en":
         got = coordinated_adjective(text, q.end, s.following(q), lang, lex)
@@ -847,6 +855,33 @@ def _read_counted(q: RawQuantity, s: _Sentence) -> tuple[str | None, str | None,
     elif got[1] is not None:
         s.carry = got
     return got
+
+
+def _tally(q: RawQuantity, s: _Sentence) -> Counted | None:
+    """What a figure of a tally counts ("58-3", "a 5:2 win", phrases.yml ``tally``): the noun after the tally,
+    else the language's ``tally_noun`` (a record, a score); a figure after the first counts that noun's other
+    side (``tally_later``), so the two sides of "58-3" are no two counts of one thing. None for any other figure.
+    """
+    if q.unit or q.value != int(q.value):
+        return None
+    ph = _phrases(s.lex)
+    for m in ph.tally.finditer(s.text, max(0, q.start - 12), min(len(s.text), q.end + 12)):
+        parts = [i for i in range(1, (m.lastindex or 0) + 1) if m.group(i)]
+        at = next((i for i in parts if m.start(i) <= q.start < m.end(i)), None)
+        if at is None:
+            continue
+        phrase, lemma, mods = counted_phrase(s.text, m.end(), s.lang, s.lex)
+        if lemma is None:
+            phrase = lemma = ph.tally_noun.get(s.lang)
+            mods = []
+        if phrase is None or lemma is None:
+            return None
+        if at != parts[0]:
+            later = ph.tally_later.get(s.lang, "")
+            phrase = lemma = f"{lemma} {later}".strip()
+            mods = []
+        return phrase, lemma, list(mods)
+    return None
 
 
 def _money_before(q: RawQuantity, s: _Sentence) -> str | None:
