@@ -64,6 +64,8 @@ class _Phrases:
     tally: re.Pattern[str]
     tally_noun: dict[str, str]
     tally_later: dict[str, str]
+    vessels: dict[str, frozenset[str]]
+    aboard: dict[str, re.Pattern[str]]
 
     def is_article(self, word: str) -> bool:
         """An article ("die", "the"): dropped at the start of a source's name."""
@@ -105,7 +107,24 @@ def _phrases(lex: Lexicon) -> _Phrases:
         frozenset(w.lower() for w in _words(raw, "time_words")), _rx(raw, "tally"),
         {str(k): str(v) for k, v in (raw.get("tally_noun") or {}).items()},
         {str(k): str(v) for k, v in (raw.get("tally_later") or {}).items()},
+        {str(lg): frozenset(str(w).lower() for w in ws or []) for lg, ws in (raw.get("vessels") or {}).items()},
+        _aboard_patterns(raw),
     )
+
+
+def _aboard_patterns(raw: dict[str, Any]) -> dict[str, re.Pattern[str]]:
+    """Per language, one pattern of the words that place a figure aboard a vessel: ``aboard`` ("an Bord") or a
+    listed vessel after a locative preposition and its article (``vessel_locative``: "auf dem Schiff")."""
+    out = {}
+    for lg, words in (raw.get("vessels") or {}).items():
+        alts = [str(p) for p in [(raw.get("aboard") or {}).get(lg)] if p]
+        loc = (raw.get("vessel_locative") or {}).get(lg)
+        if loc and words:
+            nouns = "|".join(re.escape(str(w)) for w in sorted(words, key=len, reverse=True))
+            alts.append(r"%s(?:[\w-]+\s+)?(?:%s)\b" % (loc, nouns))
+        if alts:
+            out[str(lg)] = re.compile("|".join(f"(?:{a})" for a in alts), re.I)
+    return out
 
 
 def _role_sources(raw: dict[str, Any], lead: bool) -> dict[str, re.Pattern[str]]:
@@ -629,8 +648,8 @@ def _predicate_word(w: str, lang: str, lex: Lexicon) -> tuple[str | None, str | 
     """What one word of a clause says for ``_predicate``: (the predicate it names, else None; the lemma of a
     participle, the fallback, else None)."""
     ph = _phrases(lex)
-    if len(w) < 4 or ph.is_article(w):
-        return None, None
+    if len(w) < 4 or ph.is_article(w) or w.lower() in ph.vessels.get(lang, ()):
+        return None, None  # a vessel ("the warship", "ships") says where, not what happened
     if w[:1].isupper() and lang == "de":
         # a noun names the action only when it is one of the listed nominalisations ("Entsendung")
         return (w.lower() if w.lower() in lex.predicate_words else None), None
@@ -700,6 +719,16 @@ def places_in(clause: str, lang: str, lex: Lexicon) -> list[str]:
             continue
         out.append(w)
     return out
+
+
+def _places_of(clause: str, lang: str, lex: Lexicon) -> list[str]:
+    """The places of a figure's clause (``places_in``), and ``aboard`` when it puts what is counted on a vessel
+    ("3.700 Menschen an Bord", "passengers on the cruise ship"): the vessel is where, not what is counted."""
+    found = places_in(clause, lang, lex)
+    rx = _phrases(lex).aboard.get(lang)
+    if rx is not None and rx.search(clause):
+        found.append("aboard")
+    return found
 
 
 def _is_percent_compound(counted_text: str, lex: Lexicon) -> bool:
@@ -991,7 +1020,7 @@ def _claim(q: RawQuantity, s: _Sentence) -> Claim | None:
         cumulative=_sentence_cues(text, lang, lex).cumulative,
         sentence=text, sentence_start=s.vs.sentence.start, language=lang, key_text=key,
         counted_group=_counted_group(lemma, mods, predicate, unit_class, lang, lex, _own_words(q, s, oa, ob)),
-        places=places_in(clause, lang, lex), actor=_actor(text, q.start, attribution, lex),
+        places=_places_of(clause, lang, lex), actor=_actor(text, q.start, attribution, lex),
         group=qual.group, window=qual.window, part_of=qual.part_of,
         basis=qual.basis or _basis_before(s, predicate, unit_class),
         unit_canonical=q.unit_canonical, value_canonical=q.value_canonical, direction=q.direction,
