@@ -66,6 +66,7 @@ class _Phrases:
     tally_later: dict[str, str]
     vessels: dict[str, frozenset[str]]
     aboard: dict[str, re.Pattern[str]]
+    not_source_words: frozenset[str]
 
     def is_article(self, word: str) -> bool:
         """An article ("die", "the"): dropped at the start of a source's name."""
@@ -108,7 +109,7 @@ def _phrases(lex: Lexicon) -> _Phrases:
         {str(k): str(v) for k, v in (raw.get("tally_noun") or {}).items()},
         {str(k): str(v) for k, v in (raw.get("tally_later") or {}).items()},
         {str(lg): frozenset(str(w).lower() for w in ws or []) for lg, ws in (raw.get("vessels") or {}).items()},
-        _aboard_patterns(raw),
+        _aboard_patterns(raw), frozenset(w.lower() for w in _words(raw, "not_source_words")),
     )
 
 
@@ -273,6 +274,27 @@ def _clause_of(clauses: list[tuple[int, int]], pos: int) -> tuple[int, int]:
     return clauses[-1]
 
 
+@lru_cache(maxsize=4096)  # per word: sources repeat their verbs
+def _verb_like(w: str, lang: str) -> bool:
+    """Is a lower-case German word a finite verb or infinitive ("nahmen", "teilte", "schreiben"), never part of a
+    source's name though shaped like an adjective? Its lemma is an infinitive; an adjective's is not
+    ("japanische": japanisch, "laufenden": laufend)."""
+    if lang != "de" or not w[:1].islower() or len(w) < 4 or w.endswith(("isch", "ische", "ischen", "ischer", "isches")):
+        return False
+    return simplemma.lemmatize(w, lang="de").lower().endswith(("en", "ern", "eln"))
+
+
+def _no_source(name: str | None, ph: _Phrases) -> str | None:
+    """A source's name, or None when every word of it is a time word or a listed non-source word ("Mittwoch",
+    "April", "dieses Mal", "So", "Others"): those say when or how, not who."""
+    if not name:
+        return None
+    words = [w.lower() for w in re.findall(r"[\w-]+", name)]
+    if all(w in ph.time_words or w in ph.not_source_words or w in ph.articles for w in words):
+        return None
+    return name
+
+
 def _np_word(w: str, lang: str, nouns: frozenset[str], ph: _Phrases) -> bool:
     """Can ``w`` stand in the name of a source? German capitalises nouns; English names its source nouns."""
     low = w.lower()
@@ -292,17 +314,19 @@ def _np_after(text: str, pos: int, ph: _Phrases, lang: str = "de",
         w = m.group()
         if i == 10 or w in ",;:()„“\"–—":  # the first ten tokens at most, read as far as the name goes
             break
+        if not words and (w.lower() in ph.time_words or w.lower() in ph.not_source_words):
+            continue  # "teilte am Mittwoch das Ministerium mit": the time before the name is no part of it
         if _np_word(w, lang, nouns, ph) or _CAPITALS.match(w):
             words.append(w)
             continue
         break
     while words and ph.is_filler(words[-1]):
         words.pop()
-    while words and (ph.is_article(words[0]) or words[0] in ph.non_subjects):
-        words.pop(0)
+    while words and (ph.is_article(words[0]) or words[0] in ph.non_subjects or _verb_like(words[0], lang)):
+        words.pop(0)  # "so schreiben die Forscher": the source is who writes
     if not any(w[:1].isupper() for w in words):
         return _role_after(text[pos:pos + 60], lang, ph)  # "according to the health ministry"
-    return " ".join(words) or None
+    return _no_source(" ".join(words), ph)
 
 
 def _np_before(text: str, pos: int, ph: _Phrases, lang: str = "de",
@@ -310,10 +334,12 @@ def _np_before(text: str, pos: int, ph: _Phrases, lang: str = "de",
     """The name that ends at ``pos`` ("... die Polizei" before "zufolge"); None if it has no capitalised word."""
     seg = text[max(0, pos - 120):pos]
     toks = [m.group() for m in _TOKEN.finditer(seg)]
+    while toks and toks[-1].lower() in ph.time_words:
+        toks.pop()  # "wie die Reederei am Mittwoch bestätigte": the time between source and cue is no source
     words: list[str] = []
     for w in reversed(toks):
-        if w in ",;:()„“\"–—":
-            break
+        if w in ",;:()„“\"–—" or _verb_like(w, lang):
+            break  # "An der Studie nahmen X zufolge": the verb ends the name
         if _np_word(w, lang, nouns, ph):
             words.insert(0, w)
             if len(words) >= 8:
@@ -325,7 +351,7 @@ def _np_before(text: str, pos: int, ph: _Phrases, lang: str = "de",
         words.pop(0)  # "Wie die Polizei mitteilte", "Auch die Agentur meldete": the source is what follows
     if not words or not any(w[:1].isupper() for w in words):
         return None
-    return " ".join(words)
+    return _no_source(" ".join(words), ph)
 
 
 @dataclass(frozen=True)
@@ -367,12 +393,25 @@ def _attribution_cues(text: str, lang: str, lex: Lexicon) -> tuple[_AttCue, ...]
             np_ = _np_after(text, m.end(), ph, lang, nouns)
             if np_:
                 out.append(_AttCue(m.start(), m.end(), np_, True, forward_only, backward_only))
+            elif ph.inverting[lang].search(m.group()) and (
+                    np_ := _subject_before_cue(text, m.start(), ph, lang, nouns)):
+                out.append(_AttCue(m.start(), m.end(), np_, False, False, False))  # "Das Amt teilte am Montag mit"
     for rx in before:
         for m in fast_pattern(rx).finditer(text, cues.folded):
             np_ = _source_before_cue(text, m.start(), m.group(), lang, nouns, ph)
             if np_:
                 out.append(_AttCue(m.start(), m.end(), np_, False, False, False))
     return tuple(out)
+
+
+def _subject_before_cue(text: str, start: int, ph: _Phrases, lang: str, nouns: frozenset[str]) -> str | None:
+    """The name right before a cue that names no source after it ("Das Amt teilte am Montag mit"), unless a
+    preposition governs it ("In Berlin teilte er mit": a place)."""
+    name = _np_before(text, start, ph, lang, nouns)
+    if not name:
+        return None
+    at = text.rfind(name.split()[0], 0, start)
+    return None if at < 0 or ph.not_actor_before.search(text, max(0, at - 30), at) else name
 
 
 def _source_before_cue(text: str, start: int, cue: str, lang: str, nouns: frozenset[str],
