@@ -62,6 +62,7 @@ class _Phrases:
     inverting: dict[str, re.Pattern[str]]
     time_words: frozenset[str]
     tally: re.Pattern[str]
+    tally_of: re.Pattern[str]
     tally_noun: dict[str, str]
     tally_later: dict[str, str]
     vessels: dict[str, frozenset[str]]
@@ -105,7 +106,7 @@ def _phrases(lex: Lexicon) -> _Phrases:
         _role_sources(raw, False), _role_sources(raw, True),
         {lg: re.compile(str((raw.get("inverting_cues") or {}).get(lg) or _NEVER.pattern))
          for lg in ("de", "en")},
-        frozenset(w.lower() for w in _words(raw, "time_words")), _rx(raw, "tally"),
+        frozenset(w.lower() for w in _words(raw, "time_words")), _rx(raw, "tally"), _rx(raw, "tally_of"),
         {str(k): str(v) for k, v in (raw.get("tally_noun") or {}).items()},
         {str(k): str(v) for k, v in (raw.get("tally_later") or {}).items()},
         {str(lg): frozenset(str(w).lower() for w in ws or []) for lg, ws in (raw.get("vessels") or {}).items()},
@@ -936,11 +937,12 @@ def _tally(q: RawQuantity, s: _Sentence) -> Counted | None:
     for m in ph.tally.finditer(s.text, max(0, q.start - 12), min(len(s.text), q.end + 12)):
         parts = [i for i in range(1, (m.lastindex or 0) + 1) if m.group(i)]
         at = next((i for i in parts if m.start(i) <= q.start < m.end(i)), None)
-        if at is None:
-            continue
+        if at is None or q.end > m.end(at):
+            continue  # "10 to 20 people": a range, one figure
         phrase, lemma, mods = counted_phrase(s.text, m.end(), s.lang, s.lex)
         if lemma is None:
-            phrase = lemma = ph.tally_noun.get(s.lang)
+            of = ph.tally_of.search(s.text, max(0, m.start() - 30), m.start())  # "a vote of 134 to 63"
+            phrase = lemma = of.group(1) if of else ph.tally_noun.get(s.lang)
             mods = []
         if phrase is None or lemma is None:
             return None
