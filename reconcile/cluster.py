@@ -204,14 +204,15 @@ def _all_pairs(E: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def _edges(E: np.ndarray, V: np.ndarray, k: int, langs: list[str] | None = None,
-           exact_below: int = 10000, all_below: int = 0,
-           stories: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+           exact_below: int = 10000, all_below: int = 0, stories: np.ndarray | None = None,
+           found: list[np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Symmetric k-nearest-neighbour pairs (i < j) found on ``V``, with cosine distances on ``E``.
 
     With several languages in ``langs``, each claim gets its share of the ``k`` among the claims of every
     language: a fact told in German and in English has its German claims nearest to each other, and
     without a share of English neighbours its two halves would hardly be linked. Every pair of claims of
-    one story (``stories``, a number per claim) is added to the neighbours.
+    one story (``stories``, a number per claim) is added to the neighbours. ``found``: the neighbours of every
+    target language (``_search_share`` of each of ``_targets``), when already searched (on a worker).
     """
     n = E.shape[0]
     if n < 2:
@@ -219,19 +220,10 @@ def _edges(E: np.ndarray, V: np.ndarray, k: int, langs: list[str] | None = None,
         return empty, empty, np.zeros(0, dtype=np.float64)
     if n <= all_below:
         return _all_pairs(E)
-    search = nearest if n < exact_below else nearest_partitioned
-    V = unit_rows(V)
-    targets = sorted(set(langs)) if langs else []
-    if len(targets) < 2:
-        ind = search(V, min(k, n - 1) + 1)
-    else:
-        lang_arr = np.asarray(langs)
-        share = -(-(k + 1) // len(targets))
-        parts = []
-        for t in targets:
-            base = np.flatnonzero(lang_arr == t)
-            parts.append(base[search(V, min(share, len(base)), V[base])])
-        ind = np.hstack(parts)
+    if found is None:
+        U = unit_rows(V)
+        found = [_search_share(U, k, langs, t, exact_below) for t in _targets(langs)]
+    ind = found[0] if len(found) == 1 else np.hstack(found)
     rows = np.repeat(np.arange(n), ind.shape[1])
     cols = ind.ravel()
     if stories is not None:
@@ -249,6 +241,26 @@ def _edges(E: np.ndarray, V: np.ndarray, k: int, langs: list[str] | None = None,
         sl = slice(start, start + 65536)
         d[sl] = 1.0 - np.einsum("ij,ij->i", E[lo[sl]], E[hi[sl]]) / (norm[lo[sl]] * norm[hi[sl]])
     return lo, hi, np.clip(d, 0.0, 2.0)
+
+
+def _targets(langs: list[str] | None) -> list[str | None]:
+    """The languages whose claims each claim gets a share of its neighbours among; [None]: one share of all."""
+    targets = sorted(set(langs)) if langs else []
+    return list(targets) if len(targets) >= 2 else [None]
+
+
+def _search_share(U: np.ndarray, k: int, langs: list[str] | None, target: str | None,
+                  exact_below: int = 10000) -> np.ndarray:
+    """Each row's nearest rows of unit vectors ``U`` among the claims of language ``target`` (its share of
+    ``k``), or among all (``k + 1``, itself included) when ``target`` is None: one independent part of the
+    neighbour search of ``_edges``, which a worker can run apart."""
+    n = U.shape[0]
+    search = nearest if n < exact_below else nearest_partitioned
+    if target is None:
+        return search(U, min(k, n - 1) + 1)
+    share = -(-(k + 1) // len(set(langs or [])))
+    base = np.flatnonzero(np.asarray(langs) == target)
+    return base[search(U, min(share, len(base)), U[base])]  # type: ignore[no-any-return]
 
 
 def _story_pairs(stories: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -287,21 +299,22 @@ def _distances(keys: PairKeys, ei: np.ndarray, ej: np.ndarray, cos: np.ndarray, 
 
 def _link(claims: list[Claim], idx: list[int], E: np.ndarray, lex: Lexicon, params: ClusterParams,
           counted: np.ndarray | None = None, doc_rows: np.ndarray | None = None,
-          stories: np.ndarray | None = None) -> list[list[int]]:
+          stories: np.ndarray | None = None, found: list[np.ndarray] | None = None) -> list[list[int]]:
     """Constrained average linkage on the block ``idx`` (indices into ``claims``).
 
-    A small block compares every pair; a large one its claims' nearest neighbours and, when ``stories``
-    (a story number per claim of the block) is given, every pair of one story.
+    A small block compares every pair; a large one its claims' nearest neighbours (``found`` when already
+    searched, as ``_edges`` takes them) and, when ``stories`` (a story number per claim of the block) is given,
+    every pair of one story.
     """
     n = len(idx)
     if n == 1:
         return [idx]
     block = [claims[i] for i in idx]
     small = n <= params.all_pairs_below
-    V = E if small else _candidate_vectors(block, E, lex, params)  # a small block searches no neighbours
+    V = E if small or found is not None else _candidate_vectors(block, E, lex, params)  # no search: no vectors
     keys = PairKeys.of(block, lex, counted, doc_rows)
     ei, ej, ed = _edges(E, V, params.neighbours, [c.language for c in block], all_below=params.all_pairs_below,
-                        stories=None if small else stories)
+                        stories=None if small else stories, found=found)
     state = _Linkage(block, params, None if small or stories is None else stories.tolist())
     dist = _distances(keys, ei, ej, ed, lex, params)
     keep = keys.codes["doc"][ei] != keys.codes["doc"][ej]  # two documents: always linked
@@ -338,19 +351,27 @@ class _Linkage:
         self.heap: list[tuple[float, int, int, int, int]] = []
 
     def add_many(self, ei: np.ndarray, ej: np.ndarray, dist: np.ndarray) -> None:
-        """Linked pairs of single claims (``ei[k]``, ``ej[k]``) at distances ``dist``: each link is [distance
-        sum, pairs, pairs of one story].
+        """Linked pairs of single claims (``ei[k]``, ``ej[k]``, each pair once) at distances ``dist``: each link
+        is [distance sum, pairs, pairs of one story].
 
-        Both directions share one link list, so that a merge's sums are seen from either cluster.
+        Both directions share one link list, so that a merge's sums are seen from either cluster. Each claim's
+        links are set at once from the pairs sorted by claim (a dictionary per claim, not two stores per pair).
         """
+        ei, ej = np.asarray(ei, dtype=np.int64), np.asarray(ej, dtype=np.int64)
         st = self.stories
-        same = [0.0] * len(ei) if st is None else [1.0 if st[a] == st[b] else 0.0
-                                                      for a, b in zip(ei.tolist(), ej.tolist())]
+        same = np.zeros(len(ei)) if st is None else (np.asarray(st)[ei] == np.asarray(st)[ej]).astype(np.float64)
+        links = [[d, 1.0, s] for d, s in zip(dist.tolist(), same.tolist())]
+        src, dst = np.concatenate([ei, ej]), np.concatenate([ej, ei])
+        order = np.argsort(src, kind="stable")
+        src, dst, pair = src[order], dst[order].tolist(), (order % max(1, len(ei))).tolist()
+        mine = [links[k] for k in pair]
+        cut = np.flatnonzero(np.diff(src)) + 1
         nbr = self.nbr
-        for a, b, d, s in zip(ei.tolist(), ej.tolist(), dist.tolist(), same):
-            nbr[a][b] = nbr[b][a] = [d, 1.0, s]
+        for a, lo, hi in zip(src[np.concatenate([[0], cut])].tolist() if len(src) else [],
+                             [0, *cut.tolist()], [*cut.tolist(), len(src)]):
+            nbr[a].update(zip(dst[lo:hi], mine[lo:hi]))
         degree = self.degree
-        for a, cnt in enumerate(np.bincount(np.concatenate([ei, ej]), minlength=len(degree)).tolist()):
+        for a, cnt in enumerate(np.bincount(src, minlength=len(degree)).tolist()):
             degree[a] += cnt
         near = np.flatnonzero(dist <= self.params.threshold)
         self.heap.extend(zip(dist[near].tolist(), ei[near].tolist(), ej[near].tolist(),
@@ -536,7 +557,9 @@ MIN_CLAIMS = 2000  # below this many claims, `jobs = 0` links the blocks in proc
 @dataclass
 class _Blocks:
     """What linking any block reads, the same for every block: the claims sorted by id, the rows of ``emb``
-    and ``counted`` (in the caller's order) that they are, each claim's document vector and story."""
+    and ``counted`` (in the caller's order) that they are, each claim's document vector and story; and per
+    block (in ``cluster_claims``' order) its claims with copies folded (``_fold_copies``), the search vectors
+    of a block that searches neighbours (``_candidate_vectors``, unit rows) and the neighbours found."""
 
     claims: list[Claim]
     order: np.ndarray
@@ -547,20 +570,43 @@ class _Blocks:
     story: np.ndarray | None
     lex: Lexicon
     params: ClusterParams
+    folded: list[tuple[list[int], dict[int, list[int]]]] = field(default_factory=list)
+    search: list[np.ndarray | None] = field(default_factory=list)
+    found: dict[int, list[np.ndarray]] = field(default_factory=dict)
+
+    def langs(self, b: int) -> list[str]:
+        """The languages of block ``b``'s claims (copies folded)."""
+        return [self.claims[i].language for i in self.folded[b][0]]
 
 
-def _link_block(run: _Blocks, members: list[int]) -> list[list[int]]:
-    """The facts of one block (``members``, indices into ``run.claims``) as sorted lists of claim indices,
-    copies folded for the linkage (``_fold_copies``) and expanded after it. Blocks are independent: each runs
-    alone, in process or in a worker (``workers.run_tasks``), with the same result."""
-    idx, copies = _fold_copies(run.claims, members)
+def _link_block(run: _Blocks, b: int) -> list[list[int]]:
+    """The facts of block ``b`` as sorted lists of claim indices (into ``run.claims``), its copies folded for the
+    linkage and expanded after it. Blocks are independent: each runs alone, in process or in a worker
+    (``workers.run_tasks``), with the same result."""
+    idx, copies = run.folded[b]
     rows = run.order[idx]
     doc_rows, doc_codes = run.doc_rows, run.doc_codes
     linked = _link(run.claims, idx, run.emb[rows], run.lex, run.params,
                    None if run.counted is None else run.counted[rows],
                    None if doc_rows is None or doc_codes is None else doc_rows[doc_codes[rows]],
-                   None if run.story is None else run.story[rows])
+                   None if run.story is None else run.story[rows], run.found.get(b))
     return [sorted(j for i in g for j in copies[i]) for g in linked]
+
+
+_Task = tuple[str, int, "str | None"]  # ("stories", 0, None), ("search", block, target language), ("link", block, None)
+
+
+def _first_round(run: _Blocks, task: _Task) -> Any:
+    """A task of the first round, which needs no story: the stories themselves, one target language's share of a
+    large block's neighbour search, or the whole linkage of a small block (which compares all its pairs)."""
+    kind, b, target = task
+    if kind == "stories":
+        return _claim_stories(run.claims, run.doc_codes, run.doc_rows, run.params.stories)
+    if kind == "search":
+        U = run.search[b]
+        assert U is not None, "only a block that searches neighbours has search vectors"
+        return _search_share(U, run.params.neighbours, run.langs(b), target)
+    return _link_block(run, b)
 
 
 def cluster_claims(claims: list[Claim], emb: np.ndarray, params: ClusterParams | None = None,
@@ -569,28 +615,67 @@ def cluster_claims(claims: list[Claim], emb: np.ndarray, params: ClusterParams |
 
     ``emb`` embeds each claim's identifying text, ``counted`` (optional) its counted phrase
     (``embed.counted_embeddings``); document vectors are the mean of a document's claim embeddings, and
-    the documents are grouped into stories (``stories.group_stories``) from them. The blocks (``block_key``)
-    are linked on ``jobs`` local processes (``workers.run_tasks``; 0 = one per core for ``MIN_CLAIMS`` claims
-    or more): the same facts, in the same order, as in process.
+    the documents are grouped into stories (``stories.group_stories``) from them. The work runs on ``jobs``
+    local processes (``workers.run_tasks``; 0 = one per core for ``MIN_CLAIMS`` claims or more) in two rounds:
+    first the stories, each large block's neighbour search (one task per language) and the small blocks'
+    linkage; then the large blocks' linkage, which needs the stories and the neighbours. The same facts, in
+    the same order, as in process.
+
+    BLAS runs on one thread throughout (``threadpoolctl``), in process as in the workers: its threads gained
+    nothing on these small products and spun against each other and the workers (the PCA's 512 x 512 ``eigh``
+    took 4 s on two threads, 0.04 s on one), and the facts no longer depend on how many cores a machine has.
     """
-    params = params or ClusterParams()
-    lex = lex or load_lexicon()
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _cluster(claims, emb, params or ClusterParams(), lex or load_lexicon(), counted, jobs)
+
+
+def _cluster(claims: list[Claim], emb: np.ndarray, params: ClusterParams, lex: Lexicon, counted: np.ndarray | None,
+             jobs: int) -> list[Fact]:
+    """``cluster_claims`` once its parameters are set."""
     emb = np.asarray(emb, dtype=np.float32)  # rows are taken block by block below: no sorted copy of it all
     doc_codes, doc_rows = document_vectors(claims, emb) if len(claims) else (None, None)
-    story = _claim_stories(claims, doc_codes, doc_rows, params.stories)
     order = np.asarray(sorted(range(len(claims)), key=lambda i: claims[i].id), dtype=np.int64)
-    claims = [claims[i] for i in order.tolist()]
+    sorted_claims = [claims[i] for i in order.tolist()]
     blocks: dict[str, list[int]] = defaultdict(list)
-    for i, c in enumerate(claims):
+    for i, c in enumerate(sorted_claims):
         blocks[block_key(c)].append(i)
-    tasks = [blocks[key] for key in sorted(blocks)]
-    run = _Blocks(claims, order, emb, None if counted is None else np.asarray(counted), doc_codes, doc_rows, story,
-                  lex, params)
-    groups = [g for linked in run_tasks(_link_block, run, tasks, [len(t) for t in tasks], jobs, MIN_CLAIMS)
-              for g in linked]
+    run = _Blocks(sorted_claims, order, emb, None if counted is None else np.asarray(counted), doc_codes, doc_rows,
+                  None, lex, params)
+    for key in sorted(blocks):
+        idx, copies = _fold_copies(sorted_claims, blocks[key])
+        run.folded.append((idx, copies))
+        large = len(idx) > params.all_pairs_below
+        run.search.append(unit_rows(_candidate_vectors([sorted_claims[i] for i in idx], emb[order[idx]], lex, params))
+                          if large else None)
+    workers = 1 if jobs == 0 and len(claims) < MIN_CLAIMS else jobs
+    first: list[_Task] = []
+    cost: list[int] = []  # what each task costs, roughly (rows compared): the costliest start first
+    if params.stories is not None and doc_codes is not None:
+        first.append(("stories", 0, None))
+        cost.append(len(claims))
+    for b, (idx, _) in enumerate(run.folded):
+        if run.search[b] is None:
+            first.append(("link", b, None))
+            cost.append(len(idx) ** 2 // 10)
+        else:
+            for t in _targets(run.langs(b)):
+                first.append(("search", b, t))
+                cost.append(len(idx) * (len(idx) // 2 if t else len(idx)) // 1000)
+    done = dict(zip(first, run_tasks(_first_round, run, first, cost, workers, 0)))
+    run.story = done.pop(("stories", 0, None), None)
+    for (kind, b, _), part in done.items():
+        if kind == "search":
+            run.found.setdefault(b, []).append(part)  # in the order of ``_targets``, as the tasks were listed
+    second = [b for b in range(len(run.folded)) if run.search[b] is not None]
+    linked = dict(zip(second, run_tasks(_link_block, run, second, [len(run.folded[b][0]) for b in second],
+                                        workers, 0)))
+    groups = [g for b in range(len(run.folded))
+              for g in (linked[b] if b in linked else done[("link", b, None)])]
     facts = []
     for ms in groups:
-        cs = [claims[i] for i in ms]
+        cs = [sorted_claims[i] for i in ms]
         facts.append(Fact(id=fact_id([c.id for c in cs]), label=label_for(cs), claims=[c.id for c in cs],
                           unit_class=cs[0].unit_class))
     facts.sort(key=lambda f: f.claims[0])

@@ -33,7 +33,7 @@ from reconcile.model import Claim, Document, Fact, Finding
 from reconcile.rules import Rule, run_rules
 
 __all__ = ["extract_documents", "judge_rules", "run_tasks", "worker_count", "Extracted", "MIN_DOCUMENTS",
-           "MIN_FACTS", "CHUNKS_PER_WORKER"]
+           "MIN_FACTS", "CHUNKS_PER_WORKER", "one_thread"]
 
 MIN_DOCUMENTS = 200  # below this, `jobs = 0` extracts in process
 MIN_FACTS = 200  # below this, `jobs = 0` runs the rules in process
@@ -132,6 +132,7 @@ def _inherit_rules(*run: Any) -> None:
     """A rules worker's initializer: the clustered run, handed over by the fork itself."""
     global _RULES
     _RULES = run
+    one_thread()
 
 
 def _judge_share(share: tuple[int, int]) -> Judged:
@@ -179,16 +180,26 @@ _TASKS: tuple[Callable[[Any, Any], Any], Any, Sequence[Any]] | None = None  # in
 
 
 def _inherit_tasks(work: Callable[[Any, Any], Any], state: Any, tasks: Sequence[Any]) -> None:
-    """A task worker's initializer: the work, its state and the tasks, handed over by the fork itself.
-
-    torch's OpenMP threads do not survive a fork: a forked child's first parallel operation (the neighbour
-    search's ``topk``) waits forever for threads only the parent has, so a worker runs torch on one thread.
-    """
+    """A task worker's initializer: the work, its state and the tasks, handed over by the fork itself; torch and
+    BLAS on one thread (``one_thread``: the neighbour search's ``topk`` would hang on torch's threads)."""
     global _TASKS
     _TASKS = (work, state, tasks)
+    one_thread()
+
+
+def one_thread() -> None:
+    """This process's torch and BLAS on one thread each: in a forked worker beside others on the same cores.
+
+    torch's OpenMP threads do not survive a fork (a forked child's first parallel operation waits forever for
+    threads only the parent has). OpenBLAS threads spin while they wait for a core, so two workers of two BLAS
+    threads each on two cores slow each other down (a 512 x 512 ``eigh`` took 4 s instead of 0.04 s).
+    """
     torch = sys.modules.get("torch")  # imported (and its threads maybe started) before the fork, or not needed
     if torch is not None:
         torch.set_num_threads(1)
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1, user_api="blas")
 
 
 def _run_task(i: int) -> Any:
