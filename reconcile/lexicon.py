@@ -314,22 +314,27 @@ class Lexicon:
                           if names else None)
 
     @staticmethod
-    def _tail_index(groups: dict[str, list[str]]) -> list[tuple[str, str]]:
+    def _tail_index(groups: dict[str, list[str]]) -> dict[str, str]:
+        """Word -> its group; a word listed in two groups keeps the first (the longest-first order below)."""
         pairs = [(w, g) for g, ws in groups.items() for w in ws]
-        # longest first, so that "bausoldat" wins over "soldat"
-        return sorted(pairs, key=lambda p: -len(p[0]))
+        index: dict[str, str] = {}
+        for w, g in sorted(pairs, key=lambda p: -len(p[0])):
+            index.setdefault(w, g)
+        return index
 
     @staticmethod
-    def _lookup(index: list[tuple[str, str]], lemma: str | None) -> str | None:
+    def _lookup(index: dict[str, str], lemma: str | None) -> str | None:
+        """The group of the lemma itself, else of its longest listed ending of at least 4 letters
+        ("bausoldat" wins over "soldat"): a dict look-up per ending rather than a scan of the lists."""
         if not lemma:
             return None
         low = lemma.lower()
-        for w, g in index:
-            if low == w:
-                return g
-        for w, g in index:
-            if len(w) >= 4 and low.endswith(w):
-                return g
+        if low in index:
+            return index[low]
+        for cut in range(1, len(low) - 3):
+            group = index.get(low[cut:])
+            if group is not None:
+                return group
         return None
 
     def _memo(self, kind: str, lemma: str | None, compute: Callable[[str], Any]) -> Any:

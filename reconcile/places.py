@@ -12,7 +12,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-__all__ = ["is_place_name", "is_person_name", "is_german_adverb", "english_tags"]
+__all__ = ["is_place_name", "is_person_name", "is_german_adverb", "english_tags", "german_tags"]
 
 # a known common noun is analysed with a log-probability above this; unknown words (names) fall far below
 _KNOWN_NOUN = -20.0
@@ -45,20 +45,29 @@ def english_tags(words: tuple[str, ...]) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=65536)
+def german_tags(word: str) -> tuple[tuple[str, float], ...]:
+    """HanTa's German tags of one word with their log-probabilities, most likely first.
+
+    One cache for every German question about a word (place, person, adverb): HanTa's analysis of an
+    unseen word is the costliest step of extraction on new text, so each word is analysed once.
+    """
+    return tuple((str(t), float(lp)) for t, lp in _german().tag_word(word))
+
+
+@lru_cache(maxsize=65536)
 def is_place_name(word: str, lang: str) -> bool:
     """False for words that are surely not names of places; True otherwise (English: always)."""
     if any(ch.isdigit() for ch in word):
         return False
     if lang != "de":
         return True
-    tagger = _german()
-    tags = tagger.tag_word(word)
+    tags = german_tags(word)
     if not tags:
         return True
     tag, logp = tags[0]
     if tag.startswith("NE"):
         return True
-    lemma, _ = tagger.analyze(word)
+    lemma, _ = _german().analyze(word)
     if tag in ("NN", "NNA") and (logp > _KNOWN_NOUN or lemma.lower() != word.lower()):
         return False
     return not tag.startswith(("ADJ", "V", "ADV"))
@@ -73,7 +82,7 @@ def is_person_name(word: str) -> bool:
     """
     if not word[:1].isupper() or any(ch.isdigit() for ch in word):
         return False
-    tags = _german().tag_word(word)
+    tags = german_tags(word)
     if not tags or not tags[0][0].startswith("NE") or tags[0][1] <= _KNOWN_NOUN:
         return False
     return not any(t.startswith("NN") and lp > tags[0][1] - _NOUN_MARGIN for t, lp in tags[1:])
@@ -82,5 +91,5 @@ def is_person_name(word: str) -> bool:
 @lru_cache(maxsize=65536)
 def is_german_adverb(word: str) -> bool:
     """Is the German word most likely an adverb ("bereits") or an adverbial adjective ("positiv", "schwer")?"""
-    tags = _german().tag_word(word)
+    tags = german_tags(word)
     return bool(tags) and tags[0][0] in ("ADV", "ADJ(D)")

@@ -85,3 +85,13 @@ def test_without_season_words_there_is_no_season_pattern(tmp_path):
     (tmp_path / "lexicon").mkdir()
     (tmp_path / "lexicon" / "cues.yml").write_text("time: {season_before: []}\n", encoding="utf-8")
     assert load_lexicon([str(tmp_path)]).season_re is None
+
+
+def test_a_counted_group_is_the_longest_listed_ending_of_four_letters_or_more(tmp_path):
+    (tmp_path / "lexicon").mkdir()
+    (tmp_path / "lexicon" / "counted.yml").write_text(
+        "groups:\n  short: [zorblat]\n  long: [quzorblat]\n  tiny: [zq]\n", encoding="utf-8")
+    lex = load_lexicon([str(tmp_path)])
+    assert lex.counted_group("Quzorblat") == "long" and lex.counted_group("Marinezorblat") == "short"
+    assert lex.counted_group("zq") == "tiny" and lex.counted_group("xzq") is None  # short words match whole only
+    assert lex.counted_group("orblat") is None

@@ -19,3 +19,14 @@ def test_common_nouns_and_words_with_digits_are_not(word):
 
 def test_english_words_are_not_judged_except_by_digits():
     assert is_place_name("Wirklichkeit", "en") and not is_place_name("M4", "en")
+
+
+def test_german_tags_are_hantas_most_likely_first_and_shared_by_every_question():
+    from reconcile.places import german_tags, is_person_name
+
+    tags = german_tags("Haus")
+    assert tags and tags[0][0] == "NN" and all(a[1] >= b[1] for a, b in zip(tags, tags[1:]))
+    german_tags("Zorblathaus")  # a word no other test asks about, so no earlier answer is cached
+    hits = german_tags.cache_info().hits
+    is_person_name("Zorblathaus")
+    assert german_tags.cache_info().hits == hits + 1  # the person check reuses the cached analysis
