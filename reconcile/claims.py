@@ -73,6 +73,11 @@ class _Phrases:
         """An article ("die", "the"): dropped at the start of a source's name."""
         return word.lower() in self.articles
 
+    def says_when_or_how(self, word: str) -> bool:
+        """A time word or a listed non-source word ("Mittwoch", "dieses", "Others"): never who says so."""
+        low = word.lower()
+        return low in self.time_words or low in self.not_source_words
+
     def is_filler(self, word: str) -> bool:
         """A word that may stand inside a source's name but never ends it: article, connective, adjective."""
         low = word.lower()
@@ -119,7 +124,8 @@ def _aboard_patterns(raw: dict[str, Any]) -> dict[str, re.Pattern[str]]:
     listed vessel after a locative preposition and its article (``vessel_locative``: "auf dem Schiff")."""
     out = {}
     for lg, words in (raw.get("vessels") or {}).items():
-        alts = [str(p) for p in [(raw.get("aboard") or {}).get(lg)] if p]
+        word = (raw.get("aboard") or {}).get(lg)
+        alts = [str(word)] if word else []
         loc = (raw.get("vessel_locative") or {}).get(lg)
         if loc and words:
             nouns = "|".join(re.escape(str(w)) for w in sorted(words, key=len, reverse=True))
@@ -290,8 +296,7 @@ def _no_source(name: str | None, ph: _Phrases) -> str | None:
     "April", "dieses Mal", "So", "Others"): those say when or how, not who."""
     if not name:
         return None
-    words = [w.lower() for w in re.findall(r"[\w-]+", name)]
-    if all(w in ph.time_words or w in ph.not_source_words or w in ph.articles for w in words):
+    if all(ph.says_when_or_how(w) or ph.is_article(w) for w in re.findall(r"[\w-]+", name)):
         return None
     return name
 
@@ -315,7 +320,7 @@ def _np_after(text: str, pos: int, ph: _Phrases, lang: str = "de",
         w = m.group()
         if i == 10 or w in ",;:()„“\"–—":  # the first ten tokens at most, read as far as the name goes
             break
-        if not words and (w.lower() in ph.time_words or w.lower() in ph.not_source_words):
+        if not words and ph.says_when_or_how(w):
             continue  # "teilte am Mittwoch das Ministerium mit": the time before the name is no part of it
         if _np_word(w, lang, nouns, ph) or _CAPITALS.match(w):
             words.append(w)
