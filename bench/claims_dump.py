@@ -24,7 +24,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-DEV = ROOT.parent / "shared" / "dev"
+# ../shared from the main checkout, or from a worktree one level further down
+DEV = next((p for p in (ROOT.parent / "shared" / "dev", ROOT.parents[1] / "shared" / "dev") if p.is_dir()),
+           ROOT.parent / "shared" / "dev")
 
 
 def _default_inputs(generated: int, tmp: str) -> list[str]:
