@@ -41,7 +41,7 @@ def english_tags(words: tuple[str, ...]) -> tuple[str, ...]:
     Counted phrases tag the words after a figure (the figure first, so the tagger sees a number before
     them): "4.6 quake rattles Sonoma" is a noun, a verb and a name. Windows repeat, so they are cached.
     """
-    return tuple(tag for _, _, tag in _english().tag_sent(list(words), taglevel=1))
+    return tuple(str(tag) for tag in _english().tag_sent(list(words), taglevel=0))  # level 0: no lemmas
 
 
 @lru_cache(maxsize=65536)
@@ -52,6 +52,15 @@ def german_tags(word: str) -> tuple[tuple[str, float], ...]:
     unseen word is the costliest step of extraction on new text, so each word is analysed once.
     """
     return tuple((str(t), float(lp)) for t, lp in _german().tag_word(word))
+
+
+def _german_lemma(word: str, tag: str) -> str:
+    """HanTa's lemma of a German word read as ``tag`` (its most likely tag, from ``german_tags``).
+
+    HanTa's own ``analyze`` would tag the word a second time to find that tag: on a word it has not seen,
+    the costliest step of all, done twice."""
+    tagger = _german()
+    return str(tagger._analyze(word, tagger.tag2int[tag])[0])
 
 
 @lru_cache(maxsize=65536)
@@ -67,8 +76,7 @@ def is_place_name(word: str, lang: str) -> bool:
     tag, logp = tags[0]
     if tag.startswith("NE"):
         return True
-    lemma, _ = _german().analyze(word)
-    if tag in ("NN", "NNA") and (logp > _KNOWN_NOUN or lemma.lower() != word.lower()):
+    if tag in ("NN", "NNA") and (logp > _KNOWN_NOUN or _german_lemma(word, tag).lower() != word.lower()):
         return False
     return not tag.startswith(("ADJ", "V", "ADV"))
 
