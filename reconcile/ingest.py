@@ -147,13 +147,40 @@ def _detector() -> Any:
 _LANGUAGE_SAMPLE = 1200
 
 
-def detect_language(text: str) -> str | None:
-    """ISO 639-1 code of the text's language (German, English and a few neighbours), or None."""
+_WORD = re.compile(r"[^\W\d_]{2,}")
+
+
+def detect_language(text: str, lex: Lexicon | None = None) -> str | None:
+    """ISO 639-1 code of the text's language (German, English and a few neighbours), or None.
+
+    With a lexicon, a text whose words are clearly one language's function words (``languages.yml``) is
+    that language at once; lingua decides the others."""
     sample = text[:_LANGUAGE_SAMPLE]
-    if len(re.findall(r"[^\W\d_]{2,}", sample)) < 3:
+    words = _WORD.findall(sample)
+    if len(words) < 3:
         return None
+    by_words = _by_function_words(words, lex) if lex is not None else None
+    if by_words is not None:
+        return by_words
     lang = _detector().detect_language_of(sample)
     return lang.iso_code_639_1.name.lower() if lang is not None else None
+
+
+def _by_function_words(words: list[str], lex: Lexicon) -> str | None:
+    """The language whose function words the sample's ``words`` hold at least ``min_words`` of, and
+    ``margin`` times as many as of any other language's; None when no language stands out so clearly."""
+    if not lex.function_words:
+        return None
+    counts = dict.fromkeys(lex.function_words, 0)
+    for w in words:
+        low = w.lower()
+        for lang, fw in lex.function_words.items():
+            if low in fw:
+                counts[lang] += 1
+    ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+    best, n = ranked[0]
+    second = ranked[1][1] if len(ranked) > 1 else 0
+    return best if n >= lex.language_min_words and n >= lex.language_margin * second else None
 
 
 # --------------------------------------------------------------------------- boilerplate and metadata
@@ -269,7 +296,7 @@ def _finish(doc: Document, meta_layers: list[dict[str, Any]], lex: Lexicon,
                 setattr(doc, key, val)
     if not doc.language:
         view = build_view(doc.text, doc.skipped, lines=lines, limit=_LANGUAGE_SAMPLE)
-        doc.language = detect_language(view.text)
+        doc.language = detect_language(view.text, lex)
     h = hashlib.sha256(doc.text.encode("utf-8", "surrogatepass"))
     h.update(json.dumps([doc.outlet, doc.published, doc.url, doc.title, doc.authors, doc.language]).encode())
     doc.content_hash = h.hexdigest()

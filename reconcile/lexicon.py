@@ -22,7 +22,8 @@ from reconcile.yamlio import YAMLError, load_yaml
 __all__ = ["Lexicon", "LexiconError", "default_rules_dir", "load_lexicon", "deep_merge", "LEXICON_SCHEMAS",
            "USER_REGEX_TIMEOUT"]
 
-LEXICON_FILES = ("hedges", "vague", "units", "numbers", "counted", "cues", "boilerplate", "entities", "phrases")
+LEXICON_FILES = ("hedges", "vague", "units", "numbers", "counted", "cues", "boilerplate", "entities", "phrases",
+                 "languages")
 
 
 class LexiconError(ValueError):
@@ -92,6 +93,8 @@ LEXICON_SCHEMAS: dict[str, dict[str, Any]] = {
         "section_headings": _strs(), "tail_starts": _strs(), "agencies": _strs(),
         "lines": {"type": "array", "items": {"type": "array", "minItems": 2, "maxItems": 2,
                                              "items": {"type": "string"}}}}},
+    "languages": {"type": "object", "properties": {
+        "min_words": {"type": "integer"}, "margin": _NUM, "function_words": _by_lang(_strs())}},
     "entities": {"type": "object", "properties": {"entities": {"type": ["object", "null"], "additionalProperties": {
         "type": "object", "properties": {"kind": {"type": "string"}, "names": _strs(), "metonyms": _strs()}}}}},
 }
@@ -227,6 +230,7 @@ class Lexicon:
         self._load_cues(self.raw["cues"])
         self._load_boilerplate(self.raw["boilerplate"])
         self._load_entities(self.raw.get("entities", {}))
+        self._load_languages(self.raw.get("languages", {}))
         self._group_index = self._tail_index(self.groups)
         self._pred_index = self._tail_index(self.predicate_groups)
         self._cache: dict[tuple[str, str], Any] = {}
@@ -312,6 +316,14 @@ class Lexicon:
         names = sorted(self.entity_of, key=len, reverse=True)
         self.entity_re = (re.compile(r"(?<![\w-])(" + "|".join(re.escape(n) for n in names) + r")(?![\w-])")
                           if names else None)
+
+    def _load_languages(self, data: dict[str, Any]) -> None:
+        """Each language's function words, and how many tell a text's language (languages.yml)."""
+        self.function_words: dict[str, frozenset[str]] = {
+            lang: frozenset(str(w).lower() for w in words or []) for lang, words in
+            (data.get("function_words") or {}).items()}
+        self.language_min_words = int(data.get("min_words", 12))
+        self.language_margin = float(data.get("margin", 5))
 
     @staticmethod
     def _tail_index(groups: dict[str, list[str]]) -> dict[str, str]:

@@ -218,3 +218,36 @@ def test_files_of_one_name_in_several_folders_are_told_apart_by_their_folder(tmp
     result = _ingest([tmp_path / "daily"])
     assert [d.id for d in result.documents] == ["01/articles/1", "02/articles/1", "03/articles/1"]
     assert result.errors == []
+
+
+_GERMAN_PROSE = ("Der Landkreis hat am Montag mitgeteilt, dass die Zahl der Fälle weiter steigt. Nach Angaben der "
+                 "Behörde sind in der Nacht noch einmal mehr Menschen in die Klinik gekommen, aber die Lage sei "
+                 "ruhig. Wir haben schon jetzt mit den Kliniken gesprochen, sagte die Sprecherin, und wenn es so "
+                 "weitergeht, wird auch die Schule für eine Woche geschlossen.")
+_ENGLISH_PROSE = ("The county said on Monday that the number of cases has risen again. According to the agency, "
+                  "more people were taken to the hospital during the night, but the situation was calm. We have "
+                  "already spoken with the hospitals, a spokeswoman said, and if this goes on, the school would "
+                  "be closed for a week as well.")
+
+
+def test_function_words_tell_clear_prose_and_agree_with_lingua():
+    from reconcile.ingest import _WORD, _by_function_words, detect_language
+    from reconcile.lexicon import load_lexicon
+
+    lex = load_lexicon()
+    for text, lang in ((_GERMAN_PROSE, "de"), (_ENGLISH_PROSE, "en")):
+        assert _by_function_words(_WORD.findall(text), lex) == lang
+        assert detect_language(text) == lang  # lingua alone says the same
+        assert detect_language(text, lex) == lang
+
+
+def test_few_or_mixed_function_words_leave_the_language_to_lingua():
+    from reconcile.ingest import _WORD, _by_function_words, detect_language
+    from reconcile.lexicon import load_lexicon
+
+    lex = load_lexicon()
+    short = "Kurzarbeit in der Autoindustrie: neue Zahlen"
+    mixed = _GERMAN_PROSE[:160] + " " + _ENGLISH_PROSE[:160]
+    for text in (short, mixed):
+        assert _by_function_words(_WORD.findall(text), lex) is None
+        assert detect_language(text, lex) == detect_language(text)
