@@ -30,3 +30,17 @@ def test_german_tags_are_hantas_most_likely_first_and_shared_by_every_question()
     hits = german_tags.cache_info().hits
     is_person_name("Zorblathaus")
     assert german_tags.cache_info().hits == hits + 1  # the person check reuses the cached analysis
+
+
+def test_the_forward_pass_gives_hantas_own_analysis_of_new_words():
+    """``places._forward`` replaces HanTa's ``analyze_forward``: the same tags, log-probabilities and order."""
+    from reconcile.places import _english, _german
+
+    words = ["zwei-personen-haushalten", "antikörpertests", "gangelt", "heinsberg", "erkältungs-coronaviren",
+             "kreuzfahrtschiffs", "streeck", "yokohama", "a", "ab", "", "xq", "quake", "rattles", "sonoma",
+             "firefighters", "geysers", "strongest", "mountaineers", "pirates", "unprecedentedly"]
+    for tagger in (_german(), _english()):
+        own = type(tagger).analyze_forward
+        for w in words:
+            got, want = tagger.analyze_forward(w), own(tagger, w)
+            assert got == want and [type(p) for _, p in got] == [type(p) for _, p in want], w
