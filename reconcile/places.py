@@ -139,7 +139,7 @@ def _forward(tagger: Any, mo: _Morphology, word: str) -> list[tuple[int, float]]
     """HanTa's ``analyze_forward`` of ``word``: the same parts of speech and log-probabilities, in the same order."""
     from HanTa.HanoverTagger import EMPTY, START
 
-    table: list[dict[Any, float]] = [{(EMPTY, START): 0}] + [{} for _ in range(len(word) + 1)]
+    table: list[dict[Any, float]] = [{(EMPTY, START): 0.0}] + [{} for _ in range(len(word) + 1)]
     for i in range(len(word) + 1):
         _extend(mo, word, table, i)
     return _finish(tagger, table)
