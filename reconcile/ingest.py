@@ -172,11 +172,10 @@ def _by_function_words(words: list[str], lex: Lexicon) -> str | None:
     if not lex.function_words:
         return None
     counts = dict.fromkeys(lex.function_words, 0)
+    index = lex.function_word_languages
     for w in words:
-        low = w.lower()
-        for lang, fw in lex.function_words.items():
-            if low in fw:
-                counts[lang] += 1
+        for lang in index.get(w.lower(), ()):
+            counts[lang] += 1
     ranked = sorted(counts.items(), key=lambda kv: -kv[1])
     best, n = ranked[0]
     second = ranked[1][1] if len(ranked) > 1 else 0

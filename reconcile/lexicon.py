@@ -247,6 +247,10 @@ class Lexicon:
         self.percent: list[str] = list(u.get("percent", []))
         self.classes: dict[str, list[str]] = {k: [w.lower() for w in v] for k, v in u.get("classes", {}).items()}
         self.non_claim_classes: set[str] = set(u.get("non_claim_classes", []))
+        self._class_index: dict[str, str] = {}  # word -> its class; a word listed twice keeps the first
+        for cls, words in self.classes.items():
+            for w in words:
+                self._class_index.setdefault(w, cls)
 
     def _load_counted(self, c: dict[str, Any]) -> None:
         """Groups of counted things and of predicates, generic nouns, auxiliaries, words that are no place."""
@@ -322,6 +326,10 @@ class Lexicon:
         self.function_words: dict[str, frozenset[str]] = {
             lang: frozenset(str(w).lower() for w in words or []) for lang, words in
             (data.get("function_words") or {}).items()}
+        self.function_word_languages: dict[str, tuple[str, ...]] = {}  # word -> the languages listing it
+        for lang, words in self.function_words.items():
+            for w in words:
+                self.function_word_languages[w] = self.function_word_languages.get(w, ()) + (lang,)
         self.language_min_words = int(data.get("min_words", 12))
         self.language_margin = float(data.get("margin", 5))
 
@@ -392,16 +400,17 @@ class Lexicon:
         return self._memo("pred", lemma, lambda w: self._lookup(self._pred_index, w))  # type: ignore[no-any-return]
 
     def unit_class(self, lemma: str | None) -> str | None:
-        """The unit class of a counted noun (people, money, munitions ...): the longest listed ending."""
+        """The unit class of a counted noun (people, money, munitions ...): the word itself, else its longest
+        listed ending of at least four letters (a dict look-up per ending, not a scan of the lists)."""
         def compute(w: str) -> str | None:
             low = w.lower()
-            best: tuple[int, str] | None = None
-            for cls, words in self.classes.items():
-                for u in words:
-                    if low == u or (len(u) >= 4 and low.endswith(u)):
-                        if best is None or len(u) > best[0]:
-                            best = (len(u), cls)
-            return best[1] if best else None
+            if low in self._class_index:
+                return self._class_index[low]
+            for cut in range(1, len(low) - 3):  # the longest ending of four letters or more
+                cls = self._class_index.get(low[cut:])
+                if cls is not None:
+                    return cls
+            return None
 
         return self._memo("unit", lemma, compute) if lemma else None  # type: ignore[no-any-return]
 

@@ -95,3 +95,22 @@ def test_a_counted_group_is_the_longest_listed_ending_of_four_letters_or_more(tm
     assert lex.counted_group("Quzorblat") == "long" and lex.counted_group("Marinezorblat") == "short"
     assert lex.counted_group("zq") == "tiny" and lex.counted_group("xzq") is None  # short words match whole only
     assert lex.counted_group("orblat") is None
+
+
+def test_a_unit_class_is_the_word_or_its_longest_listed_ending_of_four_letters_or_more(tmp_path):
+    (tmp_path / "lexicon").mkdir()
+    (tmp_path / "lexicon" / "units.yml").write_text(
+        "classes:\n  short: [zorblat, qux]\n  long: [quzorblat]\n  again: [zorblat]\n", encoding="utf-8")
+    lex = load_lexicon([str(tmp_path)])
+    assert lex.unit_class("Quzorblat") == "long" and lex.unit_class("Marinezorblat") == "short"
+    assert lex.unit_class("Zorblat") == "short"  # listed twice: the first class keeps it
+    assert lex.unit_class("qux") == "short" and lex.unit_class("aqux") is None  # short words match whole only
+    assert lex.unit_class("orblat") is None and lex.unit_class("") is None
+
+
+def test_function_words_know_every_language_that_lists_them(tmp_path):
+    (tmp_path / "lexicon").mkdir()
+    (tmp_path / "lexicon" / "languages.yml").write_text(
+        "function_words:\n  de: [und, die]\n  nl: [die, het]\n", encoding="utf-8")
+    lex = load_lexicon([str(tmp_path)])
+    assert lex.function_word_languages["die"] == ("de", "nl") and lex.function_word_languages["het"] == ("nl",)
