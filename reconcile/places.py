@@ -69,8 +69,11 @@ def _guess(base: float, suffixes: dict[str, float], lengths: Any, segment: str, 
     mlen = len(segment)
     if not (wlen < 4 or mlen > 2):
         return -math.inf
-    lp_suf = next((suffixes[segment[-k:]] for k in (4, 3, 2, 1) if mlen > k and segment[-k:] in suffixes),
-                  None)
+    lp_suf = None
+    for k in (4, 3, 2, 1):  # the longest known ending shorter than the segment
+        if mlen > k and segment[-k:] in suffixes:
+            lp_suf = suffixes[segment[-k:]]
+            break
     lp = base + lengths[min(mlen, 24)] + (suffixes[""] if lp_suf is None else lp_suf)
     return lp - 4.6 if wlen == mlen else lp
 
