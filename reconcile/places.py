@@ -44,7 +44,7 @@ class _Morphology:
     longest: int
     open_tags: dict[int, tuple[float, dict[str, float], Any]]
     follow: dict[Any, tuple[list[tuple[int, float]], list[tuple[int, float]]]]
-    guessed: dict[tuple[str, int, bool, bool, int], float]
+    guessed: dict[tuple[str, int, bool, bool], dict[int, float]]
 
 
 def _morphology(tagger: Any) -> _Morphology:
@@ -78,6 +78,19 @@ def _guess(base: float, suffixes: dict[str, float], lengths: Any, segment: str, 
     return lp - 4.6 if wlen == mlen else lp
 
 
+def _segment(word: str, i: int, j: int, known_of: dict[str, dict[int, float]],
+             guessed: dict[tuple[str, int, bool, bool], dict[int, float]]) -> tuple[
+                 str, dict[int, float] | None, dict[int, float]]:
+    """The segment ``word[i:j]``, its known tags, and the guesses of it as an unknown morpheme per open
+    class so far: shared by every word with its last four letters and length (``_guess``)."""
+    segment, mlen, wlen = word[i:j], j - i, len(word)
+    key = (segment[-4:], mlen, mlen == wlen, wlen < 4)
+    guesses = guessed.get(key)
+    if guesses is None:
+        guesses = guessed[key] = {}
+    return segment, known_of.get(segment), guesses
+
+
 _NO_FOLLOW: tuple[list[tuple[int, float]], list[tuple[int, float]]] = ([], [])
 
 
@@ -88,6 +101,7 @@ def _extend(mo: _Morphology, word: str, table: list[dict[Any, float]], i: int) -
     if len(guessed) > _GUESSED_MAX:
         guessed.clear()
     rowbound = sorted(row.values(), reverse=True)[3] - 1 if len(row) > 3 else lower
+    segments: dict[int, tuple[str, dict[int, float] | None, dict[int, float]]] = {}  # by end, for every state
     for state, lp in row.items():
         if lp < rowbound:
             continue
@@ -95,18 +109,19 @@ def _extend(mo: _Morphology, word: str, table: list[dict[Any, float]], i: int) -
         last = wlen if open_followup else min(wlen, i + mo.longest)
         prev = state[1]
         for j in range(i + 1, last + 1):
-            segment = word[i:j]
-            known = known_of.get(segment)
+            seg = segments.get(j)
+            if seg is None:
+                seg = segments[j] = _segment(word, i, j, known_of, guessed)
+            segment, known, guesses = seg
             target = table[j]
             for tag1, lpt in (followup if known is not None else open_followup):
                 lpm = known.get(tag1) if known is not None else None
                 if lpm is None:
                     if tag1 not in open_tags:
                         continue
-                    key = (segment[-4:], j - i, j - i == wlen, wlen < 4, tag1)
-                    lpm = guessed.get(key)
+                    lpm = guesses.get(tag1)
                     if lpm is None:
-                        lpm = guessed[key] = _guess(*open_tags[tag1], segment, wlen)
+                        lpm = guesses[tag1] = _guess(*open_tags[tag1], segment, wlen)
                 lp1 = lp + lpt + lpm
                 if lp1 > lower:
                     newstate = (prev, tag1)
