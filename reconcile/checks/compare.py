@@ -587,15 +587,29 @@ def _told_apart(compat: np.ndarray, doc: np.ndarray, bounded: np.ndarray, states
     apart = (doc[:, None] == doc[None, :]) & ~compat & bounded[:, None] & bounded[None, :]
     two = np.zeros(states.shape[1], dtype=bool)
     two[doc[apart.any(axis=1)]] = True  # documents stating two figures that do not fit each other
-    both = (states & two[None, :]).astype(np.int32)
-    return (both @ both.T) > 0
+    out = np.zeros(compat.shape, dtype=bool)
+    for d in np.flatnonzero(two).tolist():  # few documents do: one outer product each
+        out |= states[:, d, None] & states[None, :, d]
+    return out
+
+
+def _states(compat: np.ndarray, doc: np.ndarray, bounded: np.ndarray) -> np.ndarray:
+    """``m[j, d]``: document ``d`` (a code of ``_codes``, 0 to its largest) states a bounded figure compatible
+    with figure ``j``: an OR over each document's columns of ``compat``, one ``reduceat`` over them sorted by
+    document."""
+    order = np.argsort(doc, kind="stable")
+    ranked = doc[order]
+    if len(ranked) == 0 or ranked[0] != 0 or not (np.diff(ranked) <= 1).all():  # not every code 0..max: by hand
+        onehot = (doc[:, None] == np.arange(doc.max() + 1)[None, :]) & bounded[:, None]
+        return (compat.astype(np.int32) @ onehot.astype(np.int32)) > 0
+    starts = np.flatnonzero(np.r_[True, ranked[1:] != ranked[:-1]])
+    return np.logical_or.reduceat(compat[:, order] & bounded[order][None, :], starts, axis=1)
 
 
 def _unexplained(compat: np.ndarray, doc: np.ndarray, bounded: np.ndarray) -> np.ndarray:
     """``m[i, j]`` (i < j): figures of two documents that do not fit, where neither document also states a
     bounded figure like the other's and no document tells the two apart (``_told_apart``)."""
-    onehot = ((doc[:, None] == np.arange(doc.max() + 1)[None, :]) & bounded[:, None]).astype(np.int32)
-    states = (compat.astype(np.int32) @ onehot) > 0  # states[j, d]: document d states a bounded figure like j
+    states = _states(compat, doc, bounded)  # states[j, d]: document d states a bounded figure like j
     has = states[:, doc]  # has[j, i]: i's document states a figure like j
     return np.triu(~compat & (doc[:, None] != doc[None, :]) & ~(has.T | has)
                    & ~_told_apart(compat, doc, bounded, states), 1)

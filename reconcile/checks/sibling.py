@@ -253,12 +253,18 @@ def siblings(ctx: Context, min_share: float, min_own_share: float = 0.25, days: 
         if k:
             mine_by.setdefault((k, index.scopes.get(a.id) or _scope(a, ctx)), []).append(a)
     found: dict[str, tuple[dict[str, Claim], dict[str, Claim]]] = {}
+    merged: set[tuple[_Key, int]] = set()  # the rows whose claims are in ``found`` already (a row, many looks)
     for (k, sa), group in mine_by.items():
-        for _, fid, cs, sb in _candidates(index, k, sa, days):
+        met: set[str] = set()  # the facts this group's claims are in ``found`` for already
+        for n, fid, cs, sb in _candidates(index, k, sa, days):
             if fid != ctx.fact.id and _same_scope(sa, sb, days):
                 mine, theirs = found.setdefault(fid, ({}, {}))
-                mine.update((a.id, a) for a in group)
-                theirs.update((b.id, b) for b in cs)
+                if fid not in met:
+                    met.add(fid)
+                    mine.update((a.id, a) for a in group)
+                if (k, n) not in merged:
+                    merged.add((k, n))
+                    theirs.update((b.id, b) for b in cs)
     return {fid: (list(m.values()), list(t.values())) for fid, (m, t) in sorted(found.items())
             if len(t) >= min_share * index.sizes[fid] and len(m) >= min_own_share * len(ctx.claims)}
 

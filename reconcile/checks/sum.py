@@ -42,9 +42,15 @@ def _predicates(ctx: Context, claims: list[Claim]) -> frozenset[str]:
 
 
 def _same_doing(ctx: Context, total: frozenset[str], part: Fact) -> bool:
-    """A part does what the total does (soldiers sent, not soldiers killed), when both name a predicate."""
-    theirs = _predicates(ctx, [ctx.claims_by_id[c] for c in part.claims if c in ctx.claims_by_id])
-    return not total or not theirs or bool(total & theirs)
+    """A part does what the total does (soldiers sent, not soldiers killed), when both name a predicate (each
+    part's predicates found once per run: a fact is a candidate part of every fact of its documents)."""
+    if not total:
+        return True
+    doing = ctx.shared.setdefault("sum.doing", {})
+    if part.id not in doing:
+        doing[part.id] = _predicates(ctx, [ctx.claims_by_id[c] for c in part.claims if c in ctx.claims_by_id])
+    theirs = doing[part.id]
+    return not theirs or bool(total & theirs)
 
 
 def _figures(ctx: Context) -> dict[str, float | None]:
