@@ -194,7 +194,7 @@ def _search_views(claims: list[Claim], E: np.ndarray, lex: Lexicon, params: Clus
                 j = column[f] = zlib.crc32(f.encode("utf-8")) % params.feature_dims
             (M if f.startswith("mag") else F)[i, j] += 1.0
     views = [F + M, F] if params.figure_blind_search else [F + M]
-    return [np.hstack([X, params.feature_weight * V / np.maximum(np.linalg.norm(V, axis=1, keepdims=True), 1e-12)])
+    return [np.hstack([X, params.feature_weight * (V / np.maximum(np.linalg.norm(V, axis=1, keepdims=True), 1e-12))])
             for V in views]
 
 
