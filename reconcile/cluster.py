@@ -4,7 +4,8 @@ Candidate pairs come from scikit-learn's nearest neighbours within blocks of one
 money, materiel, ...), so no n x n matrix is ever built and memory grows with ``n * neighbours``. The
 search runs on the embedding (reduced by PCA in large blocks) beside hashed features of what the claim
 says (thing counted, action, places, actor, magnitude), so that the same fact told in another language
-or other words is among a claim's neighbours. Each candidate pair gets a combined distance: the
+or other words is among a claim's neighbours; and once more without the magnitude, so that the claims
+of one fact that give other figures are among them too. Each candidate pair gets a combined distance: the
 embedding's cosine distance, the counted thing's synonym group and the predicate's group from
 ``rules/lexicon/counted.yml`` (a generic word such as "Militärangehöriger" is close to every group),
 places and actors (``entities.yml`` folds "Russland", "Russia"; a mismatch weighs more than a match), and
@@ -57,6 +58,10 @@ class ClusterParams:
     search_dims: int = 128
     feature_dims: int = 64
     feature_weight: float = 1.5
+    # each claim also gets ``neighbours`` found without the figure's magnitude among the features: the claims of
+    # one fact that give another figure (another source's, a later one) are then linked to it as densely as those
+    # that give its own, also when each figure has more claims than ``neighbours`` (a large corpus)
+    figure_blind_search: bool = True
     # figures of one document about one fact: overlapping, or at most this ratio apart
     document_ratio: float = 1.5
     # the pair model (``rules/models/pair.json`` when None), or a model object with ``probability(X)``
@@ -138,7 +143,7 @@ def same_fact_in_document(a: Claim, b: Claim, lex: Lexicon, params: ClusterParam
 
 
 def _features(c: Claim, lex: Lexicon) -> list[str]:
-    """What a claim says about its fact besides its wording: thing, action, places, actor, magnitude."""
+    """What a claim says about its fact besides its wording: thing, action, places, actor, magnitude (``mag``)."""
     out = []
     thing = c.counted_group or (c.counted or "").lower()
     if thing:
@@ -163,21 +168,34 @@ def _candidate_vectors(claims: list[Claim], E: np.ndarray, lex: Lexicon, params:
     share thing, action, place, actor and magnitude together. Only the search uses these vectors: the
     distances of the pairs it finds are computed on the full embedding.
     """
+    return _search_views(claims, E, lex, params)[0]
+
+
+def _search_views(claims: list[Claim], E: np.ndarray, lex: Lexicon, params: ClusterParams) -> list[np.ndarray]:
+    """The search vectors of ``_candidate_vectors``, and (``figure_blind_search``) the same without the magnitude
+    features: one fact's claims of other figures are near in the second where the first sets them apart.
+
+    Searched with the magnitude alone, the claims of each figure of a large fact (the agency's 12,000, another
+    source's 15,000) are each other's nearest and fill each other's neighbour lists; the figures then link to each
+    other so sparsely that the average linkage keeps them apart. Each claim's neighbours are searched in both.
+    """
     n = E.shape[0]
     X = E
     if X.shape[1] > params.search_dims and n > 4 * params.search_dims:
         X = _principal_components(X, params.search_dims)
     X = X / np.maximum(np.linalg.norm(X, axis=1, keepdims=True), 1e-12)
     F = np.zeros((n, params.feature_dims), dtype=np.float32)
+    M = np.zeros((n, params.feature_dims), dtype=np.float32)  # the magnitude features
     column: dict[str, int] = {}  # each feature's hashed column, computed once (most claims share most features)
     for i, c in enumerate(claims):
         for f in _features(c, lex):
             j = column.get(f)
             if j is None:
                 j = column[f] = zlib.crc32(f.encode("utf-8")) % params.feature_dims
-            F[i, j] += 1.0
-    F = F / np.maximum(np.linalg.norm(F, axis=1, keepdims=True), 1e-12)
-    return np.hstack([X, params.feature_weight * F])
+            (M if f.startswith("mag") else F)[i, j] += 1.0
+    views = [F + M, F] if params.figure_blind_search else [F + M]
+    return [np.hstack([X, params.feature_weight * (V / np.maximum(np.linalg.norm(V, axis=1, keepdims=True), 1e-12))])
+            for V in views]
 
 
 def _principal_components(X: np.ndarray, dims: int, sample: int = 8000) -> np.ndarray:
@@ -203,16 +221,18 @@ def _all_pairs(E: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return lo.astype(np.int64), hi.astype(np.int64), np.clip(1.0 - sims, 0.0, 2.0)
 
 
-def _edges(E: np.ndarray, V: np.ndarray, k: int, langs: list[str] | None = None,
+def _edges(E: np.ndarray, V: np.ndarray | list[np.ndarray], k: int, langs: list[str] | None = None,
            exact_below: int = 10000, all_below: int = 0, stories: np.ndarray | None = None,
            found: list[np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Symmetric k-nearest-neighbour pairs (i < j) found on ``V``, with cosine distances on ``E``.
+    """Symmetric k-nearest-neighbour pairs (i < j) found on ``V`` (or on each of a list of views of the claims,
+    ``_search_views``, ``k`` in each), with cosine distances on ``E``.
 
     With several languages in ``langs``, each claim gets its share of the ``k`` among the claims of every
     language: a fact told in German and in English has its German claims nearest to each other, and
     without a share of English neighbours its two halves would hardly be linked. Every pair of claims of
     one story (``stories``, a number per claim) is added to the neighbours. ``found``: the neighbours of every
-    target language (``_search_share`` of each of ``_targets``), when already searched (on a worker).
+    view and target language (``_search_share`` of each of ``_targets`` in each view), when already searched
+    (on a worker).
     """
     n = E.shape[0]
     if n < 2:
@@ -221,8 +241,8 @@ def _edges(E: np.ndarray, V: np.ndarray, k: int, langs: list[str] | None = None,
     if n <= all_below:
         return _all_pairs(E)
     if found is None:
-        U = unit_rows(V)
-        found = [_search_share(U, k, langs, t, exact_below) for t in _targets(langs)]
+        views = [unit_rows(v) for v in (V if isinstance(V, list) else [V])]
+        found = [_search_share(U, k, langs, t, exact_below) for U in views for t in _targets(langs)]
     ind = found[0] if len(found) == 1 else np.hstack(found)
     rows = np.repeat(np.arange(n), ind.shape[1])
     cols = ind.ravel()
@@ -311,7 +331,7 @@ def _link(claims: list[Claim], idx: list[int], E: np.ndarray, lex: Lexicon, para
         return [idx]
     block = [claims[i] for i in idx]
     small = n <= params.all_pairs_below
-    V = E if small or found is not None else _candidate_vectors(block, E, lex, params)  # no search: no vectors
+    V = E if small or found is not None else _search_views(block, E, lex, params)  # no search: no vectors
     keys = PairKeys.of(block, lex, counted, doc_rows)
     ei, ej, ed = _edges(E, V, params.neighbours, [c.language for c in block], all_below=params.all_pairs_below,
                         stories=None if small else stories, found=found)
@@ -559,7 +579,7 @@ class _Blocks:
     """What linking any block reads, the same for every block: the claims sorted by id, the rows of ``emb``
     and ``counted`` (in the caller's order) that they are, each claim's document vector and story; and per
     block (in ``cluster_claims``' order) its claims with copies folded (``_fold_copies``), the search vectors
-    of a block that searches neighbours (``_candidate_vectors``, unit rows) and the neighbours found."""
+    of a block that searches neighbours (``_search_views``, unit rows) and the neighbours found."""
 
     claims: list[Claim]
     order: np.ndarray
@@ -571,7 +591,7 @@ class _Blocks:
     lex: Lexicon
     params: ClusterParams
     folded: list[tuple[list[int], dict[int, list[int]]]] = field(default_factory=list)
-    search: list[np.ndarray | None] = field(default_factory=list)
+    search: list[list[np.ndarray] | None] = field(default_factory=list)
     found: dict[int, list[np.ndarray]] = field(default_factory=dict)
 
     def langs(self, b: int) -> list[str]:
@@ -593,19 +613,21 @@ def _link_block(run: _Blocks, b: int) -> list[list[int]]:
     return [sorted(j for i in g for j in copies[i]) for g in linked]
 
 
-_Task = tuple[str, int, "str | None"]  # ("stories", 0, None), ("search", block, target language), ("link", block, None)
+# ("stories", 0, None, 0), ("search", block, target language, view), ("link", block, None, 0)
+_Task = tuple[str, int, "str | None", int]
 
 
 def _first_round(run: _Blocks, task: _Task) -> Any:
     """A task of the first round, which needs no story: the stories themselves, one target language's share of a
-    large block's neighbour search, or the whole linkage of a small block (which compares all its pairs)."""
-    kind, b, target = task
+    large block's neighbour search in one of its views, or the whole linkage of a small block (which compares all
+    its pairs)."""
+    kind, b, target, view = task
     if kind == "stories":
         return _claim_stories(run.claims, run.doc_codes, run.doc_rows, run.params.stories)
     if kind == "search":
-        U = run.search[b]
-        assert U is not None, "only a block that searches neighbours has search vectors"
-        return _search_share(U, run.params.neighbours, run.langs(b), target)
+        views = run.search[b]
+        assert views is not None, "only a block that searches neighbours has search vectors"
+        return _search_share(views[view], run.params.neighbours, run.langs(b), target)
     return _link_block(run, b)
 
 
@@ -647,32 +669,33 @@ def _cluster(claims: list[Claim], emb: np.ndarray, params: ClusterParams, lex: L
         idx, copies = _fold_copies(sorted_claims, blocks[key])
         run.folded.append((idx, copies))
         large = len(idx) > params.all_pairs_below
-        run.search.append(unit_rows(_candidate_vectors([sorted_claims[i] for i in idx], emb[order[idx]], lex, params))
-                          if large else None)
+        run.search.append([unit_rows(v) for v in _search_views([sorted_claims[i] for i in idx], emb[order[idx]], lex,
+                                                                params)] if large else None)
     workers = 1 if jobs == 0 and len(claims) < MIN_CLAIMS else jobs
     first: list[_Task] = []
     cost: list[int] = []  # what each task costs, roughly (rows compared): the costliest start first
     if params.stories is not None and doc_codes is not None:
-        first.append(("stories", 0, None))
+        first.append(("stories", 0, None, 0))
         cost.append(len(claims))
     for b, (idx, _) in enumerate(run.folded):
         if run.search[b] is None:
-            first.append(("link", b, None))
+            first.append(("link", b, None, 0))
             cost.append(len(idx) ** 2 // 10)
         else:
-            for t in _targets(run.langs(b)):
-                first.append(("search", b, t))
-                cost.append(len(idx) * (len(idx) // 2 if t else len(idx)) // 1000)
+            for view in range(len(run.search[b] or [])):
+                for t in _targets(run.langs(b)):
+                    first.append(("search", b, t, view))
+                    cost.append(len(idx) * (len(idx) // 2 if t else len(idx)) // 1000)
     done = dict(zip(first, run_tasks(_first_round, run, first, cost, workers, 0)))
-    run.story = done.pop(("stories", 0, None), None)
-    for (kind, b, _), part in done.items():
+    run.story = done.pop(("stories", 0, None, 0), None)
+    for (kind, b, _, _), part in done.items():
         if kind == "search":
-            run.found.setdefault(b, []).append(part)  # in the order of ``_targets``, as the tasks were listed
+            run.found.setdefault(b, []).append(part)  # by view, then in the order of ``_targets``, as listed
     second = [b for b in range(len(run.folded)) if run.search[b] is not None]
     linked = dict(zip(second, run_tasks(_link_block, run, second, [len(run.folded[b][0]) for b in second],
                                         workers, 0)))
     groups = [g for b in range(len(run.folded))
-              for g in (linked[b] if b in linked else done[("link", b, None)])]
+              for g in (linked[b] if b in linked else done[("link", b, None, 0)])]
     facts = []
     for ms in groups:
         cs = [sorted_claims[i] for i in ms]

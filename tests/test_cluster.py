@@ -238,6 +238,26 @@ def test_every_claim_gets_neighbours_in_each_language():
     assert crossing == set(range(30))
 
 
+def test_each_figure_of_a_large_fact_has_neighbours_of_the_others():
+    """One fact told with two figures (a source's 12,000, another's 18,000), each by more claims than a claim has
+    neighbours: searched with the magnitude alone, each figure's claims fill each other's neighbour lists and the
+    figures are hardly linked; the figure-blind view gives every claim neighbours of the other figure too."""
+    from reconcile.cluster import _edges, _search_views
+    from tests.builders import claim
+
+    rng = np.random.default_rng(3)
+    block = [claim(i, 12000 if i < 30 else 18000, doc=f"d{i}") for i in range(60)]
+    E = (np.ones((60, 16)) + 0.05 * rng.normal(size=(60, 16))).astype(np.float32)
+    lex = load_lexicon()
+
+    def crossing(params):
+        lo, hi, _ = _edges(E, _search_views(block, E, lex, params), params.neighbours)
+        return {x for a, b in zip(lo.tolist(), hi.tolist()) if a < 30 <= b for x in (a, b)}
+
+    assert len(crossing(ClusterParams(neighbours=5, figure_blind_search=False))) < 6
+    assert len(crossing(ClusterParams(neighbours=5))) >= 54
+
+
 def test_place_spellings_fold():
     from reconcile.pairs import _place_distance
 
