@@ -481,14 +481,20 @@ def _extract_embed_on(client: Any, todo: list[Document], config: Config, stats: 
     t = time.perf_counter()
     results = extract_embed(todo, config.model, config.rules_dirs, config.cache, client,
                             progress=(lambda d, n: progress("extract+embed", d, n)) if progress else None)
-    upsert = []
+    per_doc: list[list[Claim]] = []
+    parts = []
     for d in todo:
         _, claims, vecs, err = results[d.id]
         if err:
             stats.errors.append(InputError(d.path, err))
-        upsert.append((d, claims, vecs))
-    flat = [c for _, claims, _ in upsert for c in claims]
-    parts = [v for _, claims, v in upsert if len(claims)]
-    emb = np.vstack(parts).astype(np.float32) if parts else np.zeros((0, 0), np.float32)
+        per_doc.append(claims)
+        if len(claims):
+            parts.append(vecs)
+    emb = np.concatenate(parts, axis=0, dtype=np.float32) if parts else np.zeros((0, 0), np.float32)
+    del results, parts  # the batches' arrays: each document's rows are a view of ``emb`` from here on
+    upsert, k = [], 0
+    for d, claims in zip(todo, per_doc):
+        upsert.append((d, claims, emb[k:k + len(claims)]))
+        k += len(claims)
     _add(stats, "extract+embed", t)
-    return upsert, flat, emb
+    return upsert, [c for claims in per_doc for c in claims], emb
