@@ -15,7 +15,7 @@ under its writer lock.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -70,19 +70,25 @@ def _worker_threads(worker: Any = None) -> int | None:
     return threads
 
 
-def warm(model: str, rules_dirs: list[str], cache: bool, client: Any) -> float:
-    """Load the lexicon and the model on every worker of ``client`` now (in parallel), before any batch:
-    a long-lived cluster pays this once per worker, not once per index run. Returns the seconds taken."""
+def warm(model: str, rules_dirs: list[str], cache: bool, client: Any, sample: Sequence[Document] = ()) -> float:
+    """Load the lexicon and the model on every worker of ``client`` now (in parallel), before any batch,
+    and extract the claims of ``sample`` there (thrown away: the extraction's own models and tables load
+    when first used, 2 s a worker): a long-lived cluster pays this once per worker, not once per index
+    run. Returns the seconds taken."""
     import time
 
     t = time.perf_counter()
-    client.run(_warm_one, model, tuple(rules_dirs), cache)
+    client.run(_warm_one, model, tuple(rules_dirs), cache, list(sample))
     return time.perf_counter() - t
 
 
-def _warm_one(model: str, rules_dirs: tuple[str, ...], cache: bool, dask_worker: Any = None) -> None:
-    """On one worker (``client.run`` passes it): its state loaded, and the model run once."""
-    _worker_state(model, rules_dirs, cache, dask_worker)[1].model.encode(["warm"])
+def _warm_one(model: str, rules_dirs: tuple[str, ...], cache: bool, sample: list[Document],
+              dask_worker: Any = None) -> None:
+    """On one worker (``client.run`` passes it): its state loaded, the model run once, ``sample`` extracted."""
+    lex, embedder = _worker_state(model, rules_dirs, cache, dask_worker)
+    embedder.model.encode(["warm"])
+    for doc in sample:
+        extract_claims(doc, lex)
 
 
 def process_batch(docs: list[Document], model: str, rules_dirs: tuple[str, ...], cache: bool) -> BatchResult:
@@ -163,13 +169,20 @@ def extract_embed(todo: list[Document], model: str, rules_dirs: list[str], cache
     return results
 
 
-# How a local cluster's worker processes are started. Dask's nanny sets MALLOC_TRIM_THRESHOLD_=65536 in a
-# worker's environment, which also fixes glibc's mmap threshold: every large temporary of the model's forward
-# pass is then mapped and unmapped afresh (300,000 page faults per 1,400 claims), and embedding took 40% more
-# CPU than in a plain process. Its statistical profiler samples the task thread every 10 ms. Neither helps
-# a batch job: unset, and off.
+# How a local cluster is started. Dask's nanny sets MALLOC_TRIM_THRESHOLD_=65536 in a worker's environment,
+# which also fixes glibc's mmap threshold: every large temporary of the model's forward pass is then mapped
+# and unmapped afresh (300,000 page faults per 1,400 claims), and embedding took 40% more CPU than in a plain
+# process. Its statistical profiler samples the task thread every 10 ms. And the periodic checks (memory every
+# 100 ms, system every 500 ms, the event loop every 20 ms, work stealing every 100 ms) cost the idle client
+# (scheduler and nannies) 3.7% of a core and each idle worker 1.8% (0.8% and 0.3% so): on two cores shared
+# by client and workers, that is taken from the workers. None of it helps a batch job of equal tasks, which
+# the scheduler hands out as workers free up.
 LOCAL_WORKER_CONFIG: dict[str, Any] = {"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
-                                       "distributed.worker.profile.enabled": False}
+                                       "distributed.worker.profile.enabled": False,
+                                       "distributed.worker.memory.monitor-interval": "1s",
+                                       "distributed.admin.system-monitor.interval": "5s",
+                                       "distributed.admin.tick.interval": "1s",
+                                       "distributed.scheduler.work-stealing": False}
 
 
 @contextmanager
