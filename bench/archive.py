@@ -12,7 +12,8 @@ Check figures carry CPU seconds beside wall seconds: on a loaded machine the wal
 ``--batches K`` (with ``--only`` and no job: that alone) indexes in K batches and in one, with per-batch seconds.
 Environment: ``ARCHIVE_BENCH_RECENCY=W`` generates the corpus with ``bench/corpus.py --recency W`` (news that
 runs in time); ``ARCHIVE_BENCH_BATCH``, ``ARCHIVE_BENCH_THREADS``, ``ARCHIVE_BENCH_CACHE`` (a warm embedding
-cache) and, for the batches job, ``ARCHIVE_BENCH_MODEL``.
+cache), for the batches job ``ARCHIVE_BENCH_MODEL``, and ``ARCHIVE_BENCH_DASK_PHASE=1`` (the Dask jobs time
+extraction plus embedding alone, ``distributed.extract_embed``, without the rest of the index run).
 """
 
 from __future__ import annotations
@@ -290,12 +291,15 @@ def backend(n: int, out: Path, db: str) -> dict:
                       progress=_log, batch=batch)
         build = time.perf_counter() - t
         store.close()
-        rss = _rss_mb()
+        rss, kids = _rss_mb(), resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         times = _check_times(db, tmp)
     return {"articles": n, "claims": stats.claims, "facts": stats.facts, "index_seconds": round(build, 1),
             "index_docs_per_s": round(n / build, 1), "timings": {k: round(v, 1) for k, v in stats.timings.items()},
             "batches": stats.batches,
-            **_check_record(times), "peak_rss_mb": round(rss), "archive_mb": round(archive_mb(db), 1),
+            **_check_record(times), "peak_rss_mb": round(rss),
+            # the largest forked worker (extraction, clustering, rules): it shares the index's pages it has not
+            # written to, so the two peaks are not a sum
+            "peak_rss_largest_worker_mb": round(kids), "archive_mb": round(archive_mb(db), 1),
             "bcubed_f1": round(archive_bcubed(db, out, n), 3), "warm_cache": bool(cache)}
 
 
@@ -311,32 +315,74 @@ def dask(n: int, out: Path, workers: int, threads: int) -> dict:
     apart), then the index run, with the workers' CPU seconds beside the wall seconds."""
     from distributed import get_task_stream
 
+    import reconcile.distributed as dist
     from reconcile.config import Config
-    from reconcile.distributed import cluster_client, warm
-    from reconcile.index import index
+    from reconcile.index import IndexStats, index
+    from reconcile.pipeline import RunResult, ingest
     from reconcile.store import open_store
 
     corpus = _corpus(n, out)
     cfg = Config(cache=False)
     load = [round(os.getloadavg()[0], 1)]
-    with tempfile.TemporaryDirectory() as tmp, cluster_client(workers=workers, threads=threads) as client:
-        warm_s = warm(cfg.model, cfg.rules_dirs, cfg.cache, client)
+    phase: dict[str, float] = {}
+    real = dist.extract_embed
+
+    def timed(*args: Any, **kwargs: Any) -> Any:  # the client's own CPU while the workers extract and embed
+        c = _cpu()
+        try:
+            return real(*args, **kwargs)
+        finally:
+            phase["client_cpu"] = _cpu() - c
+
+    dist.extract_embed = timed  # index.py imports it when it runs
+    read = RunResult()
+    ingest([str(corpus)], cfg, read)
+    only = os.environ.get("ARCHIVE_BENCH_DASK_PHASE") == "1"  # extraction plus embedding alone, no index run
+    with tempfile.TemporaryDirectory() as tmp, dist.cluster_client(workers=workers, threads=threads) as client:
+        # the model, the lexicon and the extraction's own tables loaded on every worker (two documents extracted)
+        warm_s = dist.warm(cfg.model, cfg.rules_dirs, cfg.cache, client, read.documents[:2])
         before = client.run(_worker_cpu)
         store = open_store(Path(tmp) / "a.db")
         t, c = time.perf_counter(), _cpu()
         with get_task_stream(client) as stream:
-            stats = index([str(corpus)], store, cfg, client=client)
+            if only:
+                dist.extract_embed(read.documents, cfg.model, cfg.rules_dirs, cfg.cache, client)
+                stats = IndexStats(timings={"extract+embed": time.perf_counter() - t})
+            else:
+                stats = index([str(corpus)], store, cfg, client=client)
         total, client_cpu = time.perf_counter() - t, _cpu() - c
         after = client.run(_worker_cpu)
         store.close()
         load.append(round(os.getloadavg()[0], 1))
-    cpu = sum(after[w][0] - before[w][0] for w in after)
-    return {"articles": n, "workers": workers, "threads_per_worker": threads, "claims": stats.claims,
+    dist.extract_embed = real
+    per_worker = sorted(round(after[w][0] - before[w][0], 1) for w in after)
+    return {"articles": n, "workers": workers, "threads_per_worker": threads, "claims": stats.claims or None,
+            "phase_only": only,
             **_occupancy(stream.data, workers * threads),
             "warm_seconds": round(warm_s, 1), "extract_embed_seconds": round(stats.timings["extract+embed"], 1),
-            "workers_cpu_seconds": round(cpu, 1), "index_seconds": round(total, 1),
+            "workers_cpu_seconds": round(sum(per_worker), 1), "per_worker_cpu_seconds": per_worker,
+            "client_cpu_extract_embed_seconds": round(phase.get("client_cpu", 0.0), 1),
+            "index_seconds": round(total, 1),
             "client_cpu_seconds": round(client_cpu, 1), "timings": {k: round(v, 1) for k, v in stats.timings.items()},
             "load_average": load, "client_peak_rss_mb": round(_rss_mb())}
+
+
+def speed_up(results: list[dict]) -> dict | None:
+    """Two workers against one (``dask-1x1``, ``dask-2x1``) on extraction plus embedding: by wall seconds
+    (what an idle machine shows), and by CPU seconds (the one worker's CPU over the busier of the two's:
+    the wall speed-up each worker on a core of its own would give, which other people's load does not
+    change), with both runs' load averages."""
+    by = {r["job"]: r for r in results}
+    one, two = by.get("dask-1x1"), by.get("dask-2x1")
+    if not one or not two:
+        return None
+    return {"job": "dask-speed-up", "articles": one["articles"],
+            "wall": round(one["extract_embed_seconds"] / two["extract_embed_seconds"], 2),
+            "cpu": round(one["workers_cpu_seconds"] / max(two["per_worker_cpu_seconds"]), 2),
+            "wall_seconds_1_2": [one["extract_embed_seconds"], two["extract_embed_seconds"]],
+            "per_worker_cpu_seconds_1_2": [one["per_worker_cpu_seconds"], two["per_worker_cpu_seconds"]],
+            "client_cpu_seconds_1_2": [r["client_cpu_extract_embed_seconds"] for r in (one, two)],
+            "load_average_1_2": [one["load_average"], two["load_average"]]}
 
 
 def _occupancy(tasks: list[dict], slots: int) -> dict:
@@ -425,6 +471,9 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--articles", type=int, default=10000)
     ap.add_argument("--dask", action="store_true", help="also a serial run and Dask workers x threads 1x1, 2x1, 1x2")
+    ap.add_argument("--dask-runs", nargs="*", default=["serial", "1x1", "2x1", "1x2"],
+                    help="with --dask: which runs (serial, and workers x threads), in this order; 1x1 and 2x1 "
+                         "give the speed-up record (dask-speed-up: by wall and by the workers' CPU seconds)")
     ap.add_argument("--batches", type=int, default=0, help="also index in this many batches")
     ap.add_argument("--out", default=str(HERE / "out"))
     ap.add_argument("--json", help="write the results here")
@@ -457,8 +506,9 @@ def main() -> int:
                                           (f"replicate:{lite}|{pg}|{a.replicate}", "replicate-postgresql")]
                 if name in a.only]
         jobs.sort(key=lambda j: a.only.index(j[1]))  # in the order asked for
-        jobs += [(f"serial:{t}", f"serial-{t}-thread") for t in ((1,) if a.dask else ())]
-        jobs += [(f"dask:{w}|{t}", f"dask-{w}x{t}") for w, t in (((1, 1), (2, 1), (1, 2)) if a.dask else ())]
+        runs = a.dask_runs if a.dask else []
+        jobs += [("serial:1", "serial-1-thread")] if "serial" in runs else []
+        jobs += [(f"dask:{r.replace('x', '|')}", f"dask-{r}") for r in runs if r != "serial"]
         jobs += [(f"batches:{a.batches}", "batches")] if a.batches else []
         for job, name in jobs:
             env = {**os.environ, "PYTHONPATH": str(HERE.parent)}
@@ -469,6 +519,10 @@ def main() -> int:
                 return 1
             results.append({"job": name, **json.loads(p.stdout.strip().splitlines()[-1])})
             print(json.dumps(results[-1]), flush=True)
+        summary = speed_up(results)
+        if summary:
+            results.append(summary)
+            print(json.dumps(summary), flush=True)
     if a.json:
         Path(a.json).write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     return 0

@@ -65,11 +65,10 @@ class IndexStats:
 def fact_keys(facts: list[Fact], claims: list[Claim], emb: np.ndarray) -> list[tuple[str, np.ndarray]]:
     """Each fact's block and centroid (the normalised mean of its claims' normalised embeddings)."""
     row = {c.id: i for i, c in enumerate(claims)}
-    unit = emb / np.maximum(np.linalg.norm(emb, axis=1, keepdims=True), 1e-12) if len(emb) else emb
     out = []
-    for f in facts:
+    for f in facts:  # fact by fact: no normalised copy of every claim's vector beside ``emb``
         rows = [row[cid] for cid in f.claims]
-        mean = unit[rows].mean(axis=0)
+        mean = _unit_rows(emb[rows]).mean(axis=0)
         out.append((block_key(claims[rows[0]]), (mean / max(float(np.linalg.norm(mean)), 1e-12)).astype(np.float32)))
     return out
 
@@ -138,13 +137,21 @@ def _plan(todo: list[Document], removed: list[str], snap: ArchiveSnapshot, confi
     drop = set(removed) | {d.id for d in todo}
     keep = [i for i, c in enumerate(snap.claims) if c.document not in drop]
     claims = [snap.claims[i] for i in keep] + flat
-    parts = [snap.embeddings[keep]] if keep else []
-    if len(flat):
-        parts.append(emb)
-    all_emb = np.vstack(parts).astype(np.float32) if parts else np.zeros((0, 512), np.float32)
+    all_emb = _joined(snap.embeddings[keep] if keep else None, emb if len(flat) else None)
     docs = {d.id: d for d in snap.documents if d.id not in drop}
     docs.update({d.id: d for d in todo})
     return _Plan(upsert, removed, claims, all_emb, flat, docs)
+
+
+def _joined(kept: np.ndarray | None, new: np.ndarray | None) -> np.ndarray:
+    """The kept claims' vectors and then the new ones', as one float32 array: the new ones themselves when
+    nothing is kept (a first index holds every claim's vector once, not a copy of it beside them)."""
+    parts = [p for p in (kept, new) if p is not None]
+    if not parts:
+        return np.zeros((0, 512), np.float32)
+    if len(parts) == 1:
+        return np.asarray(parts[0], dtype=np.float32)
+    return np.concatenate(parts, axis=0, dtype=np.float32)
 
 
 def _add(stats: IndexStats, stage: str, since: float) -> None:
@@ -215,11 +222,12 @@ def _index_batch(part: list[Document], removed: list[str], snap: ArchiveSnapshot
     sizes = {"reclustered_claims": len(plan.claims)}
     if reclustered:
         counted = counted_embeddings(embedder, plan.claims) if plan.claims else None
-        facts = cluster_claims(plan.claims, plan.embeddings, params, lex, counted)
+        facts = cluster_claims(plan.claims, plan.embeddings, params, lex, counted, config.jobs)
+        del counted
         changed = {f.id for f in facts}
     else:
         facts, changed = incremental_facts(snap, plan.claims, plan.embeddings, {c.id for c in plan.new},
-                                           embedder, lex, params, whole_share, sizes)
+                                           embedder, lex, params, whole_share, sizes, config.jobs)
     _add(stats, "cluster", t)
     t = time.perf_counter()
     findings, rel, judged = _judge(facts, changed, plan, snap.findings, config, reclustered,
@@ -304,8 +312,8 @@ def _near_facts(old: list[Fact], snap: ArchiveSnapshot, new: list[Claim], new_em
 
 def incremental_facts(snap: ArchiveSnapshot, claims: list[Claim], emb: np.ndarray, new_ids: set[str],
                       embedder: Embedder, lex: Lexicon, params: ClusterParams,
-                      whole_share: float | None = WHOLE_SHARE, sizes: dict[str, int] | None = None
-                      ) -> tuple[list[Fact], set[str]]:
+                      whole_share: float | None = WHOLE_SHARE, sizes: dict[str, int] | None = None,
+                      jobs: int = 1) -> tuple[list[Fact], set[str]]:
     """The archive's facts after a run that added ``new_ids`` to ``claims`` (and dropped what is gone).
 
     Re-clusters, with ``cluster_claims`` itself, the new claims together with every claim of the facts
@@ -316,7 +324,8 @@ def incremental_facts(snap: ArchiveSnapshot, claims: list[Claim], emb: np.ndarra
     ``whole_share`` of the claims is clustered as the whole archive (None: never; the later batches of a run
     in batches, whose cost must not grow with the archive). Deterministic: the same archive and inputs give
     the same facts. Returns the facts and the ids of those that are new or changed; ``sizes`` (when given)
-    receives how many claims were re-clustered (``reclustered_claims``: what a run's join costs).
+    receives how many claims were re-clustered (``reclustered_claims``: what a run's join costs). ``jobs``:
+    the local processes of the clustering (``cluster_claims``; the same facts on any number).
     """
     row = {c.id: i for i, c in enumerate(claims)}
     old = [f for f in snap.facts if f.claims]
@@ -331,7 +340,7 @@ def incremental_facts(snap: ArchiveSnapshot, claims: list[Claim], emb: np.ndarra
         sizes["reclustered_claims"] = len(sub)
     sub_claims = [claims[i] for i in sub]
     counted = counted_embeddings(embedder, sub_claims) if sub_claims else None
-    fresh = cluster_claims(sub_claims, emb[sub], params, lex, counted) if sub_claims else []
+    fresh = cluster_claims(sub_claims, emb[sub], params, lex, counted, jobs) if sub_claims else []
     by_id = {f.id: f for f in old}
     # a touched fact that comes out with the same claims is the same fact: its stored verdict still holds
     changed = {f.id for f in fresh if f.id not in by_id or any(cid in new_ids for cid in f.claims)}
@@ -472,14 +481,20 @@ def _extract_embed_on(client: Any, todo: list[Document], config: Config, stats: 
     t = time.perf_counter()
     results = extract_embed(todo, config.model, config.rules_dirs, config.cache, client,
                             progress=(lambda d, n: progress("extract+embed", d, n)) if progress else None)
-    upsert = []
+    per_doc: list[list[Claim]] = []
+    parts = []
     for d in todo:
         _, claims, vecs, err = results[d.id]
         if err:
             stats.errors.append(InputError(d.path, err))
-        upsert.append((d, claims, vecs))
-    flat = [c for _, claims, _ in upsert for c in claims]
-    parts = [v for _, claims, v in upsert if len(claims)]
-    emb = np.vstack(parts).astype(np.float32) if parts else np.zeros((0, 0), np.float32)
+        per_doc.append(claims)
+        if len(claims):
+            parts.append(vecs)
+    emb = np.concatenate(parts, axis=0, dtype=np.float32) if parts else np.zeros((0, 0), np.float32)
+    del results, parts  # the batches' arrays: each document's rows are a view of ``emb`` from here on
+    upsert, k = [], 0
+    for d, claims in zip(todo, per_doc):
+        upsert.append((d, claims, emb[k:k + len(claims)]))
+        k += len(claims)
     _add(stats, "extract+embed", t)
-    return upsert, flat, emb
+    return upsert, [c for claims in per_doc for c in claims], emb

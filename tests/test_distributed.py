@@ -112,3 +112,19 @@ def test_a_killed_worker_loses_and_duplicates_nothing(cluster, corpus, serial, t
     assert killed and len(snap.documents) == 20
     assert len({c.id for c in snap.claims}) == len(snap.claims)
     _same(snap, serial)
+
+
+def test_batches_are_large_first_and_small_at_the_end():
+    """``batch_sizes``: every document once, the largest batches first, the last ones small enough that the
+    workers end together (what is left at the end is a small share of one worker's work)."""
+    from reconcile.distributed import BATCH, LARGEST_BATCH, batch_sizes
+
+    for n, slots in ((10_000, 1), (10_000, 2), (10_000, 8), (1_000, 2), (37, 2)):
+        sizes = batch_sizes(n, slots)
+        assert sum(sizes) == n and sizes == sorted(sizes, reverse=True)
+        assert all(BATCH <= s <= LARGEST_BATCH for s in sizes[:-1]) and 0 < sizes[-1] <= LARGEST_BATCH
+        # the last batches hold little: a worker that takes one more than the others is not long behind
+        assert sum(sizes[-slots:]) <= max(n // (4 * slots), BATCH * slots), (n, slots, sizes[-slots:])
+    assert len(batch_sizes(10_000, 2)) < 10_000 // 64  # few tasks, each of many documents
+    assert batch_sizes(10_000, 2)[0] == LARGEST_BATCH
+    assert batch_sizes(0, 2) == [] and batch_sizes(5, 4) == [5]
