@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.9.0"
+__version__ = "0.10.0"
 __all__ = ["__version__", "analyse", "check", "Result", "CheckResult"]
 
 if TYPE_CHECKING:

@@ -246,13 +246,15 @@ def _index_batch(part: list[Document], removed: list[str], snap: ArchiveSnapshot
 
 
 def clustering_fingerprint(params: ClusterParams) -> str:
-    """What the facts depend on besides the claims: the merge threshold and the pair model's weights.
+    """What the facts depend on besides the claims: the merge threshold, the pair model's weights and how
+    neighbours are searched (``figure_blind_search``, since 0.10.0).
 
     An archive clustered under another fingerprint is re-clustered whole: facts made by two different
     clusterings must not be mixed.
     """
     m = params.model or load_pair_model(params.model_path)
-    data = {"threshold": params.threshold, "model": json.loads(m.to_json()) if hasattr(m, "to_json") else repr(m)}
+    data = {"threshold": params.threshold, "model": json.loads(m.to_json()) if hasattr(m, "to_json") else repr(m),
+            "figure_blind_search": params.figure_blind_search}
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]
 
 

@@ -122,6 +122,17 @@ def test_recluster_and_a_changed_clustering_rebuild_every_fact(corpus, tmp_path)
     assert other.reclustered
 
 
+def test_the_clustering_fingerprint_names_how_neighbours_are_searched():
+    """An archive clustered without the figure-blind neighbour search (before 0.10.0) is re-clustered whole."""
+    from reconcile.cluster import ClusterParams
+    from reconcile.index import clustering_fingerprint
+
+    base = clustering_fingerprint(ClusterParams(threshold=0.75))
+    assert clustering_fingerprint(ClusterParams(threshold=0.75)) == base
+    assert clustering_fingerprint(ClusterParams(threshold=0.75, figure_blind_search=False)) != base
+    assert clustering_fingerprint(ClusterParams(threshold=0.6)) != base
+
+
 def test_a_changed_article_rejudges_the_facts_of_its_claims(corpus, tmp_path):
     lines = corpus["lines"]
     store = open_store(tmp_path / "x.db")
