@@ -247,10 +247,7 @@ class Lexicon:
         self.percent: list[str] = list(u.get("percent", []))
         self.classes: dict[str, list[str]] = {k: [w.lower() for w in v] for k, v in u.get("classes", {}).items()}
         self.non_claim_classes: set[str] = set(u.get("non_claim_classes", []))
-        self._class_index: dict[str, str] = {}  # word -> its class; a word listed twice keeps the first
-        for cls, words in self.classes.items():
-            for w in words:
-                self._class_index.setdefault(w, cls)
+        self._class_index = self._tail_index(self.classes)  # word -> its class; a word listed twice keeps the first
 
     def _load_counted(self, c: dict[str, Any]) -> None:
         """Groups of counted things and of predicates, generic nouns, auxiliaries, words that are no place."""
@@ -401,18 +398,8 @@ class Lexicon:
 
     def unit_class(self, lemma: str | None) -> str | None:
         """The unit class of a counted noun (people, money, munitions ...): the word itself, else its longest
-        listed ending of at least four letters (a dict look-up per ending, not a scan of the lists)."""
-        def compute(w: str) -> str | None:
-            low = w.lower()
-            if low in self._class_index:
-                return self._class_index[low]
-            for cut in range(1, len(low) - 3):  # the longest ending of four letters or more
-                cls = self._class_index.get(low[cut:])
-                if cls is not None:
-                    return cls
-            return None
-
-        return self._memo("unit", lemma, compute) if lemma else None  # type: ignore[no-any-return]
+        listed ending of at least four letters (``_lookup``, as for the counted groups)."""
+        return self._memo("unit", lemma, lambda w: self._lookup(self._class_index, w))  # type: ignore[no-any-return]
 
 
 def _load(dirs: tuple[str, ...]) -> Lexicon:

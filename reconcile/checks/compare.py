@@ -594,16 +594,18 @@ def _told_apart(compat: np.ndarray, doc: np.ndarray, bounded: np.ndarray, states
 
 
 def _states(compat: np.ndarray, doc: np.ndarray, bounded: np.ndarray) -> np.ndarray:
-    """``m[j, d]``: document ``d`` (a code of ``_codes``, 0 to its largest) states a bounded figure compatible
-    with figure ``j``: an OR over each document's columns of ``compat``, one ``reduceat`` over them sorted by
-    document."""
+    """``m[j, d]``: document ``d`` (a code of ``_codes``, 0 to its largest; -1, no document, has no column)
+    states a bounded figure compatible with figure ``j``: an OR over each document's columns of ``compat``,
+    one ``reduceat`` over them sorted by document."""
+    states = np.zeros((compat.shape[0], int(doc.max(initial=-1)) + 1), dtype=bool)
     order = np.argsort(doc, kind="stable")
+    order = order[doc[order] >= 0]
     ranked = doc[order]
-    if len(ranked) == 0 or ranked[0] != 0 or not (np.diff(ranked) <= 1).all():  # not every code 0..max: by hand
-        onehot = (doc[:, None] == np.arange(doc.max() + 1)[None, :]) & bounded[:, None]
-        return (compat.astype(np.int32) @ onehot.astype(np.int32)) > 0
-    starts = np.flatnonzero(np.r_[True, ranked[1:] != ranked[:-1]])
-    return np.logical_or.reduceat(compat[:, order] & bounded[order][None, :], starts, axis=1)
+    if len(ranked):
+        starts = np.flatnonzero(np.r_[True, ranked[1:] != ranked[:-1]])
+        states[:, ranked[starts]] = np.logical_or.reduceat(compat[:, order] & bounded[order][None, :], starts,
+                                                           axis=1)
+    return states
 
 
 def _unexplained(compat: np.ndarray, doc: np.ndarray, bounded: np.ndarray) -> np.ndarray:
